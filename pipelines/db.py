@@ -1,0 +1,198 @@
+"""Opening the database: location, migrations, SQL models, and DuckDB error translation.
+
+The connection is made here and passed in to everything else; each query takes its own cursor()
+because DuckDB refuses concurrent calls on one connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from pipelines.errors import DatabaseError
+
+DB_ENV_VAR = "BOUNCEBACK_DB"
+_SQL_PACKAGE = "pipelines.sql"
+
+
+def default_db_path() -> Path:
+    """`$BOUNCEBACK_DB`, else bounceback.duckdb in the user's data directory (XDG on Linux)."""
+    from_env = os.environ.get(DB_ENV_VAR)
+    if from_env:
+        return Path(from_env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("bounceback", appauthor=False)) / "bounceback.duckdb"
+
+
+def resolve_db_path(db: str | os.PathLike[str] | None) -> Path:
+    return Path(db).expanduser() if db else default_db_path()
+
+
+def _sql_files(folder: str) -> list[tuple[str, str]]:
+    """(name, text) of the .sql files in pipelines/sql/<folder>, in name order."""
+    root = resources.files(_SQL_PACKAGE).joinpath(folder)
+    files = sorted((p for p in root.iterdir() if p.name.endswith(".sql")), key=lambda p: p.name)
+    return [(p.name, p.read_text(encoding="utf-8")) for p in files]
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for each file in sql/migrations, numbered by its NNNN_ prefix."""
+    return [(int(name.split("_", 1)[0]), name, sql) for name, sql in _sql_files("migrations")]
+
+
+def data_tests() -> list[tuple[str, str]]:
+    """Queries that must return zero rows on any healthy database."""
+    return _sql_files("data_tests")
+
+
+@contextlib.contextmanager
+def translate_errors(action: str) -> Iterator[None]:
+    """Turn duckdb.Error into DatabaseError with one readable line."""
+    try:
+        yield
+    except duckdb.Error as e:
+        first_line = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise DatabaseError(f"{action}: {first_line}") from e
+
+
+def _explain_open_failure(path: Path, error: duckdb.Error) -> str:
+    text = str(error)
+    if "lock" in text.lower() or "Conflicting" in text:
+        return (
+            f"the database {path} is in use by another bounceback process (DuckDB allows one "
+            "writer at a time); close the dashboard or wait for the other load to finish, then retry"
+        )
+    if "not a valid DuckDB database" in text or "Invalid Input Error" in text and "database" in text:
+        return f"{path} is not a bounceback (DuckDB) database file"
+    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+    return f"cannot open the database {path}: {first}"
+
+
+def connect(db: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the database and bring its schema up to date.
+
+    A read-only connection never migrates: it fails with a clear message if the file is missing
+    or was written by an older bounceback that has not been opened for writing since.
+    """
+    path = resolve_db_path(db)
+    if read_only and not path.exists():
+        raise DatabaseError(f"no database at {path}: load a file first with `bounceback ingest`")
+    if not read_only:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise DatabaseError(f"cannot create the folder for the database {path}: {e.strerror}") from e
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as e:
+        raise DatabaseError(_explain_open_failure(path, e)) from e
+    try:
+        if read_only:
+            _check_schema_current(con, path)
+        else:
+            migrate(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def connect_memory() -> duckdb.DuckDBPyConnection:
+    """An in-memory database with the full schema (dry runs, tests of pure SQL)."""
+    con = duckdb.connect(":memory:")
+    migrate(con)
+    return con
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    cur = con.cursor()
+    exists = cur.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_version'"
+    ).fetchone()
+    if not exists or exists[0] == 0:
+        return 0
+    row = cur.execute("select coalesce(max(version), 0) from schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _models_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name, sql in _sql_files("models"):
+        digest.update(name.encode())
+        digest.update(sql.encode())
+    return digest.hexdigest()
+
+
+def _check_schema_current(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    latest = max(version for version, _, _ in migrations())
+    current = schema_version(con)
+    if current < latest:
+        raise DatabaseError(
+            f"the database {path} has schema version {current}, this bounceback needs {latest}: "
+            "run any bounceback command that writes (e.g. `bounceback status`) once to upgrade it"
+        )
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply pending migrations, each in its own transaction, then refresh the SQL models.
+
+    Migrations only ever add; a user's existing database is upgraded in place, never rebuilt.
+    """
+    cur = con.cursor()
+    with translate_errors("cannot upgrade the database schema"):
+        cur.execute(
+            "create table if not exists schema_version ("
+            " version integer primary key, name varchar not null, applied_at timestamp not null)"
+        )
+        current = schema_version(con)
+        for version, name, sql in migrations():
+            if version <= current:
+                continue
+            cur.execute("begin transaction")
+            try:
+                cur.execute(sql)
+                cur.execute(
+                    "insert into schema_version values (?, ?, current_timestamp)", [version, name]
+                )
+                cur.execute("commit")
+            except BaseException:
+                cur.execute("rollback")
+                raise
+        _refresh_models(cur)
+
+
+def _refresh_models(cur: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the views and macros of sql/models when their text changed."""
+    cur.execute("create table if not exists model_fingerprint (fingerprint varchar)")
+    fingerprint = _models_fingerprint()
+    row = cur.execute("select fingerprint from model_fingerprint").fetchone()
+    if row and row[0] == fingerprint:
+        return
+    cur.execute("begin transaction")
+    try:
+        for _, sql in _sql_files("models"):
+            cur.execute(sql)
+        cur.execute("delete from model_fingerprint")
+        cur.execute("insert into model_fingerprint values (?)", [fingerprint])
+        cur.execute("commit")
+    except BaseException:
+        cur.execute("rollback")
+        raise
+
+
+def run_data_tests(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Name -> number of offending rows, for every data test (all zero on a healthy database)."""
+    cur = con.cursor()
+    results: dict[str, int] = {}
+    with translate_errors("data test failed to run"):
+        for name, sql in data_tests():
+            row = cur.execute(f"select count(*) from ({sql})").fetchone()  # noqa: S608 - our own files
+            results[name.removesuffix(".sql")] = int(row[0]) if row else 0
+    return results

@@ -1,0 +1,7 @@
+-- every application has exactly one dated 'applied' event on its applied date
+select a.application_id, count(e.event_id) as applied_events
+from applications as a
+left join events as e
+    on e.application_id = a.application_id and e.event = 'applied' and e.occurred_on = a.applied_on
+group by a.application_id
+having count(e.event_id) <> 1

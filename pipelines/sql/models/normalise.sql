@@ -1,0 +1,87 @@
+-- Normalisation rules used by the load: blank values, dates, yes/no, channels, statuses, events.
+-- One place for every value mapping, so the CLI, the dashboard upload and the tests agree.
+
+-- blank: the spellings people use for "nothing here"; everything else trimmed, otherwise as written
+create or replace macro bb_blank(value) as
+    case when lower(trim(value)) in ('', 'null', 'n/a', 'na', '-', '--') then null else trim(value) end;
+
+-- ISO dates, with or without a time part (the canonical format's only date form)
+create or replace macro bb_date(value) as
+    coalesce(
+        try_cast(bb_blank(value) as date),
+        try_cast(try_cast(bb_blank(value) as timestamp) as date)
+    );
+
+create or replace macro bb_bool(value) as
+    case
+        when lower(bb_blank(value)) in ('y', 'yes', 'true', 't', '1', 'x', 'ja', 'oui', 'si') then true
+        when lower(bb_blank(value)) in ('n', 'no', 'false', 'f', '0') then false
+    end;
+
+-- a loose key: case, surrounding and repeated white space, and punctuation variants do not matter
+create or replace macro bb_token(value) as
+    trim(regexp_replace(lower(trim(value)), '[^a-z0-9]+', '_', 'g'), '_');
+
+create or replace macro bb_channel(value) as
+    case
+        when bb_blank(value) is null then null
+        when bb_token(value) in ('referral', 'referred', 'employee_referral', 'internal_referral',
+                                  'friend', 'network', 'networking', 'contact')
+            then 'referral'
+        when bb_token(value) in ('linkedin_easy_apply', 'easy_apply', 'easyapply', 'one_click',
+                                  'quick_apply', 'indeed_apply', 'indeed_easy_apply')
+            then 'linkedin_easy_apply'
+        when bb_token(value) in ('job_board', 'jobboard', 'board', 'linkedin', 'indeed', 'glassdoor',
+                                  'monster', 'ziprecruiter', 'dice', 'handshake', 'otta', 'wellfound',
+                                  'angellist', 'simplyhired', 'builtin', 'hired', 'otterjobs',
+                                  'otter_jobs', 'careerbuilder', 'seek', 'stepstone', 'xing')
+            then 'job_board'
+        when bb_token(value) in ('company_site', 'company_website', 'company', 'website', 'career_site',
+                                  'careers_page', 'careers', 'career_page', 'direct', 'workday',
+                                  'greenhouse', 'lever')
+            then 'company_site'
+        when bb_token(value) in ('recruiter', 'headhunter', 'recruiter_outreach', 'inbound',
+                                  'recruiter_reached_out', 'sourcer')
+            then 'recruiter'
+        when bb_token(value) in ('agency', 'staffing', 'staffing_agency', 'recruitment_agency')
+            then 'agency'
+        else 'other'
+    end;
+
+-- status words of the canonical format -> the current stage they state; 'saved' is not an
+-- application (skipped); null for a value the canonical format does not know (the row is rejected)
+create or replace macro bb_status(value) as
+    case
+        when bb_blank(value) is null then 'applied'
+        when bb_token(value) in ('applied', 'pending', 'submitted', 'sent', 'waiting', 'open') then 'applied'
+        when bb_token(value) in ('response', 'responded', 'replied', 'answered') then 'response'
+        when bb_token(value) in ('screen', 'screening', 'phone_screen', 'recruiter_screen', 'hr_call') then 'screen'
+        when bb_token(value) in ('assessment', 'test', 'take_home', 'coding_challenge', 'challenge') then 'assessment'
+        when bb_token(value) in ('interview', 'interviewing', 'interviewed', 'onsite') then 'interview'
+        when bb_token(value) in ('offer', 'offered', 'offer_received') then 'offer'
+        when bb_token(value) in ('accepted', 'hired', 'offer_accepted') then 'accepted'
+        when bb_token(value) in ('declined', 'offer_declined', 'turned_down') then 'declined'
+        when bb_token(value) in ('rejected', 'rejection', 'not_selected', 'denied') then 'rejected'
+        when bb_token(value) in ('withdrawn', 'withdrew', 'withdraw') then 'withdrawn'
+        when bb_token(value) in ('position_closed', 'closed', 'position_removed', 'posting_removed',
+                                  'job_closed', 'filled', 'position_filled') then 'position_closed'
+        when bb_token(value) in ('ghosted', 'no_response', 'no_reply', 'no_answer', 'ghost') then 'ghosted'
+        when bb_token(value) in ('saved', 'wishlist', 'bookmarked', 'interested', 'to_apply', 'not_applied') then 'saved'
+    end;
+
+-- event names of an events file -> the event vocabulary (null: unknown)
+create or replace macro bb_event(value) as
+    case
+        when bb_token(value) in ('applied', 'response', 'screen', 'assessment', 'interview', 'offer',
+                                  'accepted', 'declined', 'rejected', 'withdrawn', 'position_closed',
+                                  'follow_up', 'ghosted')
+            then bb_token(value)
+        when bb_token(value) in ('followup', 'followed_up', 'follow_up_sent') then 'follow_up'
+        when bb_token(value) in ('no_response', 'no_reply') then 'ghosted'
+        when bb_token(value) in ('closed', 'position_removed', 'posting_removed') then 'position_closed'
+        when bb_token(value) in ('phone_screen', 'screening', 'hr_call') then 'screen'
+        when bb_token(value) in ('rejection', 'not_selected') then 'rejected'
+        when bb_token(value) in ('take_home', 'coding_challenge', 'test') then 'assessment'
+        when bb_token(value) in ('responded', 'replied') then 'response'
+        when bb_token(value) in ('withdrew') then 'withdrawn'
+    end;
