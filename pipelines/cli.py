@@ -50,7 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="load application logs into the database")
     ingest.add_argument("files", nargs="+", metavar="FILE", help="CSV, XLSX or JSON Lines files")
     _add_db(ingest)
-    ingest.add_argument("--client", default=DEFAULT_CLIENT, help="whose search this is (default: me)")
+    ingest.add_argument(
+        "--client",
+        default=None,
+        help=f"whose search this is, for every row (default: the file's client column, else {DEFAULT_CLIENT})",
+    )
     ingest.add_argument("--source", default="auto", choices=SOURCES, help="file kind (default: detect)")
     ingest.add_argument("--strict", action="store_true", help="refuse a file if any row is rejected")
     ingest.add_argument("--dry-run", action="store_true", help="check and count, write nothing")

@@ -183,6 +183,13 @@ class _Progress:
             print(f"  {self.name}: {text} ({elapsed:.1f}s)", file=sys.stderr, flush=True)
 
 
+def _client_sql(mapping: ColumnMapping, client: str | None) -> tuple[str, list[Any]]:
+    """Whose application a row is: --client when given, else the file's client column, else 'me'."""
+    if client is not None:
+        return "cast(? as varchar)", [client]
+    return f"coalesce(bb_blank({_col(mapping, 'client')}), ?)", [DEFAULT_CLIENT]
+
+
 def _col(mapping: ColumnMapping, name: str) -> str:
     """The staging column for a canonical field, or a NULL literal when the file lacks it."""
     index = mapping.indexes.get(name)
@@ -202,14 +209,16 @@ def _problem(condition: str, column: str, value_sql: str, reason_sql: str) -> st
     )
 
 
-def _build_checked_sql(mapping: ColumnMapping, header: list[str]) -> tuple[str, list[Any]]:
+def _build_checked_sql(mapping: ColumnMapping, header: list[str], client: str | None,
+                       source: str) -> tuple[str, list[Any]]:
     """SQL creating temp table `checked` from `staged`, and its positional parameters."""
     c = lambda name: _col(mapping, name)  # noqa: E731 - short alias keeps the SQL readable
     raw_sql, raw_params = _raw_json_sql(header)
+    client_sql, client_params = _client_sql(mapping, client)
     date_fields = ["applied_on", *STAGE_DATE_EVENTS, "interview_on"]
     selects = [
         "s.line",
-        f"coalesce(bb_blank({c('client')}), ?) as client",
+        f"{client_sql} as client",
         f"bb_blank({c('application_id')}) as file_id",
         *(f"bb_blank({c(name)}) as {name}" for name in TEXT_FIELDS),
         f"bb_channel({c('channel')}) as channel",
@@ -315,7 +324,7 @@ keyed as (
     from judged
 ),
 identified as (
-    select *, left(md5(client || chr(31) || $source || chr(31) || source_key), 16) as application_id
+    select *, left(md5(client || chr(31) || ? || chr(31) || source_key), 16) as application_id
     from keyed
 ),
 disposed as (
@@ -346,16 +355,13 @@ select
         as content_hash
 from disposed
 """
-    return sql, raw_params
+    # '?' parameters in text order: client, the raw header names, then the source
+    return sql, [*client_params, *raw_params, source]
 
 
 def _prepare_checked(cur: duckdb.DuckDBPyConnection, mapping: ColumnMapping, header: list[str],
-                     client: str, source: str) -> None:
-    sql, raw_params = _build_checked_sql(mapping, header)
-    # DuckDB does not mix ? and $name in one statement, so $source becomes the last '?'; in the
-    # text the client default comes first, then the raw header names, then the source.
-    sql = sql.replace("$source", "?")
-    params: list[Any] = [client, *raw_params, source]
+                     client: str | None, source: str) -> None:
+    sql, params = _build_checked_sql(mapping, header, client, source)
     cur.execute(sql, params)
 
 
@@ -583,17 +589,20 @@ def ingest_file(
     con: duckdb.DuckDBPyConnection,
     path: str | Path,
     *,
-    client: str = DEFAULT_CLIENT,
+    client: str | None = None,
     source: str = "auto",
     strict: bool = False,
     dry_run: bool = False,
     progress: bool | None = None,
 ) -> IngestResult:
-    """Load one file. Never raises for bad input: the result says refused/failed and why."""
+    """Load one file. Never raises for bad input: the result says refused/failed and why.
+
+    client: whose search every row is; None takes the file's client column, else 'me'.
+    """
     path = Path(path)
     started = dt.datetime.now()
     clock = time.perf_counter()
-    result = IngestResult(file=str(path), status="failed", client=client)
+    result = IngestResult(file=str(path), status="failed", client=client or DEFAULT_CLIENT)
     if source not in SOURCES:
         result.status = "refused"
         result.message = f"unknown --source {source!r} (expected one of: {', '.join(SOURCES)})"
@@ -627,10 +636,10 @@ def ingest_file(
     return result
 
 
-def _ingest(cur: duckdb.DuckDBPyConnection, path: Path, result: IngestResult, *, client: str,
+def _ingest(cur: duckdb.DuckDBPyConnection, path: Path, result: IngestResult, *, client: str | None,
             source: str, strict: bool, dry_run: bool, progress: bool | None,
             started: dt.datetime) -> None:
-    if not client or not client.strip():
+    if client is not None and not client.strip():
         raise InputError("--client must not be empty")
     size = path.stat().st_size if path.exists() and path.is_file() else 0
     meter = _Progress(path.name, size, progress)
@@ -672,7 +681,7 @@ def _commit_or_rollback(cur: duckdb.DuckDBPyConnection, result: IngestResult, dr
 
 
 def _ingest_applications(cur: duckdb.DuckDBPyConnection, path: Path, staged: readers.StagedFile,
-                         result: IngestResult, client: str, strict: bool, dry_run: bool,
+                         result: IngestResult, client: str | None, strict: bool, dry_run: bool,
                          meter: _Progress, started: dt.datetime) -> None:
     mapping = map_columns(staged.header, APPLICATION_FIELDS)
     result.columns = {"mapped": mapping.mapped, "ignored": mapping.ignored}
@@ -708,7 +717,7 @@ def _ingest_applications(cur: duckdb.DuckDBPyConnection, path: Path, staged: rea
         result.rejected = int(counts[0]) + staged.structural_rejects
         result.skipped = int(counts[1])
         result.skipped_reasons = _skip_summary(cur, "checked")
-        if mapping.indexes.get("client") is not None:
+        if client is None and mapping.indexes.get("client") is not None:
             result.client = f"{counts[2]} clients from the file's client column"
         cur.execute("create or replace temp table valid_rows as from checked where disposition = 'valid'")
         cur.execute(_row_events_sql())
@@ -785,7 +794,7 @@ def _check_reconciled(result: IngestResult) -> None:
 
 
 def _ingest_events(cur: duckdb.DuckDBPyConnection, path: Path, staged: readers.StagedFile,
-                   result: IngestResult, client: str, strict: bool, dry_run: bool,
+                   result: IngestResult, client: str | None, strict: bool, dry_run: bool,
                    meter: _Progress, started: dt.datetime) -> None:
     mapping = map_columns(staged.header, EVENT_FIELDS)
     result.columns = {"mapped": mapping.mapped, "ignored": mapping.ignored}
@@ -797,12 +806,13 @@ def _ingest_events(cur: duckdb.DuckDBPyConnection, path: Path, staged: readers.S
         )
     c = lambda name: _col(mapping, name)  # noqa: E731
     raw_sql, raw_params = _raw_json_sql(staged.header)
+    client_sql, client_params = _client_sql(mapping, client)
     with translate_errors("normalising the events failed"):
         cur.execute(
             f"""
             create or replace temp table event_rows as
             select s.line,
-                   coalesce(bb_blank({c('client')}), ?) as client,
+                   {client_sql} as client,
                    bb_blank({c('application_id')}) as ref_id,
                    lower(regexp_replace(bb_blank({c('company')}), '\\s+', ' ', 'g')) as company_key,
                    lower(regexp_replace(bb_blank({c('role')}), '\\s+', ' ', 'g')) as role_key,
@@ -817,7 +827,7 @@ def _ingest_events(cur: duckdb.DuckDBPyConnection, path: Path, staged: readers.S
                    ({' and '.join(f's.c{i} is null' for i in range(len(staged.header)))}) as blank_row
             from staged as s
             """,  # noqa: S608 - identifiers come from the c0..cN allowlist
-            [client, *raw_params],
+            [*client_params, *raw_params],
         )
         cur.execute(
             """

@@ -289,7 +289,7 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
                 [
                     (
                         record,
-                        column_name,
+                        _header_name(header, column_name),
                         (csv_line or "").strip("\r\n")[:_VALUE_PREVIEW_CHARS],
                         _STRUCTURAL_REASONS.get(error_type, error_type.lower()),
                     )
@@ -323,6 +323,15 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
         size_bytes=size,
         notes=[f"delimiter {delimiter!r}"] if delimiter != "," else [],
     )
+
+
+def _header_name(header: list[str], staging_column: str | None) -> str | None:
+    """DuckDB names the staging column (c3); the user knows the header's name for it."""
+    if staging_column and staging_column.startswith("c") and staging_column[1:].isdigit():
+        index = int(staging_column[1:])
+        if index < len(header):
+            return header[index]
+    return None
 
 
 def _number_staged_rows(cur: duckdb.DuckDBPyConnection, width: int, reject_lines: list[int]) -> None:
@@ -448,7 +457,8 @@ def _stage_jsonl(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
     )
     cur.execute(
         "create or replace temp table jsonl_lines as "
-        "select line, doc, json_valid(doc) and json_type(doc) = 'OBJECT' as usable from lines_table"
+        "select line, doc, coalesce(case when json_valid(doc) then json_type(doc) = 'OBJECT' end, false)"
+        " as usable from lines_table"
     )
     keys = [
         row[0]
@@ -461,10 +471,10 @@ def _stage_jsonl(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
         raise InputError(f"{path.name}: no JSON object lines found (expected one object per line)")
     header = _unique_names(keys)
     # json_extract_string returns text for strings and JSON text for numbers, lists and objects.
-    selects = ", ".join(f"json_extract_string(doc, ${i}) as c{i}" for i in range(len(keys)))
+    selects = ", ".join(f"json_extract_string(doc, $key{i}) as c{i}" for i in range(len(keys)))
     cur.execute(
         f"create or replace temp table staged as select line, {selects} from jsonl_lines where usable",  # noqa: S608
-        {str(i): "$." + json.dumps(key) for i, key in enumerate(keys)},
+        {f"key{i}": "$." + json.dumps(key) for i, key in enumerate(keys)},
     )
     _create_rejects_table(cur)
     cur.execute(

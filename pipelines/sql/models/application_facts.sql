@@ -9,12 +9,21 @@
 --   no_response    no answer and either marked ghosted or older than window_days
 --   pending        no answer yet, younger than window_days: not a failure, not yet anything
 create or replace macro application_facts(as_of, window_days) as table
-with known_events as (
-    -- events after the as-of date have not happened yet; undated ones count as known
-    select e.application_id, e.event, e.occurred_on, e.round, t.stage_rank, t.counts_as_response
+with dated_events as (
+    -- an event without a date is taken to have happened by the application's last dated event,
+    -- so that looking back at an earlier as-of date does not show what came later
+    select
+        e.*,
+        coalesce(e.occurred_on, max(e.occurred_on) over (partition by e.application_id)) as known_by
     from events as e
+),
+
+known_events as (
+    -- events after the as-of date have not happened yet
+    select e.application_id, e.event, e.occurred_on, e.round, t.stage_rank, t.counts_as_response
+    from dated_events as e
     join event_types as t using (event)
-    where e.occurred_on is null or e.occurred_on <= as_of
+    where e.known_by <= as_of
 ),
 
 per_application as (

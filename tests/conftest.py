@@ -1,0 +1,63 @@
+"""Shared fixtures: real DuckDB files in tmp_path, files written by the tests themselves."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.db import connect
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+DATA_TABLES = ("applications", "events", "ingest_runs", "ingest_rejects", "ingest_skips")
+
+CANONICAL_HEADER = [
+    "client", "application_id", "company", "role", "industry", "channel", "resume_version",
+    "cover_letter", "referral", "location", "seniority", "job_url", "applied_on", "status",
+    "responded_on", "screen_on", "assessment_on", "interview_on", "interview_rounds", "offer_on",
+    "accepted_on", "declined_on", "rejected_on", "withdrawn_on", "closed_on", "followed_up_on", "notes",
+]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "bounceback.duckdb"
+
+
+@pytest.fixture
+def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = connect(db_path)
+    yield connection
+    connection.close()
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]],
+              *, line_ending: str = "\n") -> Path:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=line_ending)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    return path
+
+
+def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
+    """Row count and an order-independent digest of every data table's content."""
+    cur = con.cursor()
+    sums = {}
+    for table in DATA_TABLES:
+        row = cur.execute(
+            f"select count(*), coalesce(md5(string_agg(t::varchar, '|' order by t::varchar)), '') "
+            f"from {table} as t"
+        ).fetchone()
+        sums[table] = (int(row[0]), row[1])
+    return sums
+
+
+def sample_files() -> list[Path]:
+    return sorted(SAMPLE_DIR.glob("*.csv"))
