@@ -67,8 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--persona", required=True, help="healthy, spray_and_pray, resume_gap, ...")
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--as-of", type=_date, default=None, help="last day of the search (default: today)")
-    sample.add_argument("--applications", type=int, default=None,
-                        help="applications in the search (per client for advisor_caseload)")
+    sample.add_argument(
+        "--applications", type=int, default=None, help="applications in the search (per client for advisor_caseload)"
+    )
     sample.add_argument("--out", required=True, type=Path, help="CSV file to write")
     sample.add_argument("--json", action="store_true", help="print one JSON object (see README)")
     return parser
@@ -87,15 +88,13 @@ def _human_ingest(result: IngestResult) -> None:
     print(
         f"{name}: {result.source} file, {result.rows_read:,} rows read = {result.inserted:,} inserted"
         f" + {result.updated:,} updated + {result.unchanged:,} unchanged + {result.rejected:,} rejected"
-        f" + {result.skipped:,} skipped  [{verb}"
-        + (f", run {result.run_id}]" if result.run_id else "]")
+        f" + {result.skipped:,} skipped  [{verb}" + (f", run {result.run_id}]" if result.run_id else "]")
     )
     if result.message:
         print(f"  {result.status}: {result.message}")
     mapped = result.columns.get("mapped", {})
     if mapped:
-        print("  columns: " + ", ".join(f"{src} -> {dst}" if src != dst else dst
-                                       for dst, src in mapped.items()))
+        print("  columns: " + ", ".join(f"{src} -> {dst}" if src != dst else dst for dst, src in mapped.items()))
     if result.columns.get("ignored"):
         print("  not used (kept in each row's raw fields): " + ", ".join(result.columns["ignored"]))
     for note in result.notes:
@@ -144,8 +143,14 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         con.close()
     ok = all(result.ok for result in results)
     if args.json:
-        _print_json({"ok": ok, "database": str(db_path), "dry_run": args.dry_run,
-                     "files": [result.to_json() for result in results]})
+        _print_json(
+            {
+                "ok": ok,
+                "database": str(db_path),
+                "dry_run": args.dry_run,
+                "files": [result.to_json() for result in results],
+            }
+        )
     return 0 if ok else 1
 
 
@@ -193,8 +198,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         raise BouncebackError("--applications must be at least 1")
     as_of = args.as_of or dt.date.today()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    truth = write_sample(args.persona, args.out, seed=args.seed, as_of=as_of,
-                         applications=args.applications)
+    truth = write_sample(args.persona, args.out, seed=args.seed, as_of=as_of, applications=args.applications)
     payload = {
         "persona": args.persona,
         "seed": args.seed,
@@ -206,8 +210,10 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(payload)
     else:
-        print(f"wrote {payload['applications']} applications ({args.persona}, seed {args.seed}, "
-              f"as of {payload['as_of']}) to {args.out}; true rates in {payload['truth']}")
+        print(
+            f"wrote {payload['applications']} applications ({args.persona}, seed {args.seed}, "
+            f"as of {payload['as_of']}) to {args.out}; true rates in {payload['truth']}"
+        )
     return 0
 
 

@@ -69,7 +69,7 @@ def _explain_open_failure(path: Path, error: duckdb.Error) -> str:
             f"the database {path} is in use by another bounceback process (DuckDB allows one "
             "writer at a time); close the dashboard or wait for the other load to finish, then retry"
         )
-    if "not a valid DuckDB database" in text or "Invalid Input Error" in text and "database" in text:
+    if "not a valid DuckDB database" in text or ("Invalid Input Error" in text and "database" in text):
         return f"{path} is not a bounceback (DuckDB) database file"
     first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
     return f"cannot open the database {path}: {first}"
@@ -158,9 +158,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
             cur.execute("begin transaction")
             try:
                 cur.execute(sql)
-                cur.execute(
-                    "insert into schema_version values (?, ?, current_timestamp)", [version, name]
-                )
+                cur.execute("insert into schema_version values (?, ?, current_timestamp)", [version, name])
                 cur.execute("commit")
             except BaseException:
                 cur.execute("rollback")

@@ -24,6 +24,7 @@ never deletes an event because a newer export no longer implies it (funnels come
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime as dt
 import sys
 import time
@@ -209,8 +210,9 @@ def _problem(condition: str, column: str, value_sql: str, reason_sql: str) -> st
     )
 
 
-def _build_checked_sql(mapping: ColumnMapping, header: list[str], client: str | None,
-                       source: str) -> tuple[str, list[Any]]:
+def _build_checked_sql(
+    mapping: ColumnMapping, header: list[str], client: str | None, source: str
+) -> tuple[str, list[Any]]:
     """SQL creating temp table `checked` from `staged`, and its positional parameters."""
     c = lambda name: _col(mapping, name)  # noqa: E731 - short alias keeps the SQL readable
     raw_sql, raw_params = _raw_json_sql(header)
@@ -276,8 +278,7 @@ def _build_checked_sql(mapping: ColumnMapping, header: list[str], client: str | 
             "'not yes or no'",
         ),
         _problem(
-            "interview_rounds_raw is not null and (interview_rounds is null"
-            " or interview_rounds not between 0 and 50)",
+            "interview_rounds_raw is not null and (interview_rounds is null or interview_rounds not between 0 and 50)",
             "interview_rounds",
             "interview_rounds_raw",
             "'not a number of rounds (0-50)'",
@@ -359,8 +360,9 @@ from disposed
     return sql, [*client_params, *raw_params, source]
 
 
-def _prepare_checked(cur: duckdb.DuckDBPyConnection, mapping: ColumnMapping, header: list[str],
-                     client: str | None, source: str) -> None:
+def _prepare_checked(
+    cur: duckdb.DuckDBPyConnection, mapping: ColumnMapping, header: list[str], client: str | None, source: str
+) -> None:
     sql, params = _build_checked_sql(mapping, header, client, source)
     cur.execute(sql, params)
 
@@ -506,13 +508,23 @@ def _run_steps(cur: duckdb.DuckDBPyConnection, steps: list[tuple[str, str]], val
         cur.execute(sql, _named_params(sql, values))
 
 
-def _insert_run(cur: duckdb.DuckDBPyConnection, result: IngestResult, path: Path, size: int,
-                started: dt.datetime) -> int:
+def _insert_run(
+    cur: duckdb.DuckDBPyConnection, result: IngestResult, path: Path, size: int, started: dt.datetime
+) -> int:
     row = cur.execute(
         "insert into ingest_runs (file_name, file_path, sha256, size_bytes, detected_source, client,"
         " status, message, started_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning run_id",
-        [path.name, str(path.resolve()), result.sha256, size, result.source, result.client,
-         result.status, result.message, started],
+        [
+            path.name,
+            str(path.resolve()),
+            result.sha256,
+            size,
+            result.source,
+            result.client,
+            result.status,
+            result.message,
+            started,
+        ],
     ).fetchone()
     return int(row[0])
 
@@ -522,14 +534,25 @@ def _finish_run(cur: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
         "update ingest_runs set status = ?, message = ?, rows_read = ?, inserted = ?, updated = ?,"
         " unchanged = ?, rejected = ?, skipped = ?, events_inserted = ?, events_updated = ?,"
         " finished_at = current_timestamp where run_id = ?",
-        [result.status, result.message, result.rows_read, result.inserted, result.updated,
-         result.unchanged, result.rejected, result.skipped, result.events_inserted,
-         result.events_updated, result.run_id],
+        [
+            result.status,
+            result.message,
+            result.rows_read,
+            result.inserted,
+            result.updated,
+            result.unchanged,
+            result.rejected,
+            result.skipped,
+            result.events_inserted,
+            result.events_updated,
+            result.run_id,
+        ],
     )
 
 
-def _record_refused_run(cur: duckdb.DuckDBPyConnection, result: IngestResult, path: Path,
-                        started: dt.datetime, with_rejects: bool = False) -> None:
+def _record_refused_run(
+    cur: duckdb.DuckDBPyConnection, result: IngestResult, path: Path, started: dt.datetime, with_rejects: bool = False
+) -> None:
     """Note a refused or failed load in ingest_runs (its own small transaction).
 
     with_rejects: also store the temp table all_rejects, which only the load's own cursor sees.
@@ -544,10 +567,8 @@ def _record_refused_run(cur: duckdb.DuckDBPyConnection, result: IngestResult, pa
         cur.execute("commit")
     except duckdb.Error:
         # Recording the refusal is a courtesy; the refusal itself has already been decided.
-        try:
+        with contextlib.suppress(duckdb.Error):
             cur.execute("rollback")
-        except duckdb.Error:
-            pass
         result.run_id = None
 
 
@@ -564,7 +585,7 @@ def _collect_rejects(cur: duckdb.DuckDBPyConnection, result: IngestResult, probl
         "create or replace temp table all_rejects as "
         "select line, column_name, value, reason from staged_rejects "
         "union all "
-        "select line, p.column as column_name, p.value, p.reason "  # noqa: S608 - fixed names
+        "select line, p.column as column_name, p.value, p.reason "
         f"from (select line, unnest(problems) as p from {problems_table} where disposition = 'rejected')"
     )
     rows = cur.execute(
@@ -572,14 +593,13 @@ def _collect_rejects(cur: duckdb.DuckDBPyConnection, result: IngestResult, probl
         [MAX_REJECTS_REPORTED],
     ).fetchall()
     result.rejects = [
-        {"line": line, "column": column, "value": value, "reason": reason}
-        for line, column, value, reason in rows
+        {"line": line, "column": column, "value": value, "reason": reason} for line, column, value, reason in rows
     ]
 
 
 def _skip_summary(cur: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
     rows = cur.execute(
-        f"select regexp_replace(substr(disposition, 6), ' \\(line \\d+\\)', ''), count(*) "  # noqa: S608
+        f"select regexp_replace(substr(disposition, 6), ' \\(line \\d+\\)', ''), count(*) "
         f"from {table} where disposition like 'skip:%' group by 1 order by 2 desc"
     ).fetchall()
     return {reason: count for reason, count in rows}
@@ -609,8 +629,17 @@ def ingest_file(
         return result
     cur = con.cursor()
     try:
-        _ingest(cur, path, result, client=client, source=source, strict=strict, dry_run=dry_run,
-                progress=progress, started=started)
+        _ingest(
+            cur,
+            path,
+            result,
+            client=client,
+            source=source,
+            strict=strict,
+            dry_run=dry_run,
+            progress=progress,
+            started=started,
+        )
     except InputError as e:
         result.status = "refused"
         result.message = str(e)
@@ -629,16 +658,23 @@ def ingest_file(
             _record_refused_run(con.cursor(), result, path, started)
     finally:
         result.seconds = round(time.perf_counter() - clock, 3)
-        try:
+        with contextlib.suppress(duckdb.Error):
             cur.close()
-        except duckdb.Error:
-            pass
     return result
 
 
-def _ingest(cur: duckdb.DuckDBPyConnection, path: Path, result: IngestResult, *, client: str | None,
-            source: str, strict: bool, dry_run: bool, progress: bool | None,
-            started: dt.datetime) -> None:
+def _ingest(
+    cur: duckdb.DuckDBPyConnection,
+    path: Path,
+    result: IngestResult,
+    *,
+    client: str | None,
+    source: str,
+    strict: bool,
+    dry_run: bool,
+    progress: bool | None,
+    started: dt.datetime,
+) -> None:
     if client is not None and not client.strip():
         raise InputError("--client must not be empty")
     size = path.stat().st_size if path.exists() and path.is_file() else 0
@@ -680,9 +716,17 @@ def _commit_or_rollback(cur: duckdb.DuckDBPyConnection, result: IngestResult, dr
         cur.execute("commit")
 
 
-def _ingest_applications(cur: duckdb.DuckDBPyConnection, path: Path, staged: readers.StagedFile,
-                         result: IngestResult, client: str | None, strict: bool, dry_run: bool,
-                         meter: _Progress, started: dt.datetime) -> None:
+def _ingest_applications(
+    cur: duckdb.DuckDBPyConnection,
+    path: Path,
+    staged: readers.StagedFile,
+    result: IngestResult,
+    client: str | None,
+    strict: bool,
+    dry_run: bool,
+    meter: _Progress,
+    started: dt.datetime,
+) -> None:
     mapping = map_columns(staged.header, APPLICATION_FIELDS)
     result.columns = {"mapped": mapping.mapped, "ignored": mapping.ignored}
     _require(mapping, path, ["applied_on"], ["company", "role"])
@@ -691,15 +735,14 @@ def _ingest_applications(cur: duckdb.DuckDBPyConnection, path: Path, staged: rea
         _prepare_checked(cur, mapping, staged.header, client, source)
         applied = mapping.indexes["applied_on"]
         readable = cur.execute(
-            f"select count(*) filter (where bb_date(c{applied}) is not null),"  # noqa: S608
+            f"select count(*) filter (where bb_date(c{applied}) is not null),"
             f" count(*) filter (where bb_blank(c{applied}) is not null) from staged"
         ).fetchone()
         if readable[0] == 0:
             examples = [
                 row[0]
                 for row in cur.execute(
-                    f"select distinct bb_blank(c{applied}) from staged "  # noqa: S608
-                    f"where bb_blank(c{applied}) is not null limit 3"
+                    f"select distinct bb_blank(c{applied}) from staged where bb_blank(c{applied}) is not null limit 3"
                 ).fetchall()
             ]
             shown = ", ".join(repr(v) for v in examples) if examples else "all blank"
@@ -756,8 +799,9 @@ def _ingest_applications(cur: duckdb.DuckDBPyConnection, path: Path, staged: rea
     meter.step(f"{result.inserted:,} inserted, {result.updated:,} updated")
 
 
-def _refused_for_rejects(cur: duckdb.DuckDBPyConnection, path: Path, result: IngestResult,
-                         strict: bool, dry_run: bool, started: dt.datetime) -> bool:
+def _refused_for_rejects(
+    cur: duckdb.DuckDBPyConnection, path: Path, result: IngestResult, strict: bool, dry_run: bool, started: dt.datetime
+) -> bool:
     """Refuse the file when --strict meets a reject, or when no row at all is usable.
 
     The refused run is recorded with its rejects, so `status` can show what was wrong.
@@ -777,7 +821,7 @@ def _refused_for_rejects(cur: duckdb.DuckDBPyConnection, path: Path, result: Ing
 
 def _store_skips(cur: duckdb.DuckDBPyConnection, run_id: int, table: str) -> None:
     cur.execute(
-        f"insert into ingest_skips select $run_id, line, substr(disposition, 6) from {table} "  # noqa: S608
+        f"insert into ingest_skips select $run_id, line, substr(disposition, 6) from {table} "
         "where disposition like 'skip:%'",
         {"run_id": run_id},
     )
@@ -793,16 +837,91 @@ def _check_reconciled(result: IngestResult) -> None:
         )
 
 
-def _ingest_events(cur: duckdb.DuckDBPyConnection, path: Path, staged: readers.StagedFile,
-                   result: IngestResult, client: str | None, strict: bool, dry_run: bool,
-                   meter: _Progress, started: dt.datetime) -> None:
+_EVENT_PROBLEMS = [
+    _problem("event_raw is null", "event", "null", "'no event'"),
+    _problem(
+        "event_raw is not null and event is null",
+        "event",
+        "event_raw",
+        "'unknown event (expected response, screen, assessment, interview, offer, accepted, declined,"
+        " rejected, withdrawn, position_closed, follow_up, ghosted)'",
+    ),
+    _problem("event = 'applied'", "event", "event_raw", "'the applied event comes from the applications file'"),
+    _problem(
+        "occurred_on_raw is not null and occurred_on is null",
+        "occurred_on",
+        "occurred_on_raw",
+        "'not a date (expected YYYY-MM-DD)'",
+    ),
+    _problem(
+        "round_raw is not null and (round is null or round not between 1 and 50)",
+        "round",
+        "round_raw",
+        "'not a round number (1-50)'",
+    ),
+    _problem("matches = 0 and ref_id is not null", "application_id", "ref_id", "'no application matches'"),
+    _problem("matches = 0 and ref_id is null", "company", "company_key", "'no application matches'"),
+    _problem("matches > 1", "company", "company_key", "matches || ' applications match; give application_id'"),
+    _problem(
+        "matches = 1 and occurred_on < applied_on",
+        "occurred_on",
+        "occurred_on_raw",
+        "'is before the applied date ' || cast(applied_on as varchar)",
+    ),
+]
+
+# events file rows -> checked_events: matched to one application, judged, identified, deduplicated
+_CHECKED_EVENTS_SQL = """
+create or replace temp table checked_events as
+with matched as (
+    select r.*, count(m.application_id) as matches,
+           any_value(m.application_id) as application_id,
+           any_value(m.applied_on) as applied_on
+    from event_rows as r
+    left join event_matches as m using (line)
+    group by all
+),
+judged as (
+    select *,
+        list_filter([{event_problems}], lambda problem: problem is not null) as problems
+    from matched
+),
+identified as (
+    select *,
+        md5(application_id || '|' || event || '|' || coalesce(cast(round as varchar), '0')
+            || '|log|' || coalesce(cast(occurred_on as varchar), '')) as event_id,
+        case when blank_row then 'skip:blank row'
+             when len(problems) > 0 then 'rejected'
+             else 'valid' end as first_disposition
+    from judged
+)
+select * exclude (first_disposition),
+    case when first_disposition = 'valid'
+          and line <> max(line) over (partition by event_id, first_disposition = 'valid')
+         then 'skip:same event as a later row (line '
+              || max(line) over (partition by event_id, first_disposition = 'valid') || '), which wins'
+         else first_disposition end as disposition
+from identified
+"""
+
+
+def _ingest_events(
+    cur: duckdb.DuckDBPyConnection,
+    path: Path,
+    staged: readers.StagedFile,
+    result: IngestResult,
+    client: str | None,
+    strict: bool,
+    dry_run: bool,
+    meter: _Progress,
+    started: dt.datetime,
+) -> None:
     mapping = map_columns(staged.header, EVENT_FIELDS)
     result.columns = {"mapped": mapping.mapped, "ignored": mapping.ignored}
     _require(mapping, path, ["event"], [])
     if "application_id" not in mapping.mapped and not {"company", "applied_on"} <= mapping.mapped.keys():
         raise InputError(
-            f"{path.name}: missing column: application_id (or company, role and applied_on to find "
-            "the application)"
+            f"{path.name}: missing column: application_id (or company, role and applied_on to find the application)"
         )
     c = lambda name: _col(mapping, name)  # noqa: E731
     raw_sql, raw_params = _raw_json_sql(staged.header)
@@ -813,20 +932,20 @@ def _ingest_events(cur: duckdb.DuckDBPyConnection, path: Path, staged: readers.S
             create or replace temp table event_rows as
             select s.line,
                    {client_sql} as client,
-                   bb_blank({c('application_id')}) as ref_id,
-                   lower(regexp_replace(bb_blank({c('company')}), '\\s+', ' ', 'g')) as company_key,
-                   lower(regexp_replace(bb_blank({c('role')}), '\\s+', ' ', 'g')) as role_key,
-                   bb_date({c('applied_on')}) as applied_key,
-                   bb_event({c('event')}) as event, bb_blank({c('event')}) as event_raw,
-                   bb_date({c('occurred_on')}) as occurred_on,
-                   bb_blank({c('occurred_on')}) as occurred_on_raw,
-                   try_cast(bb_blank({c('round')}) as integer) as round,
-                   bb_blank({c('round')}) as round_raw,
-                   bb_blank({c('detail')}) as detail,
+                   bb_blank({c("application_id")}) as ref_id,
+                   lower(regexp_replace(bb_blank({c("company")}), '\\s+', ' ', 'g')) as company_key,
+                   lower(regexp_replace(bb_blank({c("role")}), '\\s+', ' ', 'g')) as role_key,
+                   bb_date({c("applied_on")}) as applied_key,
+                   bb_event({c("event")}) as event, bb_blank({c("event")}) as event_raw,
+                   bb_date({c("occurred_on")}) as occurred_on,
+                   bb_blank({c("occurred_on")}) as occurred_on_raw,
+                   try_cast(bb_blank({c("round")}) as integer) as round,
+                   bb_blank({c("round")}) as round_raw,
+                   bb_blank({c("detail")}) as detail,
                    {raw_sql} as raw,
-                   ({' and '.join(f's.c{i} is null' for i in range(len(staged.header)))}) as blank_row
+                   ({" and ".join(f"s.c{i} is null" for i in range(len(staged.header)))}) as blank_row
             from staged as s
-            """,  # noqa: S608 - identifiers come from the c0..cN allowlist
+            """,
             [*client_params, *raw_params],
         )
         cur.execute(
@@ -845,56 +964,7 @@ def _ingest_events(cur: duckdb.DuckDBPyConnection, path: Path, staged: readers.S
              )
             """
         )
-        cur.execute(
-            """
-            create or replace temp table checked_events as
-            with matched as (
-                select r.*, count(m.application_id) as matches,
-                       any_value(m.application_id) as application_id,
-                       any_value(m.applied_on) as applied_on
-                from event_rows as r
-                left join event_matches as m using (line)
-                group by all
-            ),
-            judged as (
-                select *,
-                    list_filter([
-                        case when event_raw is null then {'column': 'event', 'value': null, 'reason': 'no event'} end,
-                        case when event_raw is not null and event is null then {'column': 'event', 'value': event_raw,
-                            'reason': 'unknown event (expected response, screen, assessment, interview, offer, accepted, declined, rejected, withdrawn, position_closed, follow_up, ghosted)'} end,
-                        case when event = 'applied' then {'column': 'event', 'value': event_raw,
-                            'reason': 'the applied event comes from the applications file'} end,
-                        case when occurred_on_raw is not null and occurred_on is null then {'column': 'occurred_on',
-                            'value': occurred_on_raw, 'reason': 'not a date (expected YYYY-MM-DD)'} end,
-                        case when round_raw is not null and (round is null or round not between 1 and 50) then
-                            {'column': 'round', 'value': round_raw, 'reason': 'not a round number (1-50)'} end,
-                        case when matches = 0 then {'column': coalesce(case when ref_id is not null then 'application_id' end, 'company'),
-                            'value': coalesce(ref_id, company_key), 'reason': 'no application matches'} end,
-                        case when matches > 1 then {'column': 'company', 'value': company_key,
-                            'reason': matches || ' applications match; give application_id'} end,
-                        case when matches = 1 and occurred_on < applied_on then {'column': 'occurred_on',
-                            'value': occurred_on_raw, 'reason': 'is before the applied date ' || cast(applied_on as varchar)} end
-                    ], lambda problem: problem is not null) as problems
-                from matched
-            ),
-            identified as (
-                select *,
-                    md5(application_id || '|' || event || '|' || coalesce(cast(round as varchar), '0')
-                        || '|log|' || coalesce(cast(occurred_on as varchar), '')) as event_id,
-                    case when blank_row then 'skip:blank row'
-                         when len(problems) > 0 then 'rejected'
-                         else 'valid' end as first_disposition
-                from judged
-            )
-            select * exclude (first_disposition),
-                case when first_disposition = 'valid'
-                      and line <> max(line) over (partition by event_id, first_disposition = 'valid')
-                     then 'skip:same event as a later row (line '
-                          || max(line) over (partition by event_id, first_disposition = 'valid') || '), which wins'
-                     else first_disposition end as disposition
-            from identified
-            """
-        )
+        cur.execute(_CHECKED_EVENTS_SQL.replace("{event_problems}", ", ".join(_EVENT_PROBLEMS)))
         _collect_rejects(cur, result, "checked_events")
         counts = cur.execute(
             "select count(*) filter (where disposition = 'rejected'),"

@@ -206,8 +206,7 @@ def stage(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
 
 def _create_rejects_table(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute(
-        "create or replace temp table staged_rejects ("
-        " line bigint, column_name varchar, value varchar, reason varchar)"
+        "create or replace temp table staged_rejects ( line bigint, column_name varchar, value varchar, reason varchar)"
     )
 
 
@@ -269,7 +268,7 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
         for line, _, error_type, csv_line, _ in reject_rows:
             if error_type == "UNQUOTED VALUE" and "\n" in (csv_line or "").strip("\r\n"):
                 raise InputError(
-                    f"{path.name}: line {line}: a quote (\") opened in this row is never closed, so "
+                    f'{path.name}: line {line}: a quote (") opened in this row is never closed, so '
                     "the rest of the file cannot be split into rows; fix the quote and import again"
                 )
 
@@ -280,7 +279,7 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
                 text = csv_line or ""
                 starts.append(int(line_start or 0) + len(text) - len(text.lstrip("\r\n")))
             blank_counts = _blank_lines_before(data, starts)
-            record_numbers = [line - blanks for line, blanks in zip(record_numbers, blank_counts)]
+            record_numbers = [line - blanks for line, blanks in zip(record_numbers, blank_counts, strict=True)]
 
         _create_rejects_table(cur)
         if reject_rows:
@@ -294,7 +293,7 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
                         _STRUCTURAL_REASONS.get(error_type, error_type.lower()),
                     )
                     for record, (_, _, error_type, csv_line, column_name) in zip(
-                        record_numbers, reject_rows
+                        record_numbers, reject_rows, strict=True
                     )
                 ],
             )
@@ -338,10 +337,7 @@ def _number_staged_rows(cur: duckdb.DuckDBPyConnection, width: int, reject_lines
     """Give each parsed row its line: its position among all rows, rejected ones included."""
     value_columns = ", ".join(f"c{i}" for i in range(width))
     if not reject_lines:
-        cur.execute(
-            f"create or replace temp table staged as select rowid + 2 as line, {value_columns} "  # noqa: S608
-            "from staged_raw"
-        )
+        cur.execute(f"create or replace temp table staged as select rowid + 2 as line, {value_columns} from staged_raw")
     else:
         # A rejected row j (1-based, ascending line L_j) has L_j - 1 - j parsed rows before it;
         # parsed row k sits after every rejected row with fewer than k parsed rows before it.
@@ -352,7 +348,7 @@ def _number_staged_rows(cur: duckdb.DuckDBPyConnection, width: int, reject_lines
             "from (select distinct line from staged_rejects)"
         )
         cur.execute(
-            "create or replace temp table staged as "  # noqa: S608
+            "create or replace temp table staged as "
             f"select p.k + 1 + coalesce(g.rejects_so_far, 0) as line, {value_columns} "
             "from (select rowid + 1 as k, * from staged_raw) as p "
             "asof left join reject_gaps as g on p.k > g.parsed_before"
@@ -405,19 +401,19 @@ def _stage_xlsx(cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None = 
     header_index = next(i for i, row in enumerate(texts) if any(v is not None for v in row))
     header = _unique_names([v or "" for v in texts[header_index]])
     width = len(header)
-    data_rows = [
-        (i + 1, row)
-        for i, row in enumerate(texts)
-        if i > header_index and any(v is not None for v in row)
-    ]
+    data_rows = [(i + 1, row) for i, row in enumerate(texts) if i > header_index and any(v is not None for v in row)]
     _create_rejects_table(cur)
     overflow = [(line, row) for line, row in data_rows if any(v is not None for v in row[width:])]
     if overflow:
         cur.executemany(
             "insert into staged_rejects values (?, ?, ?, ?)",
             [
-                (line, None, ", ".join(v or "" for v in row)[:_VALUE_PREVIEW_CHARS],
-                 "cells to the right of the last header column")
+                (
+                    line,
+                    None,
+                    ", ".join(v or "" for v in row)[:_VALUE_PREVIEW_CHARS],
+                    "cells to the right of the last header column",
+                )
                 for line, row in overflow
             ],
         )
@@ -425,9 +421,7 @@ def _stage_xlsx(cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None = 
     kept = [(line, row) for line, row in data_rows if line not in overflow_lines]
     arrays = {"line": pa.array([line for line, _ in kept], pa.int64())}
     for index in range(width):
-        arrays[f"c{index}"] = pa.array(
-            [row[index] if index < len(row) else None for _, row in kept], pa.string()
-        )
+        arrays[f"c{index}"] = pa.array([row[index] if index < len(row) else None for _, row in kept], pa.string())
     staged_arrow = pa.table(arrays)  # noqa: F841 - read by DuckDB's replacement scan below
     cur.execute("create or replace temp table staged as select * from staged_arrow")
     return StagedFile(
@@ -473,7 +467,7 @@ def _stage_jsonl(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
     # json_extract_string returns text for strings and JSON text for numbers, lists and objects.
     selects = ", ".join(f"json_extract_string(doc, $key{i}) as c{i}" for i in range(len(keys)))
     cur.execute(
-        f"create or replace temp table staged as select line, {selects} from jsonl_lines where usable",  # noqa: S608
+        f"create or replace temp table staged as select line, {selects} from jsonl_lines where usable",
         {f"key{i}": "$." + json.dumps(key) for i, key in enumerate(keys)},
     )
     _create_rejects_table(cur)

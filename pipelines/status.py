@@ -37,8 +37,7 @@ def database_status(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, 
         "schema_version": schema_version(con),
         "applications": int(totals[0]),
         "clients": [
-            {"client": name, "applications": int(count), "first_applied_on": _iso(first),
-             "last_applied_on": _iso(last)}
+            {"client": name, "applications": int(count), "first_applied_on": _iso(first), "last_applied_on": _iso(last)}
             for name, count, first, last in clients
         ],
         "events": int(events),
@@ -48,13 +47,33 @@ def database_status(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, 
         "rejects_total": int(rejects_total),
         "last_runs": [
             {
-                "run_id": run_id, "file": file_name, "source": source, "status": status,
-                "rows_read": read, "inserted": inserted, "updated": updated, "unchanged": unchanged,
-                "rejected": rejected, "skipped": skipped, "message": message,
+                "run_id": run_id,
+                "file": file_name,
+                "source": source,
+                "status": status,
+                "rows_read": read,
+                "inserted": inserted,
+                "updated": updated,
+                "unchanged": unchanged,
+                "rejected": rejected,
+                "skipped": skipped,
+                "message": message,
                 "started_at": started.isoformat(timespec="seconds") if started else None,
             }
-            for (run_id, file_name, source, status, read, inserted, updated, unchanged, rejected,
-                 skipped, message, started) in runs
+            for (
+                run_id,
+                file_name,
+                source,
+                status,
+                read,
+                inserted,
+                updated,
+                unchanged,
+                rejected,
+                skipped,
+                message,
+                started,
+            ) in runs
         ],
     }
 

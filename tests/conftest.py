@@ -16,10 +16,33 @@ SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 DATA_TABLES = ("applications", "events", "ingest_runs", "ingest_rejects", "ingest_skips")
 
 CANONICAL_HEADER = [
-    "client", "application_id", "company", "role", "industry", "channel", "resume_version",
-    "cover_letter", "referral", "location", "seniority", "job_url", "applied_on", "status",
-    "responded_on", "screen_on", "assessment_on", "interview_on", "interview_rounds", "offer_on",
-    "accepted_on", "declined_on", "rejected_on", "withdrawn_on", "closed_on", "followed_up_on", "notes",
+    "client",
+    "application_id",
+    "company",
+    "role",
+    "industry",
+    "channel",
+    "resume_version",
+    "cover_letter",
+    "referral",
+    "location",
+    "seniority",
+    "job_url",
+    "applied_on",
+    "status",
+    "responded_on",
+    "screen_on",
+    "assessment_on",
+    "interview_on",
+    "interview_rounds",
+    "offer_on",
+    "accepted_on",
+    "declined_on",
+    "rejected_on",
+    "withdrawn_on",
+    "closed_on",
+    "followed_up_on",
+    "notes",
 ]
 
 
@@ -35,8 +58,7 @@ def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection.close()
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]],
-              *, line_ending: str = "\n") -> Path:
+def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]], *, line_ending: str = "\n") -> Path:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator=line_ending)
     writer.writerow(header)
@@ -52,8 +74,7 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]
     sums = {}
     for table in DATA_TABLES:
         row = cur.execute(
-            f"select count(*), coalesce(md5(string_agg(t::varchar, '|' order by t::varchar)), '') "
-            f"from {table} as t"
+            f"select count(*), coalesce(md5(string_agg(t::varchar, '|' order by t::varchar)), '') from {table} as t"
         ).fetchone()
         sums[table] = (int(row[0]), row[1])
     return sums

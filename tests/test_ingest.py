@@ -26,9 +26,7 @@ def _rows(n: int = 5) -> list[list[object]]:
 
 
 def _reconciles(result: ingest.IngestResult) -> bool:
-    return result.rows_read == (
-        result.inserted + result.updated + result.unchanged + result.rejected + result.skipped
-    )
+    return result.rows_read == (result.inserted + result.updated + result.unchanged + result.rejected + result.skipped)
 
 
 def test_load_counts_and_events(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -69,11 +67,7 @@ def test_newer_export_updates_status_and_adds_events(con: duckdb.DuckDBPyConnect
     assert (result.inserted, result.updated, result.unchanged) == (0, 2, 2)
     assert result.events_inserted == 2
     cur = con.cursor()
-    outcomes = dict(
-        cur.execute(
-            "select company, outcome from application_facts(date '2025-04-30', 30)"
-        ).fetchall()
-    )
+    outcomes = dict(cur.execute("select company, outcome from application_facts(date '2025-04-30', 30)").fetchall())
     assert outcomes["Company 1"] == "rejected"
     assert outcomes["Company 2"] == "in_progress"
     assert cur.execute("select count(*) from applications").fetchone()[0] == 4
@@ -95,9 +89,11 @@ def test_history_is_kept_when_a_newer_export_no_longer_implies_an_event(
     ingest_file(con, write_csv(tmp_path / "v2.csv", HEADER, rows))
     events = {e for (e,) in con.cursor().execute("select event from events").fetchall()}
     assert events == {"applied", "interview", "rejected"}
-    facts = con.cursor().execute(
-        "select furthest_stage, rejected_at_stage, outcome from application_facts(date '2025-06-01', 30)"
-    ).fetchone()
+    facts = (
+        con.cursor()
+        .execute("select furthest_stage, rejected_at_stage, outcome from application_facts(date '2025-06-01', 30)")
+        .fetchone()
+    )
     assert facts == ("interview", "interview", "rejected")
 
 
@@ -111,9 +107,11 @@ def test_duplicate_keys_in_one_file_last_row_wins(con: duckdb.DuckDBPyConnection
     assert result.skipped_reasons == {"same application as a later row, which wins": 1}
     skip = con.cursor().execute("select line, reason from ingest_skips").fetchone()
     assert skip == (2, "same application as a later row (line 5), which wins")
-    outcome = con.cursor().execute(
-        "select outcome from application_facts(date '2025-06-01', 30) where company = 'Company 0'"
-    ).fetchone()[0]
+    outcome = (
+        con.cursor()
+        .execute("select outcome from application_facts(date '2025-06-01', 30) where company = 'Company 0'")
+        .fetchone()[0]
+    )
     assert outcome == "rejected"
 
 
@@ -153,7 +151,7 @@ def test_values_are_stored_as_written(con: duckdb.DuckDBPyConnection, tmp_path: 
     hostile = [
         "x'); DROP TABLE applications;--",
         "Robert'); DELETE FROM events; --",
-        "=HYPERLINK(\"http://evil\")",
+        '=HYPERLINK("http://evil")',
         "<script>alert(1)</script>",
         "ÉcoleÄÖ 😀 שלום",
         "$source ? $1 %s {0}",
@@ -176,9 +174,7 @@ def test_hostile_header_names_are_kept_in_raw(con: duckdb.DuckDBPyConnection, tm
     assert raw["notes"] == "n2" and raw["Notes"] == "n1"
 
 
-def test_rejected_rows_listed_with_line_column_value_reason(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
+def test_rejected_rows_listed_with_line_column_value_reason(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     rows = _rows(6)
     rows[1][2] = "31/12/2025"  # not ISO
     rows[2][2] = None  # no applied date
@@ -287,11 +283,35 @@ def test_client_column_and_client_option(con: duckdb.DuckDBPyConnection, tmp_pat
 
 
 def test_status_vocabulary_and_stage_columns(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    header = ["company", "applied_on", "status", "responded_on", "screen_on", "interview_on",
-              "interview_rounds", "offer_on", "accepted_on", "followed_up_on", "referral", "channel"]
+    header = [
+        "company",
+        "applied_on",
+        "status",
+        "responded_on",
+        "screen_on",
+        "interview_on",
+        "interview_rounds",
+        "offer_on",
+        "accepted_on",
+        "followed_up_on",
+        "referral",
+        "channel",
+    ]
     rows = [
-        ["Accepting", "2025-01-01", "accepted", "2025-01-05", "2025-01-06", "2025-01-10", "3",
-         "2025-01-20", "2025-01-22", None, "yes", "Company website"],
+        [
+            "Accepting",
+            "2025-01-01",
+            "accepted",
+            "2025-01-05",
+            "2025-01-06",
+            "2025-01-10",
+            "3",
+            "2025-01-20",
+            "2025-01-22",
+            None,
+            "yes",
+            "Company website",
+        ],
         ["Ghosting", "2025-01-01", "ghosted", None, None, None, None, None, None, "2025-01-09", "no", "Indeed"],
         ["Waiting", "2025-03-25", "", None, None, None, None, None, None, None, None, "Easy Apply"],
         ["Withdrawn", "2025-01-01", "withdrawn", None, None, None, None, None, None, None, None, "Referral"],
@@ -299,10 +319,12 @@ def test_status_vocabulary_and_stage_columns(con: duckdb.DuckDBPyConnection, tmp
     ingest_file(con, write_csv(tmp_path / "v.csv", header, rows))
     facts = {
         row[0]: row[1:]
-        for row in con.cursor().execute(
+        for row in con.cursor()
+        .execute(
             "select company, outcome, furthest_stage, interview_rounds, followed_up, channel, referral "
             "from application_facts(date '2025-04-01', 30)"
-        ).fetchall()
+        )
+        .fetchall()
     }
     assert facts["Accepting"] == ("accepted", "accepted", 3, False, "company_site", True)
     assert facts["Ghosting"] == ("no_response", "applied", 0, True, "job_board", False)
@@ -310,9 +332,7 @@ def test_status_vocabulary_and_stage_columns(con: duckdb.DuckDBPyConnection, tmp
     assert facts["Withdrawn"] == ("withdrawn", "applied", 0, False, "referral", True)
     # as of a date before the answers arrived, nothing had happened yet
     early = dict(
-        con.cursor().execute(
-            "select company, outcome from application_facts(date '2025-01-04', 30)"
-        ).fetchall()
+        con.cursor().execute("select company, outcome from application_facts(date '2025-01-04', 30)").fetchall()
     )
     assert early["Accepting"] == "pending"
 
@@ -347,10 +367,17 @@ def test_xlsx_and_jsonl(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
 
 def test_events_file_merges_onto_applications(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     header = ["application_id", "company", "role", "applied_on"]
-    ingest_file(con, write_csv(tmp_path / "apps.csv", header, [
-        ["A1", "Acme", "Analyst", "2025-01-01"],
-        ["A2", "Beta", "Engineer", "2025-01-02"],
-    ]))
+    ingest_file(
+        con,
+        write_csv(
+            tmp_path / "apps.csv",
+            header,
+            [
+                ["A1", "Acme", "Analyst", "2025-01-01"],
+                ["A2", "Beta", "Engineer", "2025-01-02"],
+            ],
+        ),
+    )
     events_header = ["application_id", "company", "role", "applied_on", "event", "occurred_on", "round", "detail"]
     events = [
         ["A1", None, None, None, "screen", "2025-01-05", None, "phone"],
@@ -370,8 +397,9 @@ def test_events_file_merges_onto_applications(con: duckdb.DuckDBPyConnection, tm
     assert reasons[7].startswith("is before the applied date")
     again = ingest_file(con, path)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
-    facts = dict(con.cursor().execute(
-        "select company, outcome from application_facts(date '2025-02-01', 30)").fetchall())
+    facts = dict(
+        con.cursor().execute("select company, outcome from application_facts(date '2025-02-01', 30)").fetchall()
+    )
     assert facts == {"Acme": "in_progress", "Beta": "rejected"}
     assert all(count == 0 for count in run_data_tests(con).values())
 

@@ -1,0 +1,52 @@
+# bounceback: `make demo` to see it, `make test` to check it. Needs Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+DEMO_DIR := .demo
+DEMO_DB := $(DEMO_DIR)/bounceback.duckdb
+PERSONAS := healthy spray_and_pray resume_gap wrong_industry interview_stall no_follow_up
+
+.PHONY: install test lint demo demo-data samples clean
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bounceback needs Python 3.11 or newer (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+lint: install
+	$(BIN)/ruff check pipelines sample_data tests
+
+test: lint
+	$(BIN)/python -m pytest
+
+# The demo database lives in .demo/, never in your own data folder. The sample searches are
+# generated as of today, so "pending" and "no answer yet" mean what they say.
+demo-data: install
+	@mkdir -p $(DEMO_DIR)/samples
+	@if [ "$$($(BIN)/bounceback status --db $(DEMO_DB) --json | $(BIN)/python -c 'import json,sys; print(json.load(sys.stdin)["applications"])')" = "0" ]; then \
+		for persona in $(PERSONAS); do \
+			$(BIN)/bounceback sample --persona $$persona --seed 7 --out $(DEMO_DIR)/samples/$$persona.csv && \
+			$(BIN)/bounceback ingest $(DEMO_DIR)/samples/$$persona.csv --db $(DEMO_DB) --client $$persona || exit 1; \
+		done; \
+		$(BIN)/bounceback sample --persona advisor_caseload --seed 7 --out $(DEMO_DIR)/samples/advisor_caseload.csv && \
+		$(BIN)/bounceback ingest $(DEMO_DIR)/samples/advisor_caseload.csv --db $(DEMO_DB) || exit 1; \
+	else \
+		echo "demo database $(DEMO_DB) already loaded (make clean to start over)"; \
+	fi
+
+demo: demo-data
+	$(BIN)/bounceback status --db $(DEMO_DB)
+	@echo
+	@echo "The dashboard arrives with the dashboard issue; until then, this is the loaded sample above."
+
+# Rebuild the committed sample CSVs (fixed seeds, as of 2026-11-01).
+samples: install
+	$(BIN)/python -m sample_data.build
+
+clean:
+	rm -rf $(DEMO_DIR) .pytest_cache .ruff_cache test-output
