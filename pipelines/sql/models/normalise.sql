@@ -1,9 +1,15 @@
 -- Normalisation rules used by the load: blank values, dates, yes/no, channels, statuses, events.
 -- One place for every value mapping, so the CLI, the dashboard upload and the tests agree.
 
--- blank: the spellings people use for "nothing here"; everything else trimmed, otherwise as written
+-- blank: the spellings people use for "nothing here"; everything else trimmed, otherwise as written.
+-- The first branch is a shortcut for the common case (it runs on every cell of a million-row file):
+-- a value longer than any blank spelling that neither starts nor ends with white space is kept as is.
 create or replace macro bb_blank(value) as
-    case when lower(trim(value)) in ('', 'null', 'n/a', 'na', '-', '--') then null else trim(value) end;
+    case
+        when length(value) > 4 and value[1] > ' ' and value[-1] > ' ' then value
+        when lower(trim(value)) in ('', 'null', 'n/a', 'na', '-', '--') then null
+        else trim(value)
+    end;
 
 -- ISO dates, with or without a time part (the canonical format's only date form)
 create or replace macro bb_date(value) as
