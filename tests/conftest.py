@@ -81,4 +81,5 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]
 
 
 def sample_files() -> list[Path]:
-    return sorted(SAMPLE_DIR.glob("*.csv"))
+    """The committed persona searches (each has its truth file beside it; the template has none)."""
+    return sorted(p for p in SAMPLE_DIR.glob("*.csv") if p.with_suffix(".truth.json").exists())

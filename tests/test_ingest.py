@@ -434,3 +434,14 @@ def test_bad_input_is_refused_and_changes_nothing(
     for table in ("applications", "events", "ingest_rejects"):
         assert after[table] == before[table]
     con.close()
+
+
+def test_the_downloadable_template_loads_cleanly(con: duckdb.DuckDBPyConnection) -> None:
+    template = Path(__file__).resolve().parent.parent / "sample_data" / "template.csv"
+    result = ingest_file(con, template)
+    assert (result.status, result.inserted, result.rejected, result.skipped) == ("loaded", 2, 0, 0)
+    assert result.columns["ignored"] == []
+    facts = dict(
+        con.cursor().execute("select company, outcome from application_facts(date '2025-03-01', 30)").fetchall()
+    )
+    assert facts == {"Example Corp": "in_progress", "Sample Bank": "rejected"}

@@ -1,0 +1,1 @@
+"""The Streamlit dashboard (built in the dashboard issue). Reads data only through `pipelines`."""

@@ -1,0 +1,168 @@
+"""The command line as a user runs it: exit codes, messages, and the --json contract."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import main
+from pipelines.db import connect
+from tests.conftest import sample_files, table_checksums, write_csv
+
+INGEST_FILE_KEYS = {
+    "file", "status", "source", "client", "run_id", "rows_read", "inserted", "updated", "unchanged",
+    "rejected", "skipped", "events_inserted", "events_updated", "reconciled", "rejects",
+    "skipped_reasons", "columns", "notes", "message", "sha256", "seconds",
+}
+STATUS_KEYS = {
+    "database", "schema_version", "applications", "clients", "events", "first_applied_on",
+    "last_applied_on", "outcomes_today", "rejects_total", "last_runs",
+}
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _data_rows(path: Path) -> int:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
+
+
+@pytest.mark.parametrize("sample", sample_files(), ids=lambda p: p.stem)
+def test_every_sample_reconciles_and_reimports_as_a_no_op(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, sample: Path
+) -> None:
+    db = str(tmp_path / "s.duckdb")
+    code, out, _ = _run(capsys, "ingest", str(sample), "--db", db, "--json")
+    assert code == 0
+    payload = json.loads(out)
+    first = payload["files"][0]
+    assert payload["ok"] and first["status"] == "loaded" and first["reconciled"]
+    assert first["rows_read"] == _data_rows(sample)
+    assert first["rows_read"] == (
+        first["inserted"] + first["updated"] + first["unchanged"] + first["rejected"] + first["skipped"]
+    )
+    assert first["inserted"] == first["rows_read"]  # our own samples are clean
+    truth = json.loads(sample.with_suffix(".truth.json").read_text())
+    assert first["inserted"] == truth["applications"]
+
+    code, out, _ = _run(capsys, "ingest", str(sample), "--db", db, "--json")
+    second = json.loads(out)["files"][0]
+    assert code == 0 and (second["inserted"], second["updated"]) == (0, 0)
+    assert second["unchanged"] == first["inserted"]
+
+
+def test_ingest_json_contract(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", ["company", "applied_on", "colour"], [["A", "2025-01-01", "red"]])
+    code, out, _ = _run(capsys, "ingest", str(path), "--db", str(tmp_path / "x.duckdb"), "--json")
+    payload = json.loads(out)
+    assert code == 0
+    assert set(payload) == {"ok", "database", "dry_run", "files"}
+    assert set(payload["files"][0]) == INGEST_FILE_KEYS
+    assert payload["files"][0]["columns"] == {
+        "mapped": {"company": "company", "applied_on": "applied_on"},
+        "ignored": ["colour"],
+    }
+    code, out, _ = _run(capsys, "status", "--db", str(tmp_path / "x.duckdb"), "--json")
+    status = json.loads(out)
+    assert code == 0 and set(status) == STATUS_KEYS
+    assert status["applications"] == 1 and status["last_runs"][0]["inserted"] == 1
+
+
+def test_malformed_file_exits_nonzero_with_reason_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "x.duckdb"
+    good = write_csv(tmp_path / "good.csv", ["company", "applied_on"], [["A", "2025-01-01"]])
+    assert _run(capsys, "ingest", str(good), "--db", str(db))[0] == 0
+    con = connect(db)
+    before = table_checksums(con)
+    con.close()
+    bad = write_csv(tmp_path / "bad.csv", ["company", "when"], [["B", "2025-01-02"]])
+    code, out, _ = _run(capsys, "ingest", str(bad), "--db", str(db))
+    assert code == 1
+    assert "missing column: applied_on" in out
+    con = connect(db)
+    after = table_checksums(con)
+    con.close()
+    assert after["applications"] == before["applications"] and after["events"] == before["events"]
+
+
+def test_strict_and_partial_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "p.csv", ["company", "applied_on"], [["A", "2025-01-01"], ["B", "someday"]])
+    db = str(tmp_path / "x.duckdb")
+    code, out, _ = _run(capsys, "ingest", str(path), "--db", db, "--strict")
+    assert code == 1 and "--strict" in out and "line 3" in out
+    code, out, _ = _run(capsys, "ingest", str(path), "--db", db)
+    assert code == 0 and "1 inserted" in out and "line 3, applied_on = 'someday'" in out
+
+
+def test_dry_run_does_not_create_the_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "d.csv", ["company", "applied_on"], [["A", "2025-01-01"]])
+    db = tmp_path / "never.duckdb"
+    code, out, _ = _run(capsys, "ingest", str(path), "--db", str(db), "--dry-run", "--json")
+    assert code == 0 and json.loads(out)["files"][0]["status"] == "dry_run"
+    assert not db.exists()
+
+
+def test_missing_file_and_empty_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = str(tmp_path / "x.duckdb")
+    code, out, _ = _run(capsys, "ingest", str(tmp_path / "nope.csv"), "--db", db)
+    assert code == 1 and "no such file" in out
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    code, out, _ = _run(capsys, "ingest", str(empty), "--db", db, "--json")
+    assert code == 1 and json.loads(out)["files"][0]["message"].endswith("the file is empty")
+
+
+def test_status_on_a_new_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = _run(capsys, "status", "--db", str(tmp_path / "new.duckdb"))
+    assert code == 0 and "no applications yet" in out
+
+
+def test_default_database_from_environment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOUNCEBACK_DB", str(tmp_path / "env.duckdb"))
+    code, out, _ = _run(capsys, "status", "--json")
+    assert code == 0 and json.loads(out)["database"] == str(tmp_path / "env.duckdb")
+
+
+def test_sample_command_writes_a_loadable_search(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out_file = tmp_path / "s" / "resume_gap.csv"
+    code, out, _ = _run(
+        capsys, "sample", "--persona", "resume_gap", "--seed", "3", "--as-of", "2026-06-30",
+        "--applications", "40", "--out", str(out_file), "--json",
+    )
+    payload = json.loads(out)
+    assert code == 0 and payload["applications"] == 40 and out_file.exists()
+    assert out_file.with_suffix(".truth.json").exists()
+    code, out, _ = _run(capsys, "sample", "--persona", "nobody", "--out", str(out_file))
+    assert code == 1
+
+
+def test_console_script_unknown_source_is_a_usage_error(tmp_path: Path) -> None:
+    """The installed entry point, as a separate process: argparse refuses with exit code 2."""
+    script = Path(sys.executable).parent / "bounceback"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "pipelines.cli"]
+    path = write_csv(tmp_path / "a.csv", ["company", "applied_on"], [["A", "2025-01-01"]])
+    done = subprocess.run(
+        [*command, "ingest", str(path), "--db", str(tmp_path / "x.duckdb"), "--source", "myspace"],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 2
+    assert "invalid choice: 'myspace'" in done.stderr
+    assert not (tmp_path / "x.duckdb").exists()
+    done = subprocess.run(
+        [*command, "ingest", str(path), "--db", str(tmp_path / "x.duckdb"), "--json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0 and json.loads(done.stdout)["files"][0]["inserted"] == 1
