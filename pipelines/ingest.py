@@ -74,6 +74,9 @@ APPLICATION_FIELDS: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "note", "comments"),
 }
 
+# the canonical applications format: these columns, in this order (template, samples, README)
+CANONICAL_COLUMNS: tuple[str, ...] = tuple(APPLICATION_FIELDS)
+
 EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "client": ("client",),
     "application_id": ("application_id", "id", "app_id"),

@@ -32,39 +32,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.ingest import CANONICAL_COLUMNS
+
 # --------------------------------------------------------------------------------------------
 # Canonical vocabulary
 # --------------------------------------------------------------------------------------------
 
-COLUMNS: tuple[str, ...] = (
-    "client",
-    "application_id",
-    "company",
-    "role",
-    "industry",
-    "channel",
-    "resume_version",
-    "cover_letter",
-    "referral",
-    "location",
-    "seniority",
-    "job_url",
-    "applied_on",
-    "status",
-    "responded_on",
-    "screen_on",
-    "assessment_on",
-    "interview_on",
-    "interview_rounds",
-    "offer_on",
-    "accepted_on",
-    "declined_on",
-    "rejected_on",
-    "withdrawn_on",
-    "closed_on",
-    "followed_up_on",
-    "notes",
-)
+# The canonical format is owned by the loader; the generator writes exactly its columns, in order.
+COLUMNS: tuple[str, ...] = CANONICAL_COLUMNS
 DATE_COLUMNS: tuple[str, ...] = tuple(name for name in COLUMNS if name.endswith("_on"))
 
 PERSONAS: tuple[str, ...] = (

@@ -4,46 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, settings
 
 from pipelines.db import connect
 
+# `make test` runs a quick pass; HYPOTHESIS_PROFILE=thorough runs the long one.
+settings.register_profile("default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 DATA_TABLES = ("applications", "events", "ingest_runs", "ingest_rejects", "ingest_skips")
-
-CANONICAL_HEADER = [
-    "client",
-    "application_id",
-    "company",
-    "role",
-    "industry",
-    "channel",
-    "resume_version",
-    "cover_letter",
-    "referral",
-    "location",
-    "seniority",
-    "job_url",
-    "applied_on",
-    "status",
-    "responded_on",
-    "screen_on",
-    "assessment_on",
-    "interview_on",
-    "interview_rounds",
-    "offer_on",
-    "accepted_on",
-    "declined_on",
-    "rejected_on",
-    "withdrawn_on",
-    "closed_on",
-    "followed_up_on",
-    "notes",
-]
 
 
 @pytest.fixture
@@ -58,9 +35,17 @@ def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection.close()
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]], *, line_ending: str = "\n") -> Path:
+def write_csv(
+    path: Path,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    line_ending: str = "\n",
+    quote_all: bool = False,
+) -> Path:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator=line_ending)
+    quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    writer = csv.writer(buffer, lineterminator=line_ending, quoting=quoting)
     writer.writerow(header)
     for row in rows:
         writer.writerow(["" if value is None else value for value in row])

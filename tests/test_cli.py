@@ -12,16 +12,43 @@ import pytest
 
 from pipelines.cli import main
 from pipelines.db import connect
+from pipelines.ingest import CANONICAL_COLUMNS
 from tests.conftest import sample_files, table_checksums, write_csv
 
 INGEST_FILE_KEYS = {
-    "file", "status", "source", "client", "run_id", "rows_read", "inserted", "updated", "unchanged",
-    "rejected", "skipped", "events_inserted", "events_updated", "reconciled", "rejects",
-    "skipped_reasons", "columns", "notes", "message", "sha256", "seconds",
+    "file",
+    "status",
+    "source",
+    "client",
+    "run_id",
+    "rows_read",
+    "inserted",
+    "updated",
+    "unchanged",
+    "rejected",
+    "skipped",
+    "events_inserted",
+    "events_updated",
+    "reconciled",
+    "rejects",
+    "skipped_reasons",
+    "columns",
+    "notes",
+    "message",
+    "sha256",
+    "seconds",
 }
 STATUS_KEYS = {
-    "database", "schema_version", "applications", "clients", "events", "first_applied_on",
-    "last_applied_on", "outcomes_today", "rejects_total", "last_runs",
+    "database",
+    "schema_version",
+    "applications",
+    "clients",
+    "events",
+    "first_applied_on",
+    "last_applied_on",
+    "outcomes_today",
+    "rejects_total",
+    "last_runs",
 }
 
 
@@ -139,8 +166,19 @@ def test_default_database_from_environment(
 def test_sample_command_writes_a_loadable_search(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_file = tmp_path / "s" / "resume_gap.csv"
     code, out, _ = _run(
-        capsys, "sample", "--persona", "resume_gap", "--seed", "3", "--as-of", "2026-06-30",
-        "--applications", "40", "--out", str(out_file), "--json",
+        capsys,
+        "sample",
+        "--persona",
+        "resume_gap",
+        "--seed",
+        "3",
+        "--as-of",
+        "2026-06-30",
+        "--applications",
+        "40",
+        "--out",
+        str(out_file),
+        "--json",
     )
     payload = json.loads(out)
     assert code == 0 and payload["applications"] == 40 and out_file.exists()
@@ -156,13 +194,49 @@ def test_console_script_unknown_source_is_a_usage_error(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "a.csv", ["company", "applied_on"], [["A", "2025-01-01"]])
     done = subprocess.run(
         [*command, "ingest", str(path), "--db", str(tmp_path / "x.duckdb"), "--source", "myspace"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 2
     assert "invalid choice: 'myspace'" in done.stderr
     assert not (tmp_path / "x.duckdb").exists()
     done = subprocess.run(
         [*command, "ingest", str(path), "--db", str(tmp_path / "x.duckdb"), "--json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0 and json.loads(done.stdout)["files"][0]["inserted"] == 1
+
+
+def test_database_in_use_by_another_process_is_one_clear_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "busy.duckdb"
+    connect(db).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(30)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        path = write_csv(tmp_path / "a.csv", ["company", "applied_on"], [["A", "2025-01-01"]])
+        code, _out, err = _run(capsys, "ingest", str(path), "--db", str(db))
+        assert code == 1
+        assert "in use by another" in err and err.count("\n") == 1 and "Traceback" not in err
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_template_has_exactly_the_canonical_columns() -> None:
+    template = Path(__file__).resolve().parent.parent / "sample_data" / "template.csv"
+    with template.open(newline="", encoding="utf-8") as handle:
+        assert tuple(next(csv.reader(handle))) == CANONICAL_COLUMNS
