@@ -191,11 +191,11 @@ class _Progress:
             print(f"  {self.name}: {text} ({elapsed:.1f}s)", file=sys.stderr, flush=True)
 
 
-def _client_sql(mapping: ColumnMapping, client: str | None) -> tuple[str, list[Any]]:
+def _client_sql(client_column_sql: str, client: str | None) -> tuple[str, list[Any]]:
     """Whose application a row is: --client when given, else the file's client column, else 'me'."""
     if client is not None:
         return "cast(? as varchar)", [client]
-    return f"coalesce(bb_blank({_col(mapping, 'client')}), ?)", [DEFAULT_CLIENT]
+    return f"coalesce({client_column_sql}, ?)", [DEFAULT_CLIENT]
 
 
 def _col(mapping: ColumnMapping, name: str) -> str:
@@ -249,10 +249,7 @@ def _build_checked_sql(
         f"({' and '.join(f's.c{i} is null' for i in range(len(header)))}) as blank_row",
         *(f"bb_blank({_col(mapping, name)}) as {name}_raw" for name in APPLICATION_FIELDS),
     ]
-    if client is not None:
-        client_sql, client_params = "cast(? as varchar)", [client]
-    else:
-        client_sql, client_params = "coalesce(client_raw, ?)", [DEFAULT_CLIENT]
+    client_sql, client_params = _client_sql("client_raw", client)
     lookups = {
         "channel": ("channel_lookup", "cast(null as varchar)"),
         "status": ("status_lookup", "cast(null as varchar)"),
@@ -1015,7 +1012,7 @@ def _ingest_events(
         )
     c = lambda name: _col(mapping, name)  # noqa: E731
     raw_sql, raw_params = _raw_json_sql(staged.header)
-    client_sql, client_params = _client_sql(mapping, client)
+    client_sql, client_params = _client_sql(f"bb_blank({_col(mapping, 'client')})", client)
     with translate_errors("normalising the events failed"):
         cur.execute(
             f"""

@@ -52,13 +52,9 @@ class StagedFile:
     rows_read: int
     parsed_rows: int
     structural_rejects: int
-    sha256: str
     size_bytes: int
     notes: list[str] = field(default_factory=list)
 
-    def column(self, index: int) -> str:
-        """The staging table's identifier for header column `index` (from our allowlist)."""
-        return f"c{index}"
 
 
 def file_sha256(path: Path) -> str:
@@ -318,7 +314,6 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
         rows_read=rows_read,
         parsed_rows=parsed,
         structural_rejects=len(reject_rows),
-        sha256="",
         size_bytes=size,
         notes=[f"delimiter {delimiter!r}"] if delimiter != "," else [],
     )
@@ -431,7 +426,6 @@ def _stage_xlsx(cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None = 
         rows_read=len(data_rows),
         parsed_rows=len(kept),
         structural_rejects=len(overflow),
-        sha256="",
         size_bytes=path.stat().st_size,
         notes=[f"sheet {chosen_name!r}"],
     )
@@ -488,6 +482,5 @@ def _stage_jsonl(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
         rows_read=counts[0] + counts[1],
         parsed_rows=counts[0],
         structural_rejects=counts[1],
-        sha256="",
         size_bytes=path.stat().st_size,
     )
