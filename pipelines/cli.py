@@ -81,17 +81,17 @@ def _print_json(payload: dict[str, Any]) -> None:
 
 def _human_ingest(result: IngestResult) -> None:
     name = Path(result.file).name
-    if result.status in ("refused", "failed") and not result.rows_read:
-        print(f"{name}: {result.status}: {result.message}")
-        return
-    verb = "would load" if result.status == "dry_run" else result.status
-    print(
-        f"{name}: {result.source} file, {result.rows_read:,} rows read = {result.inserted:,} inserted"
-        f" + {result.updated:,} updated + {result.unchanged:,} unchanged + {result.rejected:,} rejected"
-        f" + {result.skipped:,} skipped  [{verb}" + (f", run {result.run_id}]" if result.run_id else "]")
-    )
-    if result.message:
-        print(f"  {result.status}: {result.message}")
+    if not result.ok:
+        # nothing was written, so there is no row arithmetic to show: the reason comes first
+        message = (result.message or "").removeprefix(f"{name}: ")
+        print(f"{name}: {result.status}: {message}")
+    else:
+        verb = "would load" if result.status == "dry_run" else result.status
+        print(
+            f"{name}: {result.source} file, {result.rows_read:,} rows read = {result.inserted:,} inserted"
+            f" + {result.updated:,} updated + {result.unchanged:,} unchanged + {result.rejected:,} rejected"
+            f" + {result.skipped:,} skipped  [{verb}" + (f", run {result.run_id}]" if result.run_id else "]")
+        )
     mapped = result.columns.get("mapped", {})
     if mapped:
         print("  columns: " + ", ".join(f"{src} -> {dst}" if src != dst else dst for dst, src in mapped.items()))

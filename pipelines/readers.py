@@ -56,7 +56,6 @@ class StagedFile:
     notes: list[str] = field(default_factory=list)
 
 
-
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
