@@ -29,6 +29,7 @@ import datetime as dt
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -565,6 +566,17 @@ APPLICATION_MERGE_STEPS: list[tuple[str, str]] = [
 
 EVENTS_MERGE_STEPS: list[tuple[str, str]] = [
     (
+        "compare with stored events",
+        """
+        create or replace temp table valid_events as
+        select v.*, e.event_id is not null as existed,
+               e.event_id is not null and e.detail is distinct from v.detail as detail_changed
+        from checked_events as v
+        left join events as e using (event_id)
+        where v.disposition = 'valid'
+        """,
+    ),
+    (
         "update changed event details",
         """
         update events set detail = v.detail, run_id = $run_id
@@ -836,18 +848,9 @@ def _ingest_applications(
                 f"{path.name}: no readable dates in column {mapping.mapped['applied_on']!r} "
                 f"({shown}); dates must look like 2025-01-31"
             )
-        _collect_rejects(cur, result, "checked")
-        counts = cur.execute(
-            "select count(*) filter (where disposition = 'rejected'),"
-            " count(*) filter (where disposition like 'skip:%'),"
-            " count(distinct client) filter (where disposition = 'valid')"
-            " from checked"
-        ).fetchone()
-        result.rejected = int(counts[0]) + staged.structural_rejects
-        result.skipped = int(counts[1])
-        result.skipped_reasons = _skip_summary(cur, "checked")
+        valid_clients = _count_dispositions(cur, result, staged, "checked", "client")
         if client is None and mapping.indexes.get("client") is not None:
-            result.client = f"{counts[2]} clients from the file's client column"
+            result.client = f"{valid_clients} clients from the file's client column"
         cur.execute("create or replace temp view valid_rows as from checked where disposition = 'valid'")
         cur.execute("drop table staged")  # its content lives on in checked.raw; free the memory
         cur.execute(_row_events_sql())
@@ -856,34 +859,71 @@ def _ingest_applications(
     if _refused_for_rejects(cur, path, result, strict, dry_run, started):
         return
 
-    with translate_errors("writing the applications failed"):
+    def merge(run_id: int) -> None:
+        _run_steps(cur, APPLICATION_MERGE_STEPS, {"run_id": run_id, "source": source})
+        totals = cur.execute(
+            "with touched as (select distinct application_id from event_changes) "
+            "select count(*) filter (where not c.existed),"
+            " count(*) filter (where c.existed and (c.content_changed or t.application_id is not null)),"
+            " count(*) filter (where c.existed and not c.content_changed and t.application_id is null) "
+            "from app_changes as c left join touched as t using (application_id)"
+        ).fetchone()
+        result.inserted, result.updated, result.unchanged = (int(v) for v in totals)
+        event_totals = cur.execute(
+            "select count(*) filter (where not existed), count(*) filter (where existed) from event_changes"
+        ).fetchone()
+        result.events_inserted, result.events_updated = (int(v) for v in event_totals)
+
+    _write_in_transaction(cur, path, staged, result, dry_run, started, "checked", merge)
+    meter.step(f"{result.inserted:,} inserted, {result.updated:,} updated")
+
+
+def _count_dispositions(
+    cur: duckdb.DuckDBPyConnection, result: IngestResult, staged: readers.StagedFile, table: str, key: str
+) -> int:
+    """Fill rejects, rejected, skipped and skip reasons from a judged table; return the distinct
+    `key` values (clients, matched applications) among its valid rows."""
+    _collect_rejects(cur, result, table)
+    counts = cur.execute(
+        "select count(*) filter (where disposition = 'rejected'),"
+        " count(*) filter (where disposition like 'skip:%'),"
+        f" count(distinct {key}) filter (where disposition = 'valid') from {table}"
+    ).fetchone()
+    result.rejected = int(counts[0]) + staged.structural_rejects
+    result.skipped = int(counts[1])
+    result.skipped_reasons = _skip_summary(cur, table)
+    return int(counts[2])
+
+
+def _write_in_transaction(
+    cur: duckdb.DuckDBPyConnection,
+    path: Path,
+    staged: readers.StagedFile,
+    result: IngestResult,
+    dry_run: bool,
+    started: dt.datetime,
+    judged_table: str,
+    merge: Callable[[int], None],
+) -> None:
+    """The one write path: run record, merge, reconciliation, rejects and skips, in one transaction.
+
+    `merge(run_id)` writes the data and fills the result's counts; a count that does not reconcile,
+    or any error, rolls everything back.
+    """
+    with translate_errors(f"writing {path.name} failed"):
         cur.execute("begin transaction")
         try:
             result.status = "loaded"
             result.run_id = _insert_run(cur, result, path, staged.size_bytes, started)
-            values = {"run_id": result.run_id, "source": source}
-            _run_steps(cur, APPLICATION_MERGE_STEPS, values)
-            totals = cur.execute(
-                "with touched as (select distinct application_id from event_changes) "
-                "select count(*) filter (where not c.existed),"
-                " count(*) filter (where c.existed and (c.content_changed or t.application_id is not null)),"
-                " count(*) filter (where c.existed and not c.content_changed and t.application_id is null) "
-                "from app_changes as c left join touched as t using (application_id)"
-            ).fetchone()
-            result.inserted, result.updated, result.unchanged = (int(v) for v in totals)
-            event_totals = cur.execute(
-                "select count(*) filter (where not existed), count(*) filter (where existed) from event_changes"
-            ).fetchone()
-            result.events_inserted, result.events_updated = (int(v) for v in event_totals)
+            merge(result.run_id)
             _check_reconciled(result)
             _finish_run(cur, result)
             _store_rejects(cur, result.run_id)
-            _store_skips(cur, result.run_id, "checked")
+            _store_skips(cur, result.run_id, judged_table)
             _commit_or_rollback(cur, result, dry_run)
         except BaseException:
             cur.execute("rollback")
             raise
-    meter.step(f"{result.inserted:,} inserted, {result.updated:,} updated")
 
 
 def _refused_for_rejects(
@@ -1052,48 +1092,20 @@ def _ingest_events(
             """
         )
         cur.execute(_CHECKED_EVENTS_SQL.replace("{event_problems}", _problems_sql(_EVENT_PROBLEMS)))
-        _collect_rejects(cur, result, "checked_events")
-        counts = cur.execute(
-            "select count(*) filter (where disposition = 'rejected'),"
-            " count(*) filter (where disposition like 'skip:%'),"
-            " count(distinct application_id) filter (where disposition = 'valid') from checked_events"
-        ).fetchone()
-        result.rejected = int(counts[0]) + staged.structural_rejects
-        result.skipped = int(counts[1])
-        result.skipped_reasons = _skip_summary(cur, "checked_events")
-        result.notes.append(f"events matched {counts[2]} applications")
+        matched = _count_dispositions(cur, result, staged, "checked_events", "application_id")
+        result.notes.append(f"events matched {matched} applications")
     meter.step("checked")
 
     if _refused_for_rejects(cur, path, result, strict, dry_run, started):
         return
 
-    with translate_errors("writing the events failed"):
-        cur.execute("begin transaction")
-        try:
-            result.status = "loaded"
-            result.run_id = _insert_run(cur, result, path, staged.size_bytes, started)
-            cur.execute(
-                """
-                create or replace temp table valid_events as
-                select v.*, e.event_id is not null as existed,
-                       e.event_id is not null and e.detail is distinct from v.detail as detail_changed
-                from checked_events as v
-                left join events as e using (event_id)
-                where v.disposition = 'valid'
-                """
-            )
-            _run_steps(cur, EVENTS_MERGE_STEPS, {"run_id": result.run_id, "source": "events"})
-            totals = cur.execute(
-                "select count(*) filter (where not existed), count(*) filter (where detail_changed),"
-                " count(*) filter (where existed and not detail_changed) from valid_events"
-            ).fetchone()
-            result.inserted, result.updated, result.unchanged = (int(v) for v in totals)
-            result.events_inserted, result.events_updated = result.inserted, result.updated
-            _check_reconciled(result)
-            _finish_run(cur, result)
-            _store_rejects(cur, result.run_id)
-            _store_skips(cur, result.run_id, "checked_events")
-            _commit_or_rollback(cur, result, dry_run)
-        except BaseException:
-            cur.execute("rollback")
-            raise
+    def merge(run_id: int) -> None:
+        _run_steps(cur, EVENTS_MERGE_STEPS, {"run_id": run_id, "source": "events"})
+        totals = cur.execute(
+            "select count(*) filter (where not existed), count(*) filter (where detail_changed),"
+            " count(*) filter (where existed and not detail_changed) from valid_events"
+        ).fetchone()
+        result.inserted, result.updated, result.unchanged = (int(v) for v in totals)
+        result.events_inserted, result.events_updated = result.inserted, result.updated
+
+    _write_in_transaction(cur, path, staged, result, dry_run, started, "checked_events", merge)
