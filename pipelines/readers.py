@@ -9,6 +9,16 @@ the two; `StagedFile.rows_read` counts both.
 Line numbers: the header is line 1 and each data row counts once, however many text lines its
 quoted cells span; blank lines are not counted. For XLSX the line is the sheet's row number.
 
+Encodings: UTF-8 (with or without BOM) is read as it is. UTF-16 (with a BOM, or without one when the
+NUL-byte pattern is unambiguous) and files with no valid multi-byte UTF-8 sequence at all (read as
+Windows-1252) are transcoded to a temporary UTF-8 copy, which DuckDB then reads, so line numbers and
+rejects come from the same parser as for UTF-8 files. A file mixing UTF-8 with invalid bytes is refused.
+
+Line endings: DuckDB reads all-LF and all-CRLF files but refuses a file mixing them, and an old-Mac
+CR file escapes the independent row count, so any other mix is rewritten to LF row ends first. Line
+breaks inside quoted cells are kept byte for byte (a pasted CRLF stays CRLF), except inside the
+header row (see _normalise_line_endings).
+
 All staging happens on the caller's cursor: DuckDB temporary tables belong to one connection.
 """
 
@@ -20,13 +30,15 @@ import hashlib
 import io
 import json
 import re
+import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from pipelines.errors import InputError
@@ -64,17 +76,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@contextmanager
-def _file_bytes(path: Path) -> Iterator[bytes]:
-    # The whole file in memory: the checks below (encoding, quotes, line counts) are C-speed
-    # scans over bytes; a 1,000,000-row log is about 150 MB, well inside the memory budget.
-    data = path.read_bytes()
-    try:
-        yield data
-    finally:
-        del data
-
-
 def detect_kind(path: Path) -> str:
     """csv, xlsx or jsonl, from the content first and the extension second."""
     with path.open("rb") as handle:
@@ -98,33 +99,249 @@ def detect_kind(path: Path) -> str:
     return "csv"
 
 
-def _check_text(data: bytes, name: str) -> None:
-    """Refuse binary and non-UTF-8 files with the line of the first bad byte."""
-    whitespace = b" \t\r\n\xef\xbb\xbf"
-    # Only a file that starts with 64 KB of white space needs the whole-file look.
-    if len(data) == 0 or (not data[: 1 << 16].strip(whitespace) and not data.strip(whitespace)):
+_CHUNK = 1 << 22  # bytes per step of the whole-file scans below: C-speed work, bounded extra memory
+
+
+def _windows_1252_table() -> str:
+    # cp1252 leaves 0x81 0x8D 0x8F 0x90 0x9D undefined; Windows itself (and every browser) reads
+    # them as the Latin-1 control characters of the same number, so a stray one never refuses a file.
+    chars = []
+    for byte in range(256):
+        try:
+            chars.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            chars.append(chr(byte))
+    return "".join(chars)
+
+
+_WINDOWS_1252 = _windows_1252_table()
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    """Text line (1-based) of a byte offset, counting LF, CRLF and lone CR as one break each."""
+    return data.count(b"\n", 0, offset) + data.count(b"\r", 0, offset) - data.count(b"\r\n", 0, offset) + 1
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """utf-16-le / utf-16-be when the first KB can only be UTF-16 text, else None.
+
+    Text that is mostly ASCII has a NUL in every high byte and none in the low bytes. A few
+    non-Latin-1 characters (a euro sign) are allowed to break the pattern; control characters are
+    not, so arrays of small binary integers (also NUL every other byte) stay refused.
+    """
+    sample = data[:1024]
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    for encoding, low, high in (("utf-16-le", sample[0::2], sample[1::2]), ("utf-16-be", sample[1::2], sample[0::2])):
+        if low.count(0) == 0 and high.count(0) * 10 >= len(high) * 9:
+            text = sample.decode(encoding, errors="replace")
+            if not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+                return encoding
+    return None
+
+
+def _transcode(data: bytes, decode: Callable[[memoryview, bool], str]) -> bytes:
+    """UTF-8 bytes of `data`, decoded a chunk at a time: never a whole-file str (up to 4 bytes a character)."""
+    view = memoryview(data)
+    parts = [
+        decode(view[start : start + _CHUNK], start + _CHUNK >= len(data)).encode("utf-8")
+        for start in range(0, len(data), _CHUNK)
+    ]
+    return b"".join(parts)
+
+
+def _from_utf16(data: bytes, encoding: str, skip: int, name: str) -> bytes:
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    try:
+        return _transcode(data[skip:], decoder.decode)
+    except UnicodeDecodeError as e:
+        # The failing offset inside the chunk is approximate by the few bytes the decoder carried
+        # over; decoding the prefix leniently gives a line that is right for the user.
+        text = data[skip:].decode(encoding, errors="replace")
+        bad = text.find("\ufffd")
+        prefix = text[: bad if bad != -1 else len(text)]
+        line = prefix.count("\n") + prefix.count("\r") - prefix.count("\r\n") + 1
+        raise InputError(
+            f"{name}: line {line}: is not valid UTF-16 text; "
+            "save the file as UTF-8 (CSV UTF-8 in Excel) and import again"
+        ) from e
+
+
+def _first_non_utf8(data: bytes) -> int | None:
+    """Offset of the first byte that is not part of valid UTF-8, or None."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    for start in range(0, len(data), _CHUNK):
+        chunk = data[start : start + _CHUNK]
+        try:
+            decoder.decode(chunk, final=start + _CHUNK >= len(data))
+        except UnicodeDecodeError as e:
+            # e.object is what the decoder held back from the previous chunk (an incomplete
+            # sequence, at most 3 bytes) followed by this chunk.
+            return start - (len(e.object) - len(chunk)) + e.start
+    return None
+
+
+def _has_utf8_multibyte(data: bytes) -> bool:
+    """Whether `data` holds at least one valid multi-byte UTF-8 sequence (a non-ASCII character).
+
+    A lenient decode turns each invalid byte run into U+FFFD, so a valid sequence shows up as a
+    non-ASCII character that is not U+FFFD; a U+FFFD written in the file itself is looked for as bytes.
+    """
+    if data.find("\ufffd".encode()) != -1:
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    for start in range(0, len(data), _CHUNK):
+        text = decoder.decode(data[start : start + _CHUNK], final=start + _CHUNK >= len(data))
+        if len(text) - len(text.encode("ascii", "ignore")) > text.count("\ufffd"):
+            return True
+    return False
+
+
+def _to_utf8(data: bytes, name: str) -> tuple[bytes, list[str]]:
+    """The file's text as UTF-8 bytes (the same object when it already is), and notes on how it was read.
+
+    Refuses empty and binary files, and files that mix UTF-8 with bytes that are not UTF-8 (the
+    line of the first bad byte is given): those cannot be read as any one encoding.
+    """
+    notes: list[str] = []
+    if len(data) == 0:
         raise InputError(f"{name}: the file is empty")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError(f"{name}: the file is UTF-16 text; save it as UTF-8 CSV and import again")
-    nul = data.find(b"\x00")
+        # Excel's "Unicode text" save: UTF-16 with a BOM, usually TAB-delimited.
+        encoding = "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
+        text = _from_utf16(data, encoding, 2, name)
+        notes.append(f"read as UTF-16 {encoding[-2:].upper()}")
+    elif data.find(b"\x00") != -1 and (encoding := _utf16_without_bom(data)):
+        text = _from_utf16(data, encoding, 0, name)
+        notes.append(f"read as UTF-16 {encoding[-2:].upper()} (no byte order mark)")
+    else:
+        text = data
+        bad = _first_non_utf8(data) if data.find(b"\x00") == -1 else None  # binary: refused below
+        if bad is not None:
+            if _has_utf8_multibyte(data):
+                raise InputError(
+                    f"{name}: line {_line_of(data, bad)}: byte 0x{data[bad]:02x} is not UTF-8 text; "
+                    "save the file as UTF-8 (CSV UTF-8 in Excel) and import again"
+                )
+            # Not one valid multi-byte UTF-8 sequence anywhere: an ANSI save from Excel or Notepad on
+            # Windows. (Latin-1 is the same but for 0x80-0x9F, where cp1252 has the euro sign and
+            # smart quotes.)
+            text = _transcode(data, lambda chunk, _final: codecs.charmap_decode(chunk, "strict", _WINDOWS_1252)[0])
+            notes.append("read as Windows-1252 (not UTF-8)")
+    nul = text.find(b"\x00")
     if nul != -1:
-        nul_line = data.count(b"\n", 0, nul) + 1
         raise InputError(
-            f"{name}: line {nul_line}: contains NUL bytes, so it is not a "
+            f"{name}: line {_line_of(text, nul)}: contains NUL bytes, so it is not a "
             "text file (CSV or JSON Lines) - was a binary file given the wrong extension?"
         )
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    chunk = 1 << 22
-    for start in range(0, len(data), chunk):
-        try:
-            decoder.decode(data[start : start + chunk], final=start + chunk >= len(data))
-        except UnicodeDecodeError as e:
-            offset = start + e.start
-            line = data.count(b"\n", 0, offset) + 1
-            raise InputError(
-                f"{name}: line {line}: byte 0x{data[offset]:02x} is not UTF-8 text; "
-                "save the file as UTF-8 (CSV UTF-8 in Excel) and import again"
-            ) from e
+    whitespace = b" \t\r\n\xef\xbb\xbf"
+    # Only a file that starts with 64 KB of white space needs the whole-file look.
+    if not text[: 1 << 16].strip(whitespace) and not text.strip(whitespace):
+        raise InputError(f"{name}: the file is empty")
+    return text, notes
+
+
+def _normalise_line_endings(data: bytes) -> bytes:
+    """`data` with every row ending outside quoted cells made LF, when DuckDB needs that.
+
+    DuckDB 2.0's read_csv reads an all-LF or all-CRLF file, but stops with "state machine reached
+    an invalid state" on a file mixing LF and CRLF rows, and reads an old-Mac CR file without the
+    independent row count in _stage_csv being able to check it. It also takes its newline style
+    from the first CR or LF byte, inside quotes or not: a header cell with a line break in it
+    (Alt+Enter in Excel) of another style than the rows makes it read no rows at all, silently.
+
+    So: files with no CR, and files whose every CR and LF pair up as CRLF, are returned as they are
+    (the same object). Otherwise CRLF and lone CR outside quotes become LF; inside quoted cells the
+    bytes are kept (a pasted CRLF or CR stays in the value), except in the header row, where they
+    become LF too so that the first line break DuckDB sees is the LF of the row ends.
+    """
+    carriage_returns = data.count(b"\r")
+    if not carriage_returns:
+        return data
+    crlf = data.count(b"\r\n")
+    if carriage_returns == crlf == data.count(b"\n"):
+        return data
+    if data.find(b'"') == -1:
+        return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    result = _line_ends_outside_quotes_to_lf(data)
+    end = _header_end(result)
+    if result.find(b"\r", 0, end) != -1:
+        result = result[:end].replace(b"\r\n", b"\n").replace(b"\r", b"\n") + result[end:]
+    return result
+
+
+def _line_ends_outside_quotes_to_lf(data: bytes) -> bytes:
+    # Vectorised with numpy, a chunk at a time: a byte is outside quotes when the number of '"'
+    # before it is even ("" escapes come in pairs, so they never flip the parity). Same rule as
+    # _blank_lines_before; a stray quote in an unquoted cell throws both off alike.
+    array = np.frombuffer(data, dtype=np.uint8)
+    parts = []
+    inside = 0  # parity of the quotes before the chunk
+    for start in range(0, len(array), _CHUNK):
+        chunk = array[start : start + _CHUNK]
+        quotes = chunk == ord('"')
+        # cumsum in uint8 wraps at 256, which keeps the parity (the only bit read)
+        outside = (np.cumsum(quotes, dtype=np.uint8) & 1) == inside
+        carriage = (chunk == ord("\r")) & outside
+        if carriage.any():
+            following = array[start + 1 : start + len(chunk) + 1]
+            before_lf = np.zeros(len(chunk), dtype=bool)
+            before_lf[: len(following)] = following == ord("\n")
+            chunk = chunk.copy()
+            chunk[carriage & ~before_lf] = ord("\n")  # lone CR -> LF
+            chunk = chunk[~(carriage & before_lf)]  # CRLF -> LF
+        parts.append(chunk.tobytes())
+        inside = (inside + int(np.count_nonzero(quotes))) & 1
+    return b"".join(parts)
+
+
+def _header_end(data: bytes) -> int:
+    """Offset of the LF that ends the header row (quotes closed); the first MB at most."""
+    limit = min(len(data), 1 << 20)
+    quotes = 0
+    last = 0
+    position = data.find(b"\n", 0, limit)
+    while position != -1:
+        quotes += data.count(b'"', last, position)
+        last = position
+        if quotes % 2 == 0:
+            return position
+        position = data.find(b"\n", position + 1, limit)
+    return limit
+
+
+def _read_text(path: Path) -> tuple[bytes, list[str], int, bool]:
+    """The file as UTF-8 bytes with LF row ends where needed (see the module docstring).
+
+    Returns (data, notes, size of the file in bytes, whether data differs from the file's bytes).
+    """
+    # The whole file in memory: the checks (encoding, quotes, line counts) are C-speed scans over
+    # bytes; a 1,000,000-row log is about 150 MB, well inside the memory budget. When the text
+    # had to be rewritten, only the rewritten copy is kept.
+    raw = path.read_bytes()
+    size = len(raw)
+    data, notes = _to_utf8(raw, path.name)
+    data = _normalise_line_endings(data)
+    rewritten = data is not raw
+    del raw
+    return data, notes, size, rewritten
+
+
+@contextmanager
+def _utf8_copy(path: Path, data: bytes, rewritten: bool) -> Iterator[Path]:
+    """The path DuckDB should read: the file itself, or a temporary UTF-8 copy of `data`."""
+    if not rewritten:
+        yield path
+        return
+    handle = tempfile.NamedTemporaryFile(prefix="bounceback-", suffix=".csv", delete=False)  # noqa: SIM115 - removed below
+    copy = Path(handle.name)
+    try:
+        with handle:
+            handle.write(data)
+        yield copy
+    finally:
+        copy.unlink(missing_ok=True)
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -185,15 +402,22 @@ def _blank_lines_before(data: bytes, offsets: list[int]) -> list[int]:
     return result
 
 
-def stage(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
-    """Read `path` into the temporary tables `staged` and `staged_rejects`."""
+def stage(cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None = None) -> StagedFile:
+    """Read `path` into the temporary tables `staged` and `staged_rejects`.
+
+    `sheet` names the XLSX sheet to read (default: the first sheet with data); it is refused for
+    any other kind of file rather than ignored.
+    """
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a file")
     kind = detect_kind(path)
+    if sheet is not None and kind != "xlsx":
+        label = "JSON Lines" if kind == "jsonl" else "CSV"
+        raise InputError(f"{path.name}: --sheet only applies to XLSX workbooks, and this is a {label} file")
     if kind == "xlsx":
-        return _stage_xlsx(cur, path)
+        return _stage_xlsx(cur, path, sheet=sheet)
     if kind == "jsonl":
         return _stage_jsonl(cur, path)
     return _stage_csv(cur, path)
@@ -206,11 +430,12 @@ def _create_rejects_table(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def _stage_csv(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
-    with _file_bytes(path) as data:
-        _check_text(data, path.name)
+    data, notes, size, rewritten = _read_text(path)
+    # DuckDB reads the bytes checked here (the file, or its UTF-8 copy), so its reject byte
+    # positions and the row counts below refer to the same text.
+    with _utf8_copy(path, data, rewritten) as source:
         header_raw, delimiter = _read_header(data)
         header = _unique_names(header_raw)
-        size = len(data)
         has_quotes = data.find(b'"') != -1
         newline_count = data.count(b"\n")
         ends_with_newline = data[-1:] == b"\n"
@@ -245,10 +470,10 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
                 " store_rejects = $store_rejects, rejects_table = $rejects_table,"
                 " rejects_scan = $rejects_scan, rejects_limit = $rejects_limit,"
                 " max_line_size = $max_line_size)",
-                {"path": str(path), "columns": columns, **options},
+                {"path": str(source), "columns": columns, **options},
             )
         except duckdb.Error as e:
-            first = str(e).strip().splitlines()[0]
+            first = str(e).strip().splitlines()[0].replace(str(source), path.name)
             raise InputError(f"{path.name}: could not be read as CSV: {first}") from e
 
         reject_rows = cur.execute(
@@ -314,7 +539,7 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
         parsed_rows=parsed,
         structural_rejects=len(reject_rows),
         size_bytes=size,
-        notes=[f"delimiter {delimiter!r}"] if delimiter != "," else [],
+        notes=notes + ([f"delimiter {delimiter!r}"] if delimiter != "," else []),
     )
 
 
@@ -381,7 +606,7 @@ def _stage_xlsx(cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None = 
     names = workbook.sheet_names
     chosen_rows: list[list[object]] | None = None
     chosen_name = None
-    for name in [sheet] if sheet else names:
+    for name in [sheet] if sheet is not None else names:
         if name not in names:
             raise InputError(f"{path.name}: no sheet named {name!r} (sheets: {', '.join(names)})")
         rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -389,6 +614,8 @@ def _stage_xlsx(cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None = 
             chosen_rows, chosen_name = rows, name
             break
     if chosen_rows is None:
+        if sheet is not None:
+            raise InputError(f"{path.name}: sheet {sheet!r} has no data")
         raise InputError(f"{path.name}: the workbook has no sheet with data")
 
     texts = [[_cell_text(v) for v in row] for row in chosen_rows]
@@ -431,11 +658,13 @@ def _stage_xlsx(cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None = 
 
 
 def _stage_jsonl(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
-    with _file_bytes(path) as data:
-        _check_text(data, path.name)
-        text = data.decode("utf-8").lstrip("\ufeff")
+    data, notes, size, _ = _read_text(path)
+    # A JSON document cannot hold a raw CR or LF inside a string, so every CR, CRLF and LF here
+    # is a line end; _read_text has made most of them LF already.
+    text = data.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    del data
     lines = text.split("\n")
-    numbered = [(i + 1, line.rstrip("\r")) for i, line in enumerate(lines) if line.strip()]
+    numbered = [(i + 1, line) for i, line in enumerate(lines) if line.strip()]
     lines_table = pa.table(  # noqa: F841 - read by DuckDB's replacement scan below
         {
             "line": pa.array([n for n, _ in numbered], pa.int64()),
@@ -481,5 +710,6 @@ def _stage_jsonl(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
         rows_read=counts[0] + counts[1],
         parsed_rows=counts[0],
         structural_rejects=counts[1],
-        size_bytes=path.stat().st_size,
+        size_bytes=size,
+        notes=notes,
     )
