@@ -18,10 +18,12 @@ from typing import Any
 from pipelines import __version__
 from pipelines.db import DB_ENV_VAR, connect, resolve_db_path
 from pipelines.errors import BouncebackError
-from pipelines.ingest import DEFAULT_CLIENT, SOURCES, IngestResult, ingest_file
+from pipelines.ingest import DEFAULT_CLIENT, SOURCES, IngestResult, LoadOptions, ingest_path
+from pipelines.sources import parse_assignments
 from pipelines.status import database_status
 
 HUMAN_REJECTS_SHOWN = 20
+HUMAN_STATUSES_SHOWN = 15
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -48,14 +50,35 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="load application logs into the database")
-    ingest.add_argument("files", nargs="+", metavar="FILE", help="CSV, XLSX or JSON Lines files")
+    ingest.add_argument(
+        "files", nargs="+", metavar="FILE", help="CSV, XLSX or JSON Lines files, or a LinkedIn export .zip"
+    )
     _add_db(ingest)
     ingest.add_argument(
         "--client",
         default=None,
         help=f"whose search this is, for every row (default: the file's client column, else {DEFAULT_CLIENT})",
     )
-    ingest.add_argument("--source", default="auto", choices=SOURCES, help="file kind (default: detect)")
+    ingest.add_argument("--source", default="auto", choices=SOURCES, help="file kind (default: detect it)")
+    ingest.add_argument(
+        "--map",
+        action="append",
+        metavar='"COLUMN=FIELD"',
+        help='read a column as a field, e.g. --map "Application site=channel" (FIELD "ignore": do not use it);'
+        " repeatable; remembered for files with the same header once loaded",
+    )
+    ingest.add_argument(
+        "--status-map",
+        action="append",
+        metavar='"TEXT=STATUS"',
+        help='what a status you wrote means, e.g. --status-map "Waitlisted=pending"; repeatable; remembered',
+    )
+    ingest.add_argument("--sheet", help="XLSX: the sheet to read (default: the first sheet with data)")
+    ingest.add_argument(
+        "--date-order",
+        choices=("mdy", "dmy"),
+        help="day/month order for dates like 03/04/2025 when the file cannot prove it (default: decide per column)",
+    )
     ingest.add_argument("--strict", action="store_true", help="refuse a file if any row is rejected")
     ingest.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     ingest.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -97,6 +120,27 @@ def _human_ingest(result: IngestResult) -> None:
         print("  columns: " + ", ".join(f"{src} -> {dst}" if src != dst else dst for dst, src in mapped.items()))
     if result.columns.get("ignored"):
         print("  not used (kept in each row's raw fields): " + ", ".join(result.columns["ignored"]))
+    if result.columns.get("dropped"):
+        print("  personal data, not stored: " + ", ".join(result.columns["dropped"]))
+    for name, column in result.dates.items():
+        unreadable = f", {column['unreadable_values']:,} values unreadable" if column["unreadable_values"] else ""
+        inferred = f", year inferred for {column['year_inferred']:,}" if column["year_inferred"] else ""
+        why = f" ({column['decided_by']})" if column["decided_by"] else ""
+        print(f"  dates in {column['column']!r} -> {name}: {column['format']}{why}{unreadable}{inferred}")
+    if result.statuses:
+        print("  statuses understood as:")
+        for item in result.statuses[:HUMAN_STATUSES_SHOWN]:
+            meaning = item["status"] or "NOT UNDERSTOOD"
+            if item["via"]:
+                meaning += f" (after {item['via']})"
+            print(f"    {item['text']!r} -> {meaning}: {item['rows']:,} rows")
+        if len(result.statuses) > HUMAN_STATUSES_SHOWN:
+            print(f"    ... {len(result.statuses) - HUMAN_STATUSES_SHOWN} more in --json output")
+    if result.unclassified_statuses:
+        texts = ", ".join(f"{text!r} ({count:,})" for text, count in result.unclassified_statuses.items())
+        first = next(iter(result.unclassified_statuses))
+        print(f"  statuses not understood, their rows rejected: {texts}")
+        print(f'    say what they mean: --status-map "{first}=rejected" (or pending, interview, ghosted, ...)')
     for note in result.notes:
         print(f"  note: {note}")
     if result.events_inserted or result.events_updated:
@@ -125,20 +169,23 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         con = connect(db_path) if db_path.exists() else connect_memory()
     else:
         con = connect(db_path)
+    options = LoadOptions(
+        client=args.client,
+        source=args.source,
+        strict=args.strict,
+        dry_run=args.dry_run,
+        progress=False if (args.quiet or args.json) else None,
+        column_map=parse_assignments(args.map, "--map"),
+        status_map=parse_assignments(args.status_map, "--status-map"),
+        sheet=args.sheet,
+        date_order=args.date_order,
+    )
     try:
         for file in args.files:
-            result = ingest_file(
-                con,
-                file,
-                client=args.client,
-                source=args.source,
-                strict=args.strict,
-                dry_run=args.dry_run,
-                progress=False if (args.quiet or args.json) else None,
-            )
-            results.append(result)
-            if not args.json:
-                _human_ingest(result)
+            for result in ingest_path(con, file, options):
+                results.append(result)
+                if not args.json:
+                    _human_ingest(result)
     finally:
         con.close()
     ok = all(result.ok for result in results)

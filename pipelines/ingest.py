@@ -30,90 +30,63 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from pipelines import readers
+from pipelines import archives, readers
+from pipelines.dates import DATE_ORDERS, DateColumn, build_date_lookups
 from pipelines.db import translate_errors
 from pipelines.errors import BouncebackError, DatabaseError, InputError
+from pipelines.sources import (
+    CANONICAL_COLUMNS,
+    DATE_FIELDS,
+    EVENT_FIELDS,
+    SOURCES,
+    SPECS,
+    STAGE_DATE_EVENTS,
+    ColumnMapping,
+    SourceSpec,
+    column_overrides,
+    detect_source,
+    header_token,
+    map_columns,
+)
 
-SOURCES = ("auto", "canonical", "events")
+__all__ = ["CANONICAL_COLUMNS", "SOURCES", "IngestResult", "LoadOptions", "ingest_file", "ingest_path"]
+
 DEFAULT_CLIENT = "me"
 MAX_REJECTS_REPORTED = 1000  # the JSON output lists this many; ingest_rejects keeps them all
-
-# canonical field -> accepted header spellings (compared after bb_token-like folding)
-APPLICATION_FIELDS: dict[str, tuple[str, ...]] = {
-    "client": ("client",),
-    "application_id": ("application_id", "id", "app_id"),
-    "company": ("company", "company_name", "employer"),
-    "role": ("role", "job_title", "title", "position"),
-    "industry": ("industry",),
-    "channel": ("channel", "source_channel"),
-    "resume_version": ("resume_version", "resume", "cv_version"),
-    "cover_letter": ("cover_letter",),
-    "referral": ("referral", "referred"),
-    "location": ("location",),
-    "seniority": ("seniority", "level", "job_level"),
-    "job_url": ("job_url", "url", "link"),
-    "applied_on": ("applied_on", "applied", "date_applied", "applied_date"),
-    "status": ("status",),
-    "responded_on": ("responded_on",),
-    "screen_on": ("screen_on",),
-    "assessment_on": ("assessment_on",),
-    "interview_on": ("interview_on",),
-    "interview_rounds": ("interview_rounds",),
-    "offer_on": ("offer_on",),
-    "accepted_on": ("accepted_on",),
-    "declined_on": ("declined_on",),
-    "rejected_on": ("rejected_on",),
-    "withdrawn_on": ("withdrawn_on",),
-    "closed_on": ("closed_on", "position_closed_on"),
-    "followed_up_on": ("followed_up_on", "follow_up_on"),
-    "notes": ("notes", "note", "comments"),
-}
-
-# the canonical applications format: these columns, in this order (template, samples, README)
-CANONICAL_COLUMNS: tuple[str, ...] = tuple(APPLICATION_FIELDS)
-
-EVENT_FIELDS: dict[str, tuple[str, ...]] = {
-    "client": ("client",),
-    "application_id": ("application_id", "id", "app_id"),
-    "company": ("company", "company_name", "employer"),
-    "role": ("role", "job_title", "title", "position"),
-    "applied_on": ("applied_on", "applied", "date_applied", "applied_date"),
-    "event": ("event", "stage"),
-    "occurred_on": ("occurred_on", "date", "on", "event_date"),
-    "round": ("round",),
-    "detail": ("detail", "details", "notes", "note"),
-}
-
-# stage date columns -> the event they record
-STAGE_DATE_EVENTS: dict[str, str] = {
-    "responded_on": "response",
-    "screen_on": "screen",
-    "assessment_on": "assessment",
-    "offer_on": "offer",
-    "accepted_on": "accepted",
-    "declined_on": "declined",
-    "rejected_on": "rejected",
-    "withdrawn_on": "withdrawn",
-    "closed_on": "position_closed",
-    "followed_up_on": "follow_up",
-}
+STATUS_NAMES = (
+    "applied",
+    "response",
+    "screen",
+    "assessment",
+    "interview",
+    "offer",
+    "accepted",
+    "declined",
+    "rejected",
+    "withdrawn",
+    "position_closed",
+    "ghosted",
+    "saved",
+)
 # Bump when a normalisation rule changes what a stored field would be: every application is then
 # re-normalised (counted as updated) at its next import.
-RULES_VERSION = 1
-TEXT_FIELDS = ("company", "role", "industry", "resume_version", "location", "seniority", "job_url", "notes")
-
-
-@dataclass
-class ColumnMapping:
-    mapped: dict[str, str]  # canonical field -> header name as written
-    ignored: list[str]  # header names not used (kept in raw)
-    indexes: dict[str, int] = field(default_factory=dict, repr=False)
+RULES_VERSION = 2
+TEXT_FIELDS = ("company", "role", "location", "seniority", "job_url", "notes")
+# fields whose spelling variants are merged (`Linkedin`/`LinkedIn`, `Otter Jobs`/`OtterJobs`): the
+# key that decides which spellings are one value; the most written spelling names them all.
+UNIFIED_FIELDS: dict[str, str] = {
+    "industry": "regexp_replace(lower(raw), '[^a-z0-9]+', '', 'g')",
+    "channel": "regexp_replace(lower(raw), '[^a-z0-9]+', '', 'g')",
+    # resume names are file names: `resume (2).pdf` and `resume(2).pdf` stay two versions
+    "resume_version": "regexp_replace(lower(raw), '\\s+', ' ', 'g')",
+}
+BOOL_FIELDS = ("cover_letter", "referral", "one_click")
 
 
 @dataclass
@@ -135,6 +108,9 @@ class IngestResult:
     rejects: list[dict[str, Any]] = field(default_factory=list)
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     columns: dict[str, Any] = field(default_factory=dict)
+    dates: dict[str, Any] = field(default_factory=dict)
+    statuses: list[dict[str, Any]] = field(default_factory=list)
+    unclassified_statuses: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     message: str | None = None
     sha256: str | None = None
@@ -148,34 +124,20 @@ class IngestResult:
         return asdict(self)
 
 
-def header_token(name: str) -> str:
-    """Header comparison key: case, spaces and punctuation do not matter ('Applied On ' = applied_on)."""
-    out = []
-    for char in name.strip().lower():
-        out.append(char if char.isalnum() else "_")
-    return "_".join(part for part in "".join(out).split("_") if part)
+@dataclass
+class LoadOptions:
+    """What the user told us about a file, beyond the file itself."""
 
-
-def map_columns(header: list[str], fields: dict[str, tuple[str, ...]]) -> ColumnMapping:
-    spelling_to_field = {spelling: name for name, spellings in fields.items() for spelling in spellings}
-    mapped: dict[str, str] = {}
-    indexes: dict[str, int] = {}
-    ignored: list[str] = []
-    for index, name in enumerate(header):
-        target = spelling_to_field.get(header_token(name))
-        if target is None or target in indexes:
-            ignored.append(name)
-            continue
-        mapped[target] = name
-        indexes[target] = index
-    return ColumnMapping(mapped=mapped, ignored=ignored, indexes=indexes)
-
-
-def detect_source(header: list[str]) -> str:
-    tokens = {header_token(name) for name in header}
-    if tokens & set(EVENT_FIELDS["event"]) and not tokens & set(APPLICATION_FIELDS["status"]):
-        return "events"
-    return "canonical"
+    client: str | None = None
+    source: str = "auto"
+    strict: bool = False
+    dry_run: bool = False
+    progress: bool | None = None
+    column_map: dict[str, str] = field(default_factory=dict)  # --map "Header=field"
+    status_map: dict[str, str] = field(default_factory=dict)  # --status-map "Text=status"
+    sheet: str | None = None
+    date_order: str | None = None  # mdy | dmy
+    origin: str | None = None  # where the file came from, when it was unpacked from an archive
 
 
 class _Progress:
@@ -192,23 +154,27 @@ class _Progress:
             print(f"  {self.name}: {text} ({elapsed:.1f}s)", file=sys.stderr, flush=True)
 
 
-def _client_sql(client_column_sql: str, client: str | None) -> tuple[str, list[Any]]:
+def _client_sql(client_column_sql: str, client: str | None) -> tuple[str, dict[str, Any]]:
     """Whose application a row is: --client when given, else the file's client column, else 'me'."""
     if client is not None:
-        return "cast(? as varchar)", [client]
-    return f"coalesce({client_column_sql}, ?)", [DEFAULT_CLIENT]
+        return "cast($client as varchar)", {"client": client}
+    return f"coalesce({client_column_sql}, $client)", {"client": DEFAULT_CLIENT}
 
 
 def _col(mapping: ColumnMapping, name: str) -> str:
-    """The staging column for a canonical field, or a NULL literal when the file lacks it."""
+    """The staging column for a field, or a NULL literal when the file lacks it."""
     index = mapping.indexes.get(name)
     return f"s.c{index}" if index is not None else "cast(null as varchar)"
 
 
-def _raw_json_sql(header: list[str]) -> tuple[str, list[str]]:
-    """json_object(?, s.c0, ?, s.c1, ...): the header names go in as parameters, never as SQL."""
-    parts = ", ".join(f"?, s.c{i}" for i in range(len(header)))
-    return f"json_object({parts})", list(header)
+def _raw_json_sql(header: list[str], mapping: ColumnMapping) -> tuple[str, dict[str, Any]]:
+    """json_object($h0, s.c0, ...): header names go in as parameters, never as SQL.
+
+    Personal columns (the user's own e-mail and phone in an export) are left out entirely.
+    """
+    kept = [i for i, name in enumerate(header) if name not in mapping.dropped]
+    parts = ", ".join(f"$h{i}, s.c{i}" for i in kept)
+    return f"json_object({parts})", {f"h{i}": header[i] for i in kept}
 
 
 def _problem(condition: str, column: str, value_sql: str, reason_sql: str) -> tuple[str, str]:
@@ -224,110 +190,122 @@ def _problems_sql(problems: list[tuple[str, str]]) -> str:
     return f"case when {any_failed} then list_filter([{items}], lambda problem: problem is not null) else [] end"
 
 
-def _lookup_sql(table: str, staging_column: str, macro: str) -> str:
-    """A small table mapping each distinct raw value to its normalised value.
+def _lookup_sql(table: str, value_sql: str, select_sql: str) -> str:
+    """A small table mapping each distinct raw value of a column to its normalised value.
 
     Normalising the few distinct spellings of a channel or status once, then joining, costs a
     fraction of running the string rules on every one of a million rows.
     """
     return (
         f"create or replace temp table {table} as "
-        f"select raw, {macro}(raw) as value from (select distinct bb_blank({staging_column}) as raw from staged) "
+        f"select raw, {select_sql} from (select distinct bb_blank({value_sql}) as raw from staged) "
         "where raw is not null"
     )
 
 
-def _build_checked_sql(
-    mapping: ColumnMapping, header: list[str], client: str | None, source: str
-) -> tuple[str, list[Any]]:
-    """SQL creating temp table `checked` from `staged`, and its positional parameters."""
-    raw_sql, raw_params = _raw_json_sql(header)
-    date_fields = ["applied_on", *STAGE_DATE_EVENTS, "interview_on"]
-    # blanked: every field's value trimmed and blank-folded once; later steps read these columns
-    blanked = [
-        "s.line",
-        f"{raw_sql} as raw",
-        f"({' and '.join(f's.c{i} is null' for i in range(len(header)))}) as blank_row",
-        *(f"bb_blank({_col(mapping, name)}) as {name}_raw" for name in APPLICATION_FIELDS),
-    ]
-    client_sql, client_params = _client_sql("client_raw", client)
-    lookups = {
-        "channel": ("channel_lookup", "cast(null as varchar)"),
-        "status": ("status_lookup", "cast(null as varchar)"),
-        "cover_letter": ("cover_letter_lookup", "cast(null as boolean)"),
-        "referral": ("referral_lookup", "cast(null as boolean)"),
-    }
-    joins = [
-        f"left join {table} on {table}.raw = b.{name}_raw"
-        for name, (table, _) in lookups.items()
-        if name in mapping.indexes
-    ]
+def _unified_sql(table: str, staging_column: str, key_sql: str, stored_column: str) -> str:
+    """Spelling variants of one value, merged under one spelling.
 
-    def looked_up(name: str) -> str:
-        table, missing = lookups[name]
-        return f"{table}.value" if name in mapping.indexes else missing
+    The spelling already stored for that value wins, so a later file cannot rename it; a new
+    value takes the spelling its file writes most often.
+    """
+    stored_key = key_sql.replace("raw", "stored")
+    return f"""
+create or replace temp table {table} as
+with spellings as (
+    select bb_blank({staging_column}) as raw, count(*) as uses
+    from staged
+    where bb_blank({staging_column}) is not null
+    group by all
+),
+keyed as (
+    select raw, uses, coalesce(nullif({key_sql}, ''), raw) as key from spellings
+),
+stored as (
+    select coalesce(nullif({stored_key}, ''), stored) as key, min(stored) as spelling
+    from (select distinct {stored_column} as stored from applications where {stored_column} is not null)
+    group by 1
+)
+select k.raw, coalesce(s.spelling, first_value(k.raw) over (partition by k.key order by k.uses desc, k.raw)) as value
+from keyed as k
+left join stored as s using (key)
+"""
 
-    selects = [
-        "b.line",
-        "b.raw",
-        "b.blank_row",
-        f"{client_sql} as client",
-        "application_id_raw as file_id",
-        *(f"{name}_raw as {name}" for name in TEXT_FIELDS),
-        f"{looked_up('channel')} as channel",
-        "channel_raw",
-        f"{looked_up('cover_letter')} as cover_letter",
-        "cover_letter_raw",
-        f"{looked_up('referral')} as referral_flag",
-        "referral_raw",
-        f"case when status_raw is null then 'applied' else {looked_up('status')} end as status",
-        "status_raw",
-        "interview_rounds_raw",
-        "try_cast(interview_rounds_raw as integer) as interview_rounds",
-        *(
-            f"coalesce(try_cast({name}_raw as date), try_cast(try_cast({name}_raw as timestamp) as date)) as {name}"
-            for name in date_fields
-        ),
-        *(f"{name}_raw" for name in date_fields),
-    ]
+
+@dataclass
+class _Plan:
+    """Everything decided about a file before its rows are judged."""
+
+    spec: SourceSpec
+    mapping: ColumnMapping
+    header: list[str]
+    client: str | None
+    dates: dict[str, DateColumn]
+
+
+def _date_selects(plan: _Plan) -> list[str]:
+    """Per date field: the first date, yes (stage reached, undated), the problem, and - only for a
+    column where some cell holds several dates - all of them (lists on a million rows cost)."""
+    selects = []
+    for name in DATE_FIELDS:
+        column = plan.dates.get(name)
+        if column is None:
+            selects += [f"cast(null as date) as {name}", f"cast(null as varchar) as {name}_problem"]
+            continue
+        selects += [f"{column.table}.dates[1] as {name}", f"{column.table}.problem as {name}_problem"]
+        if column.several:
+            selects.append(f"coalesce({column.table}.dates, []) as {name}_all")
+        if column.says_yes:
+            selects.append(f"coalesce({column.table}.yes, false) as {name}_yes")
+    return selects
+
+
+def _several(plan: _Plan, name: str) -> bool:
+    return name in plan.dates and plan.dates[name].several
+
+
+def _yes_sql(plan: _Plan, name: str) -> str:
+    return f"{name}_yes" if name in plan.dates and plan.dates[name].says_yes else "false"
+
+
+def _earliest_sql(plan: _Plan, name: str) -> str:
+    return f"list_min({name}_all)" if _several(plan, name) else name
+
+
+def _row_problems(plan: _Plan) -> list[tuple[str, str]]:
+    identity_hint = " or a job URL" if plan.spec.key_by_url else ""
+    needs_identity = "company is null and role is null" + (" and job_url is null" if plan.spec.key_by_url else "")
     problems = [
         _problem("applied_on_raw is null", "applied_on", "null", "'no applied date'"),
         _problem(
-            "applied_on_raw is not null and applied_on is null",
+            "applied_on_raw is not null and applied_on_problem is not null",
             "applied_on",
             "applied_on_raw",
-            "'not a date (expected YYYY-MM-DD)'",
+            "applied_on_problem",
         ),
         _problem(
-            "applied_on > current_date + 1",
+            "applied_on_raw is not null and applied_on_problem is null and applied_on is null",
             "applied_on",
             "applied_on_raw",
-            "'applied date is in the future'",
+            "'not a date'",
         ),
         _problem(
-            "applied_on < date '1970-01-01'",
+            "len(applied_on_all) > 1" if _several(plan, "applied_on") else "false",
             "applied_on",
             "applied_on_raw",
-            "'applied date before 1970: a typo?'",
+            "'two dates in one cell; an application has one applied date'",
         ),
-        _problem("company is null and role is null", "company", "null", "'needs a company or a role'"),
+        _problem("applied_on > current_date + 1", "applied_on", "applied_on_raw", "'applied date is in the future'"),
         _problem(
-            "status is null",
+            "applied_on < date '1970-01-01'", "applied_on", "applied_on_raw", "'applied date before 1970: a typo?'"
+        ),
+        _problem(needs_identity, "company", "null", f"'needs a company or a role{identity_hint}'"),
+        _problem(
+            "status_raw is not null and status is null",
             "status",
             "status_raw",
-            "'unknown status (expected applied, screen, interview, offer, rejected, ghosted, ...)'",
-        ),
-        _problem(
-            "cover_letter_raw is not null and cover_letter is null",
-            "cover_letter",
-            "cover_letter_raw",
-            "'not yes or no'",
-        ),
-        _problem(
-            "referral_raw is not null and referral_flag is null",
-            "referral",
-            "referral_raw",
-            "'not yes or no'",
+            "'status not understood; tell bounceback what it means: --status-map \"' || status_raw"
+            " || '=rejected\" (or applied, screen, interview, offer, ghosted, ...)'",
         ),
         _problem(
             "interview_rounds_raw is not null and (interview_rounds is null or interview_rounds not between 0 and 50)",
@@ -336,23 +314,84 @@ def _build_checked_sql(
             "'not a number of rounds (0-50)'",
         ),
     ]
-    for name in [*STAGE_DATE_EVENTS, "interview_on"]:
+    for name in BOOL_FIELDS:
         problems.append(
-            _problem(
-                f"{name}_raw is not null and {name} is null",
-                name,
-                f"{name}_raw",
-                "'not a date (expected YYYY-MM-DD)'",
-            )
+            _problem(f"{name}_raw is not null and {name}_flag is null", name, f"{name}_raw", "'not yes or no'")
+        )
+    for name in DATE_FIELDS[1:]:
+        problems.append(
+            _problem(f"{name}_raw is not null and {name}_problem is not null", name, f"{name}_raw", f"{name}_problem")
         )
         problems.append(
             _problem(
-                f"{name} < applied_on",
+                f"{_earliest_sql(plan, name)} < applied_on",
                 name,
                 f"{name}_raw",
                 "'is before the applied date ' || cast(applied_on as varchar)",
             )
         )
+    return problems
+
+
+def _build_checked_sql(plan: _Plan) -> tuple[str, dict[str, Any]]:
+    """SQL creating temp table `checked` from `staged`, and its named parameters."""
+    mapping = plan.mapping
+    raw_sql, params = _raw_json_sql(plan.header, mapping)
+    every_field = [*CANONICAL_COLUMNS, "status_on", "one_click"]
+
+    def raw_value(name: str) -> str:
+        if name in plan.spec.constants and name not in mapping.indexes:
+            params[f"const_{name}"] = plan.spec.constants[name]
+            return f"bb_blank(cast($const_{name} as varchar))"
+        return f"bb_blank({_col(mapping, name)})"
+
+    blanked = [
+        "s.line",
+        f"{raw_sql} as raw",
+        f"({' and '.join(f's.c{i} is null' for i in range(len(plan.header)))}) as blank_row",
+        *(f"{raw_value(name)} as {name}_raw" for name in every_field),
+    ]
+    client_sql, client_params = _client_sql("client_raw", plan.client)
+    params.update(client_params)
+    present = set(mapping.indexes) | set(plan.spec.constants)
+    joins = []
+    for name in dict.fromkeys(("channel", "status", *BOOL_FIELDS, *UNIFIED_FIELDS)):
+        if name in present:
+            joins.append(f"left join {name}_lookup on {name}_lookup.raw = b.{name}_raw")
+    for name, column in plan.dates.items():
+        joins.append(f"left join {column.table} on {column.table}.raw = b.{name}_raw")
+
+    def looked_up(name: str, column: str, missing: str) -> str:
+        return f"{name}_lookup.{column}" if name in present else missing
+
+    selects = [
+        "b.line",
+        "b.raw",
+        "b.blank_row",
+        f"{client_sql} as client",
+        "application_id_raw as file_id",
+        *(f"{name}_raw as {name}" for name in TEXT_FIELDS),
+        f"{looked_up('industry', 'value', 'cast(null as varchar)')} as industry",
+        f"{looked_up('resume_version', 'value', 'cast(null as varchar)')} as resume_version",
+        f"{looked_up('channel', 'value', 'cast(null as varchar)')} as channel_name",
+        f"{looked_up('channel', 'channel', 'cast(null as varchar)')} as written_channel",
+        "channel_raw",
+        *(f"{looked_up(name, 'flag', 'cast(null as boolean)')} as {name}_flag" for name in BOOL_FIELDS),
+        *(f"{name}_raw" for name in BOOL_FIELDS),
+        f"case when status_raw is null then 'applied' else {looked_up('status', 'status', 'null')} end as status",
+        f"{looked_up('status', 'via', 'cast(null as varchar)')} as status_via",
+        "status_raw",
+        "interview_rounds_raw",
+        "try_cast(interview_rounds_raw as integer) as interview_rounds",
+        *_date_selects(plan),
+        *(f"{name}_raw" for name in DATE_FIELDS),
+    ]
+    url_key = (
+        "when job_url is not null then 'u:' || lower(job_url) || '|' || coalesce(cast(applied_on as varchar), '')"
+        if plan.spec.key_by_url
+        else ""
+    )
+    params["skip_every_row"] = plan.spec.skip_every_row
     sql = f"""
 create or replace temp table checked as
 with blanked as (
@@ -367,7 +406,7 @@ normalised as (
 judged as (
     select
         *,
-        {_problems_sql(problems)} as problems
+        {_problems_sql(_row_problems(plan))} as problems
     from normalised
 ),
 keyed as (
@@ -375,13 +414,14 @@ keyed as (
         *,
         case
             when file_id is not null then 'id:' || file_id
+            {url_key}
             else 'k:' || coalesce(lower(company), '') || '|' || coalesce(lower(role), '')
                 || '|' || coalesce(cast(applied_on as varchar), '')
         end as source_key
     from judged
 ),
 identified as (
-    select *, left(md5(client || chr(31) || ? || chr(31) || source_key), 16) as application_id
+    select *, left(md5(client || chr(31) || $source || chr(31) || source_key), 16) as application_id
     from keyed
 ),
 disposed as materialized (
@@ -389,6 +429,7 @@ disposed as materialized (
         *,
         case
             when blank_row then 'skip:blank row'
+            when $skip_every_row is not null then 'skip:' || $skip_every_row
             when status = 'saved' then 'skip:saved job, not an application'
             when len(problems) > 0 then 'rejected'
             else 'valid'
@@ -411,9 +452,12 @@ select
             then 'skip:same application as a later row (line ' || dup.winning_line || '), which wins'
         else d.first_disposition
     end as disposition,
-    coalesce(d.referral_flag, d.channel = 'referral') as referral,
+    -- a one-click flag (`Easy Application? y`) says how the application went, whatever the site
+    case when d.one_click_flag then 'linkedin_easy_apply' else d.written_channel end as channel,
+    coalesce(d.referral_flag, d.written_channel = 'referral') as referral,
+    d.cover_letter_flag as cover_letter,
     -- every stored field derives from the raw row, the client and the rules: same inputs, same hash
-    md5(cast(d.raw as varchar) || ?) as content_hash
+    md5(cast(d.raw as varchar) || $signature) as content_hash
 from disposed as d
 left join duplicated as dup using (application_id)
 """
@@ -423,38 +467,83 @@ left join duplicated as dup using (application_id)
         "application_id",
         "source_key",
         *TEXT_FIELDS,
-        "channel",
-        "channel_raw",
-        "cover_letter",
-        "referral_flag",
+        "industry",
+        "resume_version",
+        "channel_name",
         "status",
+        "status_via",
         "interview_rounds",
-        *date_fields,
+        *DATE_FIELDS,
+        *(f"{name}_all" for name in DATE_FIELDS if _several(plan, name)),
+        *(f"{name}_yes" for name in DATE_FIELDS if _yes_sql(plan, name) != "false"),
         "raw",
         "problems",
     ]
     sql = sql.replace("{kept_columns}", ", ".join(f"d.{name}" for name in kept))
-    # '?' parameters in text order: the raw header names, the client, the source, the rules' signature
-    signature = json.dumps([RULES_VERSION, mapping.mapped], sort_keys=True)
-    return sql, [*raw_params, *client_params, source, signature]
+    # the rules' signature: a change of rules or of the column mapping re-normalises every row
+    params["signature"] = json.dumps([RULES_VERSION, mapping.mapped, plan.spec.constants], sort_keys=True)
+    params["source"] = plan.spec.name
+    return sql, params
 
 
-def _prepare_checked(
-    cur: duckdb.DuckDBPyConnection, mapping: ColumnMapping, header: list[str], client: str | None, source: str
-) -> None:
-    for table, field_name, macro in (
-        ("channel_lookup", "channel", "bb_channel"),
-        ("status_lookup", "status", "bb_status"),
-        ("cover_letter_lookup", "cover_letter", "bb_bool"),
-        ("referral_lookup", "referral", "bb_bool"),
-    ):
-        if field_name in mapping.indexes:
-            cur.execute(_lookup_sql(table, f"c{mapping.indexes[field_name]}", macro))
-    sql, params = _build_checked_sql(mapping, header, client, source)
-    cur.execute(sql, params)
+def _prepare_lookups(cur: duckdb.DuckDBPyConnection, plan: _Plan, status_map: dict[str, str]) -> None:
+    """The small per-value tables the row normalisation joins (channel, status, yes/no, spellings)."""
+
+    def value_sql(name: str) -> str | None:
+        if name in plan.mapping.indexes:
+            return f"c{plan.mapping.indexes[name]}"
+        if name in plan.spec.constants:
+            return f"'{plan.spec.constants[name]}'"  # our own constant text, never the user's
+        return None
+
+    for name, key_sql in UNIFIED_FIELDS.items():
+        column = value_sql(name)
+        if column is None:
+            continue
+        stored_column = "channel_raw" if name == "channel" else name
+        cur.execute(_unified_sql(f"{name}_unified", column, key_sql, stored_column))
+        if name == "channel":
+            cur.execute(
+                "create or replace temp table channel_lookup as "
+                "select raw, value, bb_channel(value) as channel from channel_unified"
+            )
+        else:
+            cur.execute(f"create or replace temp table {name}_lookup as select raw, value from {name}_unified")
+    for name in BOOL_FIELDS:
+        column = value_sql(name)
+        if column is not None:
+            cur.execute(_lookup_sql(f"{name}_lookup", column, "bb_bool(raw) as flag"))
+    column = value_sql("status")
+    if column is not None:
+        cur.execute("create or replace temp table status_overrides (token varchar, status varchar)")
+        if status_map:
+            # 'pending' is how people say it; 'applied' is the stage name (sent, no answer yet)
+            chosen = {text: header_token(status).replace("pending", "applied") for text, status in status_map.items()}
+            cur.executemany("insert into status_overrides values (bb_token(?), ?)", [list(i) for i in chosen.items()])
+        cur.execute(
+            _lookup_sql(
+                "status_classified",
+                column,
+                "bb_classify_status(raw) as classified, (select any_value(o.status) from status_overrides as o"
+                " where o.token = bb_token(raw)) as chosen",
+            )
+        )
+        cur.execute(
+            """
+            create or replace temp table status_lookup as
+            select raw,
+                   coalesce(chosen, classified.status) as status,
+                   case when chosen is null then classified.via end as via,
+                   case when chosen is not null then 'your --status-map' else classified.how end as how
+            from status_classified
+            """
+        )
 
 
-# Events an application row implies; each SELECT reads temp table `valid_rows`.
+# Events an application row implies; each SELECT reads temp view `valid_rows`. A stage column gives
+# one event per date written in it; `y` in it, a status naming the stage, or a status that passes
+# through it (`Inter + Rejec`) gives the event undated - or dated by the status date when the
+# status names that stage.
 _ROW_EVENTS_SQL = """
 create or replace temp table incoming_events as
 with implied as (
@@ -462,17 +551,19 @@ with implied as (
     from valid_rows
     {stage_unions}
     union all
-    select application_id, 'interview', case when r = 1 then interview_on end, r
+    select application_id, 'interview',
+           coalesce({interview_date}, case when r = 1 and status = 'interview' then status_on end), r
     from (
-        select application_id, interview_on,
+        select *,
                unnest(generate_series(1, greatest(
                    coalesce(interview_rounds, 0),
-                   case when interview_on is not null or status = 'interview' then 1 else 0 end
+                   {interview_count},
+                   case when {interview_yes} or status = 'interview' or status_via = 'interview' then 1 else 0 end
                ))) as r
         from valid_rows
     )
     union all
-    select application_id, 'ghosted', cast(null as date), cast(null as integer)
+    select application_id, 'ghosted', status_on, cast(null as integer)
     from valid_rows where status = 'ghosted'
 )
 select
@@ -482,16 +573,47 @@ select
 from implied
 """
 
+# a stage column with one date per cell (the usual case): no lists
+_STAGE_EVENTS_SQL = """
+    union all
+    select application_id, '{event}',
+           coalesce({column}, case when status = '{event}' then status_on end), cast(null as integer)
+    from valid_rows
+    where {column} is not null or {yes} or status = '{event}' or status_via = '{event}'"""
 
-def _row_events_sql() -> str:
-    unions = []
-    for column, event in STAGE_DATE_EVENTS.items():
-        status_clause = f" or status = '{event}'" if event not in ("follow_up",) else ""
-        unions.append(
-            f"union all select application_id, '{event}', {column}, cast(null as integer) "
-            f"from valid_rows where {column} is not null{status_clause}"
+# a stage column where some cell holds several dates: one event per date, the second and later
+# numbered as rounds
+_STAGE_EVENTS_SEVERAL_SQL = """
+    union all
+    select application_id, '{event}', d.occurred_on, case when d.i > 1 then d.i end
+    from (
+        select application_id,
+               unnest(list_transform(
+                   case
+                       when len({column}_all) > 0 then {column}_all
+                       when {yes} or status = '{event}' or status_via = '{event}'
+                           then [case when status = '{event}' then status_on end]
+                       else []
+                   end,
+                   lambda day, i: {{'occurred_on': day, 'i': i}})) as d
+        from valid_rows
+    )"""
+
+
+def _row_events_sql(plan: _Plan) -> str:
+    unions = [
+        (_STAGE_EVENTS_SEVERAL_SQL if _several(plan, column) else _STAGE_EVENTS_SQL).format(
+            event=event, column=column, yes=_yes_sql(plan, column)
         )
-    return _ROW_EVENTS_SQL.format(stage_unions="\n    ".join(unions))
+        for column, event in STAGE_DATE_EVENTS.items()
+    ]
+    several = _several(plan, "interview_on")
+    return _ROW_EVENTS_SQL.format(
+        stage_unions="".join(unions),
+        interview_date="interview_on_all[r]" if several else "case when r = 1 then interview_on end",
+        interview_count="len(interview_on_all)" if several else "case when interview_on is not null then 1 else 0 end",
+        interview_yes=_yes_sql(plan, "interview_on"),
+    )
 
 
 # The write steps, in order, inside one transaction. A list so that tests can put a failing
@@ -523,7 +645,7 @@ APPLICATION_MERGE_STEPS: list[tuple[str, str]] = [
         """
         update applications set
             company = v.company, role = v.role, industry = v.industry, channel = v.channel,
-            channel_raw = v.channel_raw, resume_version = v.resume_version,
+            channel_raw = v.channel_name, resume_version = v.resume_version,
             cover_letter = v.cover_letter, referral = v.referral, location = v.location,
             seniority = v.seniority, job_url = v.job_url, applied_on = v.applied_on,
             notes = v.notes, raw = v.raw, content_hash = v.content_hash, last_run_id = $run_id
@@ -537,7 +659,7 @@ APPLICATION_MERGE_STEPS: list[tuple[str, str]] = [
         """
         insert into applications
         select v.application_id, v.client, $source, v.source_key, v.company, v.role, v.industry,
-               v.channel, v.channel_raw, v.resume_version, v.cover_letter, v.referral, v.location,
+               v.channel, v.channel_name, v.resume_version, v.cover_letter, v.referral, v.location,
                v.seniority, v.job_url, v.applied_on, v.notes, v.raw, v.content_hash,
                $run_id, $run_id
         from valid_rows as v
@@ -706,53 +828,39 @@ def _skip_summary(cur: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
 def ingest_file(
     con: duckdb.DuckDBPyConnection,
     path: str | Path,
-    *,
-    client: str | None = None,
-    source: str = "auto",
-    strict: bool = False,
-    dry_run: bool = False,
-    progress: bool | None = None,
+    options: LoadOptions | None = None,
+    **overrides: Any,
 ) -> IngestResult:
     """Load one file. Never raises for bad input: the result says refused/failed and why.
 
-    client: whose search every row is; None takes the file's client column, else 'me'.
+    options (or the same names as keywords): client - whose search every row is (None takes the
+    file's client column, else 'me'); source; strict; dry_run; column_map; status_map; sheet;
+    date_order. See LoadOptions.
     """
+    options = replace(options or LoadOptions(), **overrides)
     path = Path(path)
     started = dt.datetime.now()
     clock = time.perf_counter()
-    result = IngestResult(file=str(path), status="failed", client=client or DEFAULT_CLIENT)
-    if source not in SOURCES:
-        result.status = "refused"
-        result.message = f"unknown --source {source!r} (expected one of: {', '.join(SOURCES)})"
-        return result
+    result = IngestResult(file=options.origin or str(path), status="failed", client=options.client or DEFAULT_CLIENT)
     cur = con.cursor()
     try:
-        _ingest(
-            cur,
-            path,
-            result,
-            client=client,
-            source=source,
-            strict=strict,
-            dry_run=dry_run,
-            progress=progress,
-            started=started,
-        )
+        _check_options(options)
+        _ingest(cur, path, result, options, started)
     except InputError as e:
         result.status = "refused"
         result.message = str(e)
-        if not dry_run:
+        if not options.dry_run:
             _record_refused_run(con.cursor(), result, path, started)
     except (BouncebackError, duckdb.Error) as e:
         result.status = "failed"
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         result.message = first if isinstance(e, BouncebackError) else f"database error: {first}"
-        if not dry_run:
+        if not options.dry_run:
             _record_refused_run(con.cursor(), result, path, started)
     except Exception as e:  # a bug: still one line for the user, and the load rolled back
         result.status = "failed"
         result.message = f"unexpected error (please report it): {type(e).__name__}: {e}"
-        if not dry_run:
+        if not options.dry_run:
             _record_refused_run(con.cursor(), result, path, started)
     finally:
         result.seconds = round(time.perf_counter() - clock, 3)
@@ -761,27 +869,61 @@ def ingest_file(
     return result
 
 
-def _ingest(
-    cur: duckdb.DuckDBPyConnection,
-    path: Path,
-    result: IngestResult,
-    *,
-    client: str | None,
-    source: str,
-    strict: bool,
-    dry_run: bool,
-    progress: bool | None,
-    started: dt.datetime,
-) -> None:
-    if client is not None and not client.strip():
+def ingest_path(
+    con: duckdb.DuckDBPyConnection, path: str | Path, options: LoadOptions | None = None, **overrides: Any
+) -> list[IngestResult]:
+    """Load a file, or every job file of an export archive (a LinkedIn data export .zip).
+
+    Each file of an archive is its own load (its own transaction and result), like files named
+    one by one on the command line.
+    """
+    options = replace(options or LoadOptions(), **overrides)
+    path = Path(path)
+    if not archives.is_archive(path):
+        return [ingest_file(con, path, options)]
+    results = []
+    with archives.unpacked(path) as unpacked:
+        if not unpacked.members:
+            result = IngestResult(file=str(path), status="refused", message=unpacked.refusal)
+            if not options.dry_run:
+                _record_refused_run(con.cursor(), result, path, dt.datetime.now())
+            return [result]
+        for member in unpacked.members:
+            result = ingest_file(con, member.path, replace(options, origin=f"{path}!{member.name}"))
+            if unpacked.other_files and member is unpacked.members[0]:
+                result.notes.append(
+                    f"{path.name}: {len(unpacked.other_files)} other files of the export hold no job applications"
+                    " and were not read"
+                )
+            results.append(result)
+    return results
+
+
+def _check_options(options: LoadOptions) -> None:
+    if options.source not in SOURCES:
+        raise InputError(f"unknown --source {options.source!r} (expected one of: {', '.join(SOURCES)})")
+    if options.client is not None and not options.client.strip():
         raise InputError("--client must not be empty")
+    if options.date_order is not None and options.date_order not in DATE_ORDERS:
+        raise InputError(f"unknown --date-order {options.date_order!r} (expected mdy or dmy)")
+    for text, status in options.status_map.items():
+        if header_token(status) not in (*STATUS_NAMES, "pending"):
+            raise InputError(
+                f"--status-map {text}={status}: unknown status {status!r} "
+                f"(expected one of: pending, {', '.join(STATUS_NAMES)})"
+            )
+
+
+def _ingest(
+    cur: duckdb.DuckDBPyConnection, path: Path, result: IngestResult, options: LoadOptions, started: dt.datetime
+) -> None:
     size = path.stat().st_size if path.exists() and path.is_file() else 0
-    meter = _Progress(path.name, size, progress)
+    meter = _Progress(path.name, size, options.progress)
     # The file's hash is computed beside the read (hashlib releases the GIL on large buffers).
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(readers.file_sha256, path) if path.is_file() else None
         meter.step("reading")
-        staged = readers.stage(cur, path)
+        staged = readers.stage(cur, path, sheet=options.sheet)
         result.sha256 = hashing.result() if hashing else None
     meter.step(f"read {staged.rows_read:,} rows")
     result.rows_read = staged.rows_read
@@ -789,12 +931,12 @@ def _ingest(
     if staged.rows_read == 0:
         raise InputError(f"{path.name}: the file has a header but no data rows")
 
-    detected = detect_source(staged.header) if source == "auto" else source
+    detected = detect_source(staged.header) if options.source == "auto" else options.source
     result.source = detected
     if detected == "events":
-        _ingest_events(cur, path, staged, result, client, strict, dry_run, meter, started)
+        _ingest_events(cur, path, staged, result, options, meter, started)
     else:
-        _ingest_applications(cur, path, staged, result, client, strict, dry_run, meter, started)
+        _ingest_applications(cur, path, staged, result, options, SPECS[detected], meter, started)
 
 
 def _require(mapping: ColumnMapping, path: Path, required: list[str], one_of: list[str]) -> None:
@@ -814,53 +956,154 @@ def _commit_or_rollback(cur: duckdb.DuckDBPyConnection, result: IngestResult, dr
         cur.execute("commit")
 
 
+def _header_key(header: list[str]) -> str:
+    """Files with the same columns (case, spaces and punctuation aside) share a remembered mapping."""
+    return json.dumps([header_token(name) for name in header])
+
+
+def _remembered(cur: duckdb.DuckDBPyConnection, header: list[str]) -> tuple[dict[str, str], dict[str, str], Any]:
+    row = cur.execute(
+        "select column_map, status_map, saved_at from remembered_mappings where header_key = ?", [_header_key(header)]
+    ).fetchone()
+    if row is None:
+        return {}, {}, None
+    return json.loads(row[0]), json.loads(row[1]), row[2]
+
+
+def _remember(
+    cur: duckdb.DuckDBPyConnection, header: list[str], column_map: dict[str, str], status_map: dict[str, str]
+) -> None:
+    cur.execute(
+        "insert or replace into remembered_mappings (header_key, header, column_map, status_map, saved_at)"
+        " values (?, ?, ?, ?, current_timestamp)",
+        [_header_key(header), json.dumps(header), json.dumps(column_map), json.dumps(status_map)],
+    )
+
+
+def _plan(
+    cur: duckdb.DuckDBPyConnection,
+    path: Path,
+    staged: readers.StagedFile,
+    result: IngestResult,
+    options: LoadOptions,
+    spec: SourceSpec,
+) -> tuple[_Plan, dict[str, str], dict[str, str]]:
+    """Map the columns (remembered or given mapping first) and read every date column's format."""
+    column_map, status_map, saved_at = _remembered(cur, staged.header)
+    if saved_at is not None:
+        result.notes.append(
+            f"used the mapping you confirmed for this header on {saved_at:%Y-%m-%d} (--map / --status-map change it)"
+        )
+    column_map = {**column_map, **options.column_map}
+    status_map = {**status_map, **options.status_map}
+    mapping = map_columns(staged.header, spec.fields, column_overrides(column_map))
+    if spec.skip_every_row is None:
+        _require(mapping, path, ["applied_on"], ["company", "role"])
+    date_columns = [
+        (name, mapping.mapped[name], f"c{mapping.indexes[name]}") for name in DATE_FIELDS if name in mapping.indexes
+    ]
+    order_reason = (
+        "--date-order" if options.date_order else (f"the {spec.name} export's format" if spec.date_order else "")
+    )
+    dates = build_date_lookups(
+        cur, date_columns, order=options.date_order or spec.date_order, order_reason=order_reason
+    )
+    # A spreadsheet column named like a stage (`Recruiter`, `Phone`) that holds no date and no yes/no
+    # is about something else (a name, a number): not used, and said so.
+    if spec.unmap_dateless:
+        for name, column in list(dates.items()):
+            written_as = header_token(column.column)
+            if name == "applied_on" or column.has_dates or written_as == name or column.column in column_map:
+                continue
+            del dates[name]
+            mapping.indexes.pop(name)
+            mapping.mapped.pop(name)
+            mapping.ignored.append(column.column)
+            result.notes.append(
+                f"column {column.column!r} holds no dates, so it was not read as {name} "
+                f'(--map "{column.column}={name}" to force it)'
+            )
+    result.columns = mapping.to_json()
+    result.dates = {name: column.to_json() for name, column in dates.items()}
+    for column in dates.values():
+        if column.decided_by.startswith("AMBIGUOUS"):
+            result.notes.append(f"column {column.column!r}: {column.decided_by}")
+    return (
+        _Plan(spec=spec, mapping=mapping, header=staged.header, client=options.client, dates=dates),
+        column_map,
+        status_map,
+    )
+
+
+def _check_applied_dates(cur: duckdb.DuckDBPyConnection, path: Path, plan: _Plan) -> None:
+    """A file none of whose applied dates can be read is refused as a whole, with examples."""
+    column = plan.dates.get("applied_on")
+    if column is None:
+        return
+    readable = cur.execute(f"select count(*) filter (where len(dates) > 0) from {column.table}").fetchone()[0]
+    if readable == 0:
+        examples = [row[0] for row in cur.execute(f"select raw from {column.table} order by raw limit 3").fetchall()]
+        shown = ", ".join(repr(v) for v in examples) if examples else "all blank"
+        raise InputError(
+            f"{path.name}: no readable dates in column {column.column!r} ({shown}); "
+            "dates must look like 2025-01-31, 1/31/2025 or 31/01/2025"
+        )
+
+
+def _report_statuses(cur: duckdb.DuckDBPyConnection, plan: _Plan, result: IngestResult) -> None:
+    """How each status text was understood, with its row count; the ones not understood apart."""
+    if "status_lookup" not in {
+        row[0] for row in cur.execute("select table_name from duckdb_tables() where temporary").fetchall()
+    }:
+        return
+    rows = cur.execute(
+        f"""
+        select l.raw, l.status, l.via, l.how, count(*) as rows
+        from staged as s
+        join status_lookup as l on l.raw = bb_blank(s.c{plan.mapping.indexes["status"]})
+        group by all
+        order by rows desc, l.raw
+        """
+    ).fetchall()
+    result.statuses = [
+        {"text": text, "status": status, "via": via, "how": how, "rows": count}
+        for text, status, via, how, count in rows
+    ]
+    result.unclassified_statuses = {text: count for text, status, _, _, count in rows if status is None}
+
+
 def _ingest_applications(
     cur: duckdb.DuckDBPyConnection,
     path: Path,
     staged: readers.StagedFile,
     result: IngestResult,
-    client: str | None,
-    strict: bool,
-    dry_run: bool,
+    options: LoadOptions,
+    spec: SourceSpec,
     meter: _Progress,
     started: dt.datetime,
 ) -> None:
-    mapping = map_columns(staged.header, APPLICATION_FIELDS)
-    result.columns = {"mapped": mapping.mapped, "ignored": mapping.ignored}
-    _require(mapping, path, ["applied_on"], ["company", "role"])
-    source = "canonical"
+    result.notes.extend(spec.notes)
     with translate_errors("normalising the rows failed"):
-        _prepare_checked(cur, mapping, staged.header, client, source)
-        applied = mapping.indexes["applied_on"]
-        readable = cur.execute(
-            f"select count(*) filter (where bb_date(c{applied}) is not null),"
-            f" count(*) filter (where bb_blank(c{applied}) is not null) from staged"
-        ).fetchone()
-        if readable[0] == 0:
-            examples = [
-                row[0]
-                for row in cur.execute(
-                    f"select distinct bb_blank(c{applied}) from staged where bb_blank(c{applied}) is not null limit 3"
-                ).fetchall()
-            ]
-            shown = ", ".join(repr(v) for v in examples) if examples else "all blank"
-            raise InputError(
-                f"{path.name}: no readable dates in column {mapping.mapped['applied_on']!r} "
-                f"({shown}); dates must look like 2025-01-31"
-            )
+        plan, column_map, status_map = _plan(cur, path, staged, result, options, spec)
+        _check_applied_dates(cur, path, plan)
+        _prepare_lookups(cur, plan, status_map)
+        if "status" in plan.mapping.indexes:
+            _report_statuses(cur, plan, result)
+        sql, params = _build_checked_sql(plan)
+        cur.execute(sql, params)
         valid_clients = _count_dispositions(cur, result, staged, "checked", "client")
-        if client is None and mapping.indexes.get("client") is not None:
+        if options.client is None and plan.mapping.indexes.get("client") is not None:
             result.client = f"{valid_clients} clients from the file's client column"
         cur.execute("create or replace temp view valid_rows as from checked where disposition = 'valid'")
         cur.execute("drop table staged")  # its content lives on in checked.raw; free the memory
-        cur.execute(_row_events_sql())
+        cur.execute(_row_events_sql(plan))
     meter.step("checked")
 
-    if _refused_for_rejects(cur, path, result, strict, dry_run, started):
+    if _refused_for_rejects(cur, path, result, options.strict, options.dry_run, started):
         return
 
     def merge(run_id: int) -> None:
-        _run_steps(cur, APPLICATION_MERGE_STEPS, {"run_id": run_id, "source": source})
+        _run_steps(cur, APPLICATION_MERGE_STEPS, {"run_id": run_id, "source": spec.name})
         totals = cur.execute(
             "with touched as (select distinct application_id from event_changes) "
             "select count(*) filter (where not c.existed),"
@@ -873,8 +1116,11 @@ def _ingest_applications(
             "select count(*) filter (where not existed), count(*) filter (where existed) from event_changes"
         ).fetchone()
         result.events_inserted, result.events_updated = (int(v) for v in event_totals)
+        if options.column_map or options.status_map:
+            # a mapping the user gave and loaded with is confirmed: files with this header get it again
+            _remember(cur, staged.header, column_map, status_map)
 
-    _write_in_transaction(cur, path, staged, result, dry_run, started, "checked", merge)
+    _write_in_transaction(cur, path, staged, result, options.dry_run, started, "checked", merge)
     meter.step(f"{result.inserted:,} inserted, {result.updated:,} updated")
 
 
@@ -975,10 +1221,10 @@ _EVENT_PROBLEMS = [
     ),
     _problem("event = 'applied'", "event", "event_raw", "'the applied event comes from the applications file'"),
     _problem(
-        "occurred_on_raw is not null and occurred_on is null",
+        "occurred_on_raw is not null and occurred_on_problem is not null",
         "occurred_on",
         "occurred_on_raw",
-        "'not a date (expected YYYY-MM-DD)'",
+        "occurred_on_problem",
     ),
     _problem(
         "round_raw is not null and (round is null or round not between 1 and 50)",
@@ -1037,23 +1283,51 @@ def _ingest_events(
     path: Path,
     staged: readers.StagedFile,
     result: IngestResult,
-    client: str | None,
-    strict: bool,
-    dry_run: bool,
+    options: LoadOptions,
     meter: _Progress,
     started: dt.datetime,
 ) -> None:
     mapping = map_columns(staged.header, EVENT_FIELDS)
-    result.columns = {"mapped": mapping.mapped, "ignored": mapping.ignored}
+    result.columns = mapping.to_json()
     _require(mapping, path, ["event"], [])
     if "application_id" not in mapping.mapped and not {"company", "applied_on"} <= mapping.mapped.keys():
         raise InputError(
             f"{path.name}: missing column: application_id (or company, role and applied_on to find the application)"
         )
     c = lambda name: _col(mapping, name)  # noqa: E731
-    raw_sql, raw_params = _raw_json_sql(staged.header)
-    client_sql, client_params = _client_sql(f"bb_blank({_col(mapping, 'client')})", client)
+    raw_sql, params = _raw_json_sql(staged.header, mapping)
+    client_sql, client_params = _client_sql(f"bb_blank({_col(mapping, 'client')})", options.client)
+    params.update(client_params)
     with translate_errors("normalising the events failed"):
+        date_columns = [
+            (name, mapping.mapped[name], f"c{mapping.indexes[name]}")
+            for name in ("applied_on", "occurred_on")
+            if name in mapping.indexes
+        ]
+        dates = build_date_lookups(
+            cur, date_columns, order=options.date_order, order_reason="--date-order" if options.date_order else ""
+        )
+        result.dates = {name: column.to_json() for name, column in dates.items()}
+
+        def date_sql(name: str, part: str) -> str:
+            if name not in dates:
+                return "cast(null as date)" if part == "day" else "cast(null as varchar)"
+            table = dates[name].table
+            return f"({table}.dates[1])" if part == "day" else f"{table}.problem"
+
+        joins = " ".join(
+            f"left join {column.table} on {column.table}.raw = bb_blank(s.{column.staging})"
+            for column in dates.values()
+        )
+        # event names: the vocabulary itself, else the same free-text reading as statuses
+        cur.execute(
+            _lookup_sql(
+                "event_lookup",
+                f"c{mapping.indexes['event']}",
+                "coalesce(bb_event(raw), case when bb_classify_status(raw).status not in ('applied', 'saved')"
+                " then bb_classify_status(raw).status end) as event",
+            )
+        )
         cur.execute(
             f"""
             create or replace temp table event_rows as
@@ -1062,9 +1336,10 @@ def _ingest_events(
                    bb_blank({c("application_id")}) as ref_id,
                    lower(regexp_replace(bb_blank({c("company")}), '\\s+', ' ', 'g')) as company_key,
                    lower(regexp_replace(bb_blank({c("role")}), '\\s+', ' ', 'g')) as role_key,
-                   bb_date({c("applied_on")}) as applied_key,
-                   bb_event({c("event")}) as event, bb_blank({c("event")}) as event_raw,
-                   bb_date({c("occurred_on")}) as occurred_on,
+                   {date_sql("applied_on", "day")} as applied_key,
+                   event_lookup.event, bb_blank({c("event")}) as event_raw,
+                   {date_sql("occurred_on", "day")} as occurred_on,
+                   {date_sql("occurred_on", "problem")} as occurred_on_problem,
                    bb_blank({c("occurred_on")}) as occurred_on_raw,
                    try_cast(bb_blank({c("round")}) as integer) as round,
                    bb_blank({c("round")}) as round_raw,
@@ -1072,8 +1347,10 @@ def _ingest_events(
                    {raw_sql} as raw,
                    ({" and ".join(f"s.c{i} is null" for i in range(len(staged.header)))}) as blank_row
             from staged as s
+            left join event_lookup on event_lookup.raw = bb_blank({c("event")})
+            {joins}
             """,
-            [*client_params, *raw_params],
+            params,
         )
         cur.execute(
             """
@@ -1093,10 +1370,15 @@ def _ingest_events(
         )
         cur.execute(_CHECKED_EVENTS_SQL.replace("{event_problems}", _problems_sql(_EVENT_PROBLEMS)))
         matched = _count_dispositions(cur, result, staged, "checked_events", "application_id")
-        result.notes.append(f"events matched {matched} applications")
+        unmatched = cur.execute(
+            "select count(*) from checked_events where matches = 0 and disposition = 'rejected'"
+        ).fetchone()[0]
+        result.notes.append(
+            f"events matched {matched} applications; {unmatched} rows matched no application (listed as rejected)"
+        )
     meter.step("checked")
 
-    if _refused_for_rejects(cur, path, result, strict, dry_run, started):
+    if _refused_for_rejects(cur, path, result, options.strict, options.dry_run, started):
         return
 
     def merge(run_id: int) -> None:
@@ -1108,4 +1390,4 @@ def _ingest_events(
         result.inserted, result.updated, result.unchanged = (int(v) for v in totals)
         result.events_inserted, result.events_updated = result.inserted, result.updated
 
-    _write_in_transaction(cur, path, staged, result, dry_run, started, "checked_events", merge)
+    _write_in_transaction(cur, path, staged, result, options.dry_run, started, "checked_events", merge)

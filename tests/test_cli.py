@@ -33,6 +33,9 @@ INGEST_FILE_KEYS = {
     "rejects",
     "skipped_reasons",
     "columns",
+    "dates",
+    "statuses",
+    "unclassified_statuses",
     "notes",
     "message",
     "sha256",
@@ -97,6 +100,7 @@ def test_ingest_json_contract(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert payload["files"][0]["columns"] == {
         "mapped": {"company": "company", "applied_on": "applied_on"},
         "ignored": ["colour"],
+        "dropped": [],
     }
     code, out, _ = _run(capsys, "status", "--db", str(tmp_path / "x.duckdb"), "--json")
     status = json.loads(out)
@@ -240,3 +244,49 @@ def test_template_has_exactly_the_canonical_columns() -> None:
     template = Path(__file__).resolve().parent.parent / "sample_data" / "template.csv"
     with template.open(newline="", encoding="utf-8") as handle:
         assert tuple(next(csv.reader(handle))) == CANONICAL_COLUMNS
+
+
+def test_dry_run_of_a_spreadsheet_shows_mapping_dates_and_statuses(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    header = ["Company", "Position", "Website", "Application site", "Date sent", "Response?"]
+    rows = [
+        ["Acme", "Analyst", "acme.com", "Linkedin", "11/14/2021", "Ghosted"],
+        ["Beta", "Analyst", "beta.com", "Company Site", "11/15/2021", "Waitlisted"],
+        ["Gamma", "Analyst", "gamma.com", "Dice", "8/82021", "Inter + Rejec"],
+    ]
+    path = write_csv(tmp_path / "log.csv", header, rows)
+    db = tmp_path / "x.duckdb"
+    code, out, _ = _run(capsys, "ingest", str(path), "--db", str(db), "--dry-run")
+    assert code == 0
+    assert "spreadsheet file" in out
+    assert "Application site -> channel" in out and "Date sent -> applied_on" in out
+    assert "not used (kept in each row's raw fields): Website" in out
+    assert "dates in 'Date sent' -> applied_on: M/D/YYYY" in out
+    assert "'Inter + Rejec' -> rejected (after interview): 1 rows" in out
+    assert "statuses not understood, their rows rejected: 'Waitlisted' (1)" in out
+    assert '--status-map "Waitlisted=rejected"' in out
+    assert "line 4, applied_on = '8/82021': not a date (a typo?)" in out
+    assert not db.exists()  # a dry run creates nothing
+
+    code, out, _ = _run(
+        capsys, "ingest", str(path), "--db", str(db), "--json",
+        "--map", "Website=channel", "--map", "Application site=ignore", "--status-map", "Waitlisted=pending",
+    )  # fmt: skip
+    payload = json.loads(out)["files"][0]
+    assert code == 0 and payload["status"] == "loaded"
+    assert payload["columns"]["mapped"]["channel"] == "Website"
+    assert payload["unclassified_statuses"] == {}
+    assert payload["dates"]["applied_on"]["format"] == "M/D/YYYY"
+    assert (payload["inserted"], payload["rejected"]) == (2, 1)
+    # the confirmed mapping is remembered for the same header
+    code, out, _ = _run(capsys, "ingest", str(path), "--db", str(db), "--json")
+    payload = json.loads(out)["files"][0]
+    assert payload["columns"]["mapped"]["channel"] == "Website" and payload["unchanged"] == 2
+
+
+def test_bad_map_option_is_a_clear_refusal(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "log.csv", ["Company", "Date sent"], [["Acme", "2025-01-01"]])
+    code, out, err = _run(capsys, "ingest", str(path), "--db", str(tmp_path / "x.duckdb"), "--map", "Website")
+    assert code == 1 and out == ""
+    assert err.startswith("bounceback: --map 'Website': expected \"TEXT=NAME\"")

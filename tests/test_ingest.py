@@ -176,7 +176,7 @@ def test_hostile_header_names_are_kept_in_raw(con: duckdb.DuckDBPyConnection, tm
 
 def test_rejected_rows_listed_with_line_column_value_reason(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     rows = _rows(6)
-    rows[1][2] = "31/12/2025"  # not ISO
+    rows[1][2] = "next week"  # not a date
     rows[2][2] = None  # no applied date
     rows[3][0] = None
     rows[3][1] = None  # neither company nor role
@@ -186,7 +186,8 @@ def test_rejected_rows_listed_with_line_column_value_reason(con: duckdb.DuckDBPy
     assert result.status == "loaded" and result.reconciled
     assert (result.inserted, result.rejected) == (2, 4)
     by_line = {(r["line"], r["column"]): r for r in result.rejects}
-    assert by_line[(3, "applied_on")]["value"] == "31/12/2025"
+    assert by_line[(3, "applied_on")]["value"] == "next week"
+    assert by_line[(3, "applied_on")]["reason"] == "not a date"
     assert by_line[(4, "applied_on")]["reason"] == "no applied date"
     assert by_line[(5, "company")]["reason"] == "needs a company or a role"
     assert by_line[(6, "rejected_on")]["reason"].startswith("is before the applied date")
@@ -413,7 +414,7 @@ def test_events_file_merges_onto_applications(con: duckdb.DuckDBPyConnection, tm
         (b"company,role\nA,B\n", "nodate.csv", "missing column: applied_on"),
         (b"applied_on,notes\n2025-01-01,x\n", "nocompany.csv", "missing column: company or role"),
         (b"company,applied_on\nA,soon\nB,later\n", "dates.csv", "no readable dates"),
-        (b"company,applied_on\nCaf\xe9,2025-01-01\n", "latin1.csv", "not UTF-8"),
+        (b"company,applied_on\nCaf\xc3\xa9,2025-01-01\nCaf\xe9,2025-01-02\n", "mixed.csv", "not UTF-8"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.csv", "NUL bytes"),
         (b"PK\x03\x04junkjunk", "archive.csv", "zip archive"),
         (b"not a workbook", "fake.xlsx", "not an XLSX workbook"),

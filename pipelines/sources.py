@@ -1,0 +1,409 @@
+"""What kind of file this is, and which of its columns mean what.
+
+Sources: our canonical format, a personal spreadsheet (any shape), a LinkedIn data export
+(`Job Applications.csv`, and `Saved Jobs.csv` which holds no applications), a Huntr board export,
+a Simplify export, and an events file (outcomes added to loaded applications).
+
+Headers are compared as tokens: case, spaces and punctuation do not matter (`Date sent` =
+`date_sent` = `DATE-SENT`). Each field lists its spellings in order of preference; when two columns
+could be the field, the better spelling wins (`Application site` beats `Website` for the channel),
+and the loser is listed as not used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# field -> header spellings (as tokens), best first. The first spelling is the canonical name.
+FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "client": ("client", "client_name", "candidate"),
+    "application_id": ("application_id", "app_id", "id", "application_number"),
+    "company": ("company", "company_name", "employer", "organization", "organisation", "firm"),
+    "role": ("role", "position", "role_name", "job_title", "title", "job", "position_title", "job_position"),
+    "industry": ("industry", "company_type", "sector", "industry_sector", "field"),
+    "channel": (
+        "channel",
+        "source_channel",
+        "application_site",
+        "job_source",
+        "source",
+        "applied_via",
+        "applied_through",
+        "application_method",
+        "platform",
+        "job_board",
+        "website",
+        "site",
+    ),
+    "resume_version": (
+        "resume_version",
+        "cv_version",
+        "resume",
+        "cv",
+        "resume_used",
+        "cv_used",
+        "resume_name",
+        "resume_variant",
+        "customized_resume",
+        "tailored_resume",
+    ),
+    "cover_letter": ("cover_letter", "cover_letter_sent", "cl"),
+    "referral": ("referral", "referred", "linkedin_connection", "referred_by", "referrer", "connection"),
+    "one_click": ("one_click", "easy_application", "easy_apply", "quick_apply", "linkedin_easy_apply"),
+    "location": ("location", "job_location", "city"),
+    "seniority": ("seniority", "level", "job_level", "seniority_level"),
+    "job_url": ("job_url", "url", "link", "job_link", "posting_url", "listing_url"),
+    "applied_on": (
+        "applied_on",
+        "date_applied",
+        "applied_date",
+        "application_date",
+        "date_sent",
+        "date_of_application",
+        "applied",
+        "date_submitted",
+        "submitted_on",
+        "sent",
+        "date",
+    ),
+    "status": (
+        "status",
+        "response",
+        "result",
+        "outcome",
+        "current_status",
+        "application_status",
+        "stage",
+        "state",
+    ),
+    "status_on": ("status_on", "status_date", "date_of_status", "last_updated", "last_update", "updated"),
+    "responded_on": (
+        "responded_on",
+        "date_of_1st_response",
+        "date_of_first_response",
+        "response_date",
+        "first_response_date",
+        "first_response",
+        "reply_date",
+    ),
+    "screen_on": (
+        "screen_on",
+        "phone_screen",
+        "phone_screen_date",
+        "screen",
+        "phone",
+        "recruiter",
+        "recruiter_call",
+        "hr_call",
+        "phone_interview",
+    ),
+    "assessment_on": (
+        "assessment_on",
+        "coding_challenge",
+        "assessment",
+        "take_home",
+        "online_assessment",
+        "challenge",
+        "test",
+    ),
+    "interview_on": (
+        "interview_on",
+        "date_interview",
+        "interview_date",
+        "date_of_interview",
+        "interview_dates",
+        "interview",
+        "onsite",
+    ),
+    "interview_rounds": ("interview_rounds", "rounds", "number_of_interviews", "interview_count"),
+    "offer_on": ("offer_on", "offer_date", "date_offer", "job_offer", "offer"),
+    "accepted_on": ("accepted_on", "accepted_date", "date_accepted"),
+    "declined_on": ("declined_on", "declined_date", "date_declined"),
+    "rejected_on": ("rejected_on", "rejection_date", "rejected_date", "date_rejected", "date_of_rejection"),
+    "withdrawn_on": ("withdrawn_on", "withdrawn_date", "date_withdrawn"),
+    "closed_on": ("closed_on", "position_closed_on"),
+    "followed_up_on": (
+        "followed_up_on",
+        "follow_up_on",
+        "follow_up_date",
+        "date_followed_up",
+        "followed_up",
+        "follow_up",
+    ),
+    "notes": ("notes", "note", "comments", "comment", "remarks"),
+}
+
+# The canonical applications format: these columns, in this order (template, samples, README).
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "client",
+    "application_id",
+    "company",
+    "role",
+    "industry",
+    "channel",
+    "resume_version",
+    "cover_letter",
+    "referral",
+    "location",
+    "seniority",
+    "job_url",
+    "applied_on",
+    "status",
+    "responded_on",
+    "screen_on",
+    "assessment_on",
+    "interview_on",
+    "interview_rounds",
+    "offer_on",
+    "accepted_on",
+    "declined_on",
+    "rejected_on",
+    "withdrawn_on",
+    "closed_on",
+    "followed_up_on",
+    "notes",
+)
+
+# stage date columns -> the event they record
+STAGE_DATE_EVENTS: dict[str, str] = {
+    "responded_on": "response",
+    "screen_on": "screen",
+    "assessment_on": "assessment",
+    "offer_on": "offer",
+    "accepted_on": "accepted",
+    "declined_on": "declined",
+    "rejected_on": "rejected",
+    "withdrawn_on": "withdrawn",
+    "closed_on": "position_closed",
+    "followed_up_on": "follow_up",
+}
+DATE_FIELDS: tuple[str, ...] = ("applied_on", "status_on", *STAGE_DATE_EVENTS, "interview_on")
+
+# The user's own contact details in exports: never stored, not even in a row's raw fields.
+PERSONAL_COLUMNS = frozenset(
+    {
+        "contact_email",
+        "contact_phone_number",
+        "creatoruseremail",
+        "creatoruserfirstname",
+        "creatoruserlastname",
+        "creator_user_email",
+        "creator_user_first_name",
+        "creator_user_last_name",
+    }
+)
+
+EVENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "client": ("client",),
+    "application_id": ("application_id", "id", "app_id"),
+    "company": ("company", "company_name", "employer"),
+    "role": ("role", "job_title", "title", "position"),
+    "applied_on": ("applied_on", "applied", "date_applied", "applied_date", "application_date"),
+    "event": ("event", "stage", "outcome"),
+    "occurred_on": ("occurred_on", "date", "on", "event_date"),
+    "round": ("round",),
+    "detail": ("detail", "details", "notes", "note"),
+}
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """How one kind of file becomes applications."""
+
+    name: str
+    # field -> header spellings for this source, best first (exports: their exact column names)
+    fields: dict[str, tuple[str, ...]]
+    # field -> text every row gets (an export's channel, say), normalised like a written value
+    constants: dict[str, str] = field(default_factory=dict)
+    date_order: str | None = None  # an export's fixed day/month order
+    # a stage column whose values hold no date at all is not a date column (`Recruiter: Jane`)
+    unmap_dateless: bool = False
+    # resume names are file names: only case and white space may be folded, never punctuation
+    notes: tuple[str, ...] = ()
+    skip_every_row: str | None = None  # a file of the export that holds no applications
+    key_by_url: bool = False  # identity includes the job URL (company and title can be blank)
+
+
+def header_token(name: str) -> str:
+    """Header comparison key: case, spaces and punctuation do not matter ('Applied On ' = applied_on)."""
+    out = []
+    for char in name.strip().lower():
+        out.append(char if char.isalnum() else "_")
+    return "_".join(part for part in "".join(out).split("_") if part)
+
+
+SPECS: dict[str, SourceSpec] = {
+    "canonical": SourceSpec(name="canonical", fields=FIELD_SYNONYMS),
+    "spreadsheet": SourceSpec(name="spreadsheet", fields=FIELD_SYNONYMS, unmap_dateless=True),
+    "linkedin": SourceSpec(
+        name="linkedin",
+        fields={
+            "company": ("company_name",),
+            "role": ("job_title",),
+            "job_url": ("job_url",),
+            "resume_version": ("resume_name",),
+            "applied_on": ("application_date",),
+        },
+        constants={"channel": "LinkedIn Easy Apply"},
+        date_order="mdy",
+        key_by_url=True,
+        notes=(
+            "LinkedIn export: every row is an application sent through LinkedIn (Easy Apply); outcomes come "
+            "from an events file or the dashboard",
+            "your contact e-mail and phone number in the export are not stored",
+        ),
+    ),
+    "linkedin_saved": SourceSpec(
+        name="linkedin_saved",
+        fields={"company": ("company_name",), "role": ("job_title",), "job_url": ("job_url",)},
+        skip_every_row="LinkedIn saved job, not an application",
+    ),
+    "huntr": SourceSpec(
+        name="huntr",
+        fields={
+            "application_id": ("id",),
+            "company": ("companyname",),
+            "role": ("title",),
+            "location": ("location",),
+            "job_url": ("url",),
+            "applied_on": ("createdat",),
+            "status": ("listname",),
+            "status_on": ("lastmovedat",),
+        },
+        notes=(
+            "Huntr export: the card's list is its status, dated by lastMovedAt; Huntr has no applied date, "
+            "so the card's creation date stands in for it",
+        ),
+    ),
+    "simplify": SourceSpec(
+        name="simplify",
+        fields={
+            "company": ("company_name",),
+            "role": ("job_title",),
+            "location": ("location",),
+            "job_url": ("job_url",),
+            "applied_on": ("applied_date",),
+            "status": ("status",),
+            "status_on": ("status_date",),
+            "notes": ("notes",),
+        },
+    ),
+}
+SOURCES = ("auto", "spreadsheet", "canonical", "linkedin", "huntr", "simplify", "events")
+
+
+def detect_source(header: list[str]) -> str:
+    """The file's kind, from its header alone."""
+    tokens = {header_token(name) for name in header}
+    if {"application_date", "company_name", "job_title", "resume_name"} <= tokens:
+        return "linkedin"
+    if {"saved_date", "job_url", "job_title", "company_name"} <= tokens and "application_date" not in tokens:
+        return "linkedin_saved"
+    if {"listname", "createdat"} <= tokens and tokens & {"boardname", "lastmovedat", "rootdomain"}:
+        return "huntr"
+    if {"applied_date", "status_date", "company_name", "job_title"} <= tokens and tokens & {"archived", "job_url"}:
+        return "simplify"
+    # an events file names an event per row; a log with a `Stage` column is still a log
+    if "status" not in tokens and ("event" in tokens or ("stage" in tokens and tokens & {"occurred_on", "event_date"})):
+        return "events"
+    canonical_names = {*CANONICAL_COLUMNS, "status_on", "one_click"}
+    if tokens <= canonical_names:
+        return "canonical"
+    return "spreadsheet"
+
+
+@dataclass
+class ColumnMapping:
+    mapped: dict[str, str]  # field -> header name as written
+    ignored: list[str]  # header names not used (kept in raw)
+    dropped: list[str] = field(default_factory=list)  # personal data: not stored at all
+    indexes: dict[str, int] = field(default_factory=dict, repr=False)
+    overridden: dict[str, str | None] = field(default_factory=dict)  # header -> field (None: ignore)
+
+    def to_json(self) -> dict[str, object]:
+        return {"mapped": self.mapped, "ignored": self.ignored, "dropped": self.dropped}
+
+
+def map_columns(
+    header: list[str],
+    fields: dict[str, tuple[str, ...]],
+    overrides: dict[str, str | None] | None = None,
+) -> ColumnMapping:
+    """Choose a column for each field: overrides first, then the best spelling present.
+
+    overrides: header name (as written, or its token) -> field, or None to leave the column unused.
+    """
+    tokens = [header_token(name) for name in header]
+    indexes: dict[str, int] = {}
+    claimed: set[int] = set()
+    dropped = [name for name, token in zip(header, tokens, strict=True) if token in PERSONAL_COLUMNS]
+    claimed.update(i for i, token in enumerate(tokens) if token in PERSONAL_COLUMNS)
+    for column_name, target in (overrides or {}).items():
+        index = _find_header(header, tokens, column_name)
+        claimed.add(index)
+        if target is not None:
+            indexes[target] = index
+    for name, spellings in fields.items():
+        if name in indexes:
+            continue
+        best: tuple[int, int] | None = None
+        for index, token in enumerate(tokens):
+            if index in claimed or token not in spellings:
+                continue
+            rank = (spellings.index(token), index)
+            best = rank if best is None or rank < best else best
+        if best is not None:
+            indexes[name] = best[1]
+            claimed.add(best[1])
+    mapped = {name: header[index] for name, index in sorted(indexes.items(), key=lambda item: item[1])}
+    ignored = [name for index, name in enumerate(header) if index not in indexes.values() and name not in dropped]
+    return ColumnMapping(
+        mapped=mapped,
+        ignored=ignored,
+        dropped=dropped,
+        indexes=dict(sorted(indexes.items(), key=lambda item: item[1])),
+        overridden=dict(overrides or {}),
+    )
+
+
+def _find_header(header: list[str], tokens: list[str], column_name: str) -> int:
+    from pipelines.errors import InputError
+
+    if column_name in header:
+        return header.index(column_name)
+    token = header_token(column_name)
+    if token in tokens:
+        return tokens.index(token)
+    raise InputError(f"--map: no column {column_name!r} in the file (columns: {', '.join(header)})")
+
+
+def parse_assignments(values: list[str] | None, option: str) -> dict[str, str]:
+    """`--map "Application site=channel"` -> {"Application site": "channel"} (later ones win)."""
+    from pipelines.errors import InputError
+
+    parsed: dict[str, str] = {}
+    for value in values or []:
+        left, sep, right = value.rpartition("=")
+        if not sep or not left.strip():
+            raise InputError(f'{option} {value!r}: expected "TEXT=NAME", e.g. {option} "Application site=channel"')
+        parsed[left.strip()] = right.strip()
+    return parsed
+
+
+def column_overrides(assignments: dict[str, str]) -> dict[str, str | None]:
+    """Check `--map` targets: a known field, or empty / `ignore` to leave the column unused."""
+    from pipelines.errors import InputError
+
+    known = set(FIELD_SYNONYMS)
+    result: dict[str, str | None] = {}
+    for column_name, target in assignments.items():
+        name = header_token(target)
+        if name in ("", "ignore", "none", "skip"):
+            result[column_name] = None
+        elif name in known:
+            result[column_name] = name
+        else:
+            raise InputError(
+                f"--map {column_name}={target}: unknown field {target!r} (fields: {', '.join(sorted(known))}, ignore)"
+            )
+    return result
