@@ -7,7 +7,7 @@ DEMO_DIR := .demo
 DEMO_DB := $(DEMO_DIR)/bounceback.duckdb
 PERSONAS := healthy spray_and_pray resume_gap wrong_industry interview_stall no_follow_up
 
-.PHONY: install test lint demo demo-data samples clean
+.PHONY: install test lint bench demo demo-data samples clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bounceback needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -19,10 +19,15 @@ $(INSTALLED): pyproject.toml
 install: $(INSTALLED)
 
 lint: install
-	$(BIN)/ruff check pipelines sample_data tests
+	$(BIN)/ruff check pipelines sample_data tests benchmarks
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Load timings on generated 1,000,000-row files (kept in .bench/ between runs). BENCH_ROWS to change.
+BENCH_ROWS ?= 1000000
+bench: install
+	$(BIN)/python -m benchmarks.bench_ingest --rows $(BENCH_ROWS) --out .bench
 
 # The demo database lives in .demo/, never in your own data folder. The sample searches are
 # generated as of today, so "pending" and "no answer yet" mean what they say.
@@ -49,4 +54,4 @@ samples: install
 	$(BIN)/python -m sample_data.build
 
 clean:
-	rm -rf $(DEMO_DIR) .pytest_cache .ruff_cache test-output
+	rm -rf $(DEMO_DIR) .bench .pytest_cache .ruff_cache test-output
