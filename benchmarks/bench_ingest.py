@@ -27,7 +27,8 @@ SPREADSHEET_SQL = """
 copy (
     select
         company as "Company",
-        role as "Position",
+        -- a real log has no two rows for one company, role and day; generated rows at this size do
+        role || ' ' || line as "Position",
         industry as "Company Type",
         case pick % 4
             when 0 then channel when 1 then upper(channel) when 2 then channel || ' ' else replace(channel, '_', ' ')
@@ -49,7 +50,10 @@ copy (
         strftime(cast(interview_on as date), '%-m/%-d/%Y') as "Date Interview",
         case when referral = 'yes' then 'Yes' else 'No ' end as "LinkedIn_Connection",
         notes as "Notes"
-    from (select cast(hash(row_number() over ()) % 420 as bigint) as pick, * from read_csv($path, all_varchar = true))
+    from (
+        select row_number() over () as line, cast(hash(row_number() over ()) % 420 as bigint) as pick, *
+        from read_csv($path, all_varchar = true)
+    )
 ) to '{out}' (header, delimiter ',')
 """
 
