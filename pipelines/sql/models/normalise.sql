@@ -40,7 +40,9 @@ create or replace macro bb_channel(value) as
         when bb_token(value) in ('job_board', 'jobboard', 'board', 'linkedin', 'indeed', 'glassdoor',
                                   'monster', 'ziprecruiter', 'dice', 'handshake', 'otta', 'wellfound',
                                   'angellist', 'simplyhired', 'builtin', 'hired', 'otterjobs',
-                                  'otter_jobs', 'careerbuilder', 'seek', 'stepstone', 'xing')
+                                  'otter_jobs', 'careerbuilder', 'seek', 'stepstone', 'xing', 'usajobs',
+                                  'government_jobs', 'governmentjobs', 'ripplematch', 'jobright', 'reed',
+                                  'totaljobs', 'naukri', 'welcome_to_the_jungle', 'workable', 'jobs_board')
             then 'job_board'
         when bb_token(value) in ('company_site', 'company_website', 'company', 'website', 'career_site',
                                   'careers_page', 'careers', 'career_page', 'direct', 'workday',
