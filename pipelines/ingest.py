@@ -939,10 +939,18 @@ def _ingest(
         _ingest_applications(cur, path, staged, result, options, SPECS[detected], meter, started)
 
 
-def _require(mapping: ColumnMapping, path: Path, required: list[str], one_of: list[str]) -> None:
+def _require(
+    mapping: ColumnMapping,
+    path: Path,
+    required: list[str],
+    one_of: list[str],
+    fields: dict[str, tuple[str, ...]] | None = None,
+) -> None:
     for name in required:
         if name not in mapping.mapped:
-            raise InputError(f"{path.name}: missing column: {name}")
+            spellings = (fields or {}).get(name, ())[:4]
+            hint = f" (a column named like {', '.join(repr(s) for s in spellings)})" if spellings else ""
+            raise InputError(f"{path.name}: missing column: {name}{hint}")
     if one_of and not any(name in mapping.mapped for name in one_of):
         raise InputError(f"{path.name}: missing column: {' or '.join(one_of)} (at least one is needed)")
 
@@ -998,7 +1006,7 @@ def _plan(
     status_map = {**status_map, **options.status_map}
     mapping = map_columns(staged.header, spec.fields, column_overrides(column_map))
     if spec.skip_every_row is None:
-        _require(mapping, path, ["applied_on"], ["company", "role"])
+        _require(mapping, path, ["applied_on"], ["company", "role"], spec.fields)
     date_columns = [
         (name, mapping.mapped[name], f"c{mapping.indexes[name]}") for name in DATE_FIELDS if name in mapping.indexes
     ]
@@ -1082,9 +1090,9 @@ def _ingest_applications(
     meter: _Progress,
     started: dt.datetime,
 ) -> None:
-    result.notes.extend(spec.notes)
     with translate_errors("normalising the rows failed"):
         plan, column_map, status_map = _plan(cur, path, staged, result, options, spec)
+        result.notes.extend(spec.notes)
         _check_applied_dates(cur, path, plan)
         _prepare_lookups(cur, plan, status_map)
         if "status" in plan.mapping.indexes:
