@@ -29,13 +29,14 @@ DATE_ORDERS = ("mdy", "dmy")
 _ORDER_LABEL = {"mdy": "M/D/Y", "dmy": "D/M/Y"}
 
 # Separators between two dates in one cell. A comma is not one: `11/13/23, 9:42 AM` is one date.
-_SPLIT = r"\s*(?:&|\band\b|;|\+|\bthen\b|\s/\s)\s*"
+# A plus only between spaces: `2025-01-31T23:30:00+05:00` is one date.
+_SPLIT = r"\s*(?:&|\band\b|;|\s\+\s|\bthen\b|\s/\s)\s*"
 _ISO = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t].*)?$"
 _NUMERIC = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:(?:,\s*|\s+|t).*)?$"
 _DAY_MONTH = r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*([a-z]{3,9})\.?(?:[\s\-/.,]+(\d{4}|\d{2}))?$"
-_MONTH_DAY = (
-    r"^(?:[a-z]{3,9},?\s+)?([a-z]{3,9})\.?[\s\-/.]*(\d{1,2})(?:st|nd|rd|th)?(?:,?[\s\-/.]+(\d{4}))?(?:\s+\d.*)?$"
-)
+# month then day needs a space (`Jul 8`, `July 8th, 2019`): `Jan-25` is Excel's month-year display
+_MONTH_DAY = r"^(?:[a-z]{3,9},?\s+)?([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?[\s\-/.]+(\d{4}))?(?:\s+\d.*)?$"
+_MONTH_YEAR = r"^[a-z]{3,9}\.?[\s\-/.]*(?:\d{2}|\d{4})$"
 _BOUND = r"^(?:before|after|by|until|around|about|approx\.?|approximately|circa|ca\.|~|<=?|>=?)\s*\d"
 _YES = ("y", "yes", "true", "t", "x", "done", "✓", "✔")
 _NO = ("n", "no", "false", "f", "none")
@@ -55,7 +56,7 @@ class DateColumn:
     distinct_values: int = 0
     unreadable_values: int = 0
     year_inferred: int = 0
-    has_dates: bool = False
+    has_dates: bool = False  # at least one real date (a yes/no column has none)
     several: bool = False  # some cell holds more than one date
     says_yes: bool = False  # some cell says yes (stage reached, no date)
     kinds: dict[str, int] = field(default_factory=dict, repr=False)
@@ -121,6 +122,7 @@ select raw, piece_count, piece_no, piece,
         when dmon.d <> '' and dmon_ok then 'day_month'
         when mond.d <> '' and mond_ok then 'month_day'
         when regexp_matches(piece, '{_BOUND}') then 'bound'
+        when regexp_matches(piece, '{_MONTH_YEAR}') then 'month_year'
         when piece in {_YES!r} then 'yes'
         when piece in {_NO!r} then 'no'
         else 'bad'
@@ -324,6 +326,8 @@ def _write_lookup(cur: duckdb.DuckDBPyConnection, column: DateColumn, low: Any, 
                         then 'not a date (a typo?); this column reads like ' || $format
                     when kind = 'bad' then 'not a date'
                     when kind = 'bound' then 'a bound, not a date: rejected rather than guessed (write the date)'
+                    when kind = 'month_year'
+                        then 'a month, not a date (or month and day? write the full date)'
                     when kind = 'numeric' and full_date is null and swapped_date is not null
                         then 'not a ' || $label || ' date; day and month look swapped against the rest of the column'
                     when kind = 'numeric' and full_date is null then 'not a valid date'
@@ -370,7 +374,7 @@ def _format_label(column: DateColumn) -> str:
 def _describe(cur: duckdb.DuckDBPyConnection, column: DateColumn) -> None:
     row = cur.execute(
         f"select count(*) filter (where problem is not null), coalesce(sum(inferred), 0),"
-        f" count(*) filter (where len(dates) > 0 or yes), coalesce(max(len(dates)), 0), coalesce(bool_or(yes), false)"
+        f" count(*) filter (where len(dates) > 0), coalesce(max(len(dates)), 0), coalesce(bool_or(yes), false)"
         f" from {column.table}"
     ).fetchone()
     column.unreadable_values, column.year_inferred, readable = int(row[0]), int(row[1]), int(row[2])

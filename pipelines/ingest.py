@@ -512,7 +512,9 @@ def _prepare_lookups(cur: duckdb.DuckDBPyConnection, plan: _Plan, status_map: di
     for name in BOOL_FIELDS:
         column = value_sql(name)
         if column is not None:
-            cur.execute(_lookup_sql(f"{name}_lookup", column, "bb_bool(raw) as flag"))
+            # `Referred by: Jane Roe` - a name where a yes/no would be means yes
+            flag = "coalesce(bb_bool(raw), true)" if name == "referral" else "bb_bool(raw)"
+            cur.execute(_lookup_sql(f"{name}_lookup", column, f"{flag} as flag"))
     column = value_sql("status")
     if column is not None:
         cur.execute("create or replace temp table status_overrides (token varchar, status varchar)")
@@ -1004,32 +1006,49 @@ def _plan(
         )
     column_map = {**column_map, **options.column_map}
     status_map = {**status_map, **options.status_map}
-    mapping = map_columns(staged.header, spec.fields, column_overrides(column_map))
-    if spec.skip_every_row is None:
-        _require(mapping, path, ["applied_on"], ["company", "role"], spec.fields)
-    date_columns = [
-        (name, mapping.mapped[name], f"c{mapping.indexes[name]}") for name in DATE_FIELDS if name in mapping.indexes
-    ]
+    overrides = column_overrides(column_map)
+    forced = {header_token(name) for name in overrides}
     order_reason = (
         "--date-order" if options.date_order else (f"the {spec.name} export's format" if spec.date_order else "")
     )
-    dates = build_date_lookups(
-        cur, date_columns, order=options.date_order or spec.date_order, order_reason=order_reason
-    )
-    # A spreadsheet column named like a stage (`Recruiter`, `Phone`) that holds no date and no yes/no
-    # is about something else (a name, a number): not used, and said so.
+    while True:
+        mapping = map_columns(staged.header, spec.fields, overrides)
+        if spec.skip_every_row is None:
+            _require(mapping, path, ["applied_on"], ["company", "role"], spec.fields)
+        date_columns = [
+            (name, mapping.mapped[name], f"c{mapping.indexes[name]}") for name in DATE_FIELDS if name in mapping.indexes
+        ]
+        dates = build_date_lookups(
+            cur, date_columns, order=options.date_order or spec.date_order, order_reason=order_reason
+        )
+        applied = dates.get("applied_on")
+        # `Applied?` (yes/no) beats `Date` by name; when it holds no dates, the next candidate is tried
+        if not spec.unmap_dateless or applied is None or applied.has_dates or header_token(applied.column) in forced:
+            break
+        candidates = [
+            name
+            for name in staged.header
+            if header_token(name) in spec.fields["applied_on"] and name != applied.column and name not in overrides
+        ]
+        if not candidates:
+            break  # nothing better: the load refuses it below, with examples of what the column holds
+        overrides = {**overrides, applied.column: None}
+        result.notes.append(f"column {applied.column!r} holds no dates, so it was not read as applied_on")
+    # A spreadsheet column named like a stage (`Recruiter`, `Phone`, `Onsite`) that holds no date is
+    # about something else: a name, or yes/no that may mean "the job is on site". Not used, and said so.
     if spec.unmap_dateless:
         for name, column in list(dates.items()):
             written_as = header_token(column.column)
-            if name == "applied_on" or column.has_dates or written_as == name or column.column in column_map:
+            if name == "applied_on" or column.has_dates or written_as == name or written_as in forced:
                 continue
             del dates[name]
             mapping.indexes.pop(name)
             mapping.mapped.pop(name)
             mapping.ignored.append(column.column)
+            what = "yes/no, not dates" if column.says_yes or column.kinds.get("no") else "no dates"
             result.notes.append(
-                f"column {column.column!r} holds no dates, so it was not read as {name} "
-                f'(--map "{column.column}={name}" to force it)'
+                f"column {column.column!r} holds {what}, so it was not read as {name} "
+                f'(--map "{column.column}={name}" to read it anyway; yes means the stage was reached)'
             )
     result.columns = mapping.to_json()
     result.dates = {name: column.to_json() for name, column in dates.items()}

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 # field -> header spellings (as tokens), best first. The first spelling is the canonical name.
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "client": ("client", "client_name", "candidate"),
-    "application_id": ("application_id", "app_id", "id", "application_number"),
+    # not a bare `ID`: in a personal sheet it is often a row number, and re-sorting the sheet would
+    # then swap two applications' histories
+    "application_id": ("application_id", "app_id", "application_number"),
     "company": ("company", "company_name", "employer", "organization", "organisation", "firm"),
     "role": ("role", "position", "role_name", "job_title", "title", "job", "position_title", "job_position"),
     "industry": ("industry", "company_type", "sector", "industry_sector", "field"),
@@ -74,7 +76,6 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
         "current_status",
         "application_status",
         "stage",
-        "state",
     ),
     "status_on": ("status_on", "status_date", "date_of_status", "last_updated", "last_update", "updated"),
     "responded_on": (
@@ -390,17 +391,23 @@ def parse_assignments(values: list[str] | None, option: str) -> dict[str, str]:
     return parsed
 
 
-def column_overrides(assignments: dict[str, str]) -> dict[str, str | None]:
+def column_overrides(
+    assignments: dict[str, str], fields: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, str | None]:
     """Check `--map` targets: a known field, or empty / `ignore` to leave the column unused."""
     from pipelines.errors import InputError
 
-    known = set(FIELD_SYNONYMS)
+    known = set(fields or FIELD_SYNONYMS)
     result: dict[str, str | None] = {}
+    claimed: dict[str, str] = {}
     for column_name, target in assignments.items():
         name = header_token(target)
         if name in ("", "ignore", "none", "skip"):
             result[column_name] = None
         elif name in known:
+            if name in claimed:
+                raise InputError(f"--map: both {claimed[name]!r} and {column_name!r} are mapped to {name}; choose one")
+            claimed[name] = column_name
             result[column_name] = name
         else:
             raise InputError(

@@ -457,27 +457,46 @@ def test_two_applied_dates_in_one_cell_are_rejected(con: duckdb.DuckDBPyConnecti
     assert result.rejected == 1 and "two dates in one cell" in result.rejects[0]["reason"]
 
 
-def test_stage_yes_no_columns_mean_reached_without_date(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    rows = [["A", "R", "2025-01-02", "y", "Offer"], ["B", "R", "2025-01-03", "n", "Ghosted"]]
-    result = ingest_file(
-        con, write_csv(tmp_path / "yn.csv", ["Company", "Role", "Date", "Phone Screen", "Result"], rows)
-    )
+def test_yes_no_stage_columns_are_read_only_when_asked(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # `Onsite: Yes` may mean "the job is on site": a yes/no column named like a stage is not read
+    # as that stage unless the user says so
+    header = ["Company", "Role", "Date", "Phone Screen", "Onsite", "Result"]
+    rows = [["A", "R", "2025-01-02", "y", "Yes", "Offer"], ["B", "R", "2025-01-03", "n", "No", "Ghosted"]]
+    path = write_csv(tmp_path / "yn.csv", header, rows)
+    result = ingest_file(con, path)
     assert result.inserted == 2, result.rejects
-    events = (
-        con.cursor()
-        .execute(
-            "select a.company, e.event, e.occurred_on from events as e join applications as a using (application_id) "
-            "order by 1, 2"
+    assert {"Phone Screen", "Onsite"} <= set(result.columns["ignored"])
+    assert any("'Onsite' holds yes/no, not dates" in note for note in result.notes)
+
+    def events() -> list[tuple[str, str, dt.date | None]]:
+        return (
+            con.cursor()
+            .execute(
+                "select a.company, e.event, e.occurred_on from events as e"
+                " join applications as a using (application_id) order by 1, 2"
+            )
+            .fetchall()
         )
-        .fetchall()
-    )
-    assert events == [
+
+    assert events() == [
         ("A", "applied", dt.date(2025, 1, 2)),
         ("A", "offer", None),
-        ("A", "screen", None),
         ("B", "applied", dt.date(2025, 1, 3)),
         ("B", "ghosted", None),
     ]
+    result = ingest_file(con, path, column_map={"phone screen": "screen_on"})
+    assert result.columns["mapped"]["screen_on"] == "Phone Screen" and (result.updated, result.inserted) == (2, 0)
+    assert ("A", "screen", None) in events() and ("B", "screen", None) not in events()
+
+
+def test_an_applied_column_of_yes_no_gives_way_to_a_date_column(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    header = ["Company", "Role", "Applied?", "Date", "Referred by"]
+    rows = [["A", "R", "yes", "2025-01-02", "Jane Roe"], ["B", "R", "yes", "2025-01-03", ""]]
+    result = ingest_file(con, write_csv(tmp_path / "a.csv", header, rows))
+    assert result.status == "loaded" and result.columns["mapped"]["applied_on"] == "Date"
+    assert any("'Applied?' holds no dates" in note for note in result.notes)
+    referred = dict(con.cursor().execute("select company, referral from applications").fetchall())
+    assert referred == {"A": True, "B": None}  # a name means yes; blank stays unknown
 
 
 def test_messy_spreadsheet_as_xlsx(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
