@@ -241,6 +241,7 @@ class _Plan:
     header: list[str]
     client: str | None
     dates: dict[str, DateColumn]
+    status_map: dict[str, str] = field(default_factory=dict)
 
 
 def _date_selects(plan: _Plan) -> list[str]:
@@ -472,6 +473,7 @@ left join duplicated as dup using (application_id)
         "channel_name",
         "status",
         "status_via",
+        "status_raw",
         "interview_rounds",
         *DATE_FIELDS,
         *(f"{name}_all" for name in DATE_FIELDS if _several(plan, name)),
@@ -481,7 +483,9 @@ left join duplicated as dup using (application_id)
     ]
     sql = sql.replace("{kept_columns}", ", ".join(f"d.{name}" for name in kept))
     # the rules' signature: a change of rules or of the column mapping re-normalises every row
-    params["signature"] = json.dumps([RULES_VERSION, mapping.mapped, plan.spec.constants], sort_keys=True)
+    params["signature"] = json.dumps(
+        [RULES_VERSION, mapping.mapped, plan.spec.constants, plan.status_map], sort_keys=True
+    )
     params["source"] = plan.spec.name
     return sql, params
 
@@ -545,16 +549,20 @@ def _prepare_lookups(cur: duckdb.DuckDBPyConnection, plan: _Plan, status_map: di
 # Events an application row implies; each SELECT reads temp view `valid_rows`. A stage column gives
 # one event per date written in it; `y` in it, a status naming the stage, or a status that passes
 # through it (`Inter + Rejec`) gives the event undated - or dated by the status date when the
-# status names that stage.
+# status names that stage. `implied_by` is the status text an event rests on alone: when the same
+# text is later read differently (a --status-map, a better rule), that event is retracted.
 _ROW_EVENTS_SQL = """
 create or replace temp table incoming_events as
 with implied as (
-    select application_id, 'applied' as event, applied_on as occurred_on, cast(null as integer) as round
+    select application_id, 'applied' as event, applied_on as occurred_on, cast(null as integer) as round,
+           cast(null as varchar) as implied_by
     from valid_rows
     {stage_unions}
     union all
     select application_id, 'interview',
-           coalesce({interview_date}, case when r = 1 and status = 'interview' then status_on end), r
+           coalesce({interview_date}, case when r = 1 and status = 'interview' then status_on end), r,
+           case when {interview_date} is null and r = 1 and coalesce(interview_rounds, 0) = 0 and not {interview_yes}
+                then status_raw end
     from (
         select *,
                unnest(generate_series(1, greatest(
@@ -565,13 +573,13 @@ with implied as (
         from valid_rows
     )
     union all
-    select application_id, 'ghosted', status_on, cast(null as integer)
+    select application_id, 'ghosted', status_on, cast(null as integer), status_raw
     from valid_rows where status = 'ghosted'
 )
 select
     md5(application_id || '|' || event || '|' || coalesce(cast(round as varchar), '0') || '|row')
         as event_id,
-    application_id, event, occurred_on, round
+    application_id, event, occurred_on, round, implied_by
 from implied
 """
 
@@ -579,7 +587,8 @@ from implied
 _STAGE_EVENTS_SQL = """
     union all
     select application_id, '{event}',
-           coalesce({column}, case when status = '{event}' then status_on end), cast(null as integer)
+           coalesce({column}, case when status = '{event}' then status_on end), cast(null as integer),
+           case when {column} is null and not {yes} then status_raw end
     from valid_rows
     where {column} is not null or {yes} or status = '{event}' or status_via = '{event}'"""
 
@@ -587,9 +596,10 @@ _STAGE_EVENTS_SQL = """
 # numbered as rounds
 _STAGE_EVENTS_SEVERAL_SQL = """
     union all
-    select application_id, '{event}', d.occurred_on, case when d.i > 1 then d.i end
+    select application_id, '{event}', d.occurred_on, case when d.i > 1 then d.i end,
+           case when len({column}_all) = 0 and not {yes} then status_raw end
     from (
-        select application_id,
+        select application_id, {column}_all, status_raw,
                unnest(list_transform(
                    case
                        when len({column}_all) > 0 then {column}_all
@@ -643,6 +653,22 @@ APPLICATION_MERGE_STEPS: list[tuple[str, str]] = [
         """,
     ),
     (
+        "find events whose status text is now read differently",
+        """
+        create or replace temp table retracted as
+        select e.event_id, e.application_id
+        from events as e
+        join valid_rows as v using (application_id)
+        where e.detail = 'status: ' || v.status_raw
+          and e.source <> 'events'
+          and e.event_id not in (select event_id from incoming_events)
+        """,
+    ),
+    (
+        "retract them",
+        "delete from events where event_id in (select event_id from retracted)",
+    ),
+    (
         "update changed applications",
         """
         update applications set
@@ -681,7 +707,8 @@ APPLICATION_MERGE_STEPS: list[tuple[str, str]] = [
         "insert new events",
         """
         insert into events
-        select event_id, application_id, event, occurred_on, round, $source, null, $run_id
+        select event_id, application_id, event, occurred_on, round, $source,
+               case when implied_by is not null then 'status: ' || implied_by end, $run_id
         from event_changes
         where not existed
         """,
@@ -1056,7 +1083,14 @@ def _plan(
         if column.decided_by.startswith("AMBIGUOUS"):
             result.notes.append(f"column {column.column!r}: {column.decided_by}")
     return (
-        _Plan(spec=spec, mapping=mapping, header=staged.header, client=options.client, dates=dates),
+        _Plan(
+            spec=spec,
+            mapping=mapping,
+            header=staged.header,
+            client=options.client,
+            dates=dates,
+            status_map=status_map,
+        ),
         column_map,
         status_map,
     )
@@ -1132,7 +1166,7 @@ def _ingest_applications(
     def merge(run_id: int) -> None:
         _run_steps(cur, APPLICATION_MERGE_STEPS, {"run_id": run_id, "source": spec.name})
         totals = cur.execute(
-            "with touched as (select distinct application_id from event_changes) "
+            "with touched as (select application_id from event_changes union select application_id from retracted) "
             "select count(*) filter (where not c.existed),"
             " count(*) filter (where c.existed and (c.content_changed or t.application_id is not null)),"
             " count(*) filter (where c.existed and not c.content_changed and t.application_id is null) "

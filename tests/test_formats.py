@@ -515,3 +515,37 @@ def test_messy_spreadsheet_as_xlsx(con: duckdb.DuckDBPyConnection, tmp_path: Pat
     assert any("Applications" in note for note in result.notes)
     industries = {row[0] for row in con.cursor().execute("select industry from applications").fetchall()}
     assert len(industries) == 1
+
+
+def test_a_status_read_differently_retracts_its_events_but_progress_keeps_history(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    header = ["Company", "Role", "Date Applied", "Status"]
+    path = write_csv(
+        tmp_path / "log.csv", header, [["A", "R", "2025-01-02", "Final round"], ["B", "R", "2025-01-03", "Interview"]]
+    )
+
+    def history() -> dict[str, list[str]]:
+        rows = (
+            con.cursor()
+            .execute(
+                "select a.company, list(e.event order by e.event) from events as e"
+                " join applications as a using (application_id) group by 1"
+            )
+            .fetchall()
+        )
+        return dict(rows)
+
+    ingest_file(con, path)
+    assert history() == {"A": ["applied", "interview"], "B": ["applied", "interview"]}
+    # the user says what "Final round" meant in their sheet: the interview it implied is retracted
+    result = ingest_file(con, path, status_map={"Final round": "rejected"})
+    assert (result.updated, result.unchanged) == (2, 0)  # a new status map re-reads every row
+    assert history() == {"A": ["applied", "rejected"], "B": ["applied", "interview"]}
+    # the sheet moves on: B's interview happened, and stays in its history
+    moved = write_csv(
+        tmp_path / "log2.csv", header, [["A", "R", "2025-01-02", "Final round"], ["B", "R", "2025-01-03", "Offer"]]
+    )
+    ingest_file(con, moved)
+    assert history() == {"A": ["applied", "rejected"], "B": ["applied", "interview", "offer"]}
+    assert all(count == 0 for count in run_data_tests(con).values())
