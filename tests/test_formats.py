@@ -549,3 +549,22 @@ def test_a_status_read_differently_retracts_its_events_but_progress_keeps_histor
     ingest_file(con, moved)
     assert history() == {"A": ["applied", "rejected"], "B": ["applied", "interview", "offer"]}
     assert all(count == 0 for count in run_data_tests(con).values())
+
+
+def test_events_file_takes_map_and_status_map_and_corrects_a_round_date(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    ingest_file(con, write_csv(tmp_path / "apps.csv", ["company", "role", "applied_on"], [["Acme", "R", "2025-01-02"]]))
+    header = ["company", "role", "applied_on", "event", "When", "round"]
+    rows = [["Acme", "R", "1/2/2025", "Waitlisted", "1/20/2025", "1"]]
+    options = {"column_map": {"When": "occurred_on"}, "status_map": {"Waitlisted": "interview"}}
+    result = ingest_file(con, write_csv(tmp_path / "ev.csv", header, rows), **options)
+    assert (result.status, result.inserted) == ("loaded", 1), result.rejects
+    assert result.columns["mapped"]["occurred_on"] == "When"
+    rows[0][4] = "1/21/2025"  # the date was wrong: the same round, corrected
+    result = ingest_file(con, write_csv(tmp_path / "ev2.csv", header, rows), **options)
+    assert (result.inserted, result.updated) == (0, 1)
+    interviews = con.cursor().execute("select occurred_on from events where event = 'interview'").fetchall()
+    assert interviews == [(dt.date(2025, 1, 21),)]
+    refused = ingest_file(con, tmp_path / "ev2.csv", column_map={"When": "zzz"})
+    assert refused.status == "refused" and "unknown field 'zzz'" in refused.message
