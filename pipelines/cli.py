@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,17 @@ def _human_ingest(result: IngestResult) -> None:
             print("    ... more in --json output and in the database table ingest_rejects")
 
 
+def _print_quietly_on_closed_pipe(printer: Callable[[IngestResult], None], result: IngestResult) -> None:
+    """`bounceback ingest a.csv b.csv | head -1` must still load b.csv: a reader that went away
+    stops the output, never the loading."""
+    try:
+        printer(result)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def _cmd_ingest(args: argparse.Namespace) -> int:
     db_path = resolve_db_path(args.db)
     results: list[IngestResult] = []
@@ -185,7 +197,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             for result in ingest_path(con, file, options):
                 results.append(result)
                 if not args.json:
-                    _human_ingest(result)
+                    _print_quietly_on_closed_pipe(_human_ingest, result)
     finally:
         con.close()
     ok = all(result.ok for result in results)

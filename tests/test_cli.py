@@ -290,3 +290,20 @@ def test_bad_map_option_is_a_clear_refusal(capsys: pytest.CaptureFixture[str], t
     code, out, err = _run(capsys, "ingest", str(path), "--db", str(tmp_path / "x.duckdb"), "--map", "Website")
     assert code == 1 and out == ""
     assert err.startswith("bounceback: --map 'Website': expected \"TEXT=NAME\"")
+
+
+def test_a_closed_output_pipe_does_not_stop_the_loading(tmp_path: Path) -> None:
+    files = [
+        str(write_csv(tmp_path / f"f{i}.csv", ["company", "applied_on"], [[f"C{i}", "2025-01-01"]])) for i in range(3)
+    ]
+    db = tmp_path / "x.duckdb"
+    command = [sys.executable, "-m", "pipelines.cli", "ingest", *files, "--db", str(db)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None
+        process.stdout.readline()
+        process.stdout.close()  # like `| head -1`
+        _, err = process.communicate()
+    assert process.returncode == 0, err
+    con = connect(db)
+    assert con.cursor().execute("select count(*) from applications").fetchone()[0] == 3
+    con.close()
