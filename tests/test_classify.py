@@ -125,6 +125,87 @@ CASES: list[tuple[str | None, str | None, str | None]] = [
     ("selected", None, None),  # two edits from 'rejected', but not a typo of it
     ("filed", None, None),  # one edit from 'filled', but a word of its own
     ("No interview", None, None),
+    # Misreadings that flipped an outcome. Someone else hired is a rejection, not a hire.
+    ("Closed - hired someone else", "rejected", None),
+    ("Hired someone else", "rejected", None),
+    ("They hired another candidate", "rejected", None),
+    ("Went with another candidate", "rejected", None),
+    ("Position filled by someone else", "rejected", None),
+    ("Not hired", "rejected", None),
+    # accepting an interview is an interview
+    ("Accepted interview", "interview", None),
+    ("Accepted invitation to interview", "interview", None),
+    ("Interview accepted", "interview", None),
+    ("Accepted invitation", None, None),  # to what?
+    # accepting a job elsewhere withdraws from this one
+    ("Withdrew - accepted another offer", "withdrawn", None),
+    ("Accepted elsewhere", "withdrawn", None),
+    ("Accepted another offer", "withdrawn", None),
+    ("Took another job", "withdrawn", None),
+    ("Accepted an offer elsewhere after onsite", "withdrawn", "interview"),
+    # who declined what: the employer (rejected), the applicant an interview (withdrawn) or an offer
+    ("Company declined", "rejected", None),
+    ("They declined", "rejected", None),
+    ("Declined by company", "rejected", None),
+    ("Recruiter declined", "rejected", None),
+    ("Employer declined me", "rejected", None),
+    ("Declined to interview", "withdrawn", None),
+    ("I declined the interview", "withdrawn", None),
+    ("Turned down offer", "declined", "offer"),
+    ("Declined", "declined", None),
+    ("Turned down", "declined", None),
+    ("Declined after interview", None, None),  # who declined?
+    ("Declined by me", None, None),
+    ("Turned down after onsite", None, None),
+    # an offer not got, or only hoped for, is no offer
+    ("Didn't get the offer", "rejected", None),
+    ("Did not get offer", "rejected", None),
+    ("Did not get the job", "rejected", None),
+    ("Didn't pass the OA", "rejected", "assessment"),
+    ("Waiting for offer", "applied", None),
+    ("Maybe offer", None, None),
+    ("Hoping for an offer", None, None),
+    ("Awaiting response", "applied", None),
+    ("Waiting for offer after final round", "interview", None),
+    # 'yet': still pending
+    ("No offer yet", "applied", None),
+    ("Not yet", "applied", None),
+    ("No response yet", "applied", None),
+    ("Nothing yet", "applied", None),
+    ("Haven't heard back yet", "applied", None),
+    ("No offer yet after final round", "interview", None),
+    ("Not rejected yet", "applied", None),
+    ("Not rejected", "applied", None),
+    ("No offer", "rejected", None),
+    # signing
+    ("Signed NDA", None, None),
+    ("Signed offer", "accepted", "offer"),
+    ("Signed contract", "accepted", None),
+    # failing
+    ("Failed OA", "rejected", "assessment"),
+    ("Failed assessment", "rejected", "assessment"),
+    ("Failed the coding test", "rejected", "assessment"),
+    ("Failed interview", "rejected", "interview"),
+    ("Failed", "rejected", None),
+    # the employer withdrawing the job closed it
+    ("They withdrew the posting", "position_closed", None),
+    ("Posting withdrawn", "position_closed", None),
+    ("Job withdrawn", "position_closed", None),
+    ("Withdrawn by employer", "position_closed", None),
+    ("Withdrawn by company", "position_closed", None),
+    ("Role cancelled", "position_closed", None),
+    ("Position cancelled", "position_closed", None),
+    ("Hiring freeze", "position_closed", None),
+    ("Offer withdrawn", "rejected", "offer"),
+    # a rescinded offer is a rejection, even an accepted one
+    ("Rescinded", "rejected", "offer"),
+    ("Offer accepted, then rescinded", "rejected", "offer"),
+    # negation: a word with no/not/never/... among the three words before it does not count
+    ("Never got an interview", None, None),
+    ("Did not hear back", "ghosted", None),
+    ("Rejected, never got an interview", "rejected", None),
+    ("Offer not accepted yet", "offer", None),
+    ("Expected offer", None, None),  # 'expected' is two edits from 'accepted', but a word of its own
 ]
 
 # what the statuses of the canonical format (bb_status in normalise.sql) mean
@@ -197,6 +278,9 @@ def test_classifies_free_text_status(
         ("reeejected", "typo"),
         ("Inter + Rejcted", "typo"),
         ("asdf", None),
+        ("Declined after interview", None),
+        ("Declined the intervew", "typo"),
+        ("Offer declnied", "typo"),
     ],
 )
 def test_says_how_it_classified(shared_con: duckdb.DuckDBPyConnection, text: str | None, how: str | None) -> None:
@@ -229,7 +313,8 @@ def test_every_status_it_can_give_is_in_the_event_vocabulary(con: duckdb.DuckDBP
     assert {r["status"] for r in results} - {None} <= known
     assert {r["via"] for r in results} - {None} <= stages
     # ... and everything any rule could produce
-    rule_statuses = {row[0] for row in cur.execute("select unnest(bb_status_rules()).status").fetchall()}
+    # (a rule with status null stops the search: the text is left unclassified)
+    rule_statuses = {row[0] for row in cur.execute("select unnest(bb_status_rules()).status").fetchall()} - {None}
     rule_vias = {row[0] for row in cur.execute("select unnest(bb_status_rules()).via").fetchall()} - {None}
     names = set(cur.execute("select bb_status_names()").fetchone()[0])
     assert rule_statuses <= known, rule_statuses - known
