@@ -175,7 +175,8 @@ CASES: list[tuple[str | None, str | None, str | None]] = [
     ("Haven't heard back yet", "applied", None),
     ("No offer yet after final round", "interview", None),
     ("Not rejected yet", "applied", None),
-    ("Not rejected", "applied", None),
+    ("Not rejected", None, None),
+    ("Not setected", None, None),  # not corrected to "not rejected"
     ("No offer", "rejected", None),
     # signing
     ("Signed NDA", None, None),
@@ -206,6 +207,12 @@ CASES: list[tuple[str | None, str | None, str | None]] = [
     ("Rejected, never got an interview", "rejected", None),
     ("Offer not accepted yet", "offer", None),
     ("Expected offer", None, None),  # 'expected' is two edits from 'accepted', but a word of its own
+    # a misspelling inside such a phrase is corrected, so the phrase still counts
+    ("Hired somone else", "rejected", None),
+    ("Acceptd interview", "interview", None),
+    ("Accepted anotehr offer", "withdrawn", None),
+    ("Sigend offer", "accepted", "offer"),
+    ("Offer rescnded", "rejected", "offer"),
 ]
 
 # what the statuses of the canonical format (bb_status in normalise.sql) mean

@@ -357,7 +357,6 @@ create or replace macro bb_status_rules() as [
     {'phrase': 'unknown',             'status': 'applied',         'via': null},
     --    'yet': the outcome is still to come ('Not yet', 'No response yet', 'Nothing yet')
     {'phrase': '~yet',                'status': 'applied',         'via': null},
-    {'phrase': 'not rejected*',       'status': 'applied',         'via': null},
 
     -- 5. Not an application yet.
     {'phrase': 'saved',               'status': 'saved',           'via': null},
@@ -371,14 +370,19 @@ create or replace macro bb_status_rules() as [
 -- The words a misspelling is corrected to: only words that carry a status, none under 5 letters,
 -- and none that a common word is one slip away from ('filled' <- 'filed', 'closed' <- 'closer').
 create or replace macro bb_status_typo_words() as [
-    'applied', 'submitted', 'pending', 'waiting',
+    'applied', 'submitted', 'pending', 'waiting', 'awaiting',
     'response', 'responded', 'replied',
     'screen', 'screening', 'assessment', 'challenge',
     'interview', 'interviewing', 'interviewed', 'onsite',
     'offer', 'offered', 'accepted', 'declined',
     'rejected', 'rejection', 'unsuccessful',
-    'withdrew', 'withdrawn', 'ghosted',
-    'wishlist', 'bookmarked'
+    'withdrew', 'withdrawn', 'ghosted', 'rescinded',
+    'wishlist', 'bookmarked',
+    -- words of phrases that turn an outcome round ('Hired someone else', 'Accepted another offer'):
+    -- misspelt, the phrase would not count and the outcome word alone would decide. ('employer'
+    -- is not one: 'employee' is one slip away.)
+    'someone', 'another', 'elsewhere', 'candidate', 'posting', 'signed', 'turned', 'invitation',
+    'company'
 ];
 
 -- The status names themselves: a text that folds to one of them is an exact match.
@@ -450,13 +454,6 @@ create or replace macro bb_status_known_words() as
 create or replace macro bb_status_known_prefixes() as
     list_distinct(list_transform(list_filter(bb_status_rules(), lambda r: r.phrase like '%*'),
                                  lambda r: string_split(rtrim(r.phrase, '*'), ' ')[-1]));
-
--- Is word one the rules already know, as written or by a prefix ('rescinded' by 'rescind*')?
--- The typo correction leaves such words alone: 'rescinded' is two edits from 'responded' and
--- 'selected' two from 'rejected', 'expected' two from 'accepted', but 'Offer rescinded', 'Not
--- selected' and 'Expected offer' mean what they say.
-create or replace macro bb_status_is_known(word, known, prefixes) as
-    list_contains(known, word) or len(list_filter(prefixes, lambda p: starts_with(word, p))) > 0;
 
 -- Does padded ('_' + folded text + '_') name the rule's phrase (its needle)? At the phrase's first
 -- occurrence, before holds the words before it ('' first); a phrase counts when
@@ -553,22 +550,28 @@ create or replace macro bb_status_typo_allowance(word, keyword) as
 
 -- A misspelt word -> the nearest word of bb_status_typo_words within its allowance, by
 -- Damerau-Levenshtein distance (a swap of two letters is one edit); ties go to the earlier word.
--- Known words (bb_status_is_known) and words under 5 letters are never corrected.
+-- Words under 5 letters and words the rules know as written (bb_status_known_words) are never
+-- corrected: 'selected' is two edits from 'rejected', 'expected' two from 'accepted', but 'Not
+-- selected' and 'Expected offer' mean what they say. A word a rule knows by a prefix keeps it: it
+-- is only corrected to a word with the same prefix ('accepter' -> 'accepted', so 'Accepter
+-- another offer' is read as 'accepted another offer'; 'rescinded' is not 'responded').
 -- damerau_levenshtein is slow, so it only runs on words the fast levenshtein (which counts a swap
 -- as two edits) puts within twice the allowance.
 create or replace macro bb_status_correct_word(word, known, prefixes) as
     case
         when length(word) < 5 then word
-        when bb_status_is_known(word, known, prefixes) then word
-        else coalesce(
+        when list_contains(known, word) then word
+        else list_transform([list_filter(prefixes, lambda p: starts_with(word, p))], lambda own: coalesce(
             list_sort(list_filter(
                 list_transform(
                     list_filter(bb_status_typo_words(),
-                                lambda k: levenshtein(word, k) <= 2 * bb_status_typo_allowance(word, k)),
+                                lambda k: levenshtein(word, k) <= 2 * bb_status_typo_allowance(word, k)
+                                          and (len(own) = 0
+                                               or len(list_filter(own, lambda p: starts_with(k, p))) > 0)),
                     lambda k, i: {'distance': damerau_levenshtein(word, k), 'order': i, 'word': k}),
                 lambda c: c.distance <= bb_status_typo_allowance(word, c.word)
             ))[1].word,
-            word)
+            word))[1]
     end;
 
 -- the folded text with emphasis squashed and every word corrected
