@@ -1,0 +1,471 @@
+"""Small, exact statistics for the analytics commands, computed with numpy and the standard library.
+
+Every input here is already aggregated (a handful of groups, a few hundred distinct durations), so
+the functions work on counts, never on per-application rows. scipy and statsmodels are deliberately
+not used: they are heavy optional dependencies, and the tests use them only as oracles.
+
+Undefined values come back as None (JSON null), never NaN: a NaN in a report silently poisons every
+comparison downstream, while a null is visibly "not enough data".
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+
+# Two-sided 95 % normal quantile, written out so every interval in the project uses the same z.
+Z95 = 1.959963984540054
+
+# Relative tolerance for "as probable as the observed table" in Fisher's test (R's fisher.test
+# uses 1 + 1e-7). Hypergeometric probabilities that are equal in exact arithmetic differ in the
+# last bits once computed in floating point; without the tolerance a symmetric table would drop
+# its mirror image from the p-value.
+_FISHER_REL_TOL = 1.0 + 1e-7
+
+# Survival probabilities are products of fractions; 1 - 1/2 style products can land a hair above
+# 0.5 in floating point. The median (S <= 0.5) compares with this slack so a curve that is exactly
+# one half in exact arithmetic counts as having reached it.
+_HALF_TOL = 1e-12
+
+# Monte Carlo draws are generated in blocks so memory stays bounded for many variants.
+_MC_BLOCK = 100_000
+
+
+# --------------------------------------------------------------------------------------------
+# Binomial proportions
+# --------------------------------------------------------------------------------------------
+
+
+def wilson_arrays(
+    successes: np.ndarray | Sequence[int], n: np.ndarray | Sequence[int], z: float = Z95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised Wilson score interval; groups with n == 0 get the uninformative (0, 1).
+
+    Wilson rather than the normal (Wald) interval because response rates are small and groups are
+    small: Wald collapses to (0, 0) at zero successes and spills outside [0, 1].
+    """
+    s = np.asarray(successes, dtype=np.float64)
+    t = np.asarray(n, dtype=np.float64)
+    if s.shape != t.shape:
+        raise ValueError("successes and n must have the same shape")
+    if not (np.all(np.isfinite(s)) and np.all(np.isfinite(t))):
+        raise ValueError("successes and n must be finite")
+    if np.any(s < 0) or np.any(s > t):
+        raise ValueError("need 0 <= successes <= n")
+    empty = t == 0
+    safe_n = np.where(empty, 1.0, t)
+    p = s / safe_n
+    z2 = z * z
+    denom = 1.0 + z2 / safe_n
+    centre = (p + z2 / (2.0 * safe_n)) / denom
+    half = (z / denom) * np.sqrt(p * (1.0 - p) / safe_n + z2 / (4.0 * safe_n * safe_n))
+    lower = np.clip(centre - half, 0.0, 1.0)
+    upper = np.clip(centre + half, 0.0, 1.0)
+    # The bounds are exactly 0 / 1 at the extremes; make that exact rather than 1e-17 off.
+    lower = np.where((s == 0) | empty, 0.0, lower)
+    upper = np.where((s == t) | empty, 1.0, upper)
+    return lower, upper
+
+
+def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """95 % Wilson score interval for successes / n; n == 0 gives (0.0, 1.0)."""
+    lower, upper = wilson_arrays(np.array([successes]), np.array([n]), z)
+    return float(lower[0]), float(upper[0])
+
+
+# --------------------------------------------------------------------------------------------
+# Tests for 2x2 tables
+# --------------------------------------------------------------------------------------------
+
+
+def _check_counts(*counts: int) -> None:
+    for value in counts:
+        if int(value) != value or value < 0:
+            raise ValueError(f"counts must be non-negative integers, got {value!r}")
+
+
+def fisher_exact(a: int, b: int, c: int, d: int) -> float:
+    """Two-sided Fisher exact p-value for [[a, b], [c, d]].
+
+    Same definition as scipy.stats.fisher_exact: the sum of the hypergeometric probabilities of all
+    tables with the observed margins that are no more probable than the observed one. The log pmf
+    is built by summing log pmf ratios across the support (numpy, no factorials), so tables with
+    thousands of applications neither overflow nor need a Python loop over the support.
+    """
+    _check_counts(a, b, c, d)
+    a, b, c, d = int(a), int(b), int(c), int(d)
+    row1, col1, total = a + b, a + c, a + b + c + d
+    lo, hi = max(0, col1 - (c + d)), min(row1, col1)
+    if lo == hi:
+        return 1.0  # a single table has these margins (covers every empty row or column)
+    x = np.arange(lo, hi, dtype=np.float64)
+    # log pmf(x + 1) - log pmf(x) for the hypergeometric with row1 "successes" drawn col1 times.
+    log_ratio = np.log(row1 - x) + np.log(col1 - x) - np.log(x + 1.0) - np.log(total - row1 - col1 + x + 1.0)
+    # log pmf up to a constant, which the normalisation below removes.
+    log_pmf = np.concatenate(([0.0], np.cumsum(log_ratio)))
+    observed = log_pmf[a - lo]
+    keep = log_pmf <= observed + math.log(_FISHER_REL_TOL)
+    # Scale by the largest term and divide by the total (1 in exact arithmetic): no underflow for
+    # huge tables, and an all-inclusive sum comes out as exactly 1 rather than 1 - 3e-15.
+    weights = np.exp(log_pmf - log_pmf.max())
+    p = float(weights[keep].sum() / weights.sum())
+    return min(max(p, 0.0), 1.0)
+
+
+def odds_ratio(a: int, b: int, c: int, d: int) -> float | None:
+    """Sample odds ratio (a·d)/(b·c) for [[a, b], [c, d]]; None when b·c == 0 (infinite or 0/0)."""
+    _check_counts(a, b, c, d)
+    if b * c == 0:
+        return None
+    return float(a * d) / float(b * c)
+
+
+def _chi2_1df_sf(statistic: float) -> float:
+    """Upper tail of chi-square with 1 df: P(Z² > x) = erfc(sqrt(x / 2))."""
+    return math.erfc(math.sqrt(max(statistic, 0.0) / 2.0))
+
+
+def mantel_haenszel(strata: Sequence[tuple[int, int, int, int]]) -> dict[str, Any]:
+    """Mantel–Haenszel pooled odds ratio of variant A vs B across strata, with CI and CMH test.
+
+    Each stratum is (A successes, A failures, B successes, B failures). Pooling within strata
+    (e.g. channel) is what protects the comparison from Simpson's paradox: a variant sent mostly
+    through referrals looks better on raw rates even if it loses inside every channel.
+
+    Strata where either variant is absent carry no information about A vs B and are skipped.
+    The interval uses the Robins–Breslow–Greenland variance of log OR; the test is the
+    Cochran–Mantel–Haenszel chi-square (1 df) without continuity correction.
+    """
+    rows = [tuple(s) for s in strata]
+    for row in rows:
+        if len(row) != 4:
+            raise ValueError("each stratum must be (a, b, c, d)")
+        _check_counts(*row)
+    table = np.asarray(rows, dtype=np.float64).reshape(-1, 4)
+    a, b, c, d = table.T
+    used = (a + b > 0) & (c + d > 0)
+    a, b, c, d = a[used], b[used], c[used], d[used]
+    n = a + b + c + d
+    result: dict[str, Any] = {
+        "odds_ratio": None,
+        "ci_low": None,
+        "ci_high": None,
+        "p_value": None,
+        "strata_used": int(used.sum()),
+    }
+    if not used.any():
+        return result
+
+    r_i = a * d / n
+    s_i = b * c / n
+    r, s = float(r_i.sum()), float(s_i.sum())
+    if s > 0:
+        result["odds_ratio"] = r / s
+    if r > 0 and s > 0:
+        p_i = (a + d) / n
+        q_i = (b + c) / n
+        var_log = (
+            float((p_i * r_i).sum()) / (2 * r * r)
+            + float((p_i * s_i + q_i * r_i).sum()) / (2 * r * s)
+            + float((q_i * s_i).sum()) / (2 * s * s)
+        )
+        log_or = math.log(r / s)
+        half = Z95 * math.sqrt(var_log)
+        result["ci_low"] = math.exp(log_or - half)
+        result["ci_high"] = math.exp(log_or + half)
+
+    # CMH: sum of (observed - expected) A successes over the summed hypergeometric variances.
+    # Strata have n >= 2 here (both variants present), so n - 1 > 0.
+    expected = (a + b) * (a + c) / n
+    variance = float(((a + b) * (c + d) * (a + c) * (b + d) / (n * n * (n - 1))).sum())
+    if variance > 0:
+        statistic = float((a - expected).sum()) ** 2 / variance
+        result["p_value"] = _chi2_1df_sf(statistic)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Multiple comparisons
+# --------------------------------------------------------------------------------------------
+
+
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm step-down adjusted p-values (monotone, capped at 1), returned in input order.
+
+    Holm rather than Bonferroni: same family-wise guarantee, never less powerful.
+    """
+    p = np.asarray(p_values, dtype=np.float64)
+    if p.size == 0:
+        return []
+    if not np.all(np.isfinite(p)) or np.any(p < 0) or np.any(p > 1):
+        raise ValueError("p-values must lie in [0, 1]")
+    m = p.size
+    order = np.argsort(p, kind="stable")
+    scaled = p[order] * (m - np.arange(m))
+    adjusted_sorted = np.minimum(np.maximum.accumulate(scaled), 1.0)
+    adjusted = np.empty(m)
+    adjusted[order] = adjusted_sorted
+    return [float(v) for v in adjusted]
+
+
+# --------------------------------------------------------------------------------------------
+# Bayesian "which variant is best"
+# --------------------------------------------------------------------------------------------
+
+
+def _lgamma_array(values: np.ndarray) -> np.ndarray:
+    # numpy has no lgamma; the arrays here are at most (successes + 1) long, never per application.
+    return np.fromiter((math.lgamma(float(v)) for v in values), dtype=np.float64, count=values.size)
+
+
+def _log_beta(x: np.ndarray, y: np.ndarray | float) -> np.ndarray:
+    xs = np.asarray(x, dtype=np.float64)
+    ys = np.broadcast_to(np.asarray(y, dtype=np.float64), xs.shape)
+    return _lgamma_array(xs) + _lgamma_array(ys) - _lgamma_array(xs + ys)
+
+
+def _prob_b_beats_a(alpha_a: float, beta_a: float, alpha_b: float, beta_b: float) -> float:
+    """P(p_B > p_A) for independent Beta posteriors with integer alpha_b (closed form)."""
+    i = np.arange(int(alpha_b), dtype=np.float64)
+    log_terms = (
+        _log_beta(alpha_a + i, beta_a + beta_b)
+        - np.log(beta_b + i)
+        - _log_beta(1.0 + i, beta_b)
+        - float(_log_beta(np.array([alpha_a]), beta_a)[0])
+    )
+    top = float(log_terms.max())
+    total = math.exp(top) * float(np.exp(log_terms - top).sum())
+    return min(max(total, 0.0), 1.0)
+
+
+def prob_best(
+    successes: Sequence[int], trials: Sequence[int], *, draws: int = 400_000, seed: int = 20261126
+) -> list[float]:
+    """Posterior probability that each variant has the highest response rate (Beta(1, 1) priors).
+
+    Two variants: exact closed form. Three or more: seeded Monte Carlo, so a report re-run gives the
+    same numbers. A variant with no applications yet is allowed and contributes its prior.
+    """
+    s = [int(v) for v in successes]
+    t = [int(v) for v in trials]
+    if len(s) != len(t):
+        raise ValueError("successes and trials must have the same length")
+    for si, ti in zip(s, t, strict=True):
+        if si < 0 or si > ti:
+            raise ValueError("need 0 <= successes <= trials")
+    k = len(s)
+    if k == 0:
+        return []
+    if k == 1:
+        return [1.0]
+    alpha = np.array([si + 1 for si in s], dtype=np.float64)
+    beta = np.array([ti - si + 1 for si, ti in zip(s, t, strict=True)], dtype=np.float64)
+    if k == 2:
+        # Sum over the variant with fewer successes: the series has alpha terms.
+        if alpha[1] <= alpha[0]:
+            second = _prob_b_beats_a(alpha[0], beta[0], alpha[1], beta[1])
+            return [1.0 - second, second]
+        first = _prob_b_beats_a(alpha[1], beta[1], alpha[0], beta[0])
+        return [first, 1.0 - first]
+    if draws <= 0:
+        raise ValueError("draws must be positive")
+    rng = np.random.default_rng(seed)
+    wins = np.zeros(k, dtype=np.int64)
+    remaining = draws
+    while remaining > 0:
+        block = min(remaining, _MC_BLOCK)
+        samples = rng.beta(alpha[:, None], beta[:, None], size=(k, block))
+        wins += np.bincount(np.argmax(samples, axis=0), minlength=k)
+        remaining -= block
+    return [float(w) / draws for w in wins]
+
+
+# --------------------------------------------------------------------------------------------
+# Planning
+# --------------------------------------------------------------------------------------------
+
+
+def sample_size_per_group(p1: float, p2: float, alpha: float = 0.05, power: float = 0.8) -> int | None:
+    """Applications per variant needed to tell p1 from p2 with a two-sided test at this power.
+
+    The textbook normal formula (pooled variance under H0, unpooled under H1). None when
+    p1 == p2: no finite sample separates identical rates.
+    """
+    for name, value in (("p1", p1), ("p2", p2)):
+        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+            raise ValueError(f"{name} must lie in [0, 1]")
+    if not (0.0 < alpha < 1.0 and 0.0 < power < 1.0):
+        raise ValueError("alpha and power must lie in (0, 1)")
+    if p1 == p2:
+        return None
+    normal = NormalDist()
+    z_alpha = normal.inv_cdf(1.0 - alpha / 2.0)
+    z_beta = normal.inv_cdf(power)
+    p_bar = (p1 + p2) / 2.0
+    numerator = z_alpha * math.sqrt(2.0 * p_bar * (1.0 - p_bar)) + z_beta * math.sqrt(p1 * (1.0 - p1) + p2 * (1.0 - p2))
+    n = numerator**2 / (p1 - p2) ** 2
+    # A hair of slack so a value that is an integer in exact arithmetic is not rounded up by one.
+    return max(1, math.ceil(n - 1e-9))
+
+
+# --------------------------------------------------------------------------------------------
+# Time to response: Kaplan–Meier
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KMCurve:
+    """Kaplan–Meier estimate at each distinct duration, with pointwise 95 % log(−log) bands.
+
+    Durations count from the application date; "survival" is the probability of no response yet.
+    Applications still pending are censored at their age, which is what keeps a young search from
+    looking worse than it is.
+    """
+
+    times: list[float]
+    at_risk: list[int]
+    events: list[int]
+    censored: list[int]
+    survival: list[float]
+    lower: list[float | None]
+    upper: list[float | None]
+
+    def _index_at(self, t: float) -> int:
+        if not math.isfinite(t):
+            raise ValueError("t must be finite")
+        return bisect_right(self.times, t) - 1
+
+    def survival_at(self, t: float) -> float:
+        """S(t) as a right-continuous step function; 1.0 before the first time.
+
+        Past the last time the last value is carried forward (the estimate is not defined there;
+        callers comparing windows should check `times[-1]`).
+        """
+        i = self._index_at(t)
+        return 1.0 if i < 0 else self.survival[i]
+
+    def interval_at(self, t: float) -> tuple[float | None, float | None]:
+        """Pointwise 95 % band for S(t); None where undefined (before any event, or S == 0)."""
+        i = self._index_at(t)
+        if i < 0:
+            return None, None
+        return self.lower[i], self.upper[i]
+
+    def median(self) -> float | None:
+        """Smallest time with S <= 0.5; None when the curve never gets there."""
+        for time, surv in zip(self.times, self.survival, strict=True):
+            if surv <= 0.5 + _HALF_TOL:
+                return time
+        return None
+
+    def median_interval(self) -> tuple[float | None, float | None]:
+        """Brookmeyer–Crowley style 95 % interval for the median (as SAS and statsmodels).
+
+        The set of times whose log(−log) band contains 0.5. The lower end is the first event time
+        with 0.5 inside its band; the upper end is the event time after the last one with 0.5 inside
+        (the step holds its value until then). None at an end that the data do not reach.
+        """
+        event_idx = [i for i, d in enumerate(self.events) if d > 0]
+        inside = []
+        for pos, i in enumerate(event_idx):
+            band_low, band_high = self.lower[i], self.upper[i]
+            if band_low is not None and band_high is not None and band_low <= 0.5 <= band_high:
+                inside.append(pos)
+        if not inside:
+            return None, None
+        low = self.times[event_idx[inside[0]]]
+        nxt = inside[-1] + 1
+        high = self.times[event_idx[nxt]] if nxt < len(event_idx) else None
+        return low, high
+
+    def to_json(self) -> dict[str, Any]:
+        low, high = self.median_interval()
+        return {
+            "times": list(self.times),
+            "at_risk": list(self.at_risk),
+            "events": list(self.events),
+            "censored": list(self.censored),
+            "survival": list(self.survival),
+            "lower": list(self.lower),
+            "upper": list(self.upper),
+            "median": self.median(),
+            "median_interval": [low, high],
+        }
+
+
+def kaplan_meier(times: Sequence[float], events: Sequence[int], censored: Sequence[int]) -> KMCurve:
+    """Kaplan–Meier from aggregated counts at distinct, ascending durations.
+
+    events[i] responses and censored[i] pending applications at times[i]; those censored at t are
+    still at risk at t (the usual convention: a pending application of age t could have been
+    answered on day t). Greenwood variance, log(−log) transformed so bands stay inside (0, 1).
+    """
+    t = np.asarray(times, dtype=np.float64)
+    d = np.asarray(events, dtype=np.int64)
+    c = np.asarray(censored, dtype=np.int64)
+    if not (t.ndim == d.ndim == c.ndim == 1 and t.size == d.size == c.size):
+        raise ValueError("times, events and censored must be 1-D and the same length")
+    if t.size and (not np.all(np.isfinite(t)) or np.any(t < 0) or np.any(np.diff(t) <= 0)):
+        raise ValueError("times must be finite, non-negative and strictly ascending")
+    if np.any(d < 0) or np.any(c < 0):
+        raise ValueError("counts must be non-negative")
+    leaving = d + c
+    at_risk = leaving[::-1].cumsum()[::-1]  # everyone whose duration is >= this time
+    safe_n = np.where(at_risk > 0, at_risk, 1)
+    survival = np.cumprod(1.0 - d / safe_n)
+    # Greenwood: sum d / (n (n - d)); infinite once n == d, which is exactly when S drops to 0.
+    with np.errstate(divide="ignore"):
+        gw_terms = np.where(d > 0, d / (safe_n * np.maximum(safe_n - d, 0).astype(np.float64)), 0.0)
+    greenwood = np.cumsum(gw_terms)
+    defined = (survival > 0) & (survival < 1) & np.isfinite(greenwood)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_s = np.log(np.where(defined, survival, 0.5))
+        se_loglog = np.sqrt(np.where(defined, greenwood, 0.0)) / np.abs(log_s)
+        lower = np.where(defined, survival ** np.exp(Z95 * se_loglog), np.nan)
+        upper = np.where(defined, survival ** np.exp(-Z95 * se_loglog), np.nan)
+    return KMCurve(
+        times=[float(v) for v in t],
+        at_risk=[int(v) for v in at_risk],
+        events=[int(v) for v in d],
+        censored=[int(v) for v in c],
+        survival=[float(v) for v in survival],
+        lower=[float(v) if ok else None for v, ok in zip(lower, defined, strict=True)],
+        upper=[float(v) if ok else None for v, ok in zip(upper, defined, strict=True)],
+    )
+
+
+def kaplan_meier_from_durations(
+    durations: Sequence[float] | np.ndarray, observed: Sequence[int | bool] | np.ndarray
+) -> KMCurve:
+    """Aggregate per-application durations (observed = response seen) and fit Kaplan–Meier."""
+    dur = np.asarray(durations, dtype=np.float64)
+    obs = np.asarray(observed)
+    if dur.shape != obs.shape or dur.ndim != 1:
+        raise ValueError("durations and observed must be 1-D and the same length")
+    if not np.all((obs == 0) | (obs == 1)):
+        raise ValueError("observed must be 0/1")
+    obs = obs.astype(np.int64)
+    distinct, inverse = np.unique(dur, return_inverse=True)
+    events = np.bincount(inverse, weights=obs, minlength=distinct.size).astype(np.int64)
+    censored = np.bincount(inverse, weights=1 - obs, minlength=distinct.size).astype(np.int64)
+    return kaplan_meier(distinct, events, censored)
+
+
+def cumulative_incidence_within(curve: KMCurve, window: float) -> tuple[float, float | None, float | None]:
+    """Censoring-aware response rate: P(response within `window`) = 1 − S(window), with its band.
+
+    This is the honest "response rate": answered/applied undercounts while recent applications
+    are still inside their response window.
+    """
+    low, high = curve.interval_at(window)
+    return (
+        1.0 - curve.survival_at(window),
+        None if high is None else 1.0 - high,
+        None if low is None else 1.0 - low,
+    )
