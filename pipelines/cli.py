@@ -16,8 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pipelines import __version__
-from pipelines.db import DB_ENV_VAR, connect, resolve_db_path
+from pipelines import __version__, analytics
+from pipelines.analytics import DEFAULT_WINDOW, GROUP_FIELDS, METRICS, Scope
+from pipelines.db import DB_ENV_VAR, connect, connect_memory, resolve_db_path
 from pipelines.errors import BouncebackError
 from pipelines.ingest import DEFAULT_CLIENT, SOURCES, IngestResult, LoadOptions, ingest_path
 from pipelines.sources import parse_assignments
@@ -87,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="what the database holds, and the last loads")
     _add_db(status)
 
+    _add_analytics_commands(commands)
+
     sample = commands.add_parser("sample", help="write a generated job search (a persona) as CSV")
     sample.add_argument("--persona", required=True, help="healthy, spray_and_pray, resume_gap, ...")
     sample.add_argument("--seed", type=int, default=0)
@@ -97,6 +100,194 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, type=Path, help="CSV file to write")
     sample.add_argument("--json", action="store_true", help="print one JSON object (see README)")
     return parser
+
+
+def _add_scope(parser: argparse.ArgumentParser) -> None:
+    _add_db(parser)
+    parser.add_argument("--as-of", type=_date, default=None, help="look from this date (default: today)")
+    parser.add_argument(
+        "--window", type=int, default=DEFAULT_WINDOW, help=f"response window in days (default {DEFAULT_WINDOW})"
+    )
+    parser.add_argument("--client", default=None, help="only this client's applications")
+    parser.add_argument("--from", dest="applied_from", type=_date, default=None, help="applied on or after")
+    parser.add_argument("--to", dest="applied_to", type=_date, default=None, help="applied on or before")
+    parser.add_argument(
+        "--where", action="append", metavar="FIELD=VALUE", help="only applications with this value; repeatable"
+    )
+
+
+def _add_analytics_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    fields = ", ".join(GROUP_FIELDS)
+    funnel = commands.add_parser("funnel", help="how far applications got, from their stage history")
+    _add_scope(funnel)
+    rates = commands.add_parser("rates", help="response, callback, interview and offer rates per group")
+    _add_scope(rates)
+    rates.add_argument("--by", default="", help=f"FIELD[,FIELD]: {fields}")
+    timing = commands.add_parser("timing", help="days to first response and to rejection; ghosting")
+    _add_scope(timing)
+    timing.add_argument("--by", default="", help=f"FIELD[,FIELD]: {fields}")
+    compare = commands.add_parser("compare", help="compare variants (resume versions, ...) with exact tests")
+    _add_scope(compare)
+    compare.add_argument("--by", default="resume_version", help=f"the field whose values are compared: {fields}")
+    compare.add_argument("--metric", default="response", choices=METRICS)
+    compare.add_argument(
+        "--adjust-for", default="channel,industry", help="FIELD[,FIELD] to hold equal (default channel,industry)"
+    )
+    trend = commands.add_parser("trend", help="applications and rates per week or month")
+    _add_scope(trend)
+    trend.add_argument("--every", default="week", choices=("week", "month"))
+    followups = commands.add_parser("followups", help="does following up pay, and who is due one now")
+    _add_scope(followups)
+
+
+def _scope(args: argparse.Namespace) -> Scope:
+    return Scope(
+        as_of=args.as_of or dt.date.today(),
+        window=args.window,
+        client=args.client,
+        applied_from=args.applied_from,
+        applied_to=args.applied_to,
+        where=parse_assignments(args.where, "--where"),
+    )
+
+
+def _fields(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _pct(rate: dict[str, Any] | None) -> str:
+    if not rate or rate.get("rate") is None:
+        return "-"
+    return f"{rate['rate']:.0%} [{rate['low']:.0%}-{rate['high']:.0%}]"
+
+
+def _group_label(group: dict[str, Any]) -> str:
+    return ", ".join("(blank)" if value is None else str(value) for value in group.values())
+
+
+def _human_no_data(payload: dict[str, Any]) -> bool:
+    if payload["no_data"]:
+        print("no data: no applications match (load some with `bounceback ingest FILE`, or widen the filters)")
+    return payload["no_data"]
+
+
+def _human_funnel(payload: dict[str, Any]) -> None:
+    if _human_no_data(payload):
+        return
+    for stage in payload["stages"]:
+        step = f"  step {_pct(stage['step_conversion'])}" if "step_conversion" in stage else ""
+        print(f"{stage['stage']:>10}: {stage['count']:>8,}  ({stage['share_of_applied']:.0%} of applied){step}")
+    print("outcomes: " + ", ".join(f"{k} {v:,}" for k, v in payload["outcomes"].items()))
+
+
+def _human_rates(payload: dict[str, Any]) -> None:
+    if _human_no_data(payload):
+        return
+    rows = [payload["overall"], *payload["groups"]]
+    print(f"{'group':<28} {'apps':>7} {'pending':>7}  {'response (censoring-aware)':<27} {'settled-only':<22}"
+          f" {'callback':<20} {'interview':<20} {'offer':<20}")  # fmt: skip
+    for row in rows:
+        label = "ALL" if row is payload["overall"] else _group_label(row["group"])
+        flag = " (small)" if row["small"] else ""
+        print(
+            f"{(label + flag)[:28]:<28} {row['applications']:>7,} {row['pending']:>7,}  "
+            f"{_pct(row['response_rate']):<27} {_pct(row['response_rate_settled']):<22} "
+            f"{_pct(row['callback_rate']):<20} {_pct(row['interview_rate']):<20} {_pct(row['offer_rate']):<20}"
+        )
+    print(f"(small): fewer than {payload['small_group_threshold']} settled applications; read with care")
+
+
+def _human_timing(payload: dict[str, Any]) -> None:
+    if _human_no_data(payload):
+        return
+    for row in payload["groups"]:
+        first, rejection = row["first_response"], row["rejection"]
+
+        def median(part: dict[str, Any]) -> str:
+            if part["median_days"] is None:
+                return "not reached"
+            low = "?" if part["median_low"] is None else f"{part['median_low']:g}"
+            high = "?" if part["median_high"] is None else f"{part['median_high']:g}"
+            return f"{part['median_days']:g} days [{low}-{high}]"
+
+        print(
+            f"{_group_label(row['group'])}: median first response {median(first)}, median to rejection "
+            f"{median(rejection)}, ghosting {_pct(row['ghosting_rate'])}" + (" (small)" if row["small"] else "")
+        )
+
+
+def _human_compare(payload: dict[str, Any]) -> None:
+    if _human_no_data(payload):
+        return
+    print(f"{payload['metric']} rate by {payload['by']} (settled applications):")
+    for variant in payload["variants"]:
+        flag = " (small)" if variant["small"] else ""
+        print(
+            f"  {variant['variant']!s:<24} {variant['successes']:>5}/{variant['settled']:<6}"
+            f" {_pct(variant['rate']):<20} P(best) {variant['prob_best']:.3f}{flag}"
+        )
+    for pair in payload["pairs"]:
+        p = "-" if pair["p_value"] is None else f"p={pair['p_value']:.3g}, Holm {pair['p_holm']:.3g}"
+        print(f"  {pair['a']} vs {pair['b']}: Fisher {p}")
+        if pair["needed_per_variant"]:
+            need = pair["needed_per_variant"]
+            print(f"    to tell them apart (80% power): {need['per_variant']:,} settled applications per variant")
+        if pair["warning"]:
+            print(f"    WARNING: {pair['warning']}")
+
+
+def _human_trend(payload: dict[str, Any]) -> None:
+    if _human_no_data(payload):
+        return
+    for row in payload["periods"]:
+        print(
+            f"{row['period']}: {row['applications']:>6,} applied, {row['responses']:>5,} responses, "
+            f"{row['pending']:>5,} pending, response {_pct(row['response_rate'])}"
+            + (" (small)" if row["small"] else "")
+        )
+
+
+def _human_followups(payload: dict[str, Any]) -> None:
+    if _human_no_data(payload):
+        return
+    effect = payload["effect"]
+    print(
+        f"unanswered on day {effect['landmark_day']}, then answered: followed up {_pct(effect['followed_up'])}"
+        f" (n={effect['followed_up']['n']}), not followed up {_pct(effect['not_followed_up'])}"
+        f" (n={effect['not_followed_up']['n']})" + (" (small)" if effect["small"] else "")
+    )
+    if not payload["due"]:
+        print("nothing due for a follow-up")
+    for item in payload["due"]:
+        print(f"  {item['company'] or '?'} - {item['role'] or '?'} (applied {item['applied_on']}): {item['reason']}")
+
+
+def _cmd_analytics(args: argparse.Namespace) -> int:
+    scope = _scope(args)
+    db_path = resolve_db_path(args.db)
+    # read-write: an older database is upgraded, and its SQL models refreshed, before reading it
+    con = connect(db_path) if db_path.exists() else connect_memory()
+    try:
+        if args.command == "funnel":
+            payload, human = analytics.funnel(con, scope), _human_funnel
+        elif args.command == "rates":
+            payload, human = analytics.rates(con, scope, _fields(args.by)), _human_rates
+        elif args.command == "timing":
+            payload, human = analytics.timing(con, scope, _fields(args.by)), _human_timing
+        elif args.command == "compare":
+            payload = analytics.compare(con, scope, args.by, args.metric, tuple(_fields(args.adjust_for)))
+            human = _human_compare
+        elif args.command == "trend":
+            payload, human = analytics.trend(con, scope, args.every), _human_trend
+        else:
+            payload, human = analytics.followups(con, scope), _human_followups
+    finally:
+        con.close()
+    if args.json:
+        _print_json({"ok": True, **payload})
+    else:
+        human(payload)
+    return 0
 
 
 def _print_json(payload: dict[str, Any]) -> None:
@@ -279,6 +470,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"ingest": _cmd_ingest, "status": _cmd_status, "sample": _cmd_sample}
+    handlers.update(dict.fromkeys(("funnel", "rates", "timing", "compare", "trend", "followups"), _cmd_analytics))
     try:
         return handlers[args.command](args)
     except BouncebackError as e:

@@ -1,0 +1,628 @@
+"""Honest analytics: funnel, rates, timing, comparisons, trend and follow-ups.
+
+Everything reads `application_facts(as_of, window_days)` (pipelines/sql/models), the one definition
+of stage, response and outcome, narrowed by a Scope (client, applied dates, field = value) into a
+temporary table on the caller's cursor. Counting is DuckDB set work; Python only turns a few
+hundred aggregated numbers into intervals, Kaplan-Meier curves and tests (pipelines/stats.py).
+
+Definitions (README "Analytics"):
+- response: any reply, rejection included. callback: a screen, assessment or interview invitation.
+- pending: no response yet and younger than the window. It is not a failure.
+- settled: applied at least `window` days before as-of; the settled-only response rate is the share
+  of settled applications answered within the window.
+- censoring-aware response rate (the headline): Kaplan-Meier probability of a response within the
+  window, every unanswered application censored at its age (pending ones are still in the race).
+  A response without a date counts as a response within the window (its day is unknown).
+- callback, interview and offer rates are among settled applications.
+Rates are fractions in [0, 1] with 95 % intervals; a group with fewer than 10 settled applications
+is flagged `small`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import duckdb
+
+from pipelines import stats
+from pipelines.db import translate_errors
+from pipelines.errors import InputError
+
+DEFAULT_WINDOW = 30
+SMALL_GROUP = 10  # settled applications below this: the group is flagged, its verdicts are weak
+
+# --by / --where fields: name -> SQL over the facts table (an allowlist: no user text becomes SQL)
+GROUP_FIELDS: dict[str, str] = {
+    "resume_version": "resume_version",
+    "channel": "channel",
+    "industry": "industry",
+    "role": "role",
+    "seniority": "seniority",
+    "cover_letter": "cover_letter",
+    "referral": "referral",
+    "followed_up": "followed_up",
+    "location": "location",
+    "company": "company",
+    "client": "client",
+    "source": "source",
+    "applied_week": "cast(date_trunc('week', applied_on) as date)",
+    "applied_month": "cast(date_trunc('month', applied_on) as date)",
+}
+BOOLEAN_FIELDS = {"cover_letter", "referral", "followed_up"}
+FUNNEL_STAGES = ("applied", "responded", "screen", "interview", "offer", "accepted")
+METRICS = ("response", "callback", "interview", "offer")
+
+
+@dataclass
+class Scope:
+    """Which applications, seen from which date."""
+
+    as_of: dt.date = field(default_factory=dt.date.today)
+    window: int = DEFAULT_WINDOW
+    client: str | None = None
+    applied_from: dt.date | None = None
+    applied_to: dt.date | None = None
+    where: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("as_of", "applied_from", "applied_to"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+def check_fields(names: list[str], option: str) -> list[str]:
+    unknown = [name for name in names if name not in GROUP_FIELDS]
+    if unknown:
+        raise InputError(f"{option}: unknown field {unknown[0]!r} (fields: {', '.join(GROUP_FIELDS)})")
+    if len(set(names)) != len(names):
+        raise InputError(f"{option}: a field is named twice")
+    return names
+
+
+def _where_value(name: str, text: str) -> Any:
+    if name in BOOLEAN_FIELDS:
+        folded = text.strip().lower()
+        if folded in ("yes", "y", "true", "1"):
+            return True
+        if folded in ("no", "n", "false", "0"):
+            return False
+        raise InputError(f"--where {name}={text}: {name} is yes or no")
+    if name in ("applied_week", "applied_month"):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as e:
+            raise InputError(f"--where {name}={text}: expected the period's first day, YYYY-MM-DD") from e
+    return text
+
+
+def load_facts(cur: duckdb.DuckDBPyConnection, scope: Scope) -> int:
+    """Temp table `facts`: the scope's applications as of its date. Returns how many there are."""
+    if scope.window < 1:
+        raise InputError("--window must be at least 1 day")
+    check_fields(list(scope.where), "--where")
+    conditions = ["true"]
+    params: dict[str, Any] = {"as_of": scope.as_of, "window": scope.window}
+    if scope.client is not None:
+        conditions.append("client = $client")
+        params["client"] = scope.client
+    if scope.applied_from is not None:
+        conditions.append("applied_on >= $applied_from")
+        params["applied_from"] = scope.applied_from
+    if scope.applied_to is not None:
+        conditions.append("applied_on <= $applied_to")
+        params["applied_to"] = scope.applied_to
+    for index, (name, text) in enumerate(scope.where.items()):
+        conditions.append(f"{GROUP_FIELDS[name]} is not distinct from $where{index}")
+        params[f"where{index}"] = _where_value(name, text)
+    with translate_errors("reading the applications failed"):
+        cur.execute(
+            f"""
+            create or replace temp table facts as
+            select *,
+                -- answered within the window (an undated answer is taken to be within it)
+                responded and coalesce(days_to_first_response <= $window, true) as answered_in_window,
+                case
+                    when accepted then 5 when offered then 4 when interviewed then 3 when called_back then 2
+                    when responded then 1 else 0
+                end as funnel_level
+            from application_facts(cast($as_of as date), $window)
+            where {" and ".join(conditions)}
+            """,
+            params,
+        )
+        return int(cur.execute("select count(*) from facts").fetchone()[0])
+
+
+def _rate(successes: int, n: int) -> dict[str, Any]:
+    low, high = stats.wilson_interval(successes, n)
+    return {"rate": successes / n if n else None, "low": low if n else None, "high": high if n else None, "n": n}
+
+
+def _empty(scope: Scope, **extra: Any) -> dict[str, Any]:
+    return {"scope": scope.to_json(), "applications": 0, "no_data": True, **extra}
+
+
+# ---------------------------------------------------------------- funnel
+
+
+def funnel(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
+    """Stage counts from each application's furthest stage reached, step conversions, Sankey flows."""
+    cur = con.cursor()
+    total = load_facts(cur, scope)
+    if total == 0:
+        return _empty(scope, stages=[], flows=[])
+    levels = dict(cur.execute("select funnel_level, count(*) from facts group by 1").fetchall())
+    counts = [sum(n for level, n in levels.items() if level >= index) for index in range(len(FUNNEL_STAGES))]
+    stages = []
+    for index, name in enumerate(FUNNEL_STAGES):
+        entry: dict[str, Any] = {"stage": name, "count": counts[index], "share_of_applied": counts[index] / total}
+        if index > 0:
+            entry["step_conversion"] = _rate(counts[index], counts[index - 1])
+        stages.append(entry)
+    # where each application ends: its furthest stage flows into its outcome
+    ends = cur.execute("select funnel_level, outcome, count(*) from facts group by all").fetchall()
+    flows: list[dict[str, Any]] = []
+    for index in range(1, len(FUNNEL_STAGES)):
+        if counts[index]:
+            flows.append({"from": FUNNEL_STAGES[index - 1], "to": FUNNEL_STAGES[index], "count": counts[index]})
+    for level, outcome, count in sorted(ends, key=lambda row: (row[0], row[1])):
+        if outcome == "accepted":
+            continue  # accepted is the last stage, already a flow
+        to = "still open" if outcome in ("in_progress", "offer") else outcome
+        flows.append({"from": FUNNEL_STAGES[level], "to": to, "count": count})
+    outcomes = dict(cur.execute("select outcome, count(*) from facts group by 1 order by 1").fetchall())
+    return {"scope": scope.to_json(), "applications": total, "no_data": False, "stages": stages, "flows": flows,
+            "outcomes": outcomes}  # fmt: skip
+
+
+# ---------------------------------------------------------------- rates
+
+
+def _group_sql(by: list[str]) -> tuple[str, str]:
+    """(select list, group by list) for the --by fields; no fields: one group, the whole scope."""
+    if not by:
+        return "'all' as all_applications", "1"
+    selects = ", ".join(f"{GROUP_FIELDS[name]} as {name}" for name in by)
+    return selects, ", ".join(str(i + 1) for i in range(len(by)))
+
+
+def _km_counts(cur: duckdb.DuckDBPyConnection, by: list[str], window: int) -> dict[tuple[Any, ...], stats.KMCurve]:
+    """Per group, the Kaplan-Meier curve of the first response within the window.
+
+    A dated response is an event on its day; an undated one, an event on day 0 (within the window,
+    day unknown). No response (yet): censored at its age, capped at the window.
+    """
+    selects, _ = _group_sql(by)
+    width = max(len(by), 1)
+    rows = cur.execute(
+        f"""
+        with timed as (
+            select {selects},
+                case
+                    when answered_in_window then coalesce(greatest(days_to_first_response, 0), 0)
+                    else least(greatest(age_days, 0), $window)
+                end as t,
+                answered_in_window as event
+            from facts
+        )
+        select * exclude (t, event), t, count(*) filter (where event), count(*) filter (where not event)
+        from timed
+        group by all
+        order by all
+        """,
+        {"window": window},
+    ).fetchall()
+    grouped: dict[tuple[Any, ...], tuple[list[int], list[int], list[int]]] = {}
+    for row in rows:
+        key = tuple(row[:width])
+        times, events, censored = grouped.setdefault(key, ([], [], []))
+        times.append(row[width])
+        events.append(row[width + 1])
+        censored.append(row[width + 2])
+    return {key: stats.kaplan_meier(*series) for key, series in grouped.items()}
+
+
+def _rates_rows(cur: duckdb.DuckDBPyConnection, by: list[str], window: int) -> list[dict[str, Any]]:
+    selects, groups = _group_sql(by)
+    width = max(len(by), 1)
+    rows = cur.execute(
+        f"""
+        select {selects},
+            count(*) as applications,
+            count(*) filter (where responded) as responses,
+            count(*) filter (where outcome = 'pending') as pending,
+            count(*) filter (where settled) as settled,
+            count(*) filter (where settled and answered_in_window) as settled_responses,
+            count(*) filter (where settled and called_back) as settled_callbacks,
+            count(*) filter (where settled and interviewed) as settled_interviews,
+            count(*) filter (where settled and offered) as settled_offers
+        from facts
+        group by {groups}
+        order by applications desc, {groups}
+        """
+    ).fetchall()
+    curves = _km_counts(cur, by, window)
+    result = []
+    for row in rows:
+        key = tuple(row[:width])
+        applications, responses, pending, settled, answered, callbacks, interviews, offers = row[width:]
+        rate, low, high = stats.cumulative_incidence_within(curves[key], window)
+        if low is None or high is None:
+            # no response yet, or every application answered: the Kaplan-Meier band is undefined
+            # (zero variance). The settled applications' Wilson interval still says how little is
+            # known; with none settled, nothing is known.
+            low, high = stats.wilson_interval(answered, settled) if settled else (0.0, 1.0)
+            low, high = min(low, rate), max(high, rate)
+        group = dict(zip(by, key, strict=True)) if by else {"all": "all"}
+        result.append(
+            {
+                "group": {name: _json_value(value) for name, value in group.items()},
+                "applications": applications,
+                "responses": responses,
+                "pending": pending,
+                "settled": settled,
+                "small": settled < SMALL_GROUP,
+                "response_rate": {"rate": rate, "low": low, "high": high, "method": "kaplan_meier"},
+                "response_rate_settled": _rate(answered, settled),
+                "callback_rate": _rate(callbacks, settled),
+                "interview_rate": _rate(interviews, settled),
+                "offer_rate": _rate(offers, settled),
+            }
+        )
+    return result
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def rates(con: duckdb.DuckDBPyConnection, scope: Scope, by: list[str]) -> dict[str, Any]:
+    """Response, callback, interview and offer rates per group, with intervals."""
+    check_fields(by, "--by")
+    cur = con.cursor()
+    total = load_facts(cur, scope)
+    if total == 0:
+        return _empty(scope, by=by, groups=[], overall=None)
+    return {
+        "scope": scope.to_json(),
+        "applications": total,
+        "no_data": False,
+        "by": by,
+        "overall": _rates_rows(cur, [], scope.window)[0],
+        "groups": _rates_rows(cur, by, scope.window) if by else [],
+        "small_group_threshold": SMALL_GROUP,
+    }
+
+
+# ---------------------------------------------------------------- timing
+
+
+def _curve_sql(by: list[str], duration: str, observed: str) -> str:
+    selects, _ = _group_sql(by)
+    return f"""
+        with timed as (
+            select {selects}, {duration} as t, {observed} as event
+            from facts
+            where {duration} is not null
+        )
+        select * exclude (t, event), t, count(*) filter (where event), count(*) filter (where not event)
+        from timed
+        group by all
+        order by all
+    """
+
+
+def _curves(cur: duckdb.DuckDBPyConnection, by: list[str], sql: str) -> dict[tuple[Any, ...], stats.KMCurve]:
+    width = max(len(by), 1)
+    grouped: dict[tuple[Any, ...], tuple[list[int], list[int], list[int]]] = {}
+    for row in cur.execute(sql).fetchall():
+        times, events, censored = grouped.setdefault(tuple(row[:width]), ([], [], []))
+        times.append(row[width])
+        events.append(row[width + 1])
+        censored.append(row[width + 2])
+    return {key: stats.kaplan_meier(*series) for key, series in grouped.items()}
+
+
+def timing(con: duckdb.DuckDBPyConnection, scope: Scope, by: list[str]) -> dict[str, Any]:
+    """Days to first response and to rejection (Kaplan-Meier, pending censored), and ghosting."""
+    check_fields(by, "--by")
+    cur = con.cursor()
+    total = load_facts(cur, scope)
+    if total == 0:
+        return _empty(scope, by=by, groups=[])
+    # time to first response: a dated response is an event; no response yet is censored at its
+    # age; a response without a date cannot be placed on the curve and is counted apart
+    response_sql = _curve_sql(
+        by,
+        "case when responded and days_to_first_response is not null then greatest(days_to_first_response, 0)"
+        " when not responded then greatest(age_days, 0) end",
+        "responded",
+    )
+    rejection_sql = _curve_sql(
+        by,
+        "case when rejected_on is not null then greatest(rejected_on - applied_on, 0)"
+        " when outcome <> 'rejected' then greatest(age_days, 0) end",
+        "rejected_on is not null",
+    )
+    response_curves = _curves(cur, by, response_sql)
+    rejection_curves = _curves(cur, by, rejection_sql)
+    selects, groups = _group_sql(by)
+    width = max(len(by), 1)
+    rows = cur.execute(
+        f"""
+        select {selects}, count(*),
+               count(*) filter (where responded and days_to_first_response is null),
+               count(*) filter (where outcome = 'rejected' and rejected_on is null),
+               count(*) filter (where settled),
+               count(*) filter (where settled and not answered_in_window)
+        from facts group by {groups} order by 2 desc, {groups}
+        """
+    ).fetchall()
+    groups_out = []
+    for row in rows:
+        key = tuple(row[:width])
+        applications, undated_responses, undated_rejections, settled, unanswered = row[width:]
+        group = dict(zip(by, key, strict=True)) if by else {"all": "all"}
+        entry: dict[str, Any] = {
+            "group": {name: _json_value(value) for name, value in group.items()},
+            "applications": applications,
+            "small": settled < SMALL_GROUP,
+            "ghosting_rate": _rate(unanswered, settled),
+            "undated_responses": undated_responses,
+            "undated_rejections": undated_rejections,
+        }
+        for name, curves in (("first_response", response_curves), ("rejection", rejection_curves)):
+            curve = curves.get(key)
+            if curve is None:
+                entry[name] = {"median_days": None, "median_low": None, "median_high": None, "curve": []}
+                continue
+            low, high = curve.median_interval()
+            entry[name] = {"median_days": curve.median(), "median_low": low, "median_high": high,
+                           "curve": curve.to_json()}  # fmt: skip
+        groups_out.append(entry)
+    return {"scope": scope.to_json(), "applications": total, "no_data": False, "by": by, "groups": groups_out}
+
+
+# ---------------------------------------------------------------- compare
+
+
+def _metric_sql(metric: str) -> str:
+    return {
+        "response": "answered_in_window",
+        "callback": "called_back",
+        "interview": "interviewed",
+        "offer": "offered",
+    }[metric]
+
+
+def compare(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    by: str = "resume_version",
+    metric: str = "response",
+    adjust_for: tuple[str, ...] = ("channel", "industry"),
+) -> dict[str, Any]:
+    """Variants of one field compared on settled applications: exact tests, P(best), adjustment."""
+    check_fields([by, *adjust_for], "--by/--adjust-for")
+    if metric not in METRICS:
+        raise InputError(f"--metric: unknown metric {metric!r} (expected one of: {', '.join(METRICS)})")
+    if by in adjust_for:
+        adjust_for = tuple(name for name in adjust_for if name != by)
+    cur = con.cursor()
+    total = load_facts(cur, scope)
+    if total == 0:
+        return _empty(scope, by=by, metric=metric, variants=[], pairs=[])
+    success = _metric_sql(metric)
+    variants = cur.execute(
+        f"""
+        select {GROUP_FIELDS[by]} as variant, count(*) as applications, count(*) filter (where settled) as settled,
+               count(*) filter (where settled and {success}) as successes
+        from facts group by 1 order by settled desc, variant
+        """
+    ).fetchall()
+    names = [_json_value(v[0]) for v in variants]
+    successes = [int(v[3]) for v in variants]
+    trials = [int(v[2]) for v in variants]
+    best = stats.prob_best(successes, trials) if len(variants) >= 2 else [1.0] * len(variants)
+    variant_rows = [
+        {
+            "variant": name,
+            "applications": int(v[1]),
+            "settled": n,
+            "successes": k,
+            "small": n < SMALL_GROUP,
+            "rate": _rate(k, n),
+            "prob_best": p,
+        }
+        for name, v, k, n, p in zip(names, variants, successes, trials, best, strict=True)
+    ]
+    strata_key = " || '|' || ".join(f"coalesce(cast({GROUP_FIELDS[name]} as varchar), '?')" for name in adjust_for)
+    strata_rows = cur.execute(
+        f"""
+        select {strata_key if adjust_for else "'all'"} as stratum, {GROUP_FIELDS[by]} as variant,
+               count(*) filter (where {success}) as successes, count(*) filter (where not {success}) as failures
+        from facts where settled group by all
+        """
+    ).fetchall()
+    by_stratum: dict[Any, dict[Any, tuple[int, int]]] = {}
+    for stratum, variant, k, failures in strata_rows:
+        by_stratum.setdefault(stratum, {})[_json_value(variant)] = (int(k), int(failures))
+    pairs = []
+    for i in range(len(variants)):
+        for j in range(i + 1, len(variants)):
+            a, b = variant_rows[i], variant_rows[j]
+            ka, na, kb, nb = a["successes"], a["settled"], b["successes"], b["settled"]
+            p_value = stats.fisher_exact(ka, na - ka, kb, nb - kb) if na and nb else None
+            strata = [
+                (*cells[a["variant"]], *cells[b["variant"]])
+                for cells in by_stratum.values()
+                if a["variant"] in cells and b["variant"] in cells
+            ]
+            adjusted = stats.mantel_haenszel(strata) if strata else None
+            rate_a = ka / na if na else None
+            rate_b = kb / nb if nb else None
+            pairs.append(
+                {
+                    "a": a["variant"],
+                    "b": b["variant"],
+                    "difference": (rate_a - rate_b) if rate_a is not None and rate_b is not None else None,
+                    "p_value": p_value,
+                    "adjusted": adjusted,
+                    "needed_per_variant": _needed(rate_a, rate_b, na, nb),
+                }
+            )
+    adjusted_p = stats.holm([pair["p_value"] for pair in pairs if pair["p_value"] is not None])
+    holm_values = iter(adjusted_p)
+    for pair in pairs:
+        pair["p_holm"] = next(holm_values) if pair["p_value"] is not None else None
+        pair["warning"] = _simpson_warning(pair, adjust_for)
+    return {
+        "scope": scope.to_json(),
+        "applications": total,
+        "no_data": False,
+        "by": by,
+        "metric": metric,
+        "adjusted_for": list(adjust_for),
+        "variants": variant_rows,
+        "pairs": pairs,
+    }
+
+
+def _needed(rate_a: float | None, rate_b: float | None, na: int, nb: int) -> dict[str, Any] | None:
+    """Applications per variant needed to detect the observed difference (80 % power, 5 % level)."""
+    if rate_a is None or rate_b is None:
+        return None
+    per_group = stats.sample_size_per_group(rate_a, rate_b)
+    if per_group is None:
+        return None
+    return {"per_variant": per_group, "more_for_a": max(per_group - na, 0), "more_for_b": max(per_group - nb, 0)}
+
+
+def _simpson_warning(pair: dict[str, Any], adjust_for: tuple[str, ...]) -> str | None:
+    """The adjustment flips or removes the raw difference: the variants went through different mixes."""
+    adjusted = pair["adjusted"]
+    if not adjust_for or adjusted is None or adjusted.get("odds_ratio") is None or pair["difference"] is None:
+        return None
+    raw_favours_a = pair["difference"] > 0
+    odds = adjusted["odds_ratio"]
+    if pair["difference"] != 0 and odds != 1 and raw_favours_a != (odds > 1):
+        better, worse = (pair["b"], pair["a"]) if raw_favours_a else (pair["a"], pair["b"])
+        return (
+            f"Simpson's paradox: overall {worse} looks better, but within the same "
+            f"{' and '.join(adjust_for)} {better} does better (odds ratio {odds:.2f}); the variants were sent "
+            "through different mixes, so the raw comparison misleads"
+        )
+    raw_significant = pair["p_value"] is not None and pair["p_value"] < 0.05
+    adjusted_p = adjusted.get("p_value")
+    if raw_significant and adjusted_p is not None and adjusted_p >= 0.05:
+        return (
+            f"the raw difference is significant (p={pair['p_value']:.3f}) but disappears within the same "
+            f"{' and '.join(adjust_for)} (p={adjusted_p:.3f}): it may come from where the variants were sent"
+        )
+    return None
+
+
+# ---------------------------------------------------------------- trend
+
+
+def trend(con: duckdb.DuckDBPyConnection, scope: Scope, every: str = "week") -> dict[str, Any]:
+    """Applications, responses and rates per applied week or month, with intervals."""
+    if every not in ("week", "month"):
+        raise InputError(f"--every: expected week or month, not {every!r}")
+    cur = con.cursor()
+    total = load_facts(cur, scope)
+    if total == 0:
+        return _empty(scope, every=every, periods=[])
+    rows = _rates_rows(cur, [f"applied_{every}"], scope.window)
+    periods = [{"period": row.pop("group")[f"applied_{every}"], **row} for row in rows]
+    periods.sort(key=lambda row: row["period"])
+    return {"scope": scope.to_json(), "applications": total, "no_data": False, "every": every, "periods": periods}
+
+
+# ---------------------------------------------------------------- follow-ups
+
+FOLLOW_UP_AFTER = 7  # days: follow up one to two weeks after applying
+FOLLOW_UP_LANDMARK = 14
+INTERVIEW_SILENCE = 7
+
+
+def followups(con: duckdb.DuckDBPyConnection, scope: Scope, due_limit: int = 50) -> dict[str, Any]:
+    """Does following up pay, and who is due a follow-up now.
+
+    The effect is a landmark comparison: among settled applications still unanswered on day 14
+    (the end of the follow-up period), those followed up by then against those not, on replies after
+    day 14. Comparing everything followed up against everything not would flatter nothing and
+    blame follow-ups: a follow-up is only ever sent to applications that had no early reply.
+    """
+    cur = con.cursor()
+    total = load_facts(cur, scope)
+    if total == 0:
+        return _empty(scope, effect=None, due=[])
+    row = cur.execute(
+        """
+        with waiting as (
+            select *,
+                first_follow_up_on is not null and first_follow_up_on - applied_on <= $landmark as followed,
+                answered_in_window as replied
+            from facts
+            where settled
+              -- no reply by the landmark day (an undated reply cannot be placed, so it is left out)
+              and not (responded and (days_to_first_response is null or days_to_first_response <= $landmark))
+        )
+        select count(*) filter (where followed), count(*) filter (where followed and replied),
+               count(*) filter (where not followed), count(*) filter (where not followed and replied)
+        from waiting
+        """,
+        {"landmark": FOLLOW_UP_LANDMARK},
+    ).fetchone()
+    n_yes, k_yes, n_no, k_no = (int(v) for v in row)
+    effect = {
+        "landmark_day": FOLLOW_UP_LANDMARK,
+        "followed_up": _rate(k_yes, n_yes),
+        "not_followed_up": _rate(k_no, n_no),
+        "p_value": stats.fisher_exact(k_yes, n_yes - k_yes, k_no, n_no - k_no) if n_yes and n_no else None,
+        "small": min(n_yes, n_no) < SMALL_GROUP,
+    }
+    due = cur.execute(
+        """
+        select application_id, client, company, role, applied_on, age_days, last_interview_on,
+            case
+                when outcome = 'in_progress' and interviewed and last_interview_on <= $as_of - $silence
+                    then 'interviewed, no news since ' || strftime(last_interview_on, '%Y-%m-%d')
+                when outcome = 'pending' and age_days between $after and $landmark
+                    then 'no answer after ' || age_days || ' days: follow up now'
+                else 'no answer after ' || age_days || ' days: follow up (late)'
+            end as reason,
+            case
+                when outcome = 'in_progress' and interviewed then 1
+                when age_days between $after and $landmark then 2
+                else 3
+            end as priority
+        from facts
+        where (outcome = 'in_progress' and interviewed and last_interview_on <= $as_of - $silence)
+           or (outcome in ('pending', 'no_response') and not followed_up and not responded
+               and age_days >= $after and age_days <= $window + $landmark)
+        order by priority, age_days, company
+        limit $limit
+        """,
+        {
+            "as_of": scope.as_of,
+            "silence": INTERVIEW_SILENCE,
+            "after": FOLLOW_UP_AFTER,
+            "landmark": FOLLOW_UP_LANDMARK,
+            "window": scope.window,
+            "limit": due_limit,
+        },
+    ).fetchall()
+    columns = ["application_id", "client", "company", "role", "applied_on", "age_days", "last_interview_on",
+               "reason", "priority"]  # fmt: skip
+    return {
+        "scope": scope.to_json(),
+        "applications": total,
+        "no_data": False,
+        "effect": effect,
+        "due": [{k: _json_value(v) for k, v in zip(columns, item, strict=True)} for item in due],
+    }

@@ -1,0 +1,233 @@
+"""Analytics on real DuckDB files: definitions, censoring, Simpson's paradox, personas, properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipelines import analytics
+from pipelines.analytics import Scope
+from pipelines.cli import main
+from pipelines.db import connect
+from pipelines.ingest import ingest_file
+from tests.conftest import sample_files, write_csv
+
+AS_OF = dt.date(2026, 11, 1)
+HEADER = ["application_id", "company", "role", "channel", "resume_version", "industry", "applied_on", "status",
+          "responded_on"]  # fmt: skip
+
+
+def _load(con: duckdb.DuckDBPyConnection, path: Path, rows: list[list[object]]) -> None:
+    result = ingest_file(con, write_csv(path, HEADER, rows))
+    assert result.status == "loaded" and result.rejected == 0, (result.message, result.rejects[:3])
+
+
+def _simpson_rows() -> list[list[object]]:
+    """Referral A 8/10, B 70/100; cold A 20/100, B 1/10: pooled B looks better, within channels A is."""
+    rows: list[list[object]] = []
+    applied = AS_OF - dt.timedelta(days=90)
+    for channel, variant, answered, total in (
+        ("referral", "A", 8, 10),
+        ("referral", "B", 70, 100),
+        ("job_board", "A", 20, 100),
+        ("job_board", "B", 1, 10),
+    ):
+        for i in range(total):
+            replied = i < answered
+            rows.append(
+                [
+                    f"{channel}-{variant}-{i}",
+                    f"Co {channel} {variant} {i}",
+                    "Analyst",
+                    channel,
+                    variant,
+                    "tech",
+                    applied.isoformat(),
+                    "rejected" if replied else "ghosted",
+                    (applied + dt.timedelta(days=5)).isoformat() if replied else None,
+                ]
+            )
+    return rows
+
+
+def test_compare_warns_about_simpsons_paradox(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    _load(con, tmp_path / "simpson.csv", _simpson_rows())
+    result = analytics.compare(con, Scope(as_of=AS_OF), by="resume_version", adjust_for=("channel",))
+    rates = {v["variant"]: v["rate"]["rate"] for v in result["variants"]}
+    assert rates["A"] == pytest.approx(28 / 110) and rates["B"] == pytest.approx(71 / 110)
+    (pair,) = result["pairs"]
+    assert {pair["a"], pair["b"]} == {"A", "B"}
+    odds = pair["adjusted"]["odds_ratio"]
+    a_vs_b = odds if pair["a"] == "A" else 1 / odds
+    assert a_vs_b == pytest.approx(1.909, abs=1e-3)
+    assert pair["warning"] is not None and "Simpson" in pair["warning"]
+    best = {v["variant"]: v["prob_best"] for v in result["variants"]}
+    assert best["B"] > 0.99  # on the raw numbers B is best: the warning is what keeps this honest
+
+
+def test_censoring_aware_rate_recovers_the_true_rate(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # a true 30-day response rate of 0.30, applications spread evenly over the last 60 days
+    rng = np.random.default_rng(7)
+    n = 4000
+    ages = rng.integers(0, 60, n)
+    answers = rng.random(n) < 0.30
+    delays = rng.integers(1, 29, n)
+    rows = []
+    for i in range(n):
+        applied = AS_OF - dt.timedelta(days=int(ages[i]))
+        seen = bool(answers[i]) and delays[i] <= ages[i]
+        responded = (applied + dt.timedelta(days=int(delays[i]))).isoformat() if seen else None
+        rows.append([f"s{i}", f"Co{i}", "R", "job_board", "v1", "tech", applied.isoformat(),
+                     "response" if seen else "applied", responded])  # fmt: skip
+    _load(con, tmp_path / "censored.csv", rows)
+    overall = analytics.rates(con, Scope(as_of=AS_OF), [])["overall"]
+    naive = overall["responses"] / overall["applications"]
+    assert naive == pytest.approx(0.22, abs=0.03)  # what counting pending as failures would say
+    assert overall["response_rate"]["rate"] == pytest.approx(0.30, abs=0.03)
+    assert overall["response_rate"]["low"] < 0.30 < overall["response_rate"]["high"]
+    assert overall["response_rate_settled"]["rate"] == pytest.approx(0.30, abs=0.04)
+
+
+@pytest.mark.parametrize("path", sample_files(), ids=lambda p: p.stem)
+def test_personas_estimates_cover_the_true_rates(db_path: Path, path: Path) -> None:
+    truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    con = connect(db_path)
+    assert ingest_file(con, path).status == "loaded"
+    scope = Scope(as_of=dt.date.fromisoformat(truth["as_of"]), window=truth["window_days"])
+    covered = checked = 0
+    for field_name, groups in truth["by"].items():
+        if field_name == "followed_up":
+            continue  # the logged follow-up is biased by design; see test_followups_landmark
+        result = analytics.rates(con, scope, [field_name])
+        for row in result["groups"]:
+            value = row["group"][field_name]
+            expected = groups.get(str(value))
+            if expected is None or row["settled"] < 30:
+                continue
+            for metric, key in (("response", "response_rate"), ("callback", "callback_rate")):
+                checked += 1
+                covered += row[key]["low"] <= expected[metric] <= row[key]["high"]
+    con.close()
+    assert checked >= 4
+    assert covered / checked >= 0.8, f"{covered}/{checked} intervals cover the true rate"
+
+
+def test_followups_landmark_covers_the_true_effect_across_personas(tmp_path: Path) -> None:
+    covered = checked = 0
+    for path in sample_files():
+        truth = json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
+        if "follow_up_landmark" not in truth:
+            continue  # the caseload mixes personas: no single landmark truth
+        con = connect(tmp_path / f"{path.stem}.duckdb")
+        ingest_file(con, path)
+        effect = analytics.followups(con, Scope(as_of=dt.date.fromisoformat(truth["as_of"])))["effect"]
+        con.close()
+        assert effect["landmark_day"] == truth["follow_up_landmark"]["day"]
+        for ours, theirs in (("followed_up", "yes"), ("not_followed_up", "no")):
+            if effect[ours]["n"] >= 30:
+                checked += 1
+                expected = truth["follow_up_landmark"][theirs]["response_after_landmark"]
+                covered += effect[ours]["low"] <= expected <= effect[ours]["high"]
+    assert checked >= 6
+    assert covered / checked >= 0.8, f"{covered}/{checked} intervals cover the true landmark rate"
+
+
+@pytest.mark.parametrize("command", ["funnel", "rates", "timing", "compare", "trend", "followups"])
+def test_every_command_on_an_empty_database(capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str) -> None:
+    db = tmp_path / "empty.duckdb"
+    connect(db).close()
+    assert main([command, "--db", str(db), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["ok"] is True and payload["no_data"] is True and payload["applications"] == 0
+    assert main([command, "--db", str(db)]) == 0
+    assert "no data" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["funnel", "rates", "timing", "compare", "trend", "followups"])
+def test_every_command_on_every_persona_with_filters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
+    db = tmp_path / "p.duckdb"
+    con = connect(db)
+    for path in sample_files():
+        ingest_file(con, path, client=path.stem if path.stem != "advisor_caseload" else None)
+    con.close()
+    base = [command, "--db", str(db), "--as-of", "2026-11-01", "--json"]
+    for extra in ([], ["--client", "resume_gap"], ["--from", "2026-09-01", "--to", "2026-10-15"],
+                  ["--where", "channel=referral", "--where", "referral=yes"], ["--client", "nobody"]):  # fmt: skip
+        assert main(base + extra) == 0, extra
+        payload = json.loads(capsys.readouterr().out)
+        assert payload["no_data"] is (extra == ["--client", "nobody"])
+    text = json.dumps(payload)
+    assert "NaN" not in text and "Infinity" not in text
+
+
+def test_filters_narrow_the_scope(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    _load(con, tmp_path / "s.csv", _simpson_rows())
+    everything = analytics.funnel(con, Scope(as_of=AS_OF))["applications"]
+    referral = analytics.funnel(con, Scope(as_of=AS_OF, where={"channel": "referral"}))["applications"]
+    assert (everything, referral) == (220, 110)
+    with pytest.raises(Exception, match="unknown field 'colour'"):
+        analytics.rates(con, Scope(as_of=AS_OF, where={"colour": "red"}), [])
+
+
+def _random_rows(draw: st.DrawFn) -> list[list[object]]:
+    n = draw(st.integers(1, 40))
+    rows = []
+    for i in range(n):
+        age = draw(st.integers(0, 90))
+        applied = AS_OF - dt.timedelta(days=age)
+        status = draw(st.sampled_from(["applied", "rejected", "interview", "offer", "ghosted", "screen", "accepted"]))
+        delay = draw(st.integers(0, 40))
+        responded = applied + dt.timedelta(days=delay) if status != "applied" and delay <= age else None
+        if responded is None and status != "applied":
+            status = "ghosted"
+        rows.append([f"r{i}", f"Co{i}", "R", draw(st.sampled_from(["referral", "job_board", "company_site"])),
+                     draw(st.sampled_from(["v1", "v2", None])), "tech", applied.isoformat(), status,
+                     responded.isoformat() if responded else None])  # fmt: skip
+    return rows
+
+
+@given(st.data())
+def test_properties_of_rates_and_funnel(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+    rows = data.draw(st.composite(_random_rows)())
+    folder = tmp_path_factory.mktemp("prop")
+    con = connect(folder / "a.duckdb")
+    _load(con, folder / "a.csv", rows)
+    scope = Scope(as_of=AS_OF)
+    result = analytics.rates(con, scope, ["channel", "resume_version"])
+    funnel = analytics.funnel(con, scope)
+    assert sum(group["applications"] for group in result["groups"]) == result["applications"] == len(rows)
+    for row in [result["overall"], *result["groups"]]:
+        for key in ("response_rate", "response_rate_settled", "callback_rate", "interview_rate", "offer_rate"):
+            rate = row[key]
+            if rate["rate"] is None:
+                continue
+            assert 0 <= rate["low"] <= rate["rate"] <= rate["high"] <= 1
+    counts = [stage["count"] for stage in funnel["stages"]]
+    assert counts == sorted(counts, reverse=True)
+    con.close()
+    # the same rows in another order, in another database: the same numbers
+    shuffled = list(rows)
+    random.Random(1).shuffle(shuffled)
+    other = connect(folder / "b.duckdb")
+    _load(other, folder / "b.csv", shuffled)
+    again = analytics.rates(other, scope, ["channel", "resume_version"])
+    assert _comparable(again) == _comparable(result)
+    # re-importing the same file changes nothing
+    ingest_file(other, folder / "b.csv")
+    assert _comparable(analytics.rates(other, scope, ["channel", "resume_version"])) == _comparable(result)
+    other.close()
+
+
+def _comparable(result: dict[str, object]) -> str:
+    groups = sorted(result["groups"], key=lambda g: json.dumps(g["group"], sort_keys=True))  # type: ignore[index]
+    return json.dumps({"overall": result["overall"], "groups": groups}, sort_keys=True)
