@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -175,14 +176,62 @@ def _refresh_models(cur: duckdb.DuckDBPyConnection) -> None:
         return
     cur.execute("begin transaction")
     try:
-        for _, sql in _sql_files("models"):
-            cur.execute(sql)
+        _create_models(cur, _sql_files("models"))
+        # the stored stage sums follow their definition: a changed model rebuilds them
+        refresh_application_stages(cur)
         cur.execute("delete from model_fingerprint")
         cur.execute("insert into model_fingerprint values (?)", [fingerprint])
         cur.execute("commit")
     except BaseException:
         cur.execute("rollback")
         raise
+
+
+def _create_models(cur: duckdb.DuckDBPyConnection, models: list[tuple[str, str]]) -> None:
+    """Create the models, each after the models it reads.
+
+    DuckDB binds a table macro's body when it is created, so a model must follow the ones it uses.
+    The order comes from the text (a file naming another file's macro or view follows it), which
+    keeps file names free of ordering prefixes.
+    """
+    code = {name: re.sub(r"--[^\n]*", "", sql) for name, sql in models}  # comments do not count
+    defines = {
+        name: set(re.findall(r"create\s+or\s+replace\s+(?:macro|view)\s+(\w+)", text, flags=re.IGNORECASE))
+        for name, text in code.items()
+    }
+    needs = {
+        name: {
+            other
+            for other in code
+            if other != name and any(re.search(rf"\b{word}\b", code[name]) for word in defines[other])
+        }
+        for name in code
+    }
+    made: list[str] = []
+    while len(made) < len(code):
+        ready = [name for name, _ in models if name not in made and needs[name] <= set(made)]
+        if not ready:
+            raise DatabaseError(f"the SQL models use each other in a circle: {sorted(set(code) - set(made))}")
+        made.append(ready[0])
+    texts = dict(models)
+    for name in made:
+        cur.execute(texts[name])
+
+
+def refresh_application_stages(cur: duckdb.DuckDBPyConnection, only_touched: bool = False) -> None:
+    """Recompute application_stages: all of it, or for the applications in temp table
+    `touched_applications` (a load's changed applications). Runs in the caller's transaction."""
+    if not only_touched:
+        cur.execute("delete from application_stages")
+        cur.execute("insert into application_stages by name select * from stage_history(date '9999-12-31')")
+        return
+    cur.execute(
+        "delete from application_stages where application_id in (select application_id from touched_applications)"
+    )
+    cur.execute(
+        "insert into application_stages by name select * from stage_history(date '9999-12-31') "
+        "where application_id in (select application_id from touched_applications)"
+    )
 
 
 def run_data_tests(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

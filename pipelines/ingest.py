@@ -38,7 +38,7 @@ import duckdb
 
 from pipelines import archives, readers
 from pipelines.dates import DATE_ORDERS, DateColumn, build_date_lookups
-from pipelines.db import translate_errors
+from pipelines.db import refresh_application_stages, translate_errors
 from pipelines.errors import BouncebackError, DatabaseError, InputError
 from pipelines.sources import (
     CANONICAL_COLUMNS,
@@ -1167,6 +1167,11 @@ def _ingest_applications(
 
     def merge(run_id: int) -> None:
         _run_steps(cur, APPLICATION_MERGE_STEPS, {"run_id": run_id, "source": spec.name})
+        cur.execute(
+            "create or replace temp table touched_applications as "
+            "select application_id from event_changes union select application_id from retracted"
+        )
+        refresh_application_stages(cur, only_touched=True)
         totals = cur.execute(
             "with touched as (select application_id from event_changes union select application_id from retracted) "
             "select count(*) filter (where not c.existed),"
@@ -1467,6 +1472,11 @@ def _ingest_events(
 
     def merge(run_id: int) -> None:
         _run_steps(cur, EVENTS_MERGE_STEPS, {"run_id": run_id, "source": "events"})
+        cur.execute(
+            "create or replace temp table touched_applications as "
+            "select distinct application_id from valid_events where not existed or detail_changed"
+        )
+        refresh_application_stages(cur, only_touched=True)
         totals = cur.execute(
             "select count(*) filter (where not existed), count(*) filter (where detail_changed),"
             " count(*) filter (where existed and not detail_changed) from valid_events"

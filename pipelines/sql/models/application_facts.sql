@@ -9,48 +9,18 @@
 --   no_response    no answer and either marked ghosted or older than window_days
 --   pending        no answer yet, younger than window_days: not a failure, not yet anything
 create or replace macro application_facts(as_of, window_days) as table
-with dated_events as (
-    -- an event without a date is taken to have happened by the application's last dated event,
-    -- so that looking back at an earlier as-of date does not show what came later
-    select
-        e.*,
-        coalesce(e.occurred_on, max(e.occurred_on) over (partition by e.application_id)) as known_by
-    from events as e
-),
-
-known_events as (
-    -- events after the as-of date have not happened yet
-    select e.application_id, e.event, e.occurred_on, e.round, t.stage_rank, t.counts_as_response
-    from dated_events as e
-    join event_types as t using (event)
-    where e.known_by <= as_of
-),
-
-per_application as (
-    select
-        application_id,
-        max(stage_rank) as furthest_rank,
-        max(stage_rank) filter (where event not in ('rejected', 'response')) as rank_before_rejection,
-        bool_or(counts_as_response) as responded,
-        min(occurred_on) filter (where counts_as_response) as first_response_on,
-        bool_or(event in ('screen', 'assessment', 'interview', 'offer', 'accepted', 'declined')) as called_back,
-        bool_or(event in ('interview', 'offer', 'accepted', 'declined')) as interviewed,
-        greatest(max(round) filter (where event = 'interview'),
-                 count(*) filter (where event = 'interview' and round is null)) as interview_rounds,
-        max(occurred_on) filter (where event = 'interview') as last_interview_on,
-        bool_or(event in ('offer', 'accepted', 'declined')) as offered,
-        bool_or(event = 'accepted') as accepted,
-        bool_or(event = 'declined') as declined,
-        bool_or(event = 'withdrawn') as withdrawn,
-        bool_or(event = 'rejected') as rejected,
-        bool_or(event = 'position_closed') as position_closed,
-        bool_or(event = 'ghosted') as marked_ghosted,
-        min(occurred_on) filter (where event = 'rejected') as rejected_on,
-        bool_or(event = 'follow_up') as followed_up,
-        min(occurred_on) filter (where event = 'follow_up') as first_follow_up_on,
-        max(occurred_on) as last_event_on
-    from known_events
-    group by application_id
+with per_application as (
+    -- the stored sum of each application's history serves every as-of date from its last known
+    -- event on (today, usually); only applications with events after as_of are regrouped
+    select * exclude (known_through)
+    from application_stages
+    where known_through <= cast(as_of as date)
+    union all by name
+    select * exclude (known_through)
+    from stage_history(cast(as_of as date))
+    where application_id in (
+        select application_id from application_stages where known_through > cast(as_of as date)
+    )
 )
 
 select
