@@ -28,6 +28,7 @@ test: lint
 BENCH_ROWS ?= 1000000
 bench: install
 	$(BIN)/python -m benchmarks.bench_ingest --rows $(BENCH_ROWS) --out .bench
+	$(BIN)/python -m benchmarks.bench_analytics --db .bench/canonical.duckdb
 
 # The demo database lives in .demo/, never in your own data folder. The sample searches are
 # generated as of today, so "pending" and "no answer yet" mean what they say.

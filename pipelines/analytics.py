@@ -98,8 +98,46 @@ def _where_value(name: str, text: str) -> Any:
     return text
 
 
-def load_facts(cur: duckdb.DuckDBPyConnection, scope: Scope) -> int:
-    """Temp table `facts`: the scope's applications as of its date. Returns how many there are."""
+# facts every analysis reads; the text fields only when grouped by (a narrow table is quicker)
+BASE_COLUMNS = (
+    "application_id", "applied_on", "age_days", "responded", "days_to_first_response", "called_back",
+    "interviewed", "last_interview_on", "offered", "accepted", "followed_up", "first_follow_up_on",
+    "rejected_on", "outcome", "settled",
+)  # fmt: skip
+TEXT_COLUMNS = ("resume_version", "channel", "industry", "role", "seniority", "cover_letter", "referral",
+                "location", "company", "client", "source")  # fmt: skip
+
+
+@dataclass
+class Prepared:
+    """Facts loaded once on one cursor, for several analyses of the same scope (see analyse_all)."""
+
+    cur: duckdb.DuckDBPyConnection
+    scope: Scope
+    total: int
+    columns: frozenset[str]
+
+
+def prepare(con: duckdb.DuckDBPyConnection, scope: Scope, fields: tuple[str, ...] = TEXT_COLUMNS) -> Prepared:
+    cur = con.cursor()
+    total = load_facts(cur, scope, fields)
+    return Prepared(cur=cur, scope=scope, total=total, columns=frozenset(fields))
+
+
+def _facts(
+    con: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | None, fields: list[str]
+) -> tuple[duckdb.DuckDBPyConnection, int]:
+    """The facts for one analysis: the prepared ones when they fit, else freshly loaded."""
+    needed = {name for name in fields if name in TEXT_COLUMNS}
+    if prepared is not None and prepared.scope == scope and needed <= prepared.columns:
+        return prepared.cur, prepared.total
+    cur = con.cursor()
+    return cur, load_facts(cur, scope, tuple(needed))
+
+
+def load_facts(cur: duckdb.DuckDBPyConnection, scope: Scope, fields: tuple[str, ...] = TEXT_COLUMNS) -> int:
+    """Temp table `facts`: the scope's applications as of its date, with the base columns and the
+    text `fields` asked for. Returns how many applications there are."""
     if scope.window < 1:
         raise InputError("--window must be at least 1 day")
     check_fields(list(scope.where), "--where")
@@ -121,7 +159,7 @@ def load_facts(cur: duckdb.DuckDBPyConnection, scope: Scope) -> int:
         cur.execute(
             f"""
             create or replace temp table facts as
-            select *,
+            select {", ".join([*BASE_COLUMNS, *(name for name in TEXT_COLUMNS if name in fields)])},
                 -- answered within the window (an undated answer is taken to be within it)
                 responded and coalesce(days_to_first_response <= $window, true) as answered_in_window,
                 case
@@ -148,10 +186,9 @@ def _empty(scope: Scope, **extra: Any) -> dict[str, Any]:
 # ---------------------------------------------------------------- funnel
 
 
-def funnel(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
+def funnel(con: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | None = None) -> dict[str, Any]:
     """Stage counts from each application's furthest stage reached, step conversions, Sankey flows."""
-    cur = con.cursor()
-    total = load_facts(cur, scope)
+    cur, total = _facts(con, scope, prepared, [])
     if total == 0:
         return _empty(scope, stages=[], flows=[])
     levels = dict(cur.execute("select funnel_level, count(*) from facts group by 1").fetchall())
@@ -279,11 +316,12 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def rates(con: duckdb.DuckDBPyConnection, scope: Scope, by: list[str]) -> dict[str, Any]:
+def rates(
+    con: duckdb.DuckDBPyConnection, scope: Scope, by: list[str], prepared: Prepared | None = None
+) -> dict[str, Any]:
     """Response, callback, interview and offer rates per group, with intervals."""
     check_fields(by, "--by")
-    cur = con.cursor()
-    total = load_facts(cur, scope)
+    cur, total = _facts(con, scope, prepared, by)
     if total == 0:
         return _empty(scope, by=by, groups=[], overall=None)
     return {
@@ -326,11 +364,12 @@ def _curves(cur: duckdb.DuckDBPyConnection, by: list[str], sql: str) -> dict[tup
     return {key: stats.kaplan_meier(*series) for key, series in grouped.items()}
 
 
-def timing(con: duckdb.DuckDBPyConnection, scope: Scope, by: list[str]) -> dict[str, Any]:
+def timing(
+    con: duckdb.DuckDBPyConnection, scope: Scope, by: list[str], prepared: Prepared | None = None
+) -> dict[str, Any]:
     """Days to first response and to rejection (Kaplan-Meier, pending censored), and ghosting."""
     check_fields(by, "--by")
-    cur = con.cursor()
-    total = load_facts(cur, scope)
+    cur, total = _facts(con, scope, prepared, by)
     if total == 0:
         return _empty(scope, by=by, groups=[])
     # time to first response: a dated response is an event; no response yet is censored at its
@@ -404,6 +443,7 @@ def compare(
     by: str = "resume_version",
     metric: str = "response",
     adjust_for: tuple[str, ...] = ("channel", "industry"),
+    prepared: Prepared | None = None,
 ) -> dict[str, Any]:
     """Variants of one field compared on settled applications: exact tests, P(best), adjustment."""
     check_fields([by, *adjust_for], "--by/--adjust-for")
@@ -411,8 +451,7 @@ def compare(
         raise InputError(f"--metric: unknown metric {metric!r} (expected one of: {', '.join(METRICS)})")
     if by in adjust_for:
         adjust_for = tuple(name for name in adjust_for if name != by)
-    cur = con.cursor()
-    total = load_facts(cur, scope)
+    cur, total = _facts(con, scope, prepared, [by, *adjust_for])
     if total == 0:
         return _empty(scope, by=by, metric=metric, variants=[], pairs=[])
     success = _metric_sql(metric)
@@ -528,12 +567,13 @@ def _simpson_warning(pair: dict[str, Any], adjust_for: tuple[str, ...]) -> str |
 # ---------------------------------------------------------------- trend
 
 
-def trend(con: duckdb.DuckDBPyConnection, scope: Scope, every: str = "week") -> dict[str, Any]:
+def trend(
+    con: duckdb.DuckDBPyConnection, scope: Scope, every: str = "week", prepared: Prepared | None = None
+) -> dict[str, Any]:
     """Applications, responses and rates per applied week or month, with intervals."""
     if every not in ("week", "month"):
         raise InputError(f"--every: expected week or month, not {every!r}")
-    cur = con.cursor()
-    total = load_facts(cur, scope)
+    cur, total = _facts(con, scope, prepared, [])
     if total == 0:
         return _empty(scope, every=every, periods=[])
     rows = _rates_rows(cur, [f"applied_{every}"], scope.window)
@@ -549,7 +589,9 @@ FOLLOW_UP_LANDMARK = 14
 INTERVIEW_SILENCE = 7
 
 
-def followups(con: duckdb.DuckDBPyConnection, scope: Scope, due_limit: int = 50) -> dict[str, Any]:
+def followups(
+    con: duckdb.DuckDBPyConnection, scope: Scope, due_limit: int = 50, prepared: Prepared | None = None
+) -> dict[str, Any]:
     """Does following up pay, and who is due a follow-up now.
 
     The effect is a landmark comparison: among settled applications still unanswered on day 14
@@ -557,8 +599,7 @@ def followups(con: duckdb.DuckDBPyConnection, scope: Scope, due_limit: int = 50)
     day 14. Comparing everything followed up against everything not would flatter nothing and
     blame follow-ups: a follow-up is only ever sent to applications that had no early reply.
     """
-    cur = con.cursor()
-    total = load_facts(cur, scope)
+    cur, total = _facts(con, scope, prepared, ["company", "role", "client"])
     if total == 0:
         return _empty(scope, effect=None, due=[])
     row = cur.execute(
@@ -625,4 +666,18 @@ def followups(con: duckdb.DuckDBPyConnection, scope: Scope, due_limit: int = 50)
         "no_data": False,
         "effect": effect,
         "due": [{k: _json_value(v) for k, v in zip(columns, item, strict=True)} for item in due],
+    }
+
+
+def analyse_all(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    rate_fields: tuple[str, ...] = ("resume_version", "channel", "industry"),
+) -> dict[str, Any]:
+    """The overview set on one load of the facts: funnel, a rate table per field, timing."""
+    prepared = prepare(con, scope, tuple(name for name in rate_fields if name in TEXT_COLUMNS))
+    return {
+        "funnel": funnel(con, scope, prepared),
+        "rates": {name: rates(con, scope, [name], prepared) for name in rate_fields},
+        "timing": timing(con, scope, [], prepared),
     }

@@ -231,3 +231,48 @@ def test_properties_of_rates_and_funnel(tmp_path_factory: pytest.TempPathFactory
 def _comparable(result: dict[str, object]) -> str:
     groups = sorted(result["groups"], key=lambda g: json.dumps(g["group"], sort_keys=True))  # type: ignore[index]
     return json.dumps({"overall": result["overall"], "groups": groups}, sort_keys=True)
+
+
+CONTRACT = {
+    "funnel": {"stages", "flows", "outcomes"},
+    "rates": {"by", "overall", "groups", "small_group_threshold"},
+    "timing": {"by", "groups"},
+    "compare": {"by", "metric", "adjusted_for", "variants", "pairs"},
+    "trend": {"every", "periods"},
+    "followups": {"effect", "due"},
+}
+RATE_KEYS = {"rate", "low", "high", "n"}
+
+
+def test_json_contract_of_the_analytics_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = tmp_path / "c.duckdb"
+    con = connect(db)
+    ingest_file(con, next(p for p in sample_files() if p.stem == "resume_gap"))
+    con.close()
+    payloads = {}
+    for command, keys in CONTRACT.items():
+        assert main([command, "--db", str(db), "--as-of", "2026-11-01", "--json", *(
+            ["--by", "resume_version"] if command in ("rates", "timing") else [])]) == 0  # fmt: skip
+        payload = json.loads(capsys.readouterr().out)
+        assert set(payload) == {"ok", "scope", "applications", "no_data"} | keys, command
+        assert set(payload["scope"]) == {"as_of", "window", "client", "applied_from", "applied_to", "where"}
+        payloads[command] = payload
+    stage = payloads["funnel"]["stages"][1]
+    assert set(stage) == {"stage", "count", "share_of_applied", "step_conversion"}
+    assert set(stage["step_conversion"]) == RATE_KEYS
+    group = payloads["rates"]["groups"][0]
+    assert set(group) == {"group", "applications", "responses", "pending", "settled", "small", "response_rate",
+                          "response_rate_settled", "callback_rate", "interview_rate", "offer_rate"}  # fmt: skip
+    assert set(group["response_rate"]) == {"rate", "low", "high", "method"}
+    timing_group = payloads["timing"]["groups"][0]
+    assert set(timing_group["first_response"]) == {"median_days", "median_low", "median_high", "curve"}
+    pair = payloads["compare"]["pairs"][0]
+    assert set(pair) == {"a", "b", "difference", "p_value", "p_holm", "adjusted", "needed_per_variant", "warning"}
+    assert set(pair["adjusted"]) == {"odds_ratio", "ci_low", "ci_high", "p_value", "strata_used"}
+    assert set(payloads["compare"]["variants"][0]) == {"variant", "applications", "settled", "successes", "small",
+                                                      "rate", "prob_best"}  # fmt: skip
+    assert "period" in payloads["trend"]["periods"][0]
+    assert set(payloads["followups"]["effect"]) == {"landmark_day", "followed_up", "not_followed_up", "p_value",
+                                                   "small"}  # fmt: skip
+    assert set(payloads["followups"]["due"][0]) == {"application_id", "client", "company", "role", "applied_on",
+                                                   "age_days", "last_interview_on", "reason", "priority"}  # fmt: skip
