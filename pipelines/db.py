@@ -221,6 +221,13 @@ def _create_models(cur: duckdb.DuckDBPyConnection, models: list[tuple[str, str]]
 def refresh_application_stages(cur: duckdb.DuckDBPyConnection, only_touched: bool = False) -> None:
     """Recompute application_stages: all of it, or for the applications in temp table
     `touched_applications` (a load's changed applications). Runs in the caller's transaction."""
+    if only_touched:
+        touched, stored = cur.execute(
+            "select (select count(*) from touched_applications), (select count(*) from application_stages)"
+        ).fetchone()
+        # a first load, or one touching much of the data: one pass over all events beats the
+        # per-application filter (which the planner cannot push below the history's window)
+        only_touched = touched * 3 < stored
     if not only_touched:
         cur.execute("delete from application_stages")
         cur.execute("insert into application_stages by name select * from stage_history(date '9999-12-31')")
