@@ -53,6 +53,7 @@ GROUP_FIELDS: dict[str, str] = {
 BOOLEAN_FIELDS = {"cover_letter", "referral", "followed_up"}
 FUNNEL_STAGES = ("applied", "responded", "screen", "interview", "offer", "accepted")
 METRICS = ("response", "callback", "interview", "offer")
+MAX_VARIANTS = 12  # compare: the variants with the most settled applications; the rest are counted
 
 
 @dataclass
@@ -102,7 +103,7 @@ def _where_value(name: str, text: str) -> Any:
 BASE_COLUMNS = (
     "application_id", "applied_on", "age_days", "responded", "days_to_first_response", "called_back",
     "interviewed", "last_interview_on", "offered", "accepted", "followed_up", "first_follow_up_on",
-    "rejected_on", "outcome", "settled",
+    "rejected_on", "closed_on", "last_event_on", "undated_response", "outcome", "settled",
 )  # fmt: skip
 TEXT_COLUMNS = ("resume_version", "channel", "industry", "role", "seniority", "cover_letter", "referral",
                 "location", "company", "client", "source")  # fmt: skip
@@ -161,7 +162,8 @@ def load_facts(cur: duckdb.DuckDBPyConnection, scope: Scope, fields: tuple[str, 
             create or replace temp table facts as
             select {", ".join([*BASE_COLUMNS, *(name for name in TEXT_COLUMNS if name in fields)])},
                 -- answered within the window (an undated answer is taken to be within it)
-                responded and coalesce(days_to_first_response <= $window, true) as answered_in_window,
+                responded and (undated_response or coalesce(days_to_first_response <= $window, true))
+                    as answered_in_window,
                 case
                     when accepted then 5 when offered then 4 when interviewed then 3 when called_back then 2
                     when responded then 1 else 0
@@ -191,13 +193,17 @@ def funnel(con: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | No
     cur, total = _facts(con, scope, prepared, [])
     if total == 0:
         return _empty(scope, stages=[], flows=[])
-    levels = dict(cur.execute("select funnel_level, count(*) from facts group by 1").fetchall())
-    counts = [sum(n for level, n in levels.items() if level >= index) for index in range(len(FUNNEL_STAGES))]
+    levels = cur.execute(
+        "select funnel_level, count(*), count(*) filter (where settled) from facts group by 1"
+    ).fetchall()
+    counts = [sum(n for level, n, _ in levels if level >= index) for index in range(len(FUNNEL_STAGES))]
+    settled = [sum(n for level, _, n in levels if level >= index) for index in range(len(FUNNEL_STAGES))]
     stages = []
     for index, name in enumerate(FUNNEL_STAGES):
         entry: dict[str, Any] = {"stage": name, "count": counts[index], "share_of_applied": counts[index] / total}
         if index > 0:
-            entry["step_conversion"] = _rate(counts[index], counts[index - 1])
+            # among settled applications: a pending one has not had its chance to move on yet
+            entry["step_conversion"] = _rate(settled[index], settled[index - 1])
         stages.append(entry)
     # where each application ends: its furthest stage flows into its outcome
     ends = cur.execute("select funnel_level, outcome, count(*) from facts group by all").fetchall()
@@ -286,8 +292,14 @@ def _rates_rows(cur: duckdb.DuckDBPyConnection, by: list[str], window: int) -> l
     for row in rows:
         key = tuple(row[:width])
         applications, responses, pending, settled, answered, callbacks, interviews, offers = row[width:]
-        rate, low, high = stats.cumulative_incidence_within(curves[key], window)
-        if low is None or high is None:
+        curve = curves[key]
+        rate, low, high = stats.cumulative_incidence_within(curve, window)
+        followed = max(curve.times) if curve.times else 0
+        if followed < window:
+            # nobody in the group has had the whole window yet: a rate "within 30 days" would be
+            # the rate within `followed` days, an understatement. Say it is too early instead.
+            rate = low = high = None
+        elif low is None or high is None:
             # no response yet, or every application answered: the Kaplan-Meier band is undefined
             # (zero variance). The settled applications' Wilson interval still says how little is
             # known; with none settled, nothing is known.
@@ -302,7 +314,13 @@ def _rates_rows(cur: duckdb.DuckDBPyConnection, by: list[str], window: int) -> l
                 "pending": pending,
                 "settled": settled,
                 "small": settled < SMALL_GROUP,
-                "response_rate": {"rate": rate, "low": low, "high": high, "method": "kaplan_meier"},
+                "response_rate": {
+                    "rate": rate,
+                    "low": low,
+                    "high": high,
+                    "method": "kaplan_meier",
+                    "followed_days": followed,
+                },
                 "response_rate_settled": _rate(answered, settled),
                 "callback_rate": _rate(callbacks, settled),
                 "interview_rate": _rate(interviews, settled),
@@ -376,14 +394,14 @@ def timing(
     # age; a response without a date cannot be placed on the curve and is counted apart
     response_sql = _curve_sql(
         by,
-        "case when responded and days_to_first_response is not null then greatest(days_to_first_response, 0)"
-        " when not responded then greatest(age_days, 0) end",
+        "case when responded and not undated_response then greatest(days_to_first_response, 0)"
+        " when not responded then greatest(coalesce(closed_on - applied_on, age_days), 0) end",
         "responded",
     )
     rejection_sql = _curve_sql(
         by,
         "case when rejected_on is not null then greatest(rejected_on - applied_on, 0)"
-        " when outcome <> 'rejected' then greatest(age_days, 0) end",
+        " when outcome <> 'rejected' then greatest(coalesce(closed_on - applied_on, age_days), 0) end",
         "rejected_on is not null",
     )
     response_curves = _curves(cur, by, response_sql)
@@ -393,10 +411,10 @@ def timing(
     rows = cur.execute(
         f"""
         select {selects}, count(*),
-               count(*) filter (where responded and days_to_first_response is null),
+               count(*) filter (where undated_response),
                count(*) filter (where outcome = 'rejected' and rejected_on is null),
                count(*) filter (where settled),
-               count(*) filter (where settled and not answered_in_window)
+               count(*) filter (where settled and outcome = 'no_response')
         from facts group by {groups} order by 2 desc, {groups}
         """
     ).fetchall()
@@ -462,10 +480,20 @@ def compare(
         from facts group by 1 order by settled desc, variant
         """
     ).fetchall()
+    omitted = max(len(variants) - MAX_VARIANTS, 0)
+    variants = variants[:MAX_VARIANTS]  # the most settled first: pairs grow with the square
     names = [_json_value(v[0]) for v in variants]
     successes = [int(v[3]) for v in variants]
     trials = [int(v[2]) for v in variants]
-    best = stats.prob_best(successes, trials) if len(variants) >= 2 else [1.0] * len(variants)
+    # a variant with no settled application has no evidence: no probability of being best
+    with_data = [i for i, n in enumerate(trials) if n > 0]
+    best: list[float | None] = [None] * len(variants)
+    if len(with_data) >= 2:
+        chances = stats.prob_best([successes[i] for i in with_data], [trials[i] for i in with_data])
+        for i, chance in zip(with_data, chances, strict=True):
+            best[i] = chance
+    elif len(with_data) == 1:
+        best[with_data[0]] = 1.0
     variant_rows = [
         {
             "variant": name,
@@ -526,6 +554,7 @@ def compare(
         "metric": metric,
         "adjusted_for": list(adjust_for),
         "variants": variant_rows,
+        "variants_omitted": omitted,
         "pairs": pairs,
     }
 
@@ -540,6 +569,10 @@ def _needed(rate_a: float | None, rate_b: float | None, na: int, nb: int) -> dic
     return {"per_variant": per_group, "more_for_a": max(per_group - na, 0), "more_for_b": max(per_group - nb, 0)}
 
 
+def _label(value: Any) -> str:
+    return "(blank)" if value is None else str(value)
+
+
 def _simpson_warning(pair: dict[str, Any], adjust_for: tuple[str, ...]) -> str | None:
     """The adjustment flips or removes the raw difference: the variants went through different mixes."""
     adjusted = pair["adjusted"]
@@ -547,15 +580,19 @@ def _simpson_warning(pair: dict[str, Any], adjust_for: tuple[str, ...]) -> str |
         return None
     raw_favours_a = pair["difference"] > 0
     odds = adjusted["odds_ratio"]
-    if pair["difference"] != 0 and odds != 1 and raw_favours_a != (odds > 1):
-        better, worse = (pair["b"], pair["a"]) if raw_favours_a else (pair["a"], pair["b"])
+    raw_significant = pair["p_value"] is not None and pair["p_value"] < 0.05
+    adjusted_p = adjusted.get("p_value")
+    adjusted_significant = adjusted_p is not None and adjusted_p < 0.05
+    flipped = pair["difference"] != 0 and odds != 1 and raw_favours_a != (odds > 1)
+    # a flip between two noisy numbers is noise: warn only when one side of it has support
+    if flipped and (raw_significant or adjusted_significant):
+        a, b = _label(pair["a"]), _label(pair["b"])
+        better, worse = (b, a) if raw_favours_a else (a, b)
         return (
             f"Simpson's paradox: overall {worse} looks better, but within the same "
             f"{' and '.join(adjust_for)} {better} does better (odds ratio {odds:.2f}); the variants were sent "
             "through different mixes, so the raw comparison misleads"
         )
-    raw_significant = pair["p_value"] is not None and pair["p_value"] < 0.05
-    adjusted_p = adjusted.get("p_value")
     if raw_significant and adjusted_p is not None and adjusted_p >= 0.05:
         return (
             f"the raw difference is significant (p={pair['p_value']:.3f}) but disappears within the same "
@@ -610,6 +647,8 @@ def followups(
                 answered_in_window as replied
             from facts
             where settled
+              -- a follow-up without a date cannot be placed before or after the landmark
+              and not (followed_up and first_follow_up_on is null)
               -- no reply by the landmark day (an undated reply cannot be placed, so it is left out)
               and not (responded and (days_to_first_response is null or days_to_first_response <= $landmark))
         )
@@ -620,30 +659,36 @@ def followups(
         {"landmark": FOLLOW_UP_LANDMARK},
     ).fetchone()
     n_yes, k_yes, n_no, k_no = (int(v) for v in row)
-    effect = {
+    undated = int(
+        cur.execute("select count(*) from facts where followed_up and first_follow_up_on is null").fetchone()[0]
+    )
+    effect: dict[str, Any] | None = {
         "landmark_day": FOLLOW_UP_LANDMARK,
         "followed_up": _rate(k_yes, n_yes),
         "not_followed_up": _rate(k_no, n_no),
         "p_value": stats.fisher_exact(k_yes, n_yes - k_yes, k_no, n_no - k_no) if n_yes and n_no else None,
         "small": min(n_yes, n_no) < SMALL_GROUP,
+        "undated_follow_ups": undated,
     }
+    if scope.window <= FOLLOW_UP_LANDMARK:
+        effect = None  # replies after the landmark fall outside a window this short: nothing to measure
     due = cur.execute(
         """
         select application_id, client, company, role, applied_on, age_days, last_interview_on,
             case
-                when outcome = 'in_progress' and interviewed and last_interview_on <= $as_of - $silence
-                    then 'interviewed, no news since ' || strftime(last_interview_on, '%Y-%m-%d')
+                when outcome = 'in_progress' and interviewed and last_event_on <= $as_of - $silence
+                    then 'interviewed, no news since ' || strftime(last_event_on, '%Y-%m-%d')
                 when outcome = 'pending' and age_days between $after and $landmark
                     then 'no answer after ' || age_days || ' days: follow up now'
                 else 'no answer after ' || age_days || ' days: follow up (late)'
             end as reason,
             case
                 when outcome = 'in_progress' and interviewed then 1
-                when age_days between $after and $landmark then 2
+                when outcome = 'pending' and age_days between $after and $landmark then 2
                 else 3
             end as priority
         from facts
-        where (outcome = 'in_progress' and interviewed and last_interview_on <= $as_of - $silence)
+        where (outcome = 'in_progress' and interviewed and last_event_on <= $as_of - $silence)
            or (outcome in ('pending', 'no_response') and not followed_up and not responded
                and age_days >= $after and age_days <= $window + $landmark)
         order by priority, age_days, company

@@ -223,12 +223,14 @@ def _human_compare(payload: dict[str, Any]) -> None:
     for variant in payload["variants"]:
         flag = " (small)" if variant["small"] else ""
         print(
-            f"  {variant['variant']!s:<24} {variant['successes']:>5}/{variant['settled']:<6}"
-            f" {_pct(variant['rate']):<20} P(best) {variant['prob_best']:.3f}{flag}"
+            f"  {'(blank)' if variant['variant'] is None else variant['variant']!s:<24}"
+            f" {variant['successes']:>5}/{variant['settled']:<6} {_pct(variant['rate']):<20}"
+            f" P(best) {'-' if variant['prob_best'] is None else format(variant['prob_best'], '.3f')}{flag}"
         )
     for pair in payload["pairs"]:
         p = "-" if pair["p_value"] is None else f"p={pair['p_value']:.3g}, Holm {pair['p_holm']:.3g}"
-        print(f"  {pair['a']} vs {pair['b']}: Fisher {p}")
+        a, b = ("(blank)" if v is None else v for v in (pair["a"], pair["b"]))
+        print(f"  {a} vs {b}: Fisher {p}")
         if pair["needed_per_variant"]:
             need = pair["needed_per_variant"]
             print(f"    to tell them apart (80% power): {need['per_variant']:,} settled applications per variant")
@@ -251,15 +253,22 @@ def _human_followups(payload: dict[str, Any]) -> None:
     if _human_no_data(payload):
         return
     effect = payload["effect"]
+    if effect is None:
+        print("the follow-up effect needs a response window longer than 14 days (--window)")
+    else:
+        _human_effect(effect)
+    if not payload["due"]:
+        print("nothing due for a follow-up")
+    for item in payload["due"]:
+        print(f"  {item['company'] or '?'} - {item['role'] or '?'} (applied {item['applied_on']}): {item['reason']}")
+
+
+def _human_effect(effect: dict[str, Any]) -> None:
     print(
         f"unanswered on day {effect['landmark_day']}, then answered: followed up {_pct(effect['followed_up'])}"
         f" (n={effect['followed_up']['n']}), not followed up {_pct(effect['not_followed_up'])}"
         f" (n={effect['not_followed_up']['n']})" + (" (small)" if effect["small"] else "")
     )
-    if not payload["due"]:
-        print("nothing due for a follow-up")
-    for item in payload["due"]:
-        print(f"  {item['company'] or '?'} - {item['role'] or '?'} (applied {item['applied_on']}): {item['reason']}")
 
 
 def _cmd_analytics(args: argparse.Namespace) -> int:

@@ -239,7 +239,7 @@ CONTRACT = {
     "funnel": {"stages", "flows", "outcomes"},
     "rates": {"by", "overall", "groups", "small_group_threshold"},
     "timing": {"by", "groups"},
-    "compare": {"by", "metric", "adjusted_for", "variants", "pairs"},
+    "compare": {"by", "metric", "adjusted_for", "variants", "variants_omitted", "pairs"},
     "trend": {"every", "periods"},
     "followups": {"effect", "due"},
 }
@@ -265,7 +265,7 @@ def test_json_contract_of_the_analytics_commands(capsys: pytest.CaptureFixture[s
     group = payloads["rates"]["groups"][0]
     assert set(group) == {"group", "applications", "responses", "pending", "settled", "small", "response_rate",
                           "response_rate_settled", "callback_rate", "interview_rate", "offer_rate"}  # fmt: skip
-    assert set(group["response_rate"]) == {"rate", "low", "high", "method"}
+    assert set(group["response_rate"]) == {"rate", "low", "high", "method", "followed_days"}
     timing_group = payloads["timing"]["groups"][0]
     assert set(timing_group["first_response"]) == {"median_days", "median_low", "median_high", "curve"}
     pair = payloads["compare"]["pairs"][0]
@@ -275,6 +275,84 @@ def test_json_contract_of_the_analytics_commands(capsys: pytest.CaptureFixture[s
                                                       "rate", "prob_best"}  # fmt: skip
     assert "period" in payloads["trend"]["periods"][0]
     assert set(payloads["followups"]["effect"]) == {"landmark_day", "followed_up", "not_followed_up", "p_value",
-                                                   "small"}  # fmt: skip
+                                                   "small", "undated_follow_ups"}  # fmt: skip
     assert set(payloads["followups"]["due"][0]) == {"application_id", "client", "company", "role", "applied_on",
                                                    "age_days", "last_interview_on", "reason", "priority"}  # fmt: skip
+
+
+def _canonical(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], rows: list[list[object]]) -> None:
+    result = ingest_file(con, write_csv(path, header, rows))
+    assert result.status == "loaded" and result.rejected == 0, (result.message, result.rejects[:3])
+
+
+def _days_ago(days: int) -> str:
+    return (AS_OF - dt.timedelta(days=days)).isoformat()
+
+
+def test_a_group_too_recent_for_the_window_has_no_rate_yet(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    rows = [[f"C{i}", "R", _days_ago(i % 10), "applied" if i % 3 else "rejected", None if i % 3 else _days_ago(0)]
+            for i in range(30)]  # fmt: skip
+    _canonical(con, tmp_path / "recent.csv", ["company", "role", "applied_on", "status", "rejected_on"], rows)
+    overall = analytics.rates(con, Scope(as_of=AS_OF), [])["overall"]
+    assert overall["response_rate"]["rate"] is None and overall["response_rate"]["followed_days"] < 30
+    assert overall["pending"] == 20
+
+
+def test_undated_replies_withdrawals_and_yes_no_follow_ups(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    header = [
+        "company",
+        "role",
+        "applied_on",
+        "status",
+        "interview_on",
+        "rejected_on",
+        "withdrawn_on",
+        "followed_up_on",
+    ]
+    rows = [
+        # an interview without a date, then a dated rejection on day 60: answered within the window
+        ["Undated", "R", _days_ago(90), "rejected", "y", _days_ago(30), None, None],
+        # withdrawn on day 1, never answered: not ghosted, censored on day 1 for the rejection clock
+        *[[f"W{i}", "R", _days_ago(90), "withdrawn", None, None, _days_ago(89), None] for i in range(10)],
+        *[[f"J{i}", "R", _days_ago(90), "rejected", None, _days_ago(50), None, None] for i in range(10)],
+        # followed up, date unknown
+        *[[f"F{i}", "R", _days_ago(90), "applied", None, None, None, "yes"] for i in range(5)],
+    ]
+    _canonical(con, tmp_path / "mixed.csv", header, rows)
+    scope = Scope(as_of=AS_OF)
+    undated = analytics.rates(con, scope, ["company"])
+    by_company = {g["group"]["company"]: g for g in undated["groups"]}
+    assert by_company["Undated"]["response_rate_settled"]["rate"] == 1.0
+    timing = analytics.timing(con, scope, [])["groups"][0]
+    assert timing["rejection"]["median_days"] == 40  # withdrawn applications do not wait for a rejection
+    assert timing["ghosting_rate"]["rate"] == pytest.approx(5 / 26)  # only the five never answered
+    effect = analytics.followups(con, scope)["effect"]
+    assert effect["undated_follow_ups"] == 5 and effect["followed_up"]["n"] == 0
+    assert analytics.followups(con, Scope(as_of=AS_OF, window=14))["effect"] is None
+
+
+def test_compare_gives_no_chance_to_a_variant_without_evidence_and_no_warning_for_noise(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    header = ["company", "role", "channel", "resume_version", "applied_on", "status", "responded_on"]
+    rows = []
+    for i in range(40):
+        variant, channel = ("v1", "referral") if i < 20 else ("v2", "job_board")
+        answered = i % 4 == 0
+        rows.append([f"C{i}", "R", channel if i % 5 else "company_site", variant, _days_ago(60),
+                     "rejected" if answered else "ghosted", _days_ago(55) if answered else None])  # fmt: skip
+    rows += [[f"N{i}", "R", "referral", "v3", _days_ago(2), "applied", None] for i in range(5)]
+    _canonical(con, tmp_path / "cmp.csv", header, rows)
+    result = analytics.compare(con, Scope(as_of=AS_OF), by="resume_version")
+    chances = {v["variant"]: v["prob_best"] for v in result["variants"]}
+    assert chances["v3"] is None and chances["v1"] == pytest.approx(0.5, abs=0.02)
+    assert all(pair["warning"] is None for pair in result["pairs"])
+
+
+def test_funnel_steps_are_among_settled_applications(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    rows = [[f"S{i}", "R", _days_ago(60), "rejected" if i < 5 else "ghosted", _days_ago(50) if i < 5 else None]
+            for i in range(10)]  # fmt: skip
+    rows += [[f"P{i}", "R", _days_ago(3), "applied", None] for i in range(10)]
+    _canonical(con, tmp_path / "f.csv", ["company", "role", "applied_on", "status", "rejected_on"], rows)
+    responded = analytics.funnel(con, Scope(as_of=AS_OF))["stages"][1]
+    assert responded["count"] == 5 and responded["step_conversion"]["rate"] == 0.5  # not 5/20

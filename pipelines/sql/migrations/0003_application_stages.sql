@@ -10,6 +10,7 @@ create table application_stages (
     rank_before_rejection integer,
     responded             boolean,
     first_response_on     date,
+    undated_response      boolean,    -- a reply whose date is unknown (it counts as within the window)
     called_back           boolean,
     interviewed           boolean,
     interview_rounds      bigint,
@@ -22,6 +23,7 @@ create table application_stages (
     position_closed       boolean,
     marked_ghosted        boolean,
     rejected_on           date,
+    closed_on             date,       -- first withdrawal or position closure
     followed_up           boolean,
     first_follow_up_on    date,
     last_event_on         date

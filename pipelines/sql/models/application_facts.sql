@@ -41,6 +41,7 @@ select
     coalesce(p.responded, false) as responded,
     p.first_response_on,
     p.first_response_on - a.applied_on as days_to_first_response,
+    coalesce(p.undated_response, false) as undated_response,
     coalesce(p.called_back, false) as called_back,
     coalesce(p.interviewed, false) as interviewed,
     coalesce(p.interview_rounds, 0) as interview_rounds,
@@ -50,6 +51,7 @@ select
     coalesce(p.followed_up, false) as followed_up,
     p.first_follow_up_on,
     p.rejected_on,
+    p.closed_on,
     p.last_event_on,
     ['applied', 'response', 'screen', 'assessment', 'interview', 'offer', 'accepted'][
         coalesce(p.furthest_rank, 0) + 1] as furthest_stage,

@@ -26,6 +26,7 @@ select
     max(stage_rank) filter (where event not in ('rejected', 'response')) as rank_before_rejection,
     bool_or(counts_as_response) as responded,
     min(occurred_on) filter (where counts_as_response) as first_response_on,
+    coalesce(bool_or(counts_as_response and occurred_on is null), false) as undated_response,
     bool_or(event in ('screen', 'assessment', 'interview', 'offer', 'accepted', 'declined')) as called_back,
     bool_or(event in ('interview', 'offer', 'accepted', 'declined')) as interviewed,
     greatest(max(round) filter (where event = 'interview'),
@@ -39,6 +40,7 @@ select
     bool_or(event = 'position_closed') as position_closed,
     bool_or(event = 'ghosted') as marked_ghosted,
     min(occurred_on) filter (where event = 'rejected') as rejected_on,
+    min(occurred_on) filter (where event in ('withdrawn', 'position_closed')) as closed_on,
     bool_or(event = 'follow_up') as followed_up,
     min(occurred_on) filter (where event = 'follow_up') as first_follow_up_on,
     max(occurred_on) as last_event_on
