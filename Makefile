@@ -7,7 +7,7 @@ DEMO_DIR := .demo
 DEMO_DB := $(DEMO_DIR)/bounceback.duckdb
 PERSONAS := healthy spray_and_pray resume_gap wrong_industry interview_stall no_follow_up
 
-.PHONY: install test lint bench demo demo-data samples clean
+.PHONY: install test lint bench calibrate demo demo-data samples clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bounceback needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -29,6 +29,12 @@ BENCH_ROWS ?= 1000000
 bench: install
 	$(BIN)/python -m benchmarks.bench_ingest --rows $(BENCH_ROWS) --out .bench
 	$(BIN)/python -m benchmarks.bench_analytics --db .bench/canonical.duckdb
+
+# The diagnosis against simulated searches (500 per persona, a few minutes); exits 1 when a
+# persona misses issue 5's bars. CALIBRATE_RUNS to change.
+CALIBRATE_RUNS ?= 500
+calibrate: install
+	$(BIN)/python -m benchmarks.calibrate --runs $(CALIBRATE_RUNS)
 
 # The demo database lives in .demo/, never in your own data folder. The sample searches are
 # generated as of today, so "pending" and "no answer yet" mean what they say.

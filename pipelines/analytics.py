@@ -102,7 +102,7 @@ def _where_value(name: str, text: str) -> Any:
 # facts every analysis reads; the text fields only when grouped by (a narrow table is quicker)
 BASE_COLUMNS = (
     "application_id", "applied_on", "age_days", "responded", "days_to_first_response", "called_back",
-    "interviewed", "last_interview_on", "offered", "accepted", "followed_up", "first_follow_up_on",
+    "interviewed", "interview_rounds", "last_interview_on", "offered", "accepted", "followed_up", "first_follow_up_on",
     "rejected_on", "closed_on", "last_event_on", "undated_response", "outcome", "settled",
 )  # fmt: skip
 TEXT_COLUMNS = ("resume_version", "channel", "industry", "role", "seniority", "cover_letter", "referral",

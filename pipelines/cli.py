@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pipelines import __version__, analytics
+from pipelines import __version__, analytics, diagnosis
 from pipelines.analytics import DEFAULT_WINDOW, GROUP_FIELDS, METRICS, Scope
 from pipelines.db import DB_ENV_VAR, connect, connect_memory, resolve_db_path
 from pipelines.errors import BouncebackError
@@ -138,6 +138,8 @@ def _add_analytics_commands(commands: argparse._SubParsersAction[argparse.Argume
     trend.add_argument("--every", default="week", choices=("week", "month"))
     followups = commands.add_parser("followups", help="does following up pay, and who is due one now")
     _add_scope(followups)
+    diagnose = commands.add_parser("diagnose", help="which parts of the search are failing, and what to do next")
+    _add_scope(diagnose)
 
 
 def _scope(args: argparse.Namespace) -> Scope:
@@ -271,6 +273,23 @@ def _human_effect(effect: dict[str, Any]) -> None:
     )
 
 
+def _human_diagnose(payload: dict[str, Any]) -> None:
+    if payload["no_data"]:
+        print("no applications yet: load your log with `bounceback ingest FILE` to get a diagnosis")
+    labels = {
+        "strategy": "Overall strategy",
+        "resume": "Resume and cover letter",
+        "network": "Network",
+        "targets": "Target industries and roles",
+        "interviews": "Interviews",
+        "follow_up": "Follow-up",
+    }
+    for finding in payload["findings"]:
+        print(f"{finding['verdict'].upper():<16} {labels[finding['area']]}")
+        print(f"    {finding['evidence']['sentence']}")
+        print(f"    next: {finding['action']}")
+
+
 def _cmd_analytics(args: argparse.Namespace) -> int:
     scope = _scope(args)
     db_path = resolve_db_path(args.db)
@@ -288,8 +307,10 @@ def _cmd_analytics(args: argparse.Namespace) -> int:
             human = _human_compare
         elif args.command == "trend":
             payload, human = analytics.trend(con, scope, args.every), _human_trend
-        else:
+        elif args.command == "followups":
             payload, human = analytics.followups(con, scope), _human_followups
+        else:
+            payload, human = diagnosis.diagnose(con, scope), _human_diagnose
     finally:
         con.close()
     if args.json:
@@ -479,7 +500,9 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"ingest": _cmd_ingest, "status": _cmd_status, "sample": _cmd_sample}
-    handlers.update(dict.fromkeys(("funnel", "rates", "timing", "compare", "trend", "followups"), _cmd_analytics))
+    handlers.update(
+        dict.fromkeys(("funnel", "rates", "timing", "compare", "trend", "followups", "diagnose"), _cmd_analytics)
+    )
     try:
         return handlers[args.command](args)
     except BouncebackError as e:

@@ -1,0 +1,79 @@
+"""The diagnosis: planted failures found, healthy searches left alone, honest on little data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from benchmarks.calibrate import FAILURE_AREA, simulate
+from pipelines import diagnosis
+from pipelines.analytics import Scope
+from pipelines.cli import main
+from pipelines.db import connect
+from pipelines.ingest import ingest_file
+from tests.conftest import sample_files, write_csv
+
+AS_OF = dt.date(2026, 11, 1)
+
+
+@pytest.mark.parametrize("path", [p for p in sample_files() if p.stem in FAILURE_AREA], ids=lambda p: p.stem)
+def test_each_persona_gets_its_planted_failure_on_top(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    ingest_file(con, path)
+    findings = diagnosis.diagnose(con, Scope(as_of=AS_OF))["findings"]
+    assert [f["area"] for f in findings] != [] and len({f["area"] for f in findings}) == 6
+    area = FAILURE_AREA[path.stem]
+    if area is None:
+        assert all(f["verdict"] != "failing" for f in findings), findings
+    else:
+        assert findings[0]["area"] == area and findings[0]["verdict"] in ("failing", "at risk"), findings[0]
+    for finding in findings:
+        assert finding["verdict"] in diagnosis.VERDICTS
+        assert finding["evidence"]["sentence"] and finding["action"]
+        assert "None" not in finding["evidence"]["sentence"] + finding["action"]
+
+
+def test_calibration_in_small(tmp_path: Path) -> None:
+    """`make calibrate` runs 500 searches per persona; here 30, with bars loosened for the noise."""
+    for persona, area in FAILURE_AREA.items():
+        report = simulate(persona, 30, 150, tmp_path)
+        if area is None:
+            assert report["any_failing"] <= 0.1, report
+        else:
+            assert report["planted_named"] >= 0.7 and report["planted_top"] >= 0.5, report
+
+
+def test_an_empty_database_and_a_single_application(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = tmp_path / "d.duckdb"
+    connect(db).close()
+    assert main(["diagnose", "--db", str(db), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["no_data"] is True
+    assert [f["verdict"] for f in payload["findings"]] == ["not enough data"] * 6
+    assert {f["area"] for f in payload["findings"]} == set(diagnosis.AREAS)
+    con = connect(db)
+    ingest_file(con, write_csv(tmp_path / "one.csv", ["company", "role", "applied_on"], [["Acme", "R", "2026-10-01"]]))
+    con.close()
+    assert main(["diagnose", "--db", str(db), "--as-of", "2026-11-01", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["applications"] == 1
+    assert all(f["verdict"] in ("not enough data", "working") for f in payload["findings"])
+    assert main(["diagnose", "--db", str(db), "--as-of", "2026-11-01"]) == 0
+    assert "NOT ENOUGH DATA" in capsys.readouterr().out
+
+
+def test_per_client_on_a_caseload(con: duckdb.DuckDBPyConnection) -> None:
+    for path in sample_files():
+        if path.stem in ("resume_gap", "wrong_industry"):
+            ingest_file(con, path, client=path.stem)
+    tops = {
+        client: diagnosis.diagnose(con, Scope(as_of=AS_OF, client=client))["findings"][0]["area"]
+        for client in ("resume_gap", "wrong_industry")
+    }
+    assert tops == {"resume_gap": "resume", "wrong_industry": "targets"}
+    finding = diagnosis.diagnose(con, Scope(as_of=AS_OF, client="resume_gap"))["findings"][0]
+    assert set(finding) == {"area", "verdict", "evidence", "action"}
+    assert "retire" in finding["action"] or "send" in finding["action"]
