@@ -251,13 +251,18 @@ def _targets(cur: duckdb.DuckDBPyConnection, scope: Scope, total: int) -> Findin
             continue
         p = _lower_p(int(k), int(n), all_k - int(k), all_n - int(n))
         tested.append((p, industry, int(applications), int(k), int(n)))
-    if len(tested) < 2:
+    # one industry with enough applications can be compared with all the others pooled
+    tested = [t for t in tested if all_n - t[4] >= MIN_GROUP]
+    if not tested:
         return Finding("targets", "not enough data", {"industries": len(rows), "sentence": (
-            f"Fewer than two industries have {MIN_GROUP} applications that have had {scope.window} days.")},
+            f"No industry has {MIN_GROUP} applications that have had {scope.window} days, with as many elsewhere"
+            " to compare.")},
             "Note the industry of each application; comparisons start from about ten per industry.")  # fmt: skip
     adjusted = stats.holm([t[0] for t in tested])
     (p, industry, applications, k, n), p_holm = min(zip(tested, adjusted, strict=True), key=lambda item: item[1])
-    best = sorted((t for t in tested if t[1] != industry), key=lambda t: -(t[3] / t[4]))[:2]
+    others = [(None, name, 0, int(k2), int(n2)) for name, _, n2, k2 in rows
+              if name is not None and name != industry and n2 >= 3]  # fmt: skip
+    best = sorted(others, key=lambda t: (-(t[3] / t[4]), -t[4]))[:2]
     where = "; ".join(f"{t[1]}: {_share(t[3], t[4])}" for t in best)
     share = applications / total if total else 0.0
     numbers = {"industry": industry, "share": share, "answered": [k, n], "others": [all_k - k, all_n - n],
