@@ -511,6 +511,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"bounceback: {e}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # `bounceback rates | head`: the reader has what it wanted; nothing is left undone
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("bounceback: interrupted; the file being loaded was rolled back", file=sys.stderr)
         return 130

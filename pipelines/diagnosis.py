@@ -205,7 +205,7 @@ def _resume_versions(con: duckdb.DuckDBPyConnection, scope: Scope, prepared: ana
     return Finding(
         "resume",
         verdict,
-        {**numbers, "sentence": sentence + ", also within the same channels."},
+        {**numbers, "sentence": sentence + "; the gap holds within the same channels."},
         f"Resume {weaker['variant']} → retire it, and send {better['variant']} (or a new variant built from it)."
         if verdict == "failing"
         else f"Resume {weaker['variant']} may be weaker: send {better['variant']} for the next applications and"
