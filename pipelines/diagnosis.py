@@ -228,9 +228,17 @@ def _network(cur: duckdb.DuckDBPyConnection, scope: Scope, total: int) -> Findin
         sentence += f" Referrals: {_share(ref_k, ref_n)}; other channels: {_share(rest_k, rest_n)}."
     if share < REFERRAL_SHARE and total >= MIN_SETTLED:
         verdict = "failing" if p < FAIL_P else "at risk"
+        pending = [
+            row[0]
+            for row in cur.execute(
+                "select company from facts where outcome = 'pending' and company is not null"
+                " group by company order by max(applied_on) desc, company limit 5"
+            ).fetchall()
+        ]
+        where = f"the companies still pending ({', '.join(pending)})" if pending else "the companies you apply to next"
         return Finding("network", verdict, {**numbers, "p_value": p, "sentence": sentence},
-                       "Ask for referrals: write to people you know at the companies on your pending list before"
-                       " applying cold.", strength=p)  # fmt: skip
+                       f"Ask for referrals: find someone you know, or a former colleague, at {where}, and apply"
+                       " through them.", strength=p)  # fmt: skip
     if ref_n + rest_n < MIN_SETTLED:
         return Finding("network", "not enough data", {**numbers, "sentence": sentence},
                        "Keep noting which applications went through someone you know.")  # fmt: skip
