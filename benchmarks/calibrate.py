@@ -103,8 +103,11 @@ def main() -> int:
                 named = "" if report["planted_area"] is None else (
                     f", {report['planted_area']} named {report['planted_named']:.0%}, top {report['planted_top']:.0%}"
                 )  # fmt: skip
-                print(f"{persona}: {args.runs} runs, any failing {report['any_failing']:.1%}{named}"
-                      f" [{'meets the bars' if report['meets_bars'] else 'MISSES THE BARS'}] ({report['seconds']} s)")  # fmt: skip
+                bars = "meets the bars" if report["meets_bars"] else "MISSES THE BARS"
+                print(
+                    f"{persona}: {args.runs} runs, any failing {report['any_failing']:.1%}{named}"
+                    f" [{bars}] ({report['seconds']} s)"
+                )
                 for part, shares in report["by_part"].items():
                     print(f"    {part:<11}" + "  ".join(f"{v} {shares[v]:5.1%}" for v in diagnosis.VERDICTS))
                 sys.stdout.flush()
