@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEMO_DIR := .demo
 DEMO_DB := $(DEMO_DIR)/bounceback.duckdb
+DEMO_PORT ?= 8501
 PERSONAS := healthy spray_and_pray resume_gap wrong_industry interview_stall no_follow_up
 
 .PHONY: install test lint bench calibrate demo demo-data samples clean
@@ -19,7 +20,7 @@ $(INSTALLED): pyproject.toml
 install: $(INSTALLED)
 
 lint: install
-	$(BIN)/ruff check pipelines sample_data tests benchmarks
+	$(BIN)/ruff check pipelines dashboard sample_data tests benchmarks
 
 test: lint
 	$(BIN)/python -m pytest
@@ -54,7 +55,8 @@ demo-data: install
 demo: demo-data
 	$(BIN)/bounceback status --db $(DEMO_DB)
 	@echo
-	@echo "The dashboard arrives with the dashboard issue; until then, this is the loaded sample above."
+	@echo "Starting the dashboard: open http://localhost:$(DEMO_PORT) (Ctrl+C to stop)"
+	$(BIN)/bounceback dashboard --db $(DEMO_DB) --port $(DEMO_PORT)
 
 # Rebuild the committed sample CSVs (fixed seeds, as of 2026-11-01).
 samples: install

@@ -90,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_analytics_commands(commands)
 
+    dashboard = commands.add_parser("dashboard", help="open the dashboard in your browser (Streamlit)")
+    dashboard.add_argument(
+        "--db", help=f"database file (default: ${DB_ENV_VAR}, else bounceback.duckdb in your data folder)"
+    )
+    dashboard.add_argument("--port", type=int, default=None, help="port on localhost (default 8501)")
+
     sample = commands.add_parser("sample", help="write a generated job search (a persona) as CSV")
     sample.add_argument("--persona", required=True, help="healthy, spray_and_pray, resume_gap, ...")
     sample.add_argument("--seed", type=int, default=0)
@@ -469,6 +475,13 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    # imported here: the data commands must not need the dashboard's packages to run
+    from dashboard.launch import run
+
+    return run(args.db, args.port)
+
+
 def _cmd_sample(args: argparse.Namespace) -> int:
     from sample_data.generator import PERSONAS, write_sample
 
@@ -499,7 +512,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"ingest": _cmd_ingest, "status": _cmd_status, "sample": _cmd_sample}
+    handlers = {"ingest": _cmd_ingest, "status": _cmd_status, "sample": _cmd_sample, "dashboard": _cmd_dashboard}
     handlers.update(
         dict.fromkeys(("funnel", "rates", "timing", "compare", "trend", "followups", "diagnose"), _cmd_analytics)
     )

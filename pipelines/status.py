@@ -80,3 +80,15 @@ def database_status(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, 
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def content_version(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """A cheap marker that changes whenever the data may have changed: every load records a run
+    (refused ones too), and the event count catches writes between runs. Caches key on it."""
+    with translate_errors("cannot read the database"):
+        row = (
+            con.cursor()
+            .execute("select (select coalesce(max(run_id), 0) from ingest_runs), (select count(*) from events)")
+            .fetchone()
+        )
+    return (int(row[0]), int(row[1])) if row else (0, 0)

@@ -1,0 +1,34 @@
+"""Channels and industries: rates per channel and per industry, with intervals."""
+
+import streamlit as st
+
+from dashboard import charts, data, filters, ui
+
+st.title("Channels & industries")
+src = ui.open_source()
+scope = filters.current()
+metric = (
+    st.segmented_control(
+        "Measure",
+        list(data.RATE_KEYS),
+        default="response",
+        format_func=lambda name: data.METRIC_LABELS[name],
+        key="channels_metric",
+    )
+    or "response"
+)
+for field, heading in (("channel", "By channel"), ("industry", "By industry")):
+    result = ui.fetch(data.rates, src, scope, field)
+    ui.stop_if_empty(src, result)
+    st.subheader(heading)
+    frame = result["rates"]
+    chosen = frame[frame["metric"] == metric]
+    st.altair_chart(charts.rate_bars(chosen, title=data.METRIC_LABELS[metric], axis_title="rate"))
+    with st.expander("Table"):
+        st.dataframe(
+            chosen.drop(columns=["metric", "small"]),
+            hide_index=True,
+            column_config={name: st.column_config.NumberColumn(format="percent") for name in ("rate", "low", "high")},
+        )
+ui.scope_caption(scope)
+st.caption("Faded: fewer than 10 settled applications. The line is the 95 % interval.")

@@ -1,0 +1,34 @@
+"""Follow-ups: does following up pay (measured without the selection bias), and who is due one now."""
+
+import streamlit as st
+
+from dashboard import charts, data, filters, ui
+
+st.title("Follow-ups")
+src = ui.open_source()
+scope = filters.current()
+result = ui.fetch(data.followups, src, scope)
+ui.stop_if_empty(src, result)
+ui.scope_caption(scope)
+
+st.subheader("Does following up pay?")
+effect = result["effect"]
+if effect is None:
+    st.info(
+        "With a response window of 14 days or less there is nothing to measure: replies after day 14 fall outside it."
+    )
+else:
+    st.altair_chart(charts.rate_bars(result["effect_frame"], title="Answered after day 14", axis_title="rate"))
+    p_value = "–" if effect["p_value"] is None else f"{effect['p_value']:.3f}"
+    st.caption(
+        f"Among settled applications still unanswered on day {effect['landmark_day']}: those followed up by then "
+        f"against those not (Fisher's exact test p = {p_value}). Follow-ups without a date, not placed: "
+        f"{effect['undated_follow_ups']}."
+    )
+
+st.subheader("Due now")
+due = result["due"]
+if due.empty:
+    st.success("Nothing is due a follow-up.")
+else:
+    st.dataframe(due, hide_index=True)

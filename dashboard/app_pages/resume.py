@@ -1,0 +1,51 @@
+"""Resume variants: rates per version with intervals, and the pairwise comparison with its warnings."""
+
+import streamlit as st
+
+from dashboard import charts, data, filters, ui
+
+st.title("Resume variants")
+src = ui.open_source()
+scope = filters.current()
+metric = (
+    st.segmented_control(
+        "Measure",
+        ["response", "callback", "interview", "offer"],
+        default="response",
+        format_func=lambda name: data.METRIC_LABELS[name],
+        key="resume_metric",
+    )
+    or "response"
+)
+rates = ui.fetch(data.rates, src, scope, "resume_version")
+ui.stop_if_empty(src, rates)
+ui.scope_caption(scope)
+frame = rates["rates"]
+st.altair_chart(charts.rate_bars(frame[frame["metric"] == metric], title=data.METRIC_LABELS[metric], axis_title="rate"))
+st.caption(f"Faded: fewer than {rates['small_group_threshold']} settled applications. The line is the 95 % interval.")
+
+result = ui.fetch(data.compare, src, scope, "resume_version", metric)
+st.subheader("Which version does best")
+for warning in result["warnings"]:
+    st.warning(ui.md(warning))
+st.dataframe(
+    result["variants"],
+    hide_index=True,
+    column_config={
+        "rate": st.column_config.NumberColumn("rate (settled)", format="percent"),
+        "low": st.column_config.NumberColumn(format="percent"),
+        "high": st.column_config.NumberColumn(format="percent"),
+        "prob_best": st.column_config.NumberColumn("P(best)", format="percent"),
+    },
+)
+if result["variants_omitted"]:
+    st.caption(f"{result['variants_omitted']} more versions with fewer settled applications are not compared.")
+if not result["pairs"].empty:
+    st.markdown(
+        f"**Pairs** (Fisher's exact test, Holm-adjusted; adjusted for {ui.md(', '.join(result['adjusted_for']))})"
+    )
+    st.dataframe(
+        result["pairs"],
+        hide_index=True,
+        column_config={"difference": st.column_config.NumberColumn(format="percent")},
+    )

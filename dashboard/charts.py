@@ -1,0 +1,188 @@
+"""Charts: DataFrames from dashboard/data.py in, Altair (and one plotly Sankey) out. No data access.
+
+Conventions shared by every chart:
+- the Okabe-Ito palette, which stays distinguishable with the common colour-vision deficiencies;
+- every rate is drawn with its 95 % interval (Wilson, or the Kaplan-Meier band), never alone;
+- a group with too few settled applications is drawn faded, with a legend that says why;
+- every mark has a tooltip with the numbers behind it.
+Values (company names, versions) only ever reach the chart as data; Vega's tooltip escapes them.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.data import ENOUGH_LABEL, SMALL_LABEL
+
+# Okabe & Ito (2008), "Color Universal Design": blue, orange, bluish green, vermillion, sky blue,
+# reddish purple, yellow, black
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+PRIMARY = OKABE_ITO[0]
+OUTCOME_COLOURS = {
+    "rejected": "#D55E00",
+    "no_response": "#999999",
+    "withdrawn": "#CC79A7",
+    "position_closed": "#E69F00",
+    "declined": "#F0E442",
+    "pending": "#56B4E9",
+    "still open": "#009E73",
+}
+LABEL_LIMIT = 220  # pixels: a 5,000-character company name must not push the plot off the page
+
+# faded = too little data to lean on; the legend carries the explanation
+_RELIABILITY_OPACITY = alt.Opacity(
+    "reliability:N",
+    scale=alt.Scale(domain=[ENOUGH_LABEL, SMALL_LABEL], range=[1.0, 0.35]),
+    legend=alt.Legend(title=None, orient="bottom"),
+)
+
+
+def _pct_tooltip(field: str, title: str) -> alt.Tooltip:
+    return alt.Tooltip(f"{field}:Q", title=title, format=".1%")
+
+
+def rate_bars(
+    frame: pd.DataFrame, *, label: str = "group", title: str = "", axis_title: str = "Rate"
+) -> alt.LayerChart:
+    """Horizontal bars of `rate` per `label`, with a `low`-`high` interval rule on each.
+
+    Expects columns: label, rate, low, high, n, reliability (and optionally applications, settled).
+    A rate that is null (too early, or nothing settled) shows no bar but stays in the tooltip table.
+    """
+    tooltip = [
+        alt.Tooltip(f"{label}:N", title=label.replace("_", " ")),
+        _pct_tooltip("rate", "rate"),
+        _pct_tooltip("low", "95% interval from"),
+        _pct_tooltip("high", "95% interval to"),
+        alt.Tooltip("n:Q", title="denominator"),
+        alt.Tooltip("reliability:N", title="data"),
+    ]
+    for extra in ("applications", "settled", "prob_best"):
+        if extra in frame.columns:
+            tooltip.append(
+                alt.Tooltip(f"{extra}:Q", title="P(best)", format=".0%")
+                if extra == "prob_best"
+                else alt.Tooltip(f"{extra}:Q", title=extra)
+            )
+    base = alt.Chart(frame, title=title).encode(
+        y=alt.Y(f"{label}:N", sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        tooltip=tooltip,
+    )
+    x = alt.X("rate:Q", title=axis_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+    bars = base.mark_bar(color=PRIMARY).encode(x=x, opacity=_RELIABILITY_OPACITY)
+    interval = base.mark_rule(color="#000000", strokeWidth=2).encode(x="low:Q", x2="high:Q")
+    ticks = base.mark_tick(color="#000000", thickness=2, size=10).encode(x="low:Q") + base.mark_tick(
+        color="#000000", thickness=2, size=10
+    ).encode(x="high:Q")
+    return alt.layer(bars, interval, ticks).transform_filter("isValid(datum.rate)")
+
+
+def funnel_bars(frame: pd.DataFrame) -> alt.Chart:
+    """Applications at each stage reached (furthest stage in the history), in funnel order."""
+    order = list(frame["stage"]) if not frame.empty else []
+    return (
+        alt.Chart(frame, title="How far applications got")
+        .mark_bar(color=PRIMARY)
+        .encode(
+            y=alt.Y("stage:N", sort=order, title=None),
+            x=alt.X("count:Q", title="applications"),
+            tooltip=[
+                alt.Tooltip("stage:N"),
+                alt.Tooltip("count:Q", title="applications"),
+                _pct_tooltip("share", "share of applied"),
+                _pct_tooltip("step_rate", "from the stage before (settled)"),
+                _pct_tooltip("step_low", "95% interval from"),
+                _pct_tooltip("step_high", "95% interval to"),
+                alt.Tooltip("step_n:Q", title="settled at the stage before"),
+            ],
+        )
+    )
+
+
+def trend_line(frame: pd.DataFrame) -> alt.VConcatChart:
+    """Weekly response rate with its interval band, over the applications sent each week.
+
+    Weeks too young for a rate (nobody had the whole window) have no point; their bars still show.
+    """
+    x = alt.X("week:T", title="week applied", scale=alt.Scale(type="utc"), axis=alt.Axis(format="%d %b %Y"))
+    tooltip = [
+        alt.Tooltip("period:N", title="week of"),
+        _pct_tooltip("rate", "response rate"),
+        _pct_tooltip("low", "95% interval from"),
+        _pct_tooltip("high", "95% interval to"),
+        alt.Tooltip("applications:Q"),
+        alt.Tooltip("settled:Q"),
+        alt.Tooltip("pending:Q"),
+        alt.Tooltip("reliability:N", title="data"),
+    ]
+    base = alt.Chart(frame).encode(x=x, tooltip=tooltip)
+    rated = base.transform_filter("isValid(datum.rate)")
+    band = rated.mark_area(opacity=0.25, color=PRIMARY).encode(
+        y=alt.Y("low:Q", title="response rate", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        y2="high:Q",
+    )
+    line = rated.mark_line(color=PRIMARY).encode(y="rate:Q")
+    points = rated.mark_point(filled=True, color=PRIMARY, size=60).encode(y="rate:Q", opacity=_RELIABILITY_OPACITY)
+    volume = (
+        base.mark_bar(color=OKABE_ITO[1]).encode(y=alt.Y("applications:Q", title="applications")).properties(height=90)
+    )
+    # one time axis for both panels: the young weeks without a rate still line up with their bars
+    return alt.vconcat(
+        alt.layer(band, line, points).properties(title="Response rate by week applied", height=220), volume
+    ).resolve_scale(x="shared")
+
+
+def km_curves(frame: pd.DataFrame, *, title: str, y_title: str) -> alt.LayerChart:
+    """Kaplan-Meier step curves (share still waiting, by day) with their 95 % bands, one per group.
+
+    Expects the rows of data.timing()["curves"] for one `kind`.
+    """
+    groups = list(dict.fromkeys(frame["group"])) if not frame.empty else []
+    colour = alt.Color(
+        "group:N",
+        scale=alt.Scale(domain=groups, range=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(max(len(groups), 1))]),
+        legend=alt.Legend(title=None, orient="bottom", labelLimit=LABEL_LIMIT),
+    )
+    tooltip = [
+        alt.Tooltip("group:N"),
+        alt.Tooltip("day:Q", title="day"),
+        _pct_tooltip("survival", "still waiting"),
+        _pct_tooltip("lower", "95% band from"),
+        _pct_tooltip("upper", "95% band to"),
+        alt.Tooltip("at_risk:Q", title="still waiting (count)"),
+        alt.Tooltip("events:Q", title="answered that day"),
+        alt.Tooltip("censored:Q", title="left the count (pending, withdrawn)"),
+        alt.Tooltip("reliability:N", title="data"),
+    ]
+    base = alt.Chart(frame, title=title).encode(
+        x=alt.X("day:Q", title="days since applying"), color=colour, tooltip=tooltip
+    )
+    band = base.mark_area(opacity=0.18, interpolate="step-after").encode(
+        y=alt.Y("lower:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])), y2="upper:Q"
+    )
+    line = base.mark_line(interpolate="step-after").encode(y="survival:Q", opacity=_RELIABILITY_OPACITY)
+    return alt.layer(band, line)
+
+
+def sankey(flows: pd.DataFrame) -> go.Figure:
+    """Where applications went: stage to stage, and from their furthest stage to how they ended."""
+    labels = list(dict.fromkeys([*flows["from"], *flows["to"]]))
+    index = {name: i for i, name in enumerate(labels)}
+    stage_colour = {name: OKABE_ITO[i % 3] for i, name in enumerate(labels) if name not in OUTCOME_COLOURS}
+    node_colours = [OUTCOME_COLOURS.get(name, stage_colour.get(name, PRIMARY)) for name in labels]
+    figure = go.Figure(
+        go.Sankey(
+            node={"label": [name.replace("_", " ") for name in labels], "color": node_colours, "pad": 14},
+            link={
+                "source": [index[name] for name in flows["from"]],
+                "target": [index[name] for name in flows["to"]],
+                "value": list(flows["count"]),
+                "color": "rgba(0, 114, 178, 0.25)",
+                "hovertemplate": "%{source.label} → %{target.label}: %{value} applications<extra></extra>",
+            },
+        )
+    )
+    figure.update_layout(title_text="Where applications went", margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=380)
+    return figure

@@ -1,0 +1,498 @@
+"""The dashboard's only door to `pipelines`: one cached connection, cached analyses, plain frames.
+
+Pages never query the database or compute a metric. They ask this module for dicts and pandas
+DataFrames that are the analytics payloads (pipelines/analytics.py, pipelines/diagnosis.py) laid
+out as tables, and hand them to dashboard/charts.py.
+
+Caching:
+- one `st.cache_resource` connection per database path. DuckDB allows one writer per file, and
+  every analysis takes its own `con.cursor()` inside pipelines, so sessions share it safely;
+- `st.cache_data` results keyed by (database path, content version, scope as plain values). The
+  content version (the last load's run id and the number of events) changes with every load, so a
+  new import is visible on the next rerun without any TTL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from pipelines import analytics, diagnosis
+from pipelines.analytics import DEFAULT_WINDOW, Scope
+from pipelines.db import connect, resolve_db_path
+from pipelines.errors import BouncebackError, DatabaseError
+from pipelines.status import content_version, database_status
+
+__all__ = ["DEFAULT_WINDOW", "WHERE_FIELDS", "BouncebackError", "DatabaseError", "Filters", "Source"]
+
+# the sidebar's `where` filters, in the order they are shown
+WHERE_FIELDS: dict[str, str] = {"channel": "Channel", "industry": "Industry", "resume_version": "Resume version"}
+# the per-group breakdowns the pages offer (an allowlist: analytics.GROUP_FIELDS holds more)
+GROUP_CHOICES: dict[str, str] = {"resume_version": "Resume version", "channel": "Channel", "industry": "Industry"}
+RATE_KEYS: dict[str, str] = {
+    "response": "response_rate",
+    "response_settled": "response_rate_settled",
+    "callback": "callback_rate",
+    "interview": "interview_rate",
+    "offer": "offer_rate",
+}
+METRIC_LABELS: dict[str, str] = {
+    "response": "Response rate (censoring-aware)",
+    "response_settled": "Response rate, settled applications only",
+    "callback": "Callback rate",
+    "interview": "Interview rate",
+    "offer": "Offer rate",
+}
+BLANK = "(blank)"
+SMALL_LABEL = "small group: read with care"
+ENOUGH_LABEL = "enough settled applications"
+MAX_CACHED = 128  # results per cached function: filters change often, memory should not grow forever
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's choices as plain, hashable values (cache keys and query parameters)."""
+
+    as_of: dt.date
+    window: int = DEFAULT_WINDOW
+    client: str | None = None
+    applied_from: dt.date | None = None
+    applied_to: dt.date | None = None
+    where: tuple[tuple[str, str], ...] = ()
+
+    def key(self) -> tuple[Any, ...]:
+        return (self.as_of, self.window, self.client, self.applied_from, self.applied_to, self.where)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Which database, and which state of its content (part of every cache key)."""
+
+    path: str
+    version: tuple[int, int]
+
+
+def _scope(key: tuple[Any, ...]) -> Scope:
+    as_of, window, client, applied_from, applied_to, where = key
+    return Scope(
+        as_of=as_of, window=window, client=client, applied_from=applied_from, applied_to=applied_to, where=dict(where)
+    )
+
+
+# ---------------------------------------------------------------- connection and content version
+
+
+def db_path() -> str:
+    """`$BOUNCEBACK_DB`, else the user's default database (the same rule as the CLI)."""
+    return str(resolve_db_path(None))
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    # connect() creates and migrates the file like every bounceback command; a failure (file in
+    # use by a load, not a DuckDB file) raises DatabaseError with one readable line, not cached
+    return connect(path)
+
+
+def source() -> Source:
+    """Open (once per path) the database and read its content version. Raises DatabaseError."""
+    path = db_path()
+    return Source(path=path, version=content_version(_connection(path)))
+
+
+# ---------------------------------------------------------------- small helpers to build frames
+
+
+def _label(value: Any) -> str:
+    return BLANK if value is None else str(value)
+
+
+def _group_label(group: dict[str, Any]) -> str:
+    return " · ".join(_label(value) for value in group.values())
+
+
+def _rate_columns(rate: dict[str, Any] | None) -> dict[str, Any]:
+    rate = rate or {}
+    return {"rate": rate.get("rate"), "low": rate.get("low"), "high": rate.get("high"), "n": rate.get("n")}
+
+
+def _reliability(small: bool) -> str:
+    return SMALL_LABEL if small else ENOUGH_LABEL
+
+
+def _rates_frame(groups: list[dict[str, Any]], label: str) -> pd.DataFrame:
+    """Long format: one row per (group, metric), columns group/metric/rate/low/high/n/..."""
+    rows = []
+    for entry in groups:
+        for metric, key in RATE_KEYS.items():
+            rows.append(
+                {
+                    label: _group_label(entry["group"]),
+                    "metric": metric,
+                    **_rate_columns(entry[key]),
+                    "applications": entry["applications"],
+                    "responses": entry["responses"],
+                    "pending": entry["pending"],
+                    "settled": entry["settled"],
+                    "small": entry["small"],
+                    "reliability": _reliability(entry["small"]),
+                }
+            )
+    columns = [
+        label,
+        "metric",
+        "rate",
+        "low",
+        "high",
+        "n",
+        "applications",
+        "responses",
+        "pending",
+        "settled",
+        "small",
+        "reliability",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _curve_frame(group: str, kind: str, curve: dict[str, Any] | list[Any], small: bool) -> pd.DataFrame:
+    """A Kaplan-Meier table (KMCurve.to_json) as rows; the curve starts at day 0 with nobody answered."""
+    columns = ["group", "kind", "day", "survival", "lower", "upper", "at_risk", "events", "censored", "reliability"]
+    if not curve or not isinstance(curve, dict) or not curve.get("times"):
+        return pd.DataFrame(columns=columns)
+    rows = [
+        {
+            "group": group,
+            "kind": kind,
+            "day": time,
+            "survival": surv,
+            "lower": low,
+            "upper": high,
+            "at_risk": at_risk,
+            "events": events,
+            "censored": censored,
+            "reliability": _reliability(small),
+        }
+        for time, surv, low, high, at_risk, events, censored in zip(
+            curve["times"],
+            curve["survival"],
+            curve["lower"],
+            curve["upper"],
+            curve["at_risk"],
+            curve["events"],
+            curve["censored"],
+            strict=True,
+        )
+    ]
+    if rows[0]["day"] > 0:
+        # a step curve is read from day 0, where by definition everyone is still waiting
+        start = {**rows[0], "day": 0.0, "survival": 1.0, "lower": None, "upper": None, "events": 0, "censored": 0}
+        rows.insert(0, start)
+    return pd.DataFrame(rows, columns=columns)
+
+
+# ---------------------------------------------------------------- cached analyses
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _status(path: str, version: tuple[int, int]) -> dict[str, Any]:
+    return database_status(_connection(path), Path(path))
+
+
+def status(src: Source) -> dict[str, Any]:
+    """`bounceback status` for this database: counts, clients, last loads."""
+    return _status(src.path, src.version)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _filter_options(
+    path: str, version: tuple[int, int], as_of: dt.date, window: int, client: str | None
+) -> dict[str, list[str]]:
+    con = _connection(path)
+    scope = Scope(as_of=as_of, window=window, client=client)
+    prepared = analytics.prepare(con, scope, tuple(WHERE_FIELDS))
+    options: dict[str, list[str]] = {}
+    for name in WHERE_FIELDS:
+        payload = analytics.rates(con, scope, [name], prepared)
+        # a blank value cannot be chosen: `where` compares text, and blank is not a text
+        values = {entry["group"][name] for entry in payload.get("groups", []) if entry["group"][name] is not None}
+        options[name] = sorted(str(value) for value in values)
+    return options
+
+
+def filter_options(src: Source, as_of: dt.date, window: int, client: str | None) -> dict[str, list[str]]:
+    """The values the channel / industry / resume filters can take for this client and date."""
+    return _filter_options(src.path, src.version, as_of, window, client)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _overview(path: str, version: tuple[int, int], key: tuple[Any, ...]) -> dict[str, Any]:
+    con = _connection(path)
+    scope = _scope(key)
+    prepared = analytics.prepare(con, scope, ())
+    funnel = analytics.funnel(con, scope, prepared)
+    if funnel["no_data"]:
+        return {"no_data": True, "applications": 0}
+    overall = analytics.rates(con, scope, [], prepared)["overall"]
+    timing = analytics.timing(con, scope, [], prepared)["groups"][0]
+    trend = analytics.trend(con, scope, "week", prepared)
+    findings = diagnosis.diagnose(con, scope)["findings"]
+    stage_counts = {stage["stage"]: stage["count"] for stage in funnel["stages"]}
+    funnel_rows = []
+    for stage in funnel["stages"]:
+        step = _rate_columns(stage.get("step_conversion"))
+        funnel_rows.append(
+            {
+                "stage": stage["stage"],
+                "count": stage["count"],
+                "share": stage["share_of_applied"],
+                "step_rate": step["rate"],
+                "step_low": step["low"],
+                "step_high": step["high"],
+                "step_n": step["n"],
+            }
+        )
+    trend_rows = [
+        {
+            "week": pd.Timestamp(period["period"]),
+            "period": period["period"],
+            **_rate_columns(period["response_rate"]),
+            "applications": period["applications"],
+            "settled": period["settled"],
+            "pending": period["pending"],
+            "reliability": _reliability(period["small"]),
+        }
+        for period in trend["periods"]
+    ]
+    first = timing["first_response"]
+    return {
+        "no_data": False,
+        "applications": funnel["applications"],
+        "response_rate": overall["response_rate"],
+        "response_rate_settled": overall["response_rate_settled"],
+        "settled": overall["settled"],
+        "pending": overall["pending"],
+        "callbacks": stage_counts.get("screen", 0),
+        "interviews": stage_counts.get("interview", 0),
+        "offers": stage_counts.get("offer", 0),
+        "median_days": first["median_days"],
+        "median_low": first["median_low"],
+        "median_high": first["median_high"],
+        "ghosting_rate": timing["ghosting_rate"],
+        "findings": findings,
+        "funnel": pd.DataFrame(funnel_rows),
+        "flows": pd.DataFrame(funnel["flows"], columns=["from", "to", "count"]),
+        "outcomes": funnel["outcomes"],
+        "trend": pd.DataFrame(
+            trend_rows,
+            columns=["week", "period", "rate", "low", "high", "n", "applications", "settled", "pending", "reliability"],
+        ),
+    }
+
+
+def overview(src: Source, filters: Filters) -> dict[str, Any]:
+    """Headline numbers, the six diagnosis findings (most severe first), funnel, flows, weekly trend."""
+    return _overview(src.path, src.version, filters.key())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _rates(path: str, version: tuple[int, int], key: tuple[Any, ...], by: str) -> dict[str, Any]:
+    payload = analytics.rates(_connection(path), _scope(key), [by])
+    if payload["no_data"]:
+        return {"no_data": True, "applications": 0}
+    return {
+        "no_data": False,
+        "applications": payload["applications"],
+        "small_group_threshold": payload["small_group_threshold"],
+        "rates": _rates_frame(payload["groups"], "group"),
+        "overall": _rates_frame([payload["overall"]], "group"),
+    }
+
+
+def rates(src: Source, filters: Filters, by: str) -> dict[str, Any]:
+    """Rates per value of `by` in long format (`metric` column: response, callback, ...)."""
+    if by not in GROUP_CHOICES:
+        raise ValueError(f"unknown breakdown {by!r}")
+    return _rates(src.path, src.version, filters.key(), by)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _compare(path: str, version: tuple[int, int], key: tuple[Any, ...], by: str, metric: str) -> dict[str, Any]:
+    payload = analytics.compare(_connection(path), _scope(key), by, metric)
+    if payload["no_data"]:
+        return {"no_data": True, "applications": 0}
+    variants = pd.DataFrame(
+        [
+            {
+                "variant": _label(v["variant"]),
+                **_rate_columns(v["rate"]),
+                "applications": v["applications"],
+                "settled": v["settled"],
+                "successes": v["successes"],
+                "prob_best": v["prob_best"],
+                "reliability": _reliability(v["small"]),
+            }
+            for v in payload["variants"]
+        ],
+        columns=[
+            "variant",
+            "rate",
+            "low",
+            "high",
+            "n",
+            "applications",
+            "settled",
+            "successes",
+            "prob_best",
+            "reliability",
+        ],
+    )
+    pairs = pd.DataFrame(
+        [
+            {
+                "a": _label(p["a"]),
+                "b": _label(p["b"]),
+                "difference": p["difference"],
+                "p_value": p["p_value"],
+                "p_holm": p["p_holm"],
+                "adjusted_odds_ratio": (p["adjusted"] or {}).get("odds_ratio"),
+                "adjusted_p": (p["adjusted"] or {}).get("p_value"),
+                "needed_per_variant": (p["needed_per_variant"] or {}).get("per_variant"),
+                "warning": p["warning"],
+            }
+            for p in payload["pairs"]
+        ],
+        columns=[
+            "a",
+            "b",
+            "difference",
+            "p_value",
+            "p_holm",
+            "adjusted_odds_ratio",
+            "adjusted_p",
+            "needed_per_variant",
+            "warning",
+        ],
+    )
+    return {
+        "no_data": False,
+        "applications": payload["applications"],
+        "adjusted_for": payload["adjusted_for"],
+        "variants_omitted": payload["variants_omitted"],
+        "variants": variants,
+        "pairs": pairs,
+        "warnings": [p["warning"] for p in payload["pairs"] if p["warning"]],
+    }
+
+
+def compare(src: Source, filters: Filters, by: str, metric: str = "response") -> dict[str, Any]:
+    """Variants of `by` compared on settled applications: tests, P(best), adjustment, warnings."""
+    if by not in GROUP_CHOICES or metric not in analytics.METRICS:
+        raise ValueError(f"unknown comparison {by!r} / {metric!r}")
+    return _compare(src.path, src.version, filters.key(), by, metric)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _timing(path: str, version: tuple[int, int], key: tuple[Any, ...], by: str | None) -> dict[str, Any]:
+    payload = analytics.timing(_connection(path), _scope(key), [by] if by else [])
+    if payload["no_data"]:
+        return {"no_data": True, "applications": 0}
+    summary, curves = [], []
+    for entry in payload["groups"]:
+        label = "all applications" if not by else _group_label(entry["group"])
+        first, rejection, ghosting = entry["first_response"], entry["rejection"], entry["ghosting_rate"]
+        summary.append(
+            {
+                "group": label,
+                "applications": entry["applications"],
+                "reliability": _reliability(entry["small"]),
+                "median_days_to_response": first["median_days"],
+                "median_low": first["median_low"],
+                "median_high": first["median_high"],
+                "median_days_to_rejection": rejection["median_days"],
+                "ghosting_rate": ghosting["rate"],
+                "ghosting_low": ghosting["low"],
+                "ghosting_high": ghosting["high"],
+                "settled": ghosting["n"],
+                "undated_responses": entry["undated_responses"],
+                "undated_rejections": entry["undated_rejections"],
+            }
+        )
+        curves.append(_curve_frame(label, "first_response", first["curve"], entry["small"]))
+        curves.append(_curve_frame(label, "rejection", rejection["curve"], entry["small"]))
+    non_empty = [frame for frame in curves if not frame.empty]
+    return {
+        "no_data": False,
+        "applications": payload["applications"],
+        "summary": pd.DataFrame(summary),
+        "curves": pd.concat(non_empty, ignore_index=True) if non_empty else _curve_frame("", "", {}, False),
+    }
+
+
+def timing(src: Source, filters: Filters, by: str | None = None) -> dict[str, Any]:
+    """Kaplan-Meier curves (days to first response, to rejection) and medians, per group of `by`."""
+    if by is not None and by not in GROUP_CHOICES:
+        raise ValueError(f"unknown breakdown {by!r}")
+    return _timing(src.path, src.version, filters.key(), by)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _followups(path: str, version: tuple[int, int], key: tuple[Any, ...]) -> dict[str, Any]:
+    payload = analytics.followups(_connection(path), _scope(key))
+    if payload["no_data"]:
+        return {"no_data": True, "applications": 0}
+    effect = payload["effect"]
+    effect_frame = None
+    if effect is not None:
+        effect_frame = pd.DataFrame(
+            [
+                {
+                    "group": "followed up by day 14",
+                    **_rate_columns(effect["followed_up"]),
+                    "reliability": _reliability(effect["small"]),
+                },
+                {
+                    "group": "not followed up",
+                    **_rate_columns(effect["not_followed_up"]),
+                    "reliability": _reliability(effect["small"]),
+                },
+            ]
+        )
+    due = pd.DataFrame(
+        payload["due"],
+        columns=[
+            "priority",
+            "company",
+            "role",
+            "client",
+            "applied_on",
+            "age_days",
+            "last_interview_on",
+            "reason",
+            "application_id",
+        ],
+    )
+    return {
+        "no_data": False,
+        "applications": payload["applications"],
+        "effect": effect,
+        "effect_frame": effect_frame,
+        "due": due,
+    }
+
+
+def followups(src: Source, filters: Filters) -> dict[str, Any]:
+    """Whether following up pays (landmark comparison) and the applications due a follow-up now."""
+    return _followups(src.path, src.version, filters.key())
+
+
+def template_csv() -> bytes:
+    """The canonical import template (sample_data/template.csv), as shipped with the package."""
+    return resources.files("sample_data").joinpath("template.csv").read_bytes()

@@ -1,0 +1,42 @@
+"""`bounceback dashboard [--db PATH] [--port N]`: start the Streamlit app on one database.
+
+The CLI wires this in (pipelines/cli.py); it lives here so that pipelines never imports streamlit.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pipelines.db import DB_ENV_VAR, resolve_db_path
+
+APP = Path(__file__).resolve().parent / "streamlit_app.py"
+DEFAULT_PORT = 8501
+
+
+def command(port: int) -> list[str]:
+    """The streamlit command line. The security options are passed explicitly because
+    .streamlit/config.toml is only read when Streamlit starts in the repository root."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.enableXsrfProtection", "true",
+        "--server.maxUploadSize", "200",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+
+
+def run(db_path: str | None, port: int | None) -> int:
+    """Run the dashboard until it is stopped; returns Streamlit's exit code (0 after Ctrl+C)."""
+    env = dict(os.environ)
+    # resolved here, like every other command, so the app opens exactly the file the user meant
+    env[DB_ENV_VAR] = str(resolve_db_path(db_path).resolve())
+    port = port or DEFAULT_PORT
+    print(f"bounceback dashboard: {env[DB_ENV_VAR]} on http://localhost:{port}", file=sys.stderr)
+    try:
+        return subprocess.run(command(port), env=env, check=False).returncode  # noqa: S603 (fixed argv, no shell)
+    except KeyboardInterrupt:
+        return 0

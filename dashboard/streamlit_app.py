@@ -1,0 +1,31 @@
+"""The dashboard's router: page config, the shared sidebar of filters, and the pages.
+
+Run it with `bounceback dashboard` (dashboard/launch.py) or
+`BOUNCEBACK_DB=path streamlit run dashboard/streamlit_app.py`. Everything else lives in
+dashboard/app_pages/ (one module per page), dashboard/data.py and dashboard/charts.py.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import filters
+
+PAGES = Path(__file__).resolve().parent / "app_pages"
+
+st.set_page_config(page_title="bounceback", page_icon=":material/replay:", layout="wide")
+# before the pages: every page reads the scope the sidebar sets
+filters.sidebar()
+navigation = st.navigation(
+    {
+        "Your search": [
+            st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+            st.Page(PAGES / "resume.py", title="Resume variants", icon=":material/description:"),
+            st.Page(PAGES / "channels.py", title="Channels & industries", icon=":material/hub:"),
+            st.Page(PAGES / "timing.py", title="Response times", icon=":material/schedule:"),
+            st.Page(PAGES / "followups.py", title="Follow-ups", icon=":material/forward_to_inbox:"),
+        ],
+        "Data": [st.Page(PAGES / "data.py", title="Database", icon=":material/database:")],
+    }
+)
+navigation.run()

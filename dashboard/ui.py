@@ -1,0 +1,112 @@
+"""Small drawing helpers the pages share: escaping, empty states, errors, verdict cards.
+
+Everything a user's file can put on screen (company names, resume versions, channels) goes through
+`md()` before it reaches markdown, so a value is shown as written and never becomes a link, an image,
+a heading or a colour directive. HTML is never enabled (no `unsafe_allow_html`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.data import BouncebackError
+
+T = TypeVar("T")
+
+EMPTY_MESSAGE = "No applications yet — load a file (`bounceback ingest FILE`) or run `make demo`."
+NO_MATCH_MESSAGE = "No applications match the filters in the sidebar. Widen the dates or clear a filter."
+
+# every character with a meaning in Streamlit markdown: CommonMark punctuation, `$` (LaTeX),
+# `:` (emoji shortcodes and :color[...] directives), `~` (strikethrough)
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
+
+AREA_TITLES = {
+    "strategy": "Strategy — channel mix and pace",
+    "resume": "Resume — versions and cover letters",
+    "network": "Network — referrals",
+    "targets": "Targets — industries",
+    "interviews": "Interviews",
+    "follow_up": "Follow-ups",
+}
+# colour is never the only signal: each verdict has its own word and icon too
+VERDICT_STYLE: dict[str, tuple[str, str]] = {
+    "failing": ("red", ":material/error:"),
+    "at risk": ("orange", ":material/warning:"),
+    "working": ("blue", ":material/check_circle:"),
+    "not enough data": ("gray", ":material/help:"),
+}
+
+
+def md(value: Any) -> str:
+    """A value as literal markdown text: special characters escaped, line breaks flattened."""
+    text = "" if value is None else str(value)
+    text = " ".join(text.splitlines())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:.{digits}%}"
+
+
+def interval(low: float | None, high: float | None) -> str:
+    return "–" if low is None or high is None else f"{pct(low)}–{pct(high)}"
+
+
+def days(value: float | None) -> str:
+    return "not reached" if value is None else f"{value:.0f} days"
+
+
+def open_source() -> data.Source:
+    """The database and its content version; on failure an error on the page and the run stops."""
+    try:
+        return data.source()
+    except BouncebackError as e:
+        st.error(f"The database cannot be opened: {md(e)}")
+        st.stop()
+        raise  # unreachable: st.stop() ends the run; keeps type checkers honest
+
+
+def fetch(function: Callable[..., T], *args: Any) -> T:
+    """Call a data.* function; a database or input error becomes a message instead of a traceback."""
+    try:
+        return function(*args)
+    except BouncebackError as e:
+        st.error(f"The analysis failed: {md(e)}")
+        st.stop()
+        raise
+
+
+def stop_if_empty(src: data.Source, result: dict[str, Any]) -> None:
+    """No applications in scope: say why (empty database, or filters too narrow) and stop the page."""
+    if not result.get("no_data"):
+        return
+    status = fetch(data.status, src)
+    st.info(EMPTY_MESSAGE if status["applications"] == 0 else NO_MATCH_MESSAGE)
+    st.stop()
+
+
+def scope_caption(filters: data.Filters) -> None:
+    parts = [f"as of {filters.as_of.isoformat()}", f"{filters.window}-day response window"]
+    if filters.client is not None:
+        parts.append(f"client {md(filters.client)}")
+    if filters.applied_from or filters.applied_to:
+        start = filters.applied_from.isoformat() if filters.applied_from else "…"
+        end = filters.applied_to.isoformat() if filters.applied_to else "…"
+        parts.append(f"applied {start} to {end}")
+    parts.extend(f"{md(data.WHERE_FIELDS.get(name, name).lower())} = {md(value)}" for name, value in filters.where)
+    st.caption(" · ".join(parts))
+
+
+def finding(item: dict[str, Any]) -> None:
+    """One diagnosis finding: verdict badge, the part judged, the evidence sentence, the next step."""
+    colour, icon = VERDICT_STYLE.get(item["verdict"], ("gray", ":material/help:"))
+    with st.container(border=True):
+        st.badge(item["verdict"].upper(), icon=icon, color=colour)  # type: ignore[arg-type]
+        st.markdown(f"**{md(AREA_TITLES.get(item['area'], item['area']))}**")
+        st.markdown(md(item["evidence"].get("sentence", "")))
+        st.markdown(f"**Next:** {md(item['action'])}")
