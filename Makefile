@@ -8,7 +8,7 @@ DEMO_DB := $(DEMO_DIR)/bounceback.duckdb
 DEMO_PORT ?= 8501
 PERSONAS := healthy spray_and_pray resume_gap wrong_industry interview_stall no_follow_up
 
-.PHONY: install test lint bench calibrate demo demo-data samples clean
+.PHONY: install test lint browser bench calibrate demo demo-data samples clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bounceback needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -22,8 +22,16 @@ install: $(INSTALLED)
 lint: install
 	$(BIN)/ruff check pipelines dashboard sample_data tests benchmarks
 
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest
+
+# The real-browser test needs Debian's chromium (playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser test"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	}
 
 # Load timings on generated 1,000,000-row files (kept in .bench/ between runs). BENCH_ROWS to change.
 BENCH_ROWS ?= 1000000

@@ -25,6 +25,7 @@ def command(port: int) -> list[str]:
         "--server.port", str(port),
         "--server.enableXsrfProtection", "true",
         "--server.maxUploadSize", "200",
+        "--client.toolbarMode", "minimal",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
 

@@ -1,0 +1,133 @@
+"""A real browser on the real server: `bounceback dashboard` on a free port, driven by headless Chromium.
+
+Debian's `chromium` is installed by `make test` (Makefile target `browser`); playwright drives it
+through `executable_path`, because `playwright install` cannot download browsers here. Screenshots
+of every page go to test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from pipelines.db import connect
+from pipelines.ingest import ingest_file
+from tests.conftest import write_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+PAGES = {"overview": "", "resume": "resume", "channels": "channels", "timing": "timing",
+         "followups": "followups", "data": "data"}  # fmt: skip
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _serve(db: Path) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "dashboard", "--db", str(db), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the dashboard did not start: {process.stderr.read().decode() if process.stderr else ''}"
+                )
+            time.sleep(0.3)
+        yield url
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is missing: `make test` installs it (Makefile target `browser`)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _sample_db(folder: Path) -> Path:
+    db = folder / "sample.duckdb"
+    con = connect(db)
+    ingest_file(con, ROOT / "sample_data" / "resume_gap.csv", client="resume_gap")
+    ingest_file(con, ROOT / "sample_data" / "healthy.csv", client="healthy")
+    con.close()
+    return db
+
+
+def _hostile_db(folder: Path) -> Path:
+    db = folder / "hostile.duckdb"
+    names = ['=HYPERLINK("http://evil.example")', "<script>alert(1)</script>", "x" * 5000, "Café 😀", "שלום עולם"]
+    rows = [[name, f"<b>{name[:20]}</b>", f"2026-0{i + 1}-1{i}", "rejected", f"2026-0{i + 1}-2{i}"]
+            for i, name in enumerate(names)]  # fmt: skip
+    con = connect(db)
+    ingest_file(
+        con, write_csv(folder / "hostile.csv", ["company", "role", "applied_on", "status", "rejected_on"], rows)
+    )
+    con.close()
+    return db
+
+
+@pytest.mark.parametrize("kind", ["sample", "empty", "hostile"])
+def test_every_page_renders_in_a_real_browser(browser: Browser, tmp_path: Path, kind: str) -> None:
+    if kind == "sample":
+        db, query = _sample_db(tmp_path), "?client=resume_gap&as_of=2026-11-01"
+    elif kind == "hostile":
+        db, query = _hostile_db(tmp_path), "?as_of=2026-11-01"
+    else:
+        db, query = tmp_path / "empty.duckdb", ""
+        connect(db).close()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    dialogs: list[str] = []
+    with _serve(db) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        for name, path in PAGES.items():
+            page.goto(f"{url}/{path}{query}", wait_until="domcontentloaded")
+            # the app's first paint, then its scripts' charts
+            page.wait_for_selector("[data-testid='stMain']", timeout=30_000)
+            page.wait_for_timeout(2500)
+            page.screenshot(path=str(SCREENSHOTS / f"{kind}-{name}.png"))
+            assert page.locator("[data-testid='stException']").count() == 0, f"{kind}/{name}: an exception block"
+            if kind == "sample" and name in ("overview", "resume", "channels", "timing"):
+                charts = page.locator(".vega-embed canvas, .vega-embed svg")
+                charts.first.wait_for(timeout=20_000)
+                assert charts.count() >= 1, f"{kind}/{name}: no chart rendered"
+            if kind == "empty" and name == "overview":
+                assert page.get_by_text("No applications yet").count() >= 1
+        page.close()
+    assert dialogs == []  # no script from the data ran (an alert would have opened a dialog)
