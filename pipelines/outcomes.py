@@ -1,0 +1,187 @@
+"""Outcomes recorded by hand (the dashboard), and the data written back out as canonical CSV.
+
+A LinkedIn export has no outcomes: the person records them here, one event at a time. Each write is
+its own transaction, recorded in ingest_runs like a load (source `manual`), so `status` shows it and
+the caches that key on the content version see it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.db import refresh_application_stages, translate_errors
+from pipelines.errors import InputError
+from pipelines.sources import CANONICAL_COLUMNS, STAGE_DATE_EVENTS
+
+EVENT_CHOICES: tuple[str, ...] = (
+    "response",
+    "screen",
+    "assessment",
+    "interview",
+    "offer",
+    "accepted",
+    "declined",
+    "rejected",
+    "withdrawn",
+    "position_closed",
+    "follow_up",
+    "ghosted",
+)
+# OWASP CSV injection: a cell starting with one of these is read as a formula by spreadsheets
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def record_event(
+    con: duckdb.DuckDBPyConnection,
+    application_id: str,
+    event: str,
+    occurred_on: dt.date | None,
+    detail: str | None = None,
+) -> dict[str, Any]:
+    """Add one event to an application's history. Raises InputError for bad input."""
+    if event not in EVENT_CHOICES:
+        raise InputError(f"unknown event {event!r} (expected one of: {', '.join(EVENT_CHOICES)})")
+    cur = con.cursor()
+    with translate_errors("recording the event failed"):
+        row = cur.execute(
+            "select applied_on, client from applications where application_id = ?", [application_id]
+        ).fetchone()
+        if row is None:
+            raise InputError(f"no application {application_id!r}")
+        applied_on, client = row
+        if occurred_on is not None and occurred_on < applied_on:
+            raise InputError(f"{event} on {occurred_on} is before the application was sent ({applied_on})")
+        if occurred_on is not None and occurred_on > dt.date.today():
+            raise InputError(f"{event} on {occurred_on} is in the future")
+        rounds = cur.execute(
+            "select count(*) from events where application_id = ? and event = 'interview'", [application_id]
+        ).fetchone()[0]
+        round_number = int(rounds) + 1 if event == "interview" else None
+        cur.execute("begin transaction")
+        try:
+            run_id = cur.execute(
+                "insert into ingest_runs (file_name, file_path, sha256, size_bytes, detected_source, client, status,"
+                " message, started_at, rows_read, inserted, updated, unchanged, rejected, skipped, events_inserted,"
+                " events_updated, finished_at) values ('dashboard', 'dashboard', null, 0, 'manual', ?, 'loaded',"
+                " ?, current_timestamp, 1, 0, 1, 0, 0, 0, 1, 0, current_timestamp) returning run_id",
+                [client, f"{event} recorded for {application_id}"],
+            ).fetchone()[0]
+            event_id = cur.execute(
+                "insert into events select md5(? || '|' || ? || '|' || coalesce(cast(? as varchar), '0') || '|manual|'"
+                " || coalesce(cast(? as varchar), '') || '|' || ?), ?, ?, ?, ?, 'manual', ?, ? returning event_id",
+                [application_id, event, round_number, occurred_on, run_id, application_id, event, occurred_on,
+                 round_number, detail, run_id],
+            ).fetchone()[0]  # fmt: skip
+            cur.execute("create or replace temp table touched_applications as select ? as application_id",
+                        [application_id])  # fmt: skip
+            refresh_application_stages(cur, only_touched=True)
+            cur.execute("commit")
+        except BaseException:
+            cur.execute("rollback")
+            raise
+    return {
+        "event_id": event_id,
+        "application_id": application_id,
+        "event": event,
+        "occurred_on": occurred_on.isoformat() if occurred_on else None,
+        "run_id": int(run_id),
+    }
+
+
+def applications_without_outcome(
+    con: duckdb.DuckDBPyConnection, client: str | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
+    """Applications whose history holds nothing but the application (and follow-ups): the ones a
+    LinkedIn export brings in, waiting for the person to say what happened."""
+    rows = (
+        con.cursor()
+        .execute(
+            """
+            select a.application_id, a.client, a.company, a.role, a.applied_on, a.source
+            from applications as a
+            where ($client is null or a.client = $client)
+              and not exists (
+                  select 1 from events as e
+                  where e.application_id = a.application_id and e.event not in ('applied', 'follow_up')
+              )
+            order by a.applied_on desc, a.company
+            limit $limit
+            """,
+            {"client": client, "limit": limit},
+        )
+        .fetchall()
+    )
+    keys = ("application_id", "client", "company", "role", "applied_on", "source")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def neutralise(value: Any) -> str:
+    """A cell as text that no spreadsheet will run as a formula (OWASP CSV injection guidance)."""
+    if value is None:
+        return ""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    if isinstance(value, bool):
+        text = "yes" if value else "no"
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def export_csv(
+    con: duckdb.DuckDBPyConnection, out: str | os.PathLike[str] | io.TextIOBase, client: str | None = None
+) -> int:
+    """The loaded applications in the canonical format (the template's columns); status and stage
+    dates from the stage history. Returns the number of rows written."""
+    stage_columns = ", ".join(
+        f"min(e.occurred_on) filter (where e.event = '{event}') as {column}"
+        for column, event in {**STAGE_DATE_EVENTS, "interview_on": "interview"}.items()
+    )
+    rows = (
+        con.cursor()
+        .execute(
+            f"""
+            with stages as (
+                select e.application_id, {stage_columns},
+                       nullif(count(*) filter (where e.event = 'interview'), 0) as interview_rounds
+                from events as e
+                group by e.application_id
+            )
+            -- the person's own id when the file had one, so the export reads back as theirs
+            select a.client,
+                   case when a.source_key like 'id:%' then substr(a.source_key, 4) else a.application_id end,
+                   a.company, a.role, a.industry, a.channel, a.resume_version,
+                   a.cover_letter, a.referral, a.location, a.seniority, a.job_url, a.applied_on,
+                   case when f.outcome in ('pending', 'no_response') and not f.responded then
+                            case when f.outcome = 'no_response' then 'ghosted' else 'applied' end
+                        when f.outcome = 'in_progress' then f.furthest_stage
+                        else f.outcome end as status,
+                   s.responded_on, s.screen_on, s.assessment_on, s.interview_on, s.interview_rounds, s.offer_on,
+                   s.accepted_on, s.declined_on, s.rejected_on, s.withdrawn_on, s.closed_on, s.followed_up_on,
+                   a.notes
+            from applications as a
+            join application_facts(current_date, 30) as f using (application_id)
+            left join stages as s using (application_id)
+            where $client is null or a.client = $client
+            order by a.client, a.applied_on, a.application_id
+            """,
+            {"client": client},
+        )
+        .fetchall()
+    )
+    with contextlib.ExitStack() as stack:
+        handle: Any = (
+            out
+            if isinstance(out, io.TextIOBase)
+            else stack.enter_context(Path(out).open("w", newline="", encoding="utf-8"))
+        )
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(CANONICAL_COLUMNS)
+        for row in rows:
+            writer.writerow([neutralise(value) for value in row])
+    return len(rows)
