@@ -15,6 +15,8 @@ Caching:
 from __future__ import annotations
 
 import datetime as dt
+import io
+import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -24,13 +26,25 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipelines import analytics, diagnosis
+from pipelines import analytics, diagnosis, outcomes
 from pipelines.analytics import DEFAULT_WINDOW, Scope
 from pipelines.db import connect, resolve_db_path
-from pipelines.errors import BouncebackError, DatabaseError
+from pipelines.errors import BouncebackError, DatabaseError, InputError
+from pipelines.ingest import STATUS_NAMES, LoadOptions, ingest_path
+from pipelines.sources import FIELD_SYNONYMS
 from pipelines.status import content_version, database_status
 
-__all__ = ["DEFAULT_WINDOW", "WHERE_FIELDS", "BouncebackError", "DatabaseError", "Filters", "Source"]
+__all__ = [
+    "DEFAULT_WINDOW",
+    "EVENT_CHOICES",
+    "WHERE_FIELDS",
+    "BouncebackError",
+    "DatabaseError",
+    "Filters",
+    "InputError",
+    "Source",
+    "Upload",
+]
 
 # the sidebar's `where` filters, in the order they are shown
 WHERE_FIELDS: dict[str, str] = {"channel": "Channel", "industry": "Industry", "resume_version": "Resume version"}
@@ -53,6 +67,8 @@ METRIC_LABELS: dict[str, str] = {
 BLANK = "(blank)"
 SMALL_LABEL = "small group: read with care"
 ENOUGH_LABEL = "enough settled applications"
+# the events a person can record by hand (pipelines/outcomes.py)
+EVENT_CHOICES: tuple[str, ...] = outcomes.EVENT_CHOICES
 MAX_CACHED = 128  # results per cached function: filters change often, memory should not grow forever
 
 
@@ -496,3 +512,233 @@ def followups(src: Source, filters: Filters) -> dict[str, Any]:
 def template_csv() -> bytes:
     """The canonical import template (sample_data/template.csv), as shipped with the package."""
     return resources.files("sample_data").joinpath("template.csv").read_bytes()
+
+
+# ---------------------------------------------------------------- loading a file (Database page)
+
+IGNORE = "ignore"
+# what a column can be read as: every field of the spreadsheet importer, or nothing
+FIELD_CHOICES: tuple[str, ...] = (*sorted(FIELD_SYNONYMS), IGNORE)
+# what a status text the importer did not understand can be said to mean
+STATUS_CHOICES: tuple[str, ...] = ("pending", *STATUS_NAMES)
+DATE_ORDER_CHOICES: dict[str, str] = {
+    "": "decide from the file",
+    "mdy": "month first (M/D/Y)",
+    "dmy": "day first (D/M/Y)",
+}
+REJECTS_SHOWN = 100
+MAPPING_COLUMNS = ["column", "field"]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the browser sent. `file_id` is the uploader's id for it: a new upload, a new id."""
+
+    name: str
+    file_id: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class ImportChoices:
+    """What the person said about the file (plain, hashable values: part of the preview's cache key)."""
+
+    client: str | None = None
+    column_map: tuple[tuple[str, str], ...] = ()
+    status_map: tuple[tuple[str, str], ...] = ()
+    date_order: str | None = None
+
+    def options(self, name: str, dry_run: bool) -> LoadOptions:
+        return LoadOptions(
+            client=self.client,
+            dry_run=dry_run,
+            column_map=dict(self.column_map),
+            status_map=dict(self.status_map),
+            date_order=self.date_order,
+            origin=name,
+        )
+
+
+def _safe_name(name: str) -> str:
+    """The upload's own file name (the importer reads the extension), never a path."""
+    base = Path(name.replace("\\", "/")).name.strip()
+    return base if base not in ("", ".", "..") else "upload"
+
+
+def _reconciliation(result: dict[str, Any]) -> str:
+    line = (
+        f"{result['rows_read']} rows read = {result['inserted']} inserted + {result['updated']} updated + "
+        f"{result['unchanged']} unchanged + {result['rejected']} rejected + {result['skipped']} skipped"
+    )
+    return line if result["reconciled"] else f"{line} (these do not add up: nothing was written)"
+
+
+def _mapping_frame(result: dict[str, Any]) -> pd.DataFrame:
+    """Header -> field as the importer chose it; unused headers read `ignore`."""
+    columns = result.get("columns") or {}
+    rows = [{"column": header, "field": name} for name, header in (columns.get("mapped") or {}).items()]
+    rows += [{"column": header, "field": IGNORE} for header in columns.get("ignored") or []]
+    return pd.DataFrame(rows, columns=MAPPING_COLUMNS)
+
+
+def _report(result: dict[str, Any], folder: str) -> dict[str, Any]:
+    """One file's load result laid out for the page: texts and tables, user values untouched."""
+
+    def shown(text: str | None) -> str | None:
+        # an archive's member is named `<temporary folder>/export.zip!Jobs/...`: the folder means nothing
+        return None if text is None else text.replace(folder.rstrip("/") + "/", "")
+
+    dates = pd.DataFrame(
+        [{"field": name, **info} for name, info in (result.get("dates") or {}).items()],
+        columns=[
+            "field",
+            "column",
+            "format",
+            "order",
+            "decided_by",
+            "distinct_values",
+            "unreadable_values",
+            "year_inferred",
+        ],
+    )
+    statuses = pd.DataFrame(
+        [
+            {
+                "text": entry["text"],
+                "read as": entry["status"] if entry["status"] is not None else "not understood",
+                "via": entry["via"],
+                "how": entry["how"],
+                "rows": entry["rows"],
+            }
+            for entry in result.get("statuses") or []
+        ],
+        columns=["text", "read as", "via", "how", "rows"],
+    )
+    rejects = pd.DataFrame(result.get("rejects", [])[:REJECTS_SHOWN], columns=["line", "column", "value", "reason"])
+    return {
+        "file": shown(result["file"]),
+        "status": result["status"],
+        "ok": result["status"] in ("loaded", "dry_run"),
+        "message": shown(result.get("message")),
+        "source": result.get("source"),
+        "client": result.get("client"),
+        "run_id": result.get("run_id"),
+        "counts": {
+            key: result[key] for key in ("rows_read", "inserted", "updated", "unchanged", "rejected", "skipped")
+        },
+        "events_inserted": result.get("events_inserted", 0),
+        "events_updated": result.get("events_updated", 0),
+        "reconciled": result.get("reconciled", False),
+        "reconciliation": _reconciliation(result),
+        "mapping": _mapping_frame(result),
+        "dropped": list((result.get("columns") or {}).get("dropped") or []),
+        "dates": dates,
+        "statuses": statuses,
+        "unclassified": dict(result.get("unclassified_statuses") or {}),
+        "rejects": rejects,
+        "skipped_reasons": dict(result.get("skipped_reasons") or {}),
+        "notes": [shown(note) for note in result.get("notes") or []],
+    }
+
+
+def _ingest_upload(
+    con: duckdb.DuckDBPyConnection, name: str, content: bytes, choices: ImportChoices, dry_run: bool
+) -> list[dict[str, Any]]:
+    """Write the bytes to a temporary file that keeps the upload's name, and load (or dry-run) it."""
+    safe = _safe_name(name)
+    with tempfile.TemporaryDirectory(prefix="bounceback-upload-") as folder:
+        path = Path(folder) / safe
+        path.write_bytes(content)
+        results = ingest_path(con, path, choices.options(safe, dry_run))
+        return [_report(result.to_json(), folder) for result in results]
+
+
+@st.cache_data(show_spinner="Reading the file…", max_entries=16)
+def _preview(
+    path: str, version: tuple[int, int], file_id: str, name: str, _content: bytes, choices: ImportChoices
+) -> list[dict[str, Any]]:
+    # `_content` is not hashed: the uploader's file id stands for it
+    return _ingest_upload(_connection(path), name, _content, choices, dry_run=True)
+
+
+def preview_upload(src: Source, upload: Upload, choices: ImportChoices) -> list[dict[str, Any]]:
+    """A dry run of the upload (nothing written): one report per file (an export .zip may hold several).
+
+    Each report: file, status (dry_run / refused / failed), ok, message, source, counts,
+    reconciliation (the sentence), mapping (header -> field), dropped (personal columns not stored),
+    dates, statuses, unclassified ({text: rows}), rejects (the first ones), skipped_reasons, notes.
+    """
+    return _preview(src.path, src.version, upload.file_id, upload.name, upload.content, choices)
+
+
+def load_upload(src: Source, upload: Upload, choices: ImportChoices) -> list[dict[str, Any]]:
+    """Load the upload for real (each file its own transaction), then drop the cached results."""
+    try:
+        return _ingest_upload(_connection(src.path), upload.name, upload.content, choices, dry_run=False)
+    finally:
+        st.cache_data.clear()
+
+
+def editable_mapping(reports: list[dict[str, Any]]) -> pd.DataFrame:
+    """The headers of every file of an upload with the field each is read as (first file wins)."""
+    frames = [report["mapping"] for report in reports if not report["mapping"].empty]
+    if not frames:
+        return pd.DataFrame(columns=MAPPING_COLUMNS).astype(str)
+    merged = pd.concat(frames, ignore_index=True).drop_duplicates(subset="column", keep="first")
+    return merged.reset_index(drop=True)
+
+
+def column_changes(base: pd.DataFrame, edited: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    """The rows of the mapping editor that differ from what the importer chose: `--map` entries."""
+    chosen = {str(row.column): row.field for row in base.itertuples(index=False)}
+    changes: dict[str, str] = {}
+    for row in edited.itertuples(index=False):
+        header = "" if row.column is None or pd.isna(row.column) else str(row.column)
+        target = None if row.field is None or pd.isna(row.field) else str(row.field)
+        if header.strip() and target and target != chosen.get(header):
+            changes[header] = target
+    return tuple(sorted(changes.items()))
+
+
+def unclassified_statuses(reports: list[dict[str, Any]]) -> dict[str, int]:
+    """Status texts not understood in any file of the upload, with their row counts."""
+    texts: dict[str, int] = {}
+    for report in reports:
+        for text, rows in report["unclassified"].items():
+            texts[text] = texts.get(text, 0) + rows
+    return texts
+
+
+# ---------------------------------------------------------------- outcomes and export
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _without_outcome(path: str, version: tuple[int, int], client: str | None, limit: int) -> pd.DataFrame:
+    rows = outcomes.applications_without_outcome(_connection(path), client, limit)
+    return pd.DataFrame(rows, columns=["application_id", "client", "company", "role", "applied_on", "source"])
+
+
+def without_outcome(src: Source, client: str | None, limit: int = 1000) -> pd.DataFrame:
+    """Applications with nothing recorded after the application itself (newest first, at most `limit`)."""
+    return _without_outcome(src.path, src.version, client, limit)
+
+
+def record_outcome(
+    src: Source, application_id: str, event: str, occurred_on: dt.date | None, detail: str | None = None
+) -> dict[str, Any]:
+    """Add one event to an application's history; then drop the cached results. Raises InputError."""
+    recorded = outcomes.record_event(_connection(src.path), application_id, event, occurred_on, detail)
+    st.cache_data.clear()
+    return recorded
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _export(path: str, version: tuple[int, int], client: str | None) -> tuple[str, int]:
+    buffer = io.StringIO()
+    rows = outcomes.export_csv(_connection(path), buffer, client)
+    return buffer.getvalue(), rows
+
+
+def export_csv(src: Source, client: str | None) -> tuple[str, int]:
+    """The loaded applications as canonical CSV text (formula-like cells neutralised), and the row count."""
+    return _export(src.path, src.version, client)

@@ -7,6 +7,7 @@ a heading or a colour directive. HTML is never enabled (no `unsafe_allow_html`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -55,6 +56,10 @@ def pct(value: float | None, digits: int = 0) -> str:
 
 def interval(low: float | None, high: float | None) -> str:
     return "–" if low is None or high is None else f"{pct(low)}–{pct(high)}"
+
+
+def count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def days(value: float | None) -> str:
@@ -110,3 +115,84 @@ def finding(item: dict[str, Any]) -> None:
         st.markdown(f"**{md(AREA_TITLES.get(item['area'], item['area']))}**")
         st.markdown(md(item["evidence"].get("sentence", "")))
         st.markdown(f"**Next:** {md(item['action'])}")
+
+
+# ---------------------------------------------------------------- writing: messages that survive a rerun
+
+FLASH_KEY = "flash_message"
+
+
+def flash(text: str) -> None:
+    """Keep a success message for the next run (after st.rerun the page shows it once)."""
+    st.session_state[FLASH_KEY] = text
+
+
+def show_flash() -> None:
+    text = st.session_state.pop(FLASH_KEY, None)
+    if text:
+        st.success(text, icon=":material/check_circle:")
+
+
+def paged(frame: Any, key: str, size: int = 25) -> Any:
+    """Draw one page of a table with a page chooser; return the rows shown."""
+    pages = max(1, -(-len(frame) // size))
+    page = 1
+    if pages > 1:
+        page = int(st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key=key))
+    shown = frame.iloc[(page - 1) * size : page * size]
+    st.dataframe(shown, hide_index=True)
+    return shown
+
+
+def application_label(row: Any) -> str:
+    """An application as one line of plain text (selectbox options are not markdown)."""
+    parts = [str(row.get("company") or "–"), str(row.get("role") or "–"), f"applied {row.get('applied_on')}"]
+    if row.get("client") is not None:
+        parts.append(str(row["client"]))
+    return " · ".join(" ".join(part.splitlines()) for part in parts)
+
+
+def _record(src: data.Source, application_id: str, label: str, event: str, occurred_on: dt.date | None) -> None:
+    try:
+        data.record_outcome(src, application_id, event, occurred_on)
+    except BouncebackError as e:
+        st.error(md(e))
+    else:
+        flash(f"Recorded: {md(event.replace('_', ' '))} on {occurred_on} for {md(label)}.")
+        st.rerun()
+
+
+def _choose_application(applications: Any, key: str) -> tuple[str, str]:
+    labels = {row["application_id"]: application_label(row) for row in applications.to_dict("records")}
+    application_id = st.selectbox("Application", list(labels), format_func=labels.__getitem__, key=f"{key}_app")
+    return application_id, labels[application_id]
+
+
+def outcome_form(src: data.Source, applications: Any, key: str) -> None:
+    """Pick an application of `applications` (a frame with application_id, company, role, applied_on),
+    an event and a date, and record it. Bad input (a date before the application) is shown, not raised."""
+    if applications.empty:
+        return
+    application_id, label = _choose_application(applications, key)
+    _event_inputs(src, application_id, label, key)
+
+
+def followup_actions(src: data.Source, due: Any, key: str) -> None:
+    """For an application due a follow-up: mark the follow-up as sent today, or record what happened."""
+    if due.empty:
+        return
+    application_id, label = _choose_application(due, key)
+    if st.button("I followed up today", key=f"{key}_followed_up", icon=":material/forward_to_inbox:"):
+        _record(src, application_id, label, "follow_up", dt.date.today())
+    _event_inputs(src, application_id, label, key)
+
+
+def _event_inputs(src: data.Source, application_id: str, label: str, key: str) -> None:
+    left, right = st.columns(2)
+    event = left.selectbox(
+        "What happened", data.EVENT_CHOICES, format_func=lambda name: name.replace("_", " "), key=f"{key}_event"
+    )
+    today = dt.date.today()
+    occurred_on = right.date_input("On", value=today, max_value=today, key=f"{key}_date")
+    if st.button("Record it", key=f"{key}_record", icon=":material/add_task:"):
+        _record(src, application_id, label, event, occurred_on)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from pipelines.db import connect
 from pipelines.ingest import ingest_file
@@ -102,6 +102,24 @@ def _hostile_db(folder: Path) -> Path:
     return db
 
 
+def _upload_and_load(page: Page, folder: Path) -> None:
+    """The data page's import through the real file input: the dry run's counts, then "Load it"."""
+    rows = [["Upload Co", "Analyst", "2026-10-01", "applied"], ["Second Co", "Engineer", "2026-10-02", "rejected"],
+            ["Third Co", "Designer", "2026-10-03", "Waitlisted"]]  # fmt: skip
+    csv_file = write_csv(folder / "browser upload.csv", ["company", "role", "applied_on", "status"], rows)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(csv_file))
+    page.get_by_text("3 rows read = 2 inserted + 0 updated + 0 unchanged + 1 rejected + 0 skipped").wait_for(
+        timeout=30_000
+    )
+    page.get_by_text("detected source:").first.wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "sample-data-preview.png"), full_page=True)
+    page.get_by_role("button", name="Load it").click()
+    page.get_by_text("Loaded browser upload.csv: 3 rows read = 2 inserted").wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SCREENSHOTS / "sample-data-loaded.png"))
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
 @pytest.mark.parametrize("kind", ["sample", "empty", "hostile"])
 def test_every_page_renders_in_a_real_browser(browser: Browser, tmp_path: Path, kind: str) -> None:
     if kind == "sample":
@@ -129,5 +147,7 @@ def test_every_page_renders_in_a_real_browser(browser: Browser, tmp_path: Path, 
                 assert charts.count() >= 1, f"{kind}/{name}: no chart rendered"
             if kind == "empty" and name == "overview":
                 assert page.get_by_text("No applications yet").count() >= 1
+            if kind == "sample" and name == "data":
+                _upload_and_load(page, tmp_path)
         page.close()
     assert dialogs == []  # no script from the data ran (an alert would have opened a dialog)

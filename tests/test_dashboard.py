@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +15,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import launch
+from dashboard import data, launch
 from pipelines.db import connect
 from pipelines.ingest import ingest_file
 from tests.conftest import SAMPLE_DIR, write_csv
@@ -85,6 +89,11 @@ def _text(at: AppTest) -> str:
     )
 
 
+def _errors(at: AppTest) -> str:
+    """The error messages as read on screen (markdown escapes removed)."""
+    return "\n".join(re.sub(r"\\(.)", r"\1", str(error.value)) for error in at.error)
+
+
 def _visit(at: AppTest, page: str) -> AppTest:
     at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception, f"{page}: {[e.value for e in at.exception]}"
@@ -132,7 +141,8 @@ def test_every_page_of_a_sample_search(monkeypatch: pytest.MonkeyPatch, resume_g
             assert expected[page] <= fields, (page, fields)
     # the database page: counts and the template to download
     assert {metric.label: metric.value for metric in at.metric}["Applications"] == "180"
-    assert len(at.get("download_button")) == 1
+    labels = [button.label for button in at.get("download_button")]
+    assert "Download template.csv" in labels and "Download my data (CSV, 180 applications)" in labels
 
 
 def test_filters_come_from_and_go_to_the_url(monkeypatch: pytest.MonkeyPatch, resume_gap_db: Path) -> None:
@@ -225,3 +235,163 @@ def test_a_file_that_is_not_a_database(monkeypatch: pytest.MonkeyPatch, tmp_path
     for page in PAGES:
         _visit(at, page)
         assert any("cannot be opened" in error.value for error in at.error), page
+
+
+# ---------------------------------------------------------------- writing from the dashboard
+
+MESSY_HEADER = ["Company", "Position", "Date Applied", "Website", "Result", "Contact Email", "Foo"]
+MESSY_ROWS = [
+    ["Acme", "Engineer", "1/15/2025", "LinkedIn", "Rejected", "me@example.com", "a"],
+    ["Beta", "Analyst", "2/3/2025", "Indeed", "Waitlisted", "me@example.com", "b"],
+    ["Gamma", "Dev", "8/82019", "Indeed", "Ghosted", "me@example.com", "c"],
+    ["Delta", "QA", "3/3/2025", "Company site", "Phone screen", "", "d"],
+]
+
+
+def _csv_bytes(tmp_path: Path, name: str, header: list[str], rows: list[list[str]]) -> bytes:
+    return write_csv(tmp_path / name, header, rows).read_bytes()
+
+
+def _count(db: Path, sql: str, *params: Any) -> Any:
+    con = connect(db)
+    try:
+        return con.execute(sql, list(params)).fetchone()[0]
+    finally:
+        con.close()
+
+
+def _on_data_page(monkeypatch: pytest.MonkeyPatch, db: Path) -> AppTest:
+    return _visit(_app(monkeypatch, db), "data")
+
+
+def test_upload_preview_then_load(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    db = _database(tmp_path / "upload.duckdb")
+    at = _on_data_page(monkeypatch, db)
+    content = _csv_bytes(tmp_path, "my log.csv", MESSY_HEADER, MESSY_ROWS)
+    at.file_uploader[0].set_value(("my log.csv", content, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = _text(at)
+    # the dry run: what the file is, how it is read, what would happen, and nothing written yet
+    assert "detected source: **spreadsheet**" in text
+    assert "4 rows read = 2 inserted + 0 updated + 0 unchanged + 2 rejected + 0 skipped" in text
+    assert "Contact Email" in text  # a personal column, not stored
+    mapping = at.data_editor[0].value
+    assert dict(zip(mapping["column"], mapping["field"], strict=True))["Website"] == "channel"
+    tables = [frame.value for frame in at.dataframe]
+    rejects = next(frame for frame in tables if "reason" in frame.columns and "line" in frame.columns)
+    assert {(row.line, row.column, row.value) for row in rejects.itertuples()} == {
+        (3, "status", "Waitlisted"),
+        (4, "applied_on", "8/82019"),
+    }
+    dates = next(frame for frame in tables if "format" in frame.columns)
+    assert dates.loc[0, "format"] == "M/D/YYYY"
+    assert _count(db, "select count(*) from applications") == 0
+    # say what the unclassified status means, and read the unused column as notes
+    meaning = next(box for box in at.selectbox if "Waitlisted" in box.label)
+    meaning.set_value("pending").run()
+    file_id = at.file_uploader[0].value.file_id
+    foo_row = list(mapping["column"]).index("Foo")
+    at.session_state[f"upload_columns_{file_id}"] = {
+        "edited_rows": {foo_row: {"field": "notes"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "4 rows read = 3 inserted + 0 updated + 0 unchanged + 1 rejected + 0 skipped" in _text(at)
+    assert _count(db, "select count(*) from applications") == 0
+    at.button(key="upload_load").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("3 inserted" in success.value for success in at.success)
+    assert at.file_uploader[0].value is None  # a fresh uploader: the file is not loaded twice
+    assert {metric.label: metric.value for metric in at.metric}["Applications"] == "3"
+    assert _count(db, "select count(*) from applications") == 3
+    assert _count(db, "select notes from applications where company = 'Beta'") == "b"
+    assert _count(db, "select count(*) from ingest_runs where status = 'loaded'") == 1
+
+
+def test_a_refused_upload_says_why_and_a_column_can_be_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    db = _database(tmp_path / "refused.duckdb")
+    at = _on_data_page(monkeypatch, db)
+    content = _csv_bytes(tmp_path, "log.csv", ["Company", "Position", "When"], [["Acme", "Dev", "2025-01-15"]])
+    at.file_uploader[0].set_value(("log.csv", content, "text/csv")).run()
+    assert not at.exception
+    assert "missing column: applied_on" in _errors(at)
+    assert not [button for button in at.button if button.key == "upload_load"]
+    # the columns are unknown: the editor takes rows that name a column and its field
+    file_id = at.file_uploader[0].value.file_id
+    at.session_state[f"upload_columns_{file_id}"] = {
+        "edited_rows": {},
+        "added_rows": [{"column": "When", "field": "applied_on"}],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert "1 rows read = 1 inserted" in _text(at)
+    # not a job log at all
+    at.file_uploader[0].set_value(("notes.xlsx", b"not a workbook", "application/octet-stream")).run()
+    assert "not an XLSX workbook" in _errors(at)
+    assert _count(db, "select count(*) from applications") == 0
+
+
+def test_record_an_outcome(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    rows = [["Acme", "Dev", "2026-10-01", "applied"], ["Beta", "QA", "2026-10-05", "applied"]]
+    csv_file = write_csv(tmp_path / "applied.csv", ["company", "role", "applied_on", "status"], rows)
+    db = _database(tmp_path / "outcomes.duckdb", (csv_file, "me"))
+    at = _on_data_page(monkeypatch, db)
+    waiting = next(frame.value for frame in at.dataframe if "application_id" in frame.value.columns)
+    assert set(waiting["company"]) == {"Acme", "Beta"}
+    acme = waiting.loc[waiting["company"] == "Acme", "application_id"].iloc[0]
+    at.selectbox(key="outcomes_app").set_value(acme)
+    at.selectbox(key="outcomes_event").set_value("interview")
+    # before the application was sent: refused with the reason, nothing written
+    at.date_input(key="outcomes_date").set_value(dt.date(2026, 9, 1))
+    at.button(key="outcomes_record").click().run()
+    assert "before the application was sent" in _errors(at)
+    assert _count(db, "select count(*) from events where event = 'interview'") == 0
+    at.date_input(key="outcomes_date").set_value(dt.date(2026, 10, 20))
+    at.button(key="outcomes_record").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Recorded" in success.value for success in at.success)
+    assert _count(db, "select count(*) from events where application_id = ? and event = 'interview'", acme) == 1
+    # it has an outcome now: no longer waiting for one
+    waiting = next(frame.value for frame in at.dataframe if "application_id" in frame.value.columns)
+    assert list(waiting["company"]) == ["Beta"]
+
+
+def test_follow_up_sent_today(monkeypatch: pytest.MonkeyPatch, resume_gap_db: Path) -> None:
+    at = _visit(_app(monkeypatch, resume_gap_db, client="resume_gap"), "followups")
+    due = next(frame.value for frame in at.dataframe if "application_id" in frame.value.columns)
+    assert not due.empty
+    chosen = at.selectbox(key="due_app").value
+    before = _count(
+        resume_gap_db, "select count(*) from events where application_id = ? and event = 'follow_up'", chosen
+    )
+    at.button(key="due_followed_up").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Recorded: follow up" in success.value for success in at.success)
+    assert (
+        _count(
+            resume_gap_db,
+            "select count(*) from events where application_id = ? and event = 'follow_up' and occurred_on = ?",
+            chosen,
+            dt.date.today(),
+        )
+        == before + 1
+    )
+
+
+def test_export_neutralises_formulas(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    formula = '=HYPERLINK("http://evil.example","click")'
+    rows = [[formula, "Dev", "2026-10-01"], ["+cmd", "QA", "2026-10-02"], ["Plain Co", "PM", "2026-10-03"]]
+    csv_file = write_csv(tmp_path / "formulas.csv", ["company", "role", "applied_on"], rows)
+    db = _database(tmp_path / "export.duckdb", (csv_file, "me"))
+    at = _on_data_page(monkeypatch, db)
+    labels = [button.label for button in at.get("download_button")]
+    assert "Download my data (CSV, 3 applications)" in labels and "Download template.csv" in labels
+    # the button's bytes come from this helper (AppTest does not expose a download's content)
+    text, count = data.export_csv(data.source(), None)
+    assert count == 3
+    exported = list(csv.DictReader(io.StringIO(text)))
+    assert {row["company"] for row in exported} == {"'" + formula, "'+cmd", "Plain Co"}

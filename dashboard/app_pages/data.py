@@ -1,13 +1,57 @@
-"""The database: where it is, what it holds, the last loads, and the import template."""
+"""The database: load a file (a dry run first), record outcomes, download the data, what it holds."""
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, filters, ui, upload
 
 st.title("Database")
 src = ui.open_source()
+scope = filters.current()
+ui.show_flash()
+
+# ---------------------------------------------------------------- load a file
+st.subheader("Load a file")
+st.caption(
+    "CSV, XLSX, JSON Lines, or a LinkedIn data export .zip. You see what would be loaded first; "
+    "nothing is written until you press “Load it”."
+)
+upload.section(src)
+
+# ---------------------------------------------------------------- record outcomes
+st.subheader("Record outcomes")
+waiting = ui.fetch(data.without_outcome, src, scope.client)
+if waiting.empty:
+    st.caption("Every application has an outcome or a stage recorded.")
+else:
+    st.caption(
+        f"{len(waiting)} applications with nothing recorded after the application itself (a LinkedIn export, "
+        "for one, has no outcomes). Newest first."
+    )
+    page = ui.paged(waiting, key="outcomes_page")
+    ui.outcome_form(src, page, key="outcomes")
+
+# ---------------------------------------------------------------- downloads
+st.subheader("Downloads")
+left, right = st.columns(2)
+text, rows = ui.fetch(data.export_csv, src, scope.client)
+left.download_button(
+    f"Download my data (CSV, {rows} applications)",
+    text,
+    file_name="bounceback-export.csv",
+    mime="text/csv",
+    disabled=rows == 0,
+    help="The client chosen in the sidebar (or all), in the canonical format. Cells a spreadsheet would run "
+    "as a formula start with a quote.",
+)
+right.download_button("Download template.csv", data.template_csv(), file_name="template.csv", mime="text/csv")
+st.caption(
+    "The template: one row per application; only `applied_on` and a company or a role are required "
+    "(README, “The canonical format”)."
+)
+
+# ---------------------------------------------------------------- what the database holds
+st.subheader("What the database holds")
 status = ui.fetch(data.status, src)
-st.markdown("**File**")
 st.code(src.path, language=None)
 if status["applications"] == 0:
     st.info(ui.EMPTY_MESSAGE)
@@ -19,14 +63,8 @@ cards[3].metric("Rejected rows (all loads)", status["rejects_total"], border=Tru
 if status["first_applied_on"]:
     st.caption(f"Applied from {status['first_applied_on']} to {status['last_applied_on']}.")
 if status["clients"]:
-    st.subheader("Clients")
+    st.markdown("**Clients**")
     st.dataframe(status["clients"], hide_index=True)
 if status["last_runs"]:
-    st.subheader("Last loads")
+    st.markdown("**Last loads**")
     st.dataframe(status["last_runs"], hide_index=True)
-
-st.subheader("Import template")
-st.markdown(
-    "One row per application; only `applied_on` and a company or a role are required (README, “The canonical format”)."
-)
-st.download_button("Download template.csv", data.template_csv(), file_name="template.csv", mime="text/csv")

@@ -6,6 +6,7 @@ from dashboard import charts, data, filters, ui
 
 st.title("Follow-ups")
 src = ui.open_source()
+ui.show_flash()
 scope = filters.current()
 result = ui.fetch(data.followups, src, scope)
 ui.stop_if_empty(src, result)
@@ -32,3 +33,5 @@ if due.empty:
     st.success("Nothing is due a follow-up.")
 else:
     st.dataframe(due, hide_index=True)
+    st.markdown("**Done something about one?**")
+    ui.followup_actions(src, due, key="due")

@@ -1,0 +1,131 @@
+"""The Database page's import: upload, dry run (mapping, dates, statuses, rejects), then "Load it".
+
+Nothing is written before the person presses "Load it": every other run is a dry run of the same
+call (pipelines.ingest.ingest_path), cached per upload and per choice. The mapping editor and the
+status selectboxes always show the importer's own reading of the file (a dry run without the
+person's changes), so what they change stays put while the preview below follows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import streamlit as st
+
+from dashboard import data, ui
+
+LOADED_KEY = "upload_loaded"
+ROUND_KEY = "upload_round"
+
+
+def section(src: data.Source) -> None:
+    """The whole import: the last load's result, the uploader, the choices, the preview, the button."""
+    for loaded in st.session_state.pop(LOADED_KEY, None) or []:
+        if loaded["ok"]:
+            st.success(f"Loaded {ui.md(loaded['file'])}: {loaded['reconciliation']}.")
+            with st.expander("Details of the load"):
+                report(loaded)
+        else:
+            report(loaded)
+    uploads = st.session_state.setdefault(ROUND_KEY, 0)  # a new uploader after each load: empty again
+    file = st.file_uploader("Your application log", key=f"upload_{uploads}")
+    client = st.text_input("Client (optional)", key="upload_client", help="Whose search this is; blank: `me`.")
+    date_order = st.selectbox(
+        "Day/month order of dates",
+        list(data.DATE_ORDER_CHOICES),
+        format_func=data.DATE_ORDER_CHOICES.__getitem__,
+        key="upload_date_order",
+    )
+    if file is None:
+        return
+    upload = data.Upload(name=file.name, file_id=file.file_id, content=file.getvalue())
+    choices = data.ImportChoices(client=client.strip() or None, date_order=date_order or None)
+    choices = replace(choices, column_map=_columns(src, upload, choices))
+    choices = replace(choices, status_map=_statuses(src, upload, choices))
+    reports = ui.fetch(data.preview_upload, src, upload, choices)
+    st.markdown("**What would be loaded** (a dry run: nothing written yet)")
+    for entry in reports:
+        report(entry)
+    if any(entry["ok"] for entry in reports) and st.button(
+        "Load it", type="primary", icon=":material/upload:", key="upload_load"
+    ):
+        st.session_state[LOADED_KEY] = ui.fetch(data.load_upload, src, upload, choices)
+        st.session_state[ROUND_KEY] = uploads + 1
+        st.rerun()
+
+
+def _columns(src: data.Source, upload: data.Upload, choices: data.ImportChoices) -> tuple[tuple[str, str], ...]:
+    """The mapping editor (the importer's own reading); the rows changed in it, as `--map` entries.
+
+    A file refused before its columns were read (a missing applied date) gets an empty editor whose
+    rows name a column and the field it holds."""
+    base = data.editable_mapping(ui.fetch(data.preview_upload, src, upload, choices))
+    st.markdown("**Columns**: change a field to read a column differently, or `ignore` it")
+    if base.empty:
+        st.caption("The file's columns could not be matched: add a row per column (its name as in the file).")
+    edited = st.data_editor(
+        base,
+        key=f"upload_columns_{upload.file_id}",
+        hide_index=True,
+        num_rows="fixed" if not base.empty else "dynamic",
+        disabled=["column"] if not base.empty else False,
+        column_config={
+            "column": st.column_config.TextColumn("column in the file"),
+            "field": st.column_config.SelectboxColumn("read as", options=list(data.FIELD_CHOICES), required=True),
+        },
+    )
+    return data.column_changes(base, edited)
+
+
+def _statuses(src: data.Source, upload: data.Upload, choices: data.ImportChoices) -> tuple[tuple[str, str], ...]:
+    """A selectbox per status text the importer did not understand; the meanings chosen (`--status-map`)."""
+    unread = data.unclassified_statuses(ui.fetch(data.preview_upload, src, upload, choices))
+    if not unread:
+        return ()
+    st.markdown("**Statuses not understood**: their rows are rejected unless you say what they mean")
+    meanings: dict[str, str] = {}
+    for text, rows in unread.items():
+        meaning = st.selectbox(
+            f"“{ui.md(text)}” ({ui.count(rows, 'row')}) means",
+            ["", *data.STATUS_CHOICES],
+            format_func=lambda name: "(not understood: reject its rows)" if name == "" else name,
+            key=f"upload_status_{upload.file_id}_{text}",
+        )
+        if meaning:
+            meanings[text] = meaning
+    return tuple(sorted(meanings.items()))
+
+
+def report(report: dict[str, Any]) -> None:
+    """One file's dry run or load: what it was read as, how, and what would be (or was) written."""
+    name = ui.md(report["file"])
+    if not report["ok"]:
+        # the importer's one line names the file already
+        st.error(ui.md(report["message"]) if report["message"] else f"{name}: {report['status']}")
+        return
+    st.markdown(f"**{name}** — detected source: **{ui.md(report['source'])}**, client **{ui.md(report['client'])}**")
+    st.markdown(report["reconciliation"])  # numbers only
+    if report["dropped"]:
+        st.caption(
+            "Personal columns not stored at all: " + ", ".join(ui.md(column) for column in report["dropped"]) + "."
+        )
+    for note in report["notes"]:
+        st.caption(ui.md(note))
+    if not report["dates"].empty:
+        st.markdown("**Dates**, format per column")
+        st.dataframe(report["dates"], hide_index=True)
+    if not report["statuses"].empty:
+        st.markdown("**Statuses**, as read")
+        st.dataframe(report["statuses"], hide_index=True)
+    if report["skipped_reasons"]:
+        st.markdown("**Skipped**")
+        st.dataframe(
+            [{"reason": reason, "rows": rows} for reason, rows in report["skipped_reasons"].items()], hide_index=True
+        )
+    if not report["rejects"].empty:
+        total = report["counts"]["rejected"]
+        shown = len(report["rejects"])
+        more = f" (the first {shown} of {total})" if total > shown else ""
+        st.markdown(f"**Rejected rows**{more}")
+        st.dataframe(report["rejects"], hide_index=True)
