@@ -79,6 +79,36 @@ def rate_bars(
     return alt.layer(bars, interval, ticks).transform_filter("isValid(datum.rate)")
 
 
+def heatmap(frame: pd.DataFrame, *, rows: str, columns: str, title: str = "") -> alt.LayerChart:
+    """A cell per (rows, columns) pair coloured by `rate`, its value written in; faded when small.
+
+    A sequential single-hue scale (blues) reads the same with every common colour-vision deficiency.
+    """
+    tooltip = [
+        alt.Tooltip(f"{rows}:N", title=rows.replace("_", " ")),
+        alt.Tooltip(f"{columns}:N", title=columns.replace("_", " ")),
+        _pct_tooltip("rate", "rate"),
+        _pct_tooltip("low", "95% interval from"),
+        _pct_tooltip("high", "95% interval to"),
+        alt.Tooltip("settled:Q", title="settled applications"),
+        alt.Tooltip("reliability:N", title="data"),
+    ]
+    base = alt.Chart(frame, title=title).encode(
+        y=alt.Y(f"{rows}:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        x=alt.X(f"{columns}:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT, labelAngle=-30)),
+        tooltip=tooltip,
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("rate:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), legend=alt.Legend(format="%")),
+        opacity=_RELIABILITY_OPACITY,
+    )
+    text = base.mark_text(fontSize=11).encode(
+        text=alt.Text("rate:Q", format=".0%"),
+        color=alt.condition("datum.rate > 0.5", alt.value("white"), alt.value("black")),
+    )
+    return alt.layer(cells, text).transform_filter("isValid(datum.rate)")
+
+
 def funnel_bars(frame: pd.DataFrame) -> alt.Chart:
     """Applications at each stage reached (furthest stage in the history), in funnel order."""
     order = list(frame["stage"]) if not frame.empty else []

@@ -332,6 +332,35 @@ def _rates(path: str, version: tuple[int, int], key: tuple[Any, ...], by: str) -
     }
 
 
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _cross_rates(path: str, version: tuple[int, int], key: tuple[Any, ...], rows: str, columns: str) -> pd.DataFrame:
+    payload = analytics.rates(_connection(path), _scope(key), [rows, columns])
+    records = []
+    for entry in payload.get("groups", []):
+        for metric, rate_key in RATE_KEYS.items():
+            records.append(
+                {
+                    rows: _label(entry["group"][rows]),
+                    columns: _label(entry["group"][columns]),
+                    "metric": metric,
+                    **_rate_columns(entry[rate_key]),
+                    "applications": entry["applications"],
+                    "settled": entry["settled"],
+                    "reliability": _reliability(entry["small"]),
+                }
+            )
+    return pd.DataFrame(
+        records, columns=[rows, columns, "metric", "rate", "low", "high", "n", "applications", "settled", "reliability"]
+    )
+
+
+def cross_rates(src: Source, filters: Filters, rows: str, columns: str) -> pd.DataFrame:
+    """Rates for every (rows, columns) pair, long format with a `metric` column (a heatmap's data)."""
+    if rows not in GROUP_CHOICES or columns not in GROUP_CHOICES:
+        raise ValueError(f"unknown breakdown {rows!r} x {columns!r}")
+    return _cross_rates(src.path, src.version, filters.key(), rows, columns)
+
+
 def rates(src: Source, filters: Filters, by: str) -> dict[str, Any]:
     """Rates per value of `by` in long format (`metric` column: response, callback, ...)."""
     if by not in GROUP_CHOICES:

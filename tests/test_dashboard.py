@@ -129,7 +129,7 @@ def test_every_page_of_a_sample_search(monkeypatch: pytest.MonkeyPatch, resume_g
     at = _app(monkeypatch, resume_gap_db)
     expected = {
         "resume": {"group", "rate", "low", "high", "reliability"},
-        "channels": {"group", "rate", "low", "high"},
+        "channels": {"group", "rate", "low", "high", "channel", "industry", "settled"},
         "timing": {"day", "survival", "lower", "upper", "group"},
         "followups": {"group", "rate", "low", "high"},
     }

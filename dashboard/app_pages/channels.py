@@ -30,5 +30,12 @@ for field, heading in (("channel", "By channel"), ("industry", "By industry")):
             hide_index=True,
             column_config={name: st.column_config.NumberColumn(format="percent") for name in ("rate", "low", "high")},
         )
+st.subheader("Channel × industry")
+cross = data.cross_rates(src, scope, "channel", "industry")
+cells = cross[cross["metric"] == metric]
+if cells["rate"].notna().any():
+    st.altair_chart(charts.heatmap(cells, rows="channel", columns="industry", title=data.METRIC_LABELS[metric]))
+else:
+    st.info("No channel and industry pair has a rate yet.")
 ui.scope_caption(scope)
 st.caption("Faded: fewer than 10 settled applications. The line is the 95 % interval.")
