@@ -49,7 +49,13 @@ __all__ = [
 # the sidebar's `where` filters, in the order they are shown
 WHERE_FIELDS: dict[str, str] = {"channel": "Channel", "industry": "Industry", "resume_version": "Resume version"}
 # the per-group breakdowns the pages offer (an allowlist: analytics.GROUP_FIELDS holds more)
-GROUP_CHOICES: dict[str, str] = {"resume_version": "Resume version", "channel": "Channel", "industry": "Industry"}
+GROUP_CHOICES: dict[str, str] = {
+    "resume_version": "Resume version",
+    "channel": "Channel",
+    "industry": "Industry",
+    "role": "Role",
+}
+MAX_BARS = 15  # groups drawn per chart (the most applications first); the table holds them all
 RATE_KEYS: dict[str, str] = {
     "response": "response_rate",
     "response_settled": "response_rate_settled",

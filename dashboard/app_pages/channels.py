@@ -17,13 +17,16 @@ metric = (
     )
     or "response"
 )
-for field, heading in (("channel", "By channel"), ("industry", "By industry")):
+for field, heading in (("channel", "By channel"), ("industry", "By industry"), ("role", "By role")):
     result = ui.fetch(data.rates, src, scope, field)
     ui.stop_if_empty(src, result)
     st.subheader(heading)
     frame = result["rates"]
     chosen = frame[frame["metric"] == metric]
-    st.altair_chart(charts.rate_bars(chosen, title=data.METRIC_LABELS[metric], axis_title="rate"))
+    # groups arrive with the most applications first: a search with hundreds of roles draws the top ones
+    drawn = chosen.head(data.MAX_BARS)
+    title = data.METRIC_LABELS[metric] + (f" (the {data.MAX_BARS} largest groups)" if len(chosen) > len(drawn) else "")
+    st.altair_chart(charts.rate_bars(drawn, title=title, axis_title="rate"))
     with st.expander("Table"):
         st.dataframe(
             chosen.drop(columns=["metric", "small"]),
