@@ -90,7 +90,18 @@ class Filters:
     where: tuple[tuple[str, str], ...] = ()
 
     def key(self) -> tuple[Any, ...]:
-        return (self.as_of, self.window, self.client, self.applied_from, self.applied_to, self.where)
+        # the viewer is part of every cached result's key: a dashboard shared behind a login must
+        # never hand one person's numbers to another from the cache
+        return (self.as_of, self.window, self.client, self.applied_from, self.applied_to, self.where, viewer())
+
+
+def viewer() -> str:
+    """Who is looking: the signed-in user's e-mail when the app runs behind a login, else `local`."""
+    try:
+        user = st.user
+        return str(user.get("email") or user.get("sub") or "local") if user.get("is_logged_in") else "local"
+    except Exception:  # no script context (tests of the pure functions) or no auth configured
+        return "local"
 
 
 @dataclass(frozen=True)
@@ -102,7 +113,7 @@ class Source:
 
 
 def _scope(key: tuple[Any, ...]) -> Scope:
-    as_of, window, client, applied_from, applied_to, where = key
+    as_of, window, client, applied_from, applied_to, where, _viewer = key
     return Scope(
         as_of=as_of, window=window, client=client, applied_from=applied_from, applied_to=applied_to, where=dict(where)
     )

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import filters
+from dashboard import filters, ui
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
 st.set_page_config(page_title="bounceback", page_icon=":material/replay:", layout="wide")
 # before the pages: every page reads the scope the sidebar sets
 filters.sidebar()
+ui.definitions()
 navigation = st.navigation(
     {
         "Your search": [

@@ -196,3 +196,28 @@ def _event_inputs(src: data.Source, application_id: str, label: str, key: str) -
     occurred_on = right.date_input("On", value=today, max_value=today, key=f"{key}_date")
     if st.button("Record it", key=f"{key}_record", icon=":material/add_task:"):
         _record(src, application_id, label, event, occurred_on)
+
+
+DEFINITIONS = """
+**Response**: any reply from the employer, a rejection included. **Callback**: an invitation to a
+screen, an assessment or an interview.
+
+**Pending**: no response yet and younger than the response window. Not a failure.
+**No response**: older than the window and never answered.
+
+**Settled**: applied at least the window's number of days ago; its answer (or silence) is in.
+
+**Response rate (censoring-aware)**: the Kaplan–Meier probability of a response within the window,
+counting recent applications for the days they have had. Empty while no application has had the
+whole window. **Settled-only rate**: the share of settled applications answered within the window.
+
+Every rate comes with its 95 % interval. **Faded** groups have fewer than 10 settled applications.
+
+**Failing** (strategy health) needs a test at p < 0.005; **at risk** is a weaker signal.
+"""
+
+
+def definitions() -> None:
+    """The definitions, one click away on every page."""
+    with st.sidebar.popover("Definitions", icon=":material/help:"):
+        st.markdown(DEFINITIONS)

@@ -128,7 +128,7 @@ def test_overview_of_a_sample_search(monkeypatch: pytest.MonkeyPatch, resume_gap
 def test_every_page_of_a_sample_search(monkeypatch: pytest.MonkeyPatch, resume_gap_db: Path) -> None:
     at = _app(monkeypatch, resume_gap_db)
     expected = {
-        "resume": {"group", "rate", "low", "high", "reliability"},
+        "resume": {"group", "rate", "low", "high", "reliability", "resume_version", "channel"},
         "channels": {"group", "rate", "low", "high", "channel", "industry", "settled"},
         "timing": {"day", "survival", "lower", "upper", "group"},
         "followups": {"group", "rate", "low", "high"},

@@ -24,6 +24,15 @@ frame = rates["rates"]
 st.altair_chart(charts.rate_bars(frame[frame["metric"] == metric], title=data.METRIC_LABELS[metric], axis_title="rate"))
 st.caption(f"Faded: fewer than {rates['small_group_threshold']} settled applications. The line is the 95 % interval.")
 
+st.subheader("Version × channel")
+cross = data.cross_rates(src, scope, "resume_version", "channel")
+cells = cross[cross["metric"] == metric]
+if cells["rate"].notna().any():
+    st.altair_chart(charts.heatmap(cells, rows="resume_version", columns="channel", title=data.METRIC_LABELS[metric]))
+    st.caption("Where each version was sent: a version can look weak only because it went through weak channels.")
+else:
+    st.info("No version and channel pair has a rate yet.")
+
 result = ui.fetch(data.compare, src, scope, "resume_version", metric)
 st.subheader("Which version does best")
 for warning in result["warnings"]:
