@@ -785,6 +785,14 @@ def _export(path: str, version: tuple[int, int], client: str | None) -> tuple[st
     return buffer.getvalue(), rows
 
 
+def export_rows(src: Source, client: str | None) -> int:
+    """How many applications the export would hold (from the cached status, no export made)."""
+    status = _status(src.path, src.version)
+    if client is None:
+        return int(status["applications"])
+    return next((int(c["applications"]) for c in status["clients"] if c["client"] == client), 0)
+
+
 def export_csv(src: Source, client: str | None) -> tuple[str, int]:
     """The loaded applications as canonical CSV text (formula-like cells neutralised), and the row count."""
     return _export(src.path, src.version, client)

@@ -8,10 +8,10 @@ the caches that key on the content version see it.
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import io
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -105,13 +105,14 @@ def applications_without_outcome(
         con.cursor()
         .execute(
             """
+            -- the stored stage sums say it at once: no stage past "applied", and no withdrawal,
+            -- closure or ghosted mark (the only events without a stage)
             select a.application_id, a.client, a.company, a.role, a.applied_on, a.source
             from applications as a
+            join application_stages as s using (application_id)
             where ($client is null or a.client = $client)
-              and not exists (
-                  select 1 from events as e
-                  where e.application_id = a.application_id and e.event not in ('applied', 'follow_up')
-              )
+              and coalesce(s.furthest_rank, 0) = 0
+              and not (s.withdrawn or s.position_closed or s.marked_ghosted)
             order by a.applied_on desc, a.company
             limit $limit
             """,
@@ -137,26 +138,38 @@ def export_csv(
     con: duckdb.DuckDBPyConnection, out: str | os.PathLike[str] | io.TextIOBase, client: str | None = None
 ) -> int:
     """The loaded applications in the canonical format (the template's columns); status and stage
-    dates from the stage history. Returns the number of rows written."""
+    dates from the stage history. Returns the number of rows written.
+
+    Written by DuckDB (COPY), every cell neutralised in SQL: a million rows take seconds, not a
+    Python loop.
+    """
     stage_columns = ", ".join(
         f"min(e.occurred_on) filter (where e.event = '{event}') as {column}"
         for column, event in {**STAGE_DATE_EVENTS, "interview_on": "interview"}.items()
     )
-    rows = (
-        con.cursor()
-        .execute(
-            f"""
-            with stages as (
-                select e.application_id, {stage_columns},
-                       nullif(count(*) filter (where e.event = 'interview'), 0) as interview_rounds
-                from events as e
-                group by e.application_id
-            )
+    # OWASP: a cell a spreadsheet would run as a formula gets a leading quote
+    starts = ", ".join(f"chr({ord(char)})" for char in FORMULA_STARTS)
+    cells = ", ".join(
+        f"case when left(cast({name} as varchar), 1) in ({starts}) then chr(39) || cast({name} as varchar)"
+        f" else cast({name} as varchar) end as {name}"
+        for name in CANONICAL_COLUMNS
+    )
+    query = f"""
+        with stages as (
+            select e.application_id, {stage_columns},
+                   nullif(count(*) filter (where e.event = 'interview'), 0) as interview_rounds
+            from events as e
+            group by e.application_id
+        ),
+        exported as (
             -- the person's own id when the file had one, so the export reads back as theirs
             select a.client,
-                   case when a.source_key like 'id:%' then substr(a.source_key, 4) else a.application_id end,
+                   case when a.source_key like 'id:%' then substr(a.source_key, 4) else a.application_id end
+                       as application_id,
                    a.company, a.role, a.industry, a.channel, a.resume_version,
-                   a.cover_letter, a.referral, a.location, a.seniority, a.job_url, a.applied_on,
+                   case a.cover_letter when true then 'yes' when false then 'no' end as cover_letter,
+                   case a.referral when true then 'yes' when false then 'no' end as referral,
+                   a.location, a.seniority, a.job_url, a.applied_on,
                    case when f.outcome in ('pending', 'no_response') and not f.responded then
                             case when f.outcome = 'no_response' then 'ghosted' else 'applied' end
                         when f.outcome = 'in_progress' then f.furthest_stage
@@ -168,20 +181,27 @@ def export_csv(
             join application_facts(current_date, 30) as f using (application_id)
             left join stages as s using (application_id)
             where $client is null or a.client = $client
-            order by a.client, a.applied_on, a.application_id
-            """,
-            {"client": client},
         )
-        .fetchall()
-    )
+        select {cells} from exported order by client, applied_on, application_id
+    """
+    cur = con.cursor()
     with contextlib.ExitStack() as stack:
-        handle: Any = (
-            out
-            if isinstance(out, io.TextIOBase)
-            else stack.enter_context(Path(out).open("w", newline="", encoding="utf-8"))
-        )
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(CANONICAL_COLUMNS)
-        for row in rows:
-            writer.writerow([neutralise(value) for value in row])
-    return len(rows)
+        if isinstance(out, io.TextIOBase):
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="bounceback-export-"))
+            target = Path(folder) / "export.csv"
+        else:
+            target = Path(out)
+        with translate_errors("writing the export failed"):
+            # COPY's target cannot be a parameter: the path is ours (or the caller's), quoted here
+            cur.execute(f"copy ({query}) to '{_sql_path(target)}' (format csv, header true)", {"client": client})
+            rows = cur.execute(
+                "select count(*) from applications where $client is null or client = $client", {"client": client}
+            ).fetchone()[0]
+        if isinstance(out, io.TextIOBase):
+            out.write(target.read_text(encoding="utf-8"))
+    return int(rows)
+
+
+def _sql_path(path: Path) -> str:
+    """A file path as the content of an SQL string literal."""
+    return str(path.resolve()).replace("'", "''")
