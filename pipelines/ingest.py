@@ -47,6 +47,7 @@ from pipelines.sources import (
     SOURCES,
     SPECS,
     STAGE_DATE_EVENTS,
+    STATUS_NAMES,
     ColumnMapping,
     SourceSpec,
     column_overrides,
@@ -59,21 +60,6 @@ __all__ = ["CANONICAL_COLUMNS", "SOURCES", "IngestResult", "LoadOptions", "inges
 
 DEFAULT_CLIENT = "me"
 MAX_REJECTS_REPORTED = 1000  # the JSON output lists this many; ingest_rejects keeps them all
-STATUS_NAMES = (
-    "applied",
-    "response",
-    "screen",
-    "assessment",
-    "interview",
-    "offer",
-    "accepted",
-    "declined",
-    "rejected",
-    "withdrawn",
-    "position_closed",
-    "ghosted",
-    "saved",
-)
 # Bump when a normalisation rule changes what a stored field would be: every application is then
 # re-normalised (counted as updated) at its next import.
 RULES_VERSION = 2

@@ -19,22 +19,9 @@ import duckdb
 
 from pipelines.db import refresh_application_stages, translate_errors
 from pipelines.errors import InputError
-from pipelines.sources import CANONICAL_COLUMNS, STAGE_DATE_EVENTS
+from pipelines.sources import CANONICAL_COLUMNS, RECORDABLE_EVENTS, STAGE_DATE_EVENTS
 
-EVENT_CHOICES: tuple[str, ...] = (
-    "response",
-    "screen",
-    "assessment",
-    "interview",
-    "offer",
-    "accepted",
-    "declined",
-    "rejected",
-    "withdrawn",
-    "position_closed",
-    "follow_up",
-    "ghosted",
-)
+EVENT_CHOICES: tuple[str, ...] = RECORDABLE_EVENTS
 # OWASP CSV injection: a cell starting with one of these is read as a formula by spreadsheets
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

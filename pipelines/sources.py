@@ -165,6 +165,24 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "notes",
 )
 
+# the events a person (or a file's events) can add after the application itself
+RECORDABLE_EVENTS: tuple[str, ...] = (
+    "response",
+    "screen",
+    "assessment",
+    "interview",
+    "offer",
+    "accepted",
+    "declined",
+    "rejected",
+    "withdrawn",
+    "position_closed",
+    "follow_up",
+    "ghosted",
+)
+# what a status can say: still waiting (applied), any stage or end, or saved (not an application)
+STATUS_NAMES: tuple[str, ...] = ("applied", *(e for e in RECORDABLE_EVENTS if e != "follow_up"), "saved")
+
 # stage date columns -> the event they record
 STAGE_DATE_EVENTS: dict[str, str] = {
     "responded_on": "response",
