@@ -63,8 +63,8 @@ demo-data: install
 demo: demo-data
 	$(BIN)/bounceback status --db $(DEMO_DB)
 	@echo
-	@echo "Starting the dashboard: open http://localhost:$(DEMO_PORT)/?client=resume_gap (Ctrl+C to stop)"
-	@echo "(one sample search; pick another client in the sidebar, or 'All clients')"
+	@echo "Starting the dashboard: open http://localhost:$(DEMO_PORT)/?client=wrong_industry (Ctrl+C to stop)"
+	@echo "(one sample search, whose target industry is failing; pick another client in the sidebar)"
 	$(BIN)/bounceback dashboard --db $(DEMO_DB) --port $(DEMO_PORT)
 
 # Rebuild the committed sample CSVs (fixed seeds, as of 2026-11-01).
