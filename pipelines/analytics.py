@@ -295,7 +295,10 @@ def _rates_rows(cur: duckdb.DuckDBPyConnection, by: list[str], window: int) -> l
         curve = curves[key]
         rate, low, high = stats.cumulative_incidence_within(curve, window)
         followed = max(curve.times) if curve.times else 0
-        if followed < window:
+        # undefined only while someone is still waiting and nobody has had the whole window; a
+        # group whose every application was answered early has a rate of 1 (its curve reached 0)
+        still_waiting = bool(curve.survival) and curve.survival[-1] > 0
+        if followed < window and still_waiting:
             # nobody in the group has had the whole window yet: a rate "within 30 days" would be
             # the rate within `followed` days, an understatement. Say it is too early instead.
             rate = low = high = None

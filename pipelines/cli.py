@@ -90,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_analytics_commands(commands)
 
+    export = commands.add_parser("export", help="write the loaded applications as CSV or XLSX (canonical format)")
+    _add_db(export)
+    export.add_argument("--client", default=None, help="only this client's applications")
+    export.add_argument("--out", required=True, type=Path, help="FILE.csv or FILE.xlsx")
+
     dashboard = commands.add_parser("dashboard", help="open the dashboard in your browser (Streamlit)")
     dashboard.add_argument(
         "--db", help=f"database file (default: ${DB_ENV_VAR}, else bounceback.duckdb in your data folder)"
@@ -475,6 +480,28 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from pipelines import outcomes
+
+    suffix = args.out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise BouncebackError(f"--out {args.out}: the file must end in .csv or .xlsx")
+    db_path = resolve_db_path(args.db)
+    con = connect(db_path)
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        writer = outcomes.export_csv if suffix == ".csv" else outcomes.export_xlsx
+        rows = writer(con, args.out, args.client)
+    finally:
+        con.close()
+    payload = {"ok": True, "out": str(args.out), "format": suffix[1:], "client": args.client, "applications": rows}
+    if args.json:
+        _print_json(payload)
+    else:
+        print(f"wrote {rows:,} applications to {args.out} (cells that read like formulas start with a quote)")
+    return 0
+
+
 def _cmd_dashboard(args: argparse.Namespace) -> int:
     # imported here: the data commands must not need the dashboard's packages to run
     from dashboard.launch import run
@@ -512,7 +539,13 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"ingest": _cmd_ingest, "status": _cmd_status, "sample": _cmd_sample, "dashboard": _cmd_dashboard}
+    handlers = {
+        "ingest": _cmd_ingest,
+        "status": _cmd_status,
+        "sample": _cmd_sample,
+        "dashboard": _cmd_dashboard,
+        "export": _cmd_export,
+    }
     handlers.update(
         dict.fromkeys(("funnel", "rates", "timing", "compare", "trend", "followups", "diagnose"), _cmd_analytics)
     )

@@ -124,6 +124,7 @@ class LoadOptions:
     sheet: str | None = None
     date_order: str | None = None  # mdy | dmy
     origin: str | None = None  # where the file came from, when it was unpacked from an archive
+    lenient_map: bool = False  # column_map names columns of other files too (an archive's members)
 
 
 class _Progress:
@@ -906,7 +907,8 @@ def ingest_path(
                 _record_refused_run(con.cursor(), result, path, dt.datetime.now())
             return [result]
         for member in unpacked.members:
-            result = ingest_file(con, member.path, replace(options, origin=f"{path}!{member.name}"))
+            member_options = replace(options, origin=f"{path}!{member.name}", lenient_map=True)
+            result = ingest_file(con, member.path, member_options)
             if unpacked.other_files and member is unpacked.members[0]:
                 result.notes.append(
                     f"{path.name}: {len(unpacked.other_files)} other files of the export hold no job applications"
@@ -1027,7 +1029,7 @@ def _plan(
         "--date-order" if options.date_order else (f"the {spec.name} export's format" if spec.date_order else "")
     )
     while True:
-        mapping = map_columns(staged.header, spec.fields, overrides)
+        mapping = map_columns(staged.header, spec.fields, overrides, lenient=options.lenient_map)
         if spec.skip_every_row is None:
             _require(mapping, path, ["applied_on"], ["company", "role"], spec.fields)
         date_columns = [

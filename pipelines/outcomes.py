@@ -8,6 +8,7 @@ the caches that key on the content version see it.
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import io
 import os
@@ -61,12 +62,17 @@ def record_event(
                 " ?, current_timestamp, 1, 0, 1, 0, 0, 0, 1, 0, current_timestamp) returning run_id",
                 [client, f"{event} recorded for {application_id}"],
             ).fetchone()[0]
-            event_id = cur.execute(
+            # one event per application, event, round and day: a second click records nothing new
+            inserted = cur.execute(
                 "insert into events select md5(? || '|' || ? || '|' || coalesce(cast(? as varchar), '0') || '|manual|'"
-                " || coalesce(cast(? as varchar), '') || '|' || ?), ?, ?, ?, ?, 'manual', ?, ? returning event_id",
-                [application_id, event, round_number, occurred_on, run_id, application_id, event, occurred_on,
-                 round_number, detail, run_id],
-            ).fetchone()[0]  # fmt: skip
+                " || coalesce(cast(? as varchar), '')) as event_id, ?, ?, ?, ?, 'manual', ?, ?"
+                " where event_id not in (select event_id from events where application_id = ?) returning event_id",
+                [application_id, event, round_number, occurred_on, application_id, event, occurred_on,
+                 round_number, detail, run_id, application_id],
+            ).fetchone()  # fmt: skip
+            if inserted is None:
+                raise InputError(f"{event} on {occurred_on or 'an unknown day'} is already recorded")
+            event_id = inserted[0]
             cur.execute("create or replace temp table touched_applications as select ? as application_id",
                         [application_id])  # fmt: skip
             refresh_application_stages(cur, only_touched=True)
@@ -180,7 +186,9 @@ def export_csv(
             target = Path(out)
         with translate_errors("writing the export failed"):
             # COPY's target cannot be a parameter: the path is ours (or the caller's), quoted here
-            cur.execute(f"copy ({query}) to '{_sql_path(target)}' (format csv, header true)", {"client": client})
+            cur.execute(
+                f"copy ({query}) to '{_sql_path(target)}' (format csv, header true, force_quote *)", {"client": client}
+            )
             rows = cur.execute(
                 "select count(*) from applications where $client is null or client = $client", {"client": client}
             ).fetchone()[0]
@@ -192,3 +200,21 @@ def export_csv(
 def _sql_path(path: Path) -> str:
     """A file path as the content of an SQL string literal."""
     return str(path.resolve()).replace("'", "''")
+
+
+def export_xlsx(con: duckdb.DuckDBPyConnection, out: str | os.PathLike[str], client: str | None = None) -> int:
+    """The same export as an Excel workbook: the cells are the CSV export's, already neutralised,
+    written as text (a cell that reads like a formula is never stored as one)."""
+    from openpyxl import Workbook  # only the XLSX export needs it
+
+    buffer = io.StringIO()
+    rows = export_csv(con, buffer, client)
+    if rows >= 1_048_575:
+        raise InputError(f"{rows:,} applications do not fit in one Excel sheet (1,048,575 rows): export CSV instead")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("applications")
+    buffer.seek(0)
+    for record in csv.reader(buffer):
+        sheet.append(record)  # strings stay strings: openpyxl writes no formula for a quoted cell
+    workbook.save(str(out))
+    return rows

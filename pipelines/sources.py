@@ -347,10 +347,13 @@ def map_columns(
     header: list[str],
     fields: dict[str, tuple[str, ...]],
     overrides: dict[str, str | None] | None = None,
+    *,
+    lenient: bool = False,
 ) -> ColumnMapping:
     """Choose a column for each field: overrides first, then the best spelling present.
 
     overrides: header name (as written, or its token) -> field, or None to leave the column unused.
+    lenient: an override naming a column the file does not have is passed over instead of refused.
     """
     tokens = [header_token(name) for name in header]
     indexes: dict[str, int] = {}
@@ -358,6 +361,9 @@ def map_columns(
     dropped = [name for name, token in zip(header, tokens, strict=True) if token in PERSONAL_COLUMNS]
     claimed.update(i for i, token in enumerate(tokens) if token in PERSONAL_COLUMNS)
     for column_name, target in (overrides or {}).items():
+        # lenient: one mapping for all the files of an archive, each holding only some of its columns
+        if lenient and column_name not in header and header_token(column_name) not in tokens:
+            continue
         index = _find_header(header, tokens, column_name)
         claimed.add(index)
         if target is not None:

@@ -568,3 +568,12 @@ def test_events_file_takes_map_and_status_map_and_corrects_a_round_date(
     assert interviews == [(dt.date(2025, 1, 21),)]
     refused = ingest_file(con, tmp_path / "ev2.csv", column_map={"When": "zzz"})
     assert refused.status == "refused" and "unknown field 'zzz'" in refused.message
+
+
+def test_a_mapping_for_a_whole_export_zip_applies_to_the_files_that_have_the_column(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    archive = _linkedin_zip(tmp_path / "export.zip", "Jobs/", split=False)
+    results = ingest_path(con, archive, column_map={"Question And Answers": "notes"})
+    assert [r.status for r in results] == ["loaded", "loaded"]
+    assert results[0].columns["mapped"]["notes"] == "Question And Answers"

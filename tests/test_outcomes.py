@@ -76,3 +76,62 @@ def test_export_neutralises_formulas_and_reads_back(con: duckdb.DuckDBPyConnecti
     export_csv(con, out)
     assert ingest_file(con, out, dry_run=True).rejected == 0
     assert [neutralise(v) for v in ("@x", "\tx", "+1", "ok", None, True)] == ["'@x", "'\tx", "'+1", "ok", "", "yes"]
+
+
+OWASP_CELLS = ["=1+2", "+1", "-1", "@SUM(A1)", "\tleading tab", "\rleading CR", '=1+2";=1+2']
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_command_neutralises_every_formula_start(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str
+) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from pipelines.cli import main
+    from pipelines.db import connect
+
+    db = tmp_path / "x.duckdb"
+    con = connect(db)
+    rows = [[cell, "Role", f"2026-10-{i + 1:02d}", "Client"] for i, cell in enumerate(OWASP_CELLS)]
+    # quoted: a bare CR outside quotes is a line ending, not part of a cell
+    hostile = write_csv(tmp_path / "h.csv", ["company", "role", "applied_on", "client"], rows, quote_all=True)
+    assert ingest_file(con, hostile).inserted == 7
+    con.close()
+    out = tmp_path / f"export{suffix}"
+    assert main(["export", "--db", str(db), "--client", "Client", "--out", str(out), "--json"]) == 0
+    assert '"applications": 7' in capsys.readouterr().out
+    if suffix == ".csv":
+        with out.open(newline="", encoding="utf-8") as handle:
+            companies = [row["company"] for row in csv.DictReader(handle)]
+    else:
+        sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
+        # a workbook keeps a line break inside a cell as LF
+        companies = [row[sheet[0].index("company")].replace("\n", "\r") for row in sheet[1:]]
+    assert sorted(companies) == sorted("'" + cell for cell in OWASP_CELLS)
+    assert all(not company.startswith(("=", "+", "-", "@", "\t", "\r")) for company in companies)
+    assert main(["export", "--db", str(db), "--out", str(tmp_path / "x.txt")]) == 1
+
+
+def test_the_same_outcome_twice_is_recorded_once(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    waiting = _linkedin_like(con, tmp_path)
+    beta = waiting[0]["application_id"]
+    record_event(con, beta, "follow_up", dt.date(2026, 10, 9))
+    before = table_checksums(con)
+    with pytest.raises(InputError, match="already recorded"):
+        record_event(con, beta, "follow_up", dt.date(2026, 10, 9))
+    assert table_checksums(con) == before
+
+
+def test_a_group_answered_early_has_a_rate_not_too_early(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    from pipelines import analytics
+
+    ingest_file(
+        con,
+        write_csv(
+            tmp_path / "early.csv",
+            ["company", "role", "applied_on", "rejected_on"],
+            [["A", "R", "2026-08-01", "2026-08-10"]],
+        ),
+    )
+    overall = analytics.rates(con, analytics.Scope(as_of=dt.date(2026, 11, 1)), [])["overall"]
+    assert overall["response_rate"]["rate"] == 1.0
