@@ -94,8 +94,9 @@ def heatmap(frame: pd.DataFrame, *, rows: str, columns: str, title: str = "") ->
         alt.Tooltip("reliability:N", title="data"),
     ]
     base = alt.Chart(frame, title=title).encode(
-        y=alt.Y(f"{rows}:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
-        x=alt.X(f"{columns}:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT, labelAngle=-30)),
+        # every label shown: Vega hides overlapping ones by default, leaving columns unnamed
+        y=alt.Y(f"{rows}:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT, labelOverlap=False)),
+        x=alt.X(f"{columns}:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT, labelAngle=-40, labelOverlap=False)),
         tooltip=tooltip,
     )
     cells = base.mark_rect().encode(
@@ -104,7 +105,10 @@ def heatmap(frame: pd.DataFrame, *, rows: str, columns: str, title: str = "") ->
     )
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("rate:Q", format=".0%"),
-        color=alt.condition("datum.rate > 0.5", alt.value("white"), alt.value("black")),
+        # white only on a dark, full-strength cell; a faded cell is pale whatever its rate
+        color=alt.condition(
+            f"datum.rate > 0.5 && datum.reliability == '{ENOUGH_LABEL}'", alt.value("white"), alt.value("black")
+        ),
     )
     return alt.layer(cells, text).transform_filter("isValid(datum.rate)")
 

@@ -109,7 +109,7 @@ class Source:
     """Which database, and which state of its content (part of every cache key)."""
 
     path: str
-    version: tuple[int, int]
+    version: tuple[Any, ...]  # (last run, event count, viewer)
 
 
 def _scope(key: tuple[Any, ...]) -> Scope:
@@ -137,7 +137,9 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 def source() -> Source:
     """Open (once per path) the database and read its content version. Raises DatabaseError."""
     path = db_path()
-    return Source(path=path, version=content_version(_connection(path)))
+    # the viewer rides in the version, which every cached function takes: no cached value is ever
+    # served across viewers, whichever function made it
+    return Source(path=path, version=(*content_version(_connection(path)), viewer()))
 
 
 # ---------------------------------------------------------------- small helpers to build frames

@@ -111,7 +111,7 @@ def test_overview_of_a_sample_search(monkeypatch: pytest.MonkeyPatch, resume_gap
     assert not at.error
     labels = {metric.label: metric.value for metric in at.metric}
     assert labels["Applications"] == "180"
-    for label in ("Response rate", "Callbacks", "Interviews", "Offers", "Pending", "Median days to a first answer"):
+    for label in ("Response rate", "Callbacks", "Interviews", "Offers", "Pending", "Median wait for an answer"):
         assert label in labels
     text = _text(at)
     # resume_gap plants a weaker resume version: the diagnosis says so, first

@@ -26,7 +26,10 @@ for field, heading in (("channel", "By channel"), ("industry", "By industry"), (
     # groups arrive with the most applications first: a search with hundreds of roles draws the top ones
     drawn = chosen.head(data.MAX_BARS)
     title = data.METRIC_LABELS[metric] + (f" (the {data.MAX_BARS} largest groups)" if len(chosen) > len(drawn) else "")
-    st.altair_chart(charts.rate_bars(drawn, title=title, axis_title="rate"))
+    if drawn["rate"].notna().any():
+        st.altair_chart(charts.rate_bars(drawn, title=title, axis_title="rate"))
+    else:
+        st.info("No rate yet: no group has had the whole response window (or nothing is settled).")
     with st.expander("Table"):
         st.dataframe(
             chosen.drop(columns=["metric", "small"]),

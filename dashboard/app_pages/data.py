@@ -24,7 +24,8 @@ if waiting.empty:
     st.caption("Every application has an outcome or a stage recorded.")
 else:
     st.caption(
-        f"{len(waiting)} applications with nothing recorded after the application itself (a LinkedIn export, "
+        f"{len(waiting)} application{'s' if len(waiting) != 1 else ''} with nothing recorded after the application"
+        " itself (a LinkedIn export, "
         "for one, has no outcomes). Newest first."
     )
     page = ui.paged(waiting, key="outcomes_page")

@@ -1,5 +1,7 @@
 """Follow-ups: does following up pay (measured without the selection bias), and who is due one now."""
 
+import datetime as dt
+
 import streamlit as st
 
 from dashboard import charts, data, filters, ui
@@ -19,7 +21,10 @@ if effect is None:
         "With a response window of 14 days or less there is nothing to measure: replies after day 14 fall outside it."
     )
 else:
-    st.altair_chart(charts.rate_bars(result["effect_frame"], title="Answered after day 14", axis_title="rate"))
+    if result["effect_frame"]["rate"].notna().any():
+        st.altair_chart(charts.rate_bars(result["effect_frame"], title="Answered after day 14", axis_title="rate"))
+    else:
+        st.info("Not measurable yet: no application has been unanswered on day 14 and had the whole window.")
     p_value = "–" if effect["p_value"] is None else f"{effect['p_value']:.3f}"
     st.caption(
         f"Among settled applications still unanswered on day {effect['landmark_day']}: those followed up by then "
@@ -33,5 +38,11 @@ if due.empty:
     st.success("Nothing is due a follow-up.")
 else:
     st.dataframe(due, hide_index=True)
+    if scope.as_of < dt.date.today():
+        # an event recorded today happened after this view's date: it will not show until the view moves on
+        st.warning(
+            f"This view is as of {scope.as_of:%Y-%m-%d}. What you record today counts from today: set the"
+            " as-of date to today (sidebar) to see it here."
+        )
     st.markdown("**Done something about one?**")
     ui.followup_actions(src, due, key="due")

@@ -12,7 +12,8 @@ ui.stop_if_empty(src, result)
 ui.scope_caption(scope)
 
 rate = result["response_rate"]
-cards = st.columns(7)
+# two rows of cards: seven in one row cut their labels and values short
+cards = [*st.columns(4), *st.columns(3)]
 cards[0].metric("Applications", result["applications"], border=True)
 with cards[1]:
     st.metric(
@@ -31,12 +32,13 @@ cards[5].metric(
 )
 with cards[6]:
     st.metric(
-        "Median days to a first answer",
+        "Median wait for an answer",
         ui.days(result["median_days"]),
         border=True,
         help="“Not reached” when fewer than half of the applications are ever answered.",
     )
-    st.caption(f"95 % interval {ui.days(result['median_low'])} – {ui.days(result['median_high'])}")
+    if result["median_days"] is not None:
+        st.caption(f"95 % interval {ui.days(result['median_low'])} – {ui.days(result['median_high'])}")
 
 st.subheader("Strategy health")
 st.caption(

@@ -21,7 +21,11 @@ rates = ui.fetch(data.rates, src, scope, "resume_version")
 ui.stop_if_empty(src, rates)
 ui.scope_caption(scope)
 frame = rates["rates"]
-st.altair_chart(charts.rate_bars(frame[frame["metric"] == metric], title=data.METRIC_LABELS[metric], axis_title="rate"))
+chosen = frame[frame["metric"] == metric]
+if chosen["rate"].notna().any():
+    st.altair_chart(charts.rate_bars(chosen, title=data.METRIC_LABELS[metric], axis_title="rate"))
+else:
+    st.info("No rate yet: no version has had the whole response window (or nothing is settled).")
 st.caption(f"Faded: fewer than {rates['small_group_threshold']} settled applications. The line is the 95 % interval.")
 
 st.subheader("Version × channel")
