@@ -238,34 +238,11 @@ def _km_counts(cur: duckdb.DuckDBPyConnection, by: list[str], window: int) -> di
     A dated response is an event on its day; an undated one, an event on day 0 (within the window,
     day unknown). No response (yet): censored at its age, capped at the window.
     """
-    selects, _ = _group_sql(by)
-    width = max(len(by), 1)
-    rows = cur.execute(
-        f"""
-        with timed as (
-            select {selects},
-                case
-                    when answered_in_window then coalesce(greatest(days_to_first_response, 0), 0)
-                    else least(greatest(age_days, 0), $window)
-                end as t,
-                answered_in_window as event
-            from facts
-        )
-        select * exclude (t, event), t, count(*) filter (where event), count(*) filter (where not event)
-        from timed
-        group by all
-        order by all
-        """,
-        {"window": window},
-    ).fetchall()
-    grouped: dict[tuple[Any, ...], tuple[list[int], list[int], list[int]]] = {}
-    for row in rows:
-        key = tuple(row[:width])
-        times, events, censored = grouped.setdefault(key, ([], [], []))
-        times.append(row[width])
-        events.append(row[width + 1])
-        censored.append(row[width + 2])
-    return {key: stats.kaplan_meier(*series) for key, series in grouped.items()}
+    duration = (
+        "case when answered_in_window then coalesce(greatest(days_to_first_response, 0), 0)"
+        " else least(greatest(age_days, 0), $window) end"
+    )
+    return _curves(cur, by, _curve_sql(by, duration, "answered_in_window"), {"window": window})
 
 
 def _rates_rows(cur: duckdb.DuckDBPyConnection, by: list[str], window: int) -> list[dict[str, Any]]:
@@ -374,10 +351,13 @@ def _curve_sql(by: list[str], duration: str, observed: str) -> str:
     """
 
 
-def _curves(cur: duckdb.DuckDBPyConnection, by: list[str], sql: str) -> dict[tuple[Any, ...], stats.KMCurve]:
+def _curves(
+    cur: duckdb.DuckDBPyConnection, by: list[str], sql: str, params: dict[str, Any] | None = None
+) -> dict[tuple[Any, ...], stats.KMCurve]:
+    """Kaplan-Meier curves per group from _curve_sql's (group..., t, events, censored) rows."""
     width = max(len(by), 1)
     grouped: dict[tuple[Any, ...], tuple[list[int], list[int], list[int]]] = {}
-    for row in cur.execute(sql).fetchall():
+    for row in cur.execute(sql, params or {}).fetchall():
         times, events, censored = grouped.setdefault(tuple(row[:width]), ([], [], []))
         times.append(row[width])
         events.append(row[width + 1])

@@ -398,8 +398,13 @@ def _print_quietly_on_closed_pipe(printer: Callable[[IngestResult], None], resul
         printer(result)
         sys.stdout.flush()
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """The reader of our output went away: later prints go nowhere instead of raising again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -559,8 +564,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         # `bounceback rates | head`: the reader has what it wanted; nothing is left undone
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return 0
     except KeyboardInterrupt:
         print("bounceback: interrupted; the file being loaded was rolled back", file=sys.stderr)

@@ -58,12 +58,24 @@ def _share(k: int, n: int) -> str:
     return f"{k} of {n} answered ({_pct(k / n if n else None)}, {_pct(low)}–{_pct(high)})"
 
 
-def _counts(cur: duckdb.DuckDBPyConnection, condition: str) -> tuple[int, int]:
-    """(answered within the window, settled) among settled applications matching `condition`."""
+def _split(
+    cur: duckdb.DuckDBPyConnection, inside: str, outside: str, params: dict[str, Any] | None = None
+) -> tuple[int, int, int, int, int]:
+    """One pass over the facts: (answered, settled) of the applications matching `inside`, the same
+    for `outside`, and how many applications (settled or not) match `inside`. Answered means within
+    the window, among settled applications."""
     row = cur.execute(
-        f"select count(*) filter (where answered_in_window), count(*) from facts where settled and ({condition})"
+        f"""
+        select count(*) filter (where settled and answered_in_window and ({inside})),
+               count(*) filter (where settled and ({inside})),
+               count(*) filter (where settled and answered_in_window and ({outside})),
+               count(*) filter (where settled and ({outside})),
+               count(*) filter (where {inside})
+        from facts
+        """,
+        params or {},
     ).fetchone()
-    return int(row[0]), int(row[1])
+    return tuple(int(value) for value in row)  # type: ignore[return-value]
 
 
 def _lower_p(k1: int, n1: int, k2: int, n2: int) -> float:
@@ -82,14 +94,14 @@ def _verdict(p: float) -> str:
 
 
 def _strategy(cur: duckdb.DuckDBPyConnection, scope: Scope, settled: int) -> Finding:
-    one_k, one_n = _counts(cur, f"channel = '{ONE_CLICK}'")
-    rest_k, rest_n = _counts(cur, f"channel is distinct from '{ONE_CLICK}'")
-    total, one_click, recent = cur.execute(
-        f"select count(*), count(*) filter (where channel = '{ONE_CLICK}'),"
-        " count(*) filter (where applied_on > $as_of - 28) from facts",
+    one_k, one_n, rest_k, rest_n, one_click = _split(
+        cur, "channel = $one_click", "channel is distinct from $one_click", {"one_click": ONE_CLICK}
+    )
+    total, recent, span_days = cur.execute(
+        "select count(*), count(*) filter (where applied_on > $as_of - 28), coalesce($as_of - min(applied_on), 0)"
+        " from facts",
         {"as_of": scope.as_of},
     ).fetchone()
-    span_days = cur.execute("select $as_of - min(applied_on) from facts", {"as_of": scope.as_of}).fetchone()[0] or 0
     pace = recent / 4 if span_days >= 28 else None
     share = one_click / total if total else 0.0
     numbers = {"one_click_share": share, "one_click": [one_k, one_n], "other_channels": [rest_k, rest_n],
@@ -142,8 +154,7 @@ def _resume(con: duckdb.DuckDBPyConnection, scope: Scope, prepared: analytics.Pr
 
 
 def _cover_letters(cur: duckdb.DuckDBPyConnection) -> Finding | None:
-    with_k, with_n = _counts(cur, "cover_letter")
-    without_k, without_n = _counts(cur, "not cover_letter")
+    with_k, with_n, without_k, without_n, _ = _split(cur, "cover_letter", "not cover_letter")
     if with_n < MIN_GROUP or without_n < MIN_GROUP:
         return None
     p = _lower_p(without_k, without_n, with_k, with_n)  # do applications without a letter answer less?
@@ -215,11 +226,8 @@ def _resume_versions(con: duckdb.DuckDBPyConnection, scope: Scope, prepared: ana
 
 
 def _network(cur: duckdb.DuckDBPyConnection, scope: Scope, total: int) -> Finding:
-    ref_k, ref_n = _counts(cur, "channel = 'referral' or coalesce(referral, false)")
-    rest_k, rest_n = _counts(cur, "not (channel = 'referral' or coalesce(referral, false))")
-    referred = cur.execute(
-        "select count(*) from facts where channel = 'referral' or coalesce(referral, false)"
-    ).fetchone()[0]
+    referral = "channel = 'referral' or coalesce(referral, false)"
+    ref_k, ref_n, rest_k, rest_n, referred = _split(cur, referral, f"not ({referral})")
     share = referred / total if total else 0.0
     numbers = {"referral_share": share, "referrals": [ref_k, ref_n], "others": [rest_k, rest_n]}
     p = _lower_p(rest_k, rest_n, ref_k, ref_n)  # do the others answer less than referrals?

@@ -480,19 +480,20 @@ left join duplicated as dup using (application_id)
 def _prepare_lookups(cur: duckdb.DuckDBPyConnection, plan: _Plan, status_map: dict[str, str]) -> None:
     """The small per-value tables the row normalisation joins (channel, status, yes/no, spellings)."""
 
-    def value_sql(name: str) -> str | None:
+    def value_sql(name: str) -> tuple[str | None, dict[str, Any]]:
+        """The staging column of a field, or its source's constant (as a parameter)."""
         if name in plan.mapping.indexes:
-            return f"c{plan.mapping.indexes[name]}"
+            return f"c{plan.mapping.indexes[name]}", {}
         if name in plan.spec.constants:
-            return f"'{plan.spec.constants[name]}'"  # our own constant text, never the user's
-        return None
+            return "cast($constant as varchar)", {"constant": plan.spec.constants[name]}
+        return None, {}
 
     for name, key_sql in UNIFIED_FIELDS.items():
-        column = value_sql(name)
+        column, params = value_sql(name)
         if column is None:
             continue
         stored_column = "channel_raw" if name == "channel" else name
-        cur.execute(_unified_sql(f"{name}_unified", column, key_sql, stored_column))
+        cur.execute(_unified_sql(f"{name}_unified", column, key_sql, stored_column), params)
         if name == "channel":
             cur.execute(
                 "create or replace temp table channel_lookup as "
@@ -501,12 +502,12 @@ def _prepare_lookups(cur: duckdb.DuckDBPyConnection, plan: _Plan, status_map: di
         else:
             cur.execute(f"create or replace temp table {name}_lookup as select raw, value from {name}_unified")
     for name in BOOL_FIELDS:
-        column = value_sql(name)
+        column, params = value_sql(name)
         if column is not None:
             # `Referred by: Jane Roe` - a name where a yes/no would be means yes
             flag = "coalesce(bb_bool(raw), true)" if name == "referral" else "bb_bool(raw)"
-            cur.execute(_lookup_sql(f"{name}_lookup", column, f"{flag} as flag"))
-    column = value_sql("status")
+            cur.execute(_lookup_sql(f"{name}_lookup", column, f"{flag} as flag"), params)
+    column, params = value_sql("status")
     if column is not None:
         cur.execute("create or replace temp table status_overrides (token varchar, status varchar)")
         if status_map:
@@ -519,7 +520,8 @@ def _prepare_lookups(cur: duckdb.DuckDBPyConnection, plan: _Plan, status_map: di
                 column,
                 "bb_classify_status(raw) as classified, (select any_value(o.status) from status_overrides as o"
                 " where o.token = bb_token(raw)) as chosen",
-            )
+            ),
+            params,
         )
         cur.execute(
             """
@@ -1103,10 +1105,6 @@ def _check_applied_dates(cur: duckdb.DuckDBPyConnection, path: Path, plan: _Plan
 
 def _report_statuses(cur: duckdb.DuckDBPyConnection, plan: _Plan, result: IngestResult) -> None:
     """How each status text was understood, with its row count; the ones not understood apart."""
-    if "status_lookup" not in {
-        row[0] for row in cur.execute("select table_name from duckdb_tables() where temporary").fetchall()
-    }:
-        return
     rows = cur.execute(
         f"""
         select l.raw, l.status, l.via, l.how, count(*) as rows
