@@ -66,9 +66,12 @@ class Scope:
     applied_from: dt.date | None = None
     applied_to: dt.date | None = None
     where: dict[str, str] = field(default_factory=dict)
+    # the clients the viewer may see (pipelines/clients.py Viewer.clients); None: every client
+    allowed: tuple[str, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        data.pop("allowed")  # who may see what is not part of the result
         for key in ("as_of", "applied_from", "applied_to"):
             data[key] = data[key].isoformat() if data[key] else None
         return data
@@ -147,6 +150,9 @@ def load_facts(cur: duckdb.DuckDBPyConnection, scope: Scope, fields: tuple[str, 
     if scope.client is not None:
         conditions.append("client = $client")
         params["client"] = scope.client
+    if scope.allowed is not None:
+        conditions.append("list_contains($allowed, client)")
+        params["allowed"] = list(scope.allowed)
     if scope.applied_from is not None:
         conditions.append("applied_on >= $applied_from")
         params["applied_from"] = scope.applied_from
@@ -607,6 +613,19 @@ def trend(
 FOLLOW_UP_AFTER = 7  # days: follow up one to two weeks after applying
 FOLLOW_UP_LANDMARK = 14
 INTERVIEW_SILENCE = 7
+# a follow-up is due (over the facts table; parameters $as_of, $silence, $after, $landmark, $window):
+# an interview with no news for a week, or an unanswered application one to two weeks old (or older,
+# still within the window plus two weeks) that has not been followed up
+FOLLOW_UP_DUE = """(
+    (outcome = 'in_progress' and interviewed and last_event_on <= $as_of - $silence)
+    or (outcome in ('pending', 'no_response') and not followed_up and not responded
+        and age_days >= $after and age_days <= $window + $landmark)
+)"""
+
+
+def follow_up_params(scope: Scope) -> dict[str, Any]:
+    return {"as_of": scope.as_of, "silence": INTERVIEW_SILENCE, "after": FOLLOW_UP_AFTER,
+            "landmark": FOLLOW_UP_LANDMARK, "window": scope.window}  # fmt: skip
 
 
 def followups(
@@ -656,7 +675,7 @@ def followups(
     if scope.window <= FOLLOW_UP_LANDMARK:
         effect = None  # replies after the landmark fall outside a window this short: nothing to measure
     due = cur.execute(
-        """
+        f"""
         select application_id, client, company, role, applied_on, age_days, last_interview_on,
             case
                 when outcome = 'in_progress' and interviewed and last_event_on <= $as_of - $silence
@@ -671,20 +690,11 @@ def followups(
                 else 3
             end as priority
         from facts
-        where (outcome = 'in_progress' and interviewed and last_event_on <= $as_of - $silence)
-           or (outcome in ('pending', 'no_response') and not followed_up and not responded
-               and age_days >= $after and age_days <= $window + $landmark)
+        where {FOLLOW_UP_DUE}
         order by priority, age_days, company
         limit $limit
         """,
-        {
-            "as_of": scope.as_of,
-            "silence": INTERVIEW_SILENCE,
-            "after": FOLLOW_UP_AFTER,
-            "landmark": FOLLOW_UP_LANDMARK,
-            "window": scope.window,
-            "limit": due_limit,
-        },
+        {**follow_up_params(scope), "limit": due_limit},
     ).fetchall()
     columns = ["application_id", "client", "company", "role", "applied_on", "age_days", "last_interview_on",
                "reason", "priority"]  # fmt: skip

@@ -37,6 +37,7 @@ from typing import Any
 import duckdb
 
 from pipelines import archives, readers
+from pipelines.clients import register_clients
 from pipelines.dates import DATE_ORDERS, DateColumn, build_date_lookups
 from pipelines.db import refresh_application_stages, translate_errors
 from pipelines.errors import BouncebackError, DatabaseError, InputError
@@ -1153,6 +1154,7 @@ def _ingest_applications(
 
     def merge(run_id: int) -> None:
         _run_steps(cur, APPLICATION_MERGE_STEPS, {"run_id": run_id, "source": spec.name})
+        register_clients(cur)
         cur.execute(
             "create or replace temp table touched_applications as "
             "select application_id from event_changes union select application_id from retracted"

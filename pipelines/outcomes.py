@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from pipelines.clients import LOCAL_VIEWER, Viewer
 from pipelines.db import refresh_application_stages, translate_errors
 from pipelines.errors import InputError
 from pipelines.sources import CANONICAL_COLUMNS, RECORDABLE_EVENTS, STAGE_DATE_EVENTS
@@ -33,8 +34,10 @@ def record_event(
     event: str,
     occurred_on: dt.date | None,
     detail: str | None = None,
+    viewer: Viewer = LOCAL_VIEWER,
 ) -> dict[str, Any]:
-    """Add one event to an application's history. Raises InputError for bad input."""
+    """Add one event to an application's history. Raises InputError for bad input, and for an
+    application of a client the viewer may not see (worded as for one that does not exist)."""
     if event not in EVENT_CHOICES:
         raise InputError(f"unknown event {event!r} (expected one of: {', '.join(EVENT_CHOICES)})")
     cur = con.cursor()
@@ -42,7 +45,7 @@ def record_event(
         row = cur.execute(
             "select applied_on, client from applications where application_id = ?", [application_id]
         ).fetchone()
-        if row is None:
+        if row is None or not viewer.may_see(row[1]):
             raise InputError(f"no application {application_id!r}")
         applied_on, client = row
         if occurred_on is not None and occurred_on < applied_on:
@@ -90,7 +93,7 @@ def record_event(
 
 
 def applications_without_outcome(
-    con: duckdb.DuckDBPyConnection, client: str | None = None, limit: int = 200
+    con: duckdb.DuckDBPyConnection, client: str | None = None, limit: int = 200, viewer: Viewer = LOCAL_VIEWER
 ) -> list[dict[str, Any]]:
     """Applications whose history holds nothing but the application (and follow-ups): the ones a
     LinkedIn export brings in, waiting for the person to say what happened."""
@@ -104,12 +107,13 @@ def applications_without_outcome(
             from applications as a
             join application_stages as s using (application_id)
             where ($client is null or a.client = $client)
+              and ($allowed is null or list_contains($allowed, a.client))
               and coalesce(s.furthest_rank, 0) = 0
               and not (s.withdrawn or s.position_closed or s.marked_ghosted)
             order by a.applied_on desc, a.company
             limit $limit
             """,
-            {"client": client, "limit": limit},
+            {"client": client, "limit": limit, "allowed": _allowed(viewer)},
         )
         .fetchall()
     )
@@ -127,8 +131,15 @@ def neutralise(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _allowed(viewer: Viewer) -> list[str] | None:
+    return None if viewer.clients is None else list(viewer.clients)
+
+
 def export_csv(
-    con: duckdb.DuckDBPyConnection, out: str | os.PathLike[str] | io.TextIOBase, client: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    out: str | os.PathLike[str] | io.TextIOBase,
+    client: str | None = None,
+    viewer: Viewer = LOCAL_VIEWER,
 ) -> int:
     """The loaded applications in the canonical format (the template's columns); status and stage
     dates from the stage history. Returns the number of rows written.
@@ -173,10 +184,12 @@ def export_csv(
             from applications as a
             join application_facts(current_date, 30) as f using (application_id)
             left join stages as s using (application_id)
-            where $client is null or a.client = $client
+            where ($client is null or a.client = $client)
+              and ($allowed is null or list_contains($allowed, a.client))
         )
         select {cells} from exported order by client, applied_on, application_id
     """
+    params = {"client": client, "allowed": _allowed(viewer)}
     cur = con.cursor()
     with contextlib.ExitStack() as stack:
         if isinstance(out, io.TextIOBase):
@@ -186,11 +199,11 @@ def export_csv(
             target = Path(out)
         with translate_errors("writing the export failed"):
             # COPY's target cannot be a parameter: the path is ours (or the caller's), quoted here
-            cur.execute(
-                f"copy ({query}) to '{_sql_path(target)}' (format csv, header true, force_quote *)", {"client": client}
-            )
+            cur.execute(f"copy ({query}) to '{_sql_path(target)}' (format csv, header true, force_quote *)", params)
             rows = cur.execute(
-                "select count(*) from applications where $client is null or client = $client", {"client": client}
+                "select count(*) from applications where ($client is null or client = $client)"
+                " and ($allowed is null or list_contains($allowed, client))",
+                params,
             ).fetchone()[0]
         if isinstance(out, io.TextIOBase):
             out.write(target.read_text(encoding="utf-8"))
@@ -202,13 +215,18 @@ def _sql_path(path: Path) -> str:
     return str(path.resolve()).replace("'", "''")
 
 
-def export_xlsx(con: duckdb.DuckDBPyConnection, out: str | os.PathLike[str], client: str | None = None) -> int:
+def export_xlsx(
+    con: duckdb.DuckDBPyConnection,
+    out: str | os.PathLike[str],
+    client: str | None = None,
+    viewer: Viewer = LOCAL_VIEWER,
+) -> int:
     """The same export as an Excel workbook: the cells are the CSV export's, already neutralised,
     written as text (a cell that reads like a formula is never stored as one)."""
     from openpyxl import Workbook  # only the XLSX export needs it
 
     buffer = io.StringIO()
-    rows = export_csv(con, buffer, client)
+    rows = export_csv(con, buffer, client, viewer)
     if rows >= 1_048_575:
         raise InputError(f"{rows:,} applications do not fit in one Excel sheet (1,048,575 rows): export CSV instead")
     workbook = Workbook(write_only=True)

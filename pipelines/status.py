@@ -7,31 +7,50 @@ from typing import Any
 
 import duckdb
 
+from pipelines.clients import LOCAL_VIEWER, Viewer, visibility_sql
 from pipelines.db import schema_version, translate_errors
 
 RECENT_RUNS = 10
 
 
-def database_status(con: duckdb.DuckDBPyConnection, db_path: Path) -> dict[str, Any]:
+def database_status(con: duckdb.DuckDBPyConnection, db_path: Path, viewer: Viewer = LOCAL_VIEWER) -> dict[str, Any]:
+    """Counts, clients and the last loads, of the clients the viewer may see (a load shows to a
+    restricted viewer only when it was made for one of their clients with --client)."""
     cur = con.cursor()
+    visible, params = visibility_sql(viewer)
     with translate_errors("cannot read the database"):
         totals = cur.execute(
-            "select count(*), count(distinct client), min(applied_on), max(applied_on) from applications"
+            f"select count(*), count(distinct client), min(applied_on), max(applied_on) from applications"
+            f" where {visible}",
+            params,
         ).fetchone()
-        events = cur.execute("select count(*) from events").fetchone()[0]
+        events = cur.execute(
+            f"select count(*) from events where application_id in (select application_id from applications"
+            f" where {visible})"
+            if viewer.clients is not None
+            else "select count(*) from events",
+            params,
+        ).fetchone()[0]
         clients = cur.execute(
-            "select client, count(*) as applications, min(applied_on), max(applied_on) "
-            "from applications group by client order by client"
+            f"select client, count(*) as applications, min(applied_on), max(applied_on) "
+            f"from applications where {visible} group by client order by client",
+            params,
         ).fetchall()
         outcomes = cur.execute(
-            "select outcome, count(*) from application_facts(current_date, 30) group by 1 order by 2 desc"
+            f"select outcome, count(*) from application_facts(current_date, 30) where {visible}"
+            " group by 1 order by 2 desc",
+            params,
         ).fetchall()
         runs = cur.execute(
             "select run_id, file_name, detected_source, status, rows_read, inserted, updated, unchanged,"
-            " rejected, skipped, message, started_at from ingest_runs order by run_id desc limit ?",
-            [RECENT_RUNS],
+            f" rejected, skipped, message, started_at from ingest_runs where {visible}"
+            " order by run_id desc limit ?",
+            [*params, RECENT_RUNS],
         ).fetchall()
-        rejects_total = cur.execute("select count(*) from ingest_rejects").fetchone()[0]
+        rejects_total = cur.execute(
+            f"select count(*) from ingest_rejects where run_id in (select run_id from ingest_runs where {visible})",
+            params,
+        ).fetchone()[0]
     return {
         "database": str(db_path),
         "schema_version": schema_version(con),
@@ -82,13 +101,18 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def content_version(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+def content_version(con: duckdb.DuckDBPyConnection) -> tuple[int, int, str, int]:
     """A cheap marker that changes whenever the data may have changed: every load records a run
-    (refused ones too), and the event count catches writes between runs. Caches key on it."""
+    (refused ones too), the event count catches recorded outcomes, the latest client-record change
+    and the latest note catch the advisor's edits. Caches key on it."""
     with translate_errors("cannot read the database"):
         row = (
             con.cursor()
-            .execute("select (select coalesce(max(run_id), 0) from ingest_runs), (select count(*) from events)")
+            .execute(
+                "select (select coalesce(max(run_id), 0) from ingest_runs), (select count(*) from events),"
+                " (select coalesce(max(updated_at)::varchar, '') || ':' || count(*) from clients),"
+                " (select coalesce(max(note_id), 0) from advisor_notes)"
+            )
             .fetchone()
         )
-    return (int(row[0]), int(row[1])) if row else (0, 0)
+    return (int(row[0]), int(row[1]), str(row[2]), int(row[3])) if row else (0, 0, "", 0)

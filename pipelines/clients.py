@@ -1,0 +1,389 @@
+"""Clients, advisor notes and access: the advisor's side of one database.
+
+- `clients`: one row per client (display name, advisor, start date, targets, status). A load
+  registers every new client under its own id, so the table always covers the applications.
+- `advisor_notes`: dated notes per client, shown as a timeline and in the report.
+- `access`: who may see which client when the dashboard runs behind a login. The signed-in
+  person's e-mail is looked up here and becomes a `Viewer`; every query that reads applications,
+  clients or notes is narrowed to the viewer's clients (analytics through `Scope.allowed`). Without
+  a login there is one local user who sees everything (`LOCAL_VIEWER`). Identity never comes from
+  a URL or a widget: the dashboard takes it from `st.user`, the CLI is the local user.
+
+A client the viewer may not see is reported exactly like a client that does not exist, so the
+error message does not confirm that someone else's client is there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from pipelines.db import translate_errors
+from pipelines.errors import InputError
+
+CLIENT_STATUSES = ("active", "paused", "placed", "closed")
+ROLES = ("admin", "advisor", "client")
+# the columns `clients update` may change (an allowlist: these names are put into SQL)
+EDITABLE_FIELDS = ("display_name", "advisor", "started_on", "target_roles", "target_industries", "status")
+MAX_TEXT = 500
+MAX_NOTE = 10_000
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking, and which clients they may see (`clients` None: every client)."""
+
+    principal: str
+    role: str  # admin | advisor | client | none
+    clients: tuple[str, ...] | None
+
+    def may_see(self, client: str) -> bool:
+        return self.clients is None or client in self.clients
+
+    @property
+    def may_edit(self) -> bool:
+        """Advisors and admins keep the client records and write notes; a client reads them."""
+        return self.role in ("admin", "advisor")
+
+    @property
+    def sees_caseload(self) -> bool:
+        """A client sees only their own search: no roster, no comparison with other clients."""
+        return self.role in ("admin", "advisor")
+
+
+LOCAL_VIEWER = Viewer(principal="local", role="admin", clients=None)
+
+
+def _principal(text: str) -> str:
+    principal = (text or "").strip().lower()
+    if not principal:
+        raise InputError("a person is named by their sign-in e-mail address; it is empty")
+    return principal
+
+
+def resolve_viewer(con: duckdb.DuckDBPyConnection, principal: str) -> Viewer:
+    """The signed-in person as the access table describes them. Nobody granted anything sees nothing."""
+    principal = _principal(principal)
+    with translate_errors("cannot read the access table"):
+        rows = con.cursor().execute("select role, client from access where principal = ?", [principal]).fetchall()
+    roles = {role for role, _ in rows}
+    if "admin" in roles:
+        return Viewer(principal, "admin", None)
+    clients = tuple(sorted({client for _, client in rows if client is not None}))
+    role = "advisor" if "advisor" in roles else "client" if "client" in roles else "none"
+    return Viewer(principal, role, clients)
+
+
+def visibility_sql(viewer: Viewer, column: str = "client") -> tuple[str, list[Any]]:
+    """A condition (and its parameters) keeping the rows of the viewer's clients. `column` is
+    always a literal of the caller's, never user text."""
+    if viewer.clients is None:
+        return "true", []
+    return f"list_contains(?, {column})", [list(viewer.clients)]
+
+
+# ---------------------------------------------------------------- clients
+
+
+def register_clients(cur: duckdb.DuckDBPyConnection) -> int:
+    """Give every client with applications a row (named after its id). Runs inside a load's
+    transaction, so a client appears exactly when its applications do."""
+    row = cur.execute(
+        """
+        insert into clients (client, display_name, started_on)
+        select client, client, min(applied_on)
+        from applications
+        where client not in (select client from clients)
+        group by client
+        returning client
+        """
+    ).fetchall()
+    return len(row)
+
+
+def _text(value: Any, name: str, *, required: bool = False) -> str | None:
+    text = None if value is None else str(value).strip()
+    if not text:
+        if required:
+            raise InputError(f"{name} is empty")
+        return None
+    if len(text) > MAX_TEXT:
+        raise InputError(f"{name} is longer than {MAX_TEXT} characters")
+    return text
+
+
+def _date(value: Any, name: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError as e:
+        raise InputError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from e
+
+
+def _status(value: Any) -> str:
+    status = (str(value or "").strip().lower()) or "active"
+    if status not in CLIENT_STATUSES:
+        raise InputError(f"status: {value!r} is not one of {', '.join(CLIENT_STATUSES)}")
+    return status
+
+
+def _check_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise InputError(f"unknown client field {unknown[0]!r} (fields: {', '.join(EDITABLE_FIELDS)})")
+    checked: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name == "display_name":
+            checked[name] = _text(value, "display name", required=True)
+        elif name == "started_on":
+            checked[name] = _date(value, "start date")
+        elif name == "status":
+            checked[name] = _status(value)
+        else:
+            checked[name] = _text(value, name.replace("_", " "))
+    return checked
+
+
+CLIENT_COLUMNS = ("client", "display_name", "advisor", "started_on", "target_roles", "target_industries", "status",
+                  "created_at", "updated_at")  # fmt: skip
+SELECT_CLIENT = ", ".join(CLIENT_COLUMNS)
+
+
+def _client_row(row: tuple[Any, ...]) -> dict[str, Any]:
+    entry = dict(zip(CLIENT_COLUMNS, row, strict=True))
+    entry["started_on"] = None if entry["started_on"] is None else str(entry["started_on"])
+    for key in ("created_at", "updated_at"):
+        entry[key] = entry[key].isoformat(timespec="seconds")
+    return entry
+
+
+def list_clients(con: duckdb.DuckDBPyConnection, viewer: Viewer = LOCAL_VIEWER) -> list[dict[str, Any]]:
+    """The clients the viewer may see, by display name."""
+    condition, params = visibility_sql(viewer)
+    with translate_errors("cannot read the clients"):
+        rows = (
+            con.cursor()
+            .execute(f"select {SELECT_CLIENT} from clients where {condition} order by display_name, client", params)
+            .fetchall()
+        )
+    return [_client_row(row) for row in rows]
+
+
+def get_client(con: duckdb.DuckDBPyConnection, client: str, viewer: Viewer = LOCAL_VIEWER) -> dict[str, Any]:
+    """One client's record. Unknown and not-yours are the same error."""
+    if viewer.may_see(client):
+        with translate_errors("cannot read the clients"):
+            row = con.cursor().execute(f"select {SELECT_CLIENT} from clients where client = ?", [client]).fetchone()
+        if row is not None:
+            return _client_row(row)
+    raise InputError(f"no client {client!r} (see `bounceback clients list`)")
+
+
+def _check_editor(viewer: Viewer) -> None:
+    if not viewer.may_edit:
+        raise InputError("only an advisor or an admin can change client records and notes")
+
+
+def add_client(
+    con: duckdb.DuckDBPyConnection, client: str, fields: dict[str, Any], viewer: Viewer = LOCAL_VIEWER
+) -> dict[str, Any]:
+    """A new client (before any applications are loaded for them). An advisor who adds a client
+    is granted access to it, in the same transaction."""
+    _check_editor(viewer)
+    client_id = _text(client, "client id", required=True)
+    assert client_id is not None
+    values = _check_changes({"display_name": fields.get("display_name") or client_id, **fields})
+    values.setdefault("status", "active")
+    cur = con.cursor()
+    with translate_errors("cannot add the client"):
+        if cur.execute("select count(*) from clients where client = ?", [client_id]).fetchone()[0]:
+            raise InputError(f"client {client_id!r} exists already: use `bounceback clients update`")
+        with _transaction(cur):
+            _insert_client(cur, client_id, values, viewer)
+    return get_client(con, client_id, _with_client(viewer, client_id))
+
+
+@contextlib.contextmanager
+def _transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    cur.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        cur.execute("rollback")
+        raise
+    cur.execute("commit")
+
+
+def _insert_client(cur: duckdb.DuckDBPyConnection, client: str, values: dict[str, Any], viewer: Viewer) -> None:
+    names = ["client", *values]  # names from EDITABLE_FIELDS only
+    cur.execute(
+        f"insert into clients ({', '.join(names)}) values ({', '.join('?' for _ in names)})", [client, *values.values()]
+    )
+    if viewer.role == "advisor":
+        # whoever adds a client keeps seeing it
+        cur.execute("insert into access (principal, role, client) values (?, 'advisor', ?)", [viewer.principal, client])
+
+
+def _update_fields(cur: duckdb.DuckDBPyConnection, client: str, values: dict[str, Any]) -> None:
+    assignments = ", ".join(f"{name} = ?" for name in values)  # names from EDITABLE_FIELDS only
+    cur.execute(
+        f"update clients set {assignments}, updated_at = current_timestamp where client = ?", [*values.values(), client]
+    )
+
+
+def _with_client(viewer: Viewer, client: str) -> Viewer:
+    if viewer.clients is None or client in viewer.clients:
+        return viewer
+    return Viewer(viewer.principal, viewer.role, tuple(sorted((*viewer.clients, client))))
+
+
+def update_client(
+    con: duckdb.DuckDBPyConnection, client: str, changes: dict[str, Any], viewer: Viewer = LOCAL_VIEWER
+) -> dict[str, Any]:
+    """Change some fields of a client's record (a None clears an optional field)."""
+    _check_editor(viewer)
+    get_client(con, client, viewer)  # exists and is visible
+    values = _check_changes(changes)
+    if not values:
+        raise InputError("nothing to change: name at least one field")
+    with translate_errors("cannot update the client"):
+        _update_fields(con.cursor(), client, values)
+    return get_client(con, client, viewer)
+
+
+def import_clients(
+    con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], viewer: Viewer = LOCAL_VIEWER
+) -> dict[str, int]:
+    """Add or update many client records at once (a roster CSV read by the caller); all or nothing."""
+    _check_editor(viewer)
+    checked: list[tuple[str, dict[str, Any]]] = []
+    for line, row in enumerate(rows, start=2):
+        try:
+            client_id = _text(row.get("client"), "client id", required=True)
+            fields = {name: row[name] for name in EDITABLE_FIELDS if name in row}
+            checked.append((str(client_id), _check_changes(fields)))
+        except InputError as e:
+            raise InputError(f"line {line}: {e}") from e
+    cur = con.cursor()
+    added = updated = 0
+    with translate_errors("cannot import the clients"), _transaction(cur):
+        for client_id, values in checked:
+            if cur.execute("select count(*) from clients where client = ?", [client_id]).fetchone()[0]:
+                if not viewer.may_see(client_id):
+                    raise InputError(f"client {client_id!r} exists already and is not one of yours")
+                if values:
+                    _update_fields(cur, client_id, values)
+                updated += 1
+            else:
+                _insert_client(cur, client_id, {"display_name": client_id, "status": "active", **values}, viewer)
+                added += 1
+    return {"added": added, "updated": updated}
+
+
+# ---------------------------------------------------------------- notes
+
+
+def add_note(
+    con: duckdb.DuckDBPyConnection,
+    client: str,
+    body: str,
+    noted_on: dt.date | str | None = None,
+    viewer: Viewer = LOCAL_VIEWER,
+) -> dict[str, Any]:
+    """A dated note on a client, written by the viewer."""
+    _check_editor(viewer)
+    get_client(con, client, viewer)
+    text = (body or "").strip()
+    if not text:
+        raise InputError("the note is empty")
+    if len(text) > MAX_NOTE:
+        raise InputError(f"the note is longer than {MAX_NOTE:,} characters")
+    day = _date(noted_on, "note date") or dt.date.today()
+    with translate_errors("cannot save the note"):
+        note_id = (
+            con.cursor()
+            .execute(
+                "insert into advisor_notes (client, noted_on, author, body) values (?, ?, ?, ?) returning note_id",
+                [client, day, viewer.principal, text],
+            )
+            .fetchone()[0]
+        )
+    return next(note for note in list_notes(con, client, viewer) if note["note_id"] == note_id)
+
+
+def list_notes(con: duckdb.DuckDBPyConnection, client: str, viewer: Viewer = LOCAL_VIEWER) -> list[dict[str, Any]]:
+    """A client's notes, newest first (by the day they are about, then by when they were written)."""
+    get_client(con, client, viewer)
+    with translate_errors("cannot read the notes"):
+        rows = (
+            con.cursor()
+            .execute(
+                "select note_id, noted_on, author, body, created_at from advisor_notes where client = ?"
+                " order by noted_on desc, note_id desc",
+                [client],
+            )
+            .fetchall()
+        )
+    return [
+        {"note_id": note_id, "noted_on": str(noted_on), "author": author, "body": body,
+         "created_at": created.isoformat(timespec="seconds")}
+        for note_id, noted_on, author, body, created in rows
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- access
+
+
+def grant(con: duckdb.DuckDBPyConnection, principal: str, role: str, client: str | None = None) -> dict[str, Any]:
+    """Let `principal` see `client` as advisor or client, or every client as admin."""
+    principal = _principal(principal)
+    if role not in ROLES:
+        raise InputError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    if role == "admin" and client is not None:
+        raise InputError("an admin sees every client: grant admin without --client")
+    if role != "admin":
+        if not client:
+            raise InputError(f"a {role} grant needs --client")
+        get_client(con, client)
+    cur = con.cursor()
+    with translate_errors("cannot change the access table"):
+        exists = cur.execute(
+            "select count(*) from access where principal = ? and role = ? and client is not distinct from ?",
+            [principal, role, client],
+        ).fetchone()[0]
+        if not exists:
+            cur.execute("insert into access (principal, role, client) values (?, ?, ?)", [principal, role, client])
+    return {"principal": principal, "role": role, "client": client, "granted": not exists}
+
+
+def revoke(con: duckdb.DuckDBPyConnection, principal: str, client: str | None = None) -> dict[str, Any]:
+    """Take back `principal`'s grant on `client`, or all their grants when no client is named."""
+    principal = _principal(principal)
+    condition, params = ("client = ?", [client]) if client is not None else ("true", [])
+    with translate_errors("cannot change the access table"):
+        removed = (
+            con.cursor()
+            .execute(f"delete from access where principal = ? and {condition} returning role", [principal, *params])
+            .fetchall()
+        )
+    return {"principal": principal, "client": client, "revoked": len(removed)}
+
+
+def list_access(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    with translate_errors("cannot read the access table"):
+        rows = (
+            con.cursor()
+            .execute("select principal, role, client, granted_at from access order by principal, role, client")
+            .fetchall()
+        )
+    return [
+        {"principal": p, "role": r, "client": c, "granted_at": g.isoformat(timespec="seconds")} for p, r, c, g in rows
+    ]

@@ -1,0 +1,257 @@
+"""The advisor's roster, and one client against the caseload.
+
+Roster: one row per client the viewer may see, with applications, last activity, the
+censoring-aware response rate with its interval, the furthest stage reached, the worst part of the
+diagnosis, follow-ups due and days since the last application. Counting is one pass over the
+facts of every visible client; the diagnosis runs per client (pipelines/diagnosis.py), so the
+roster's verdicts are exactly the ones the client's own page shows.
+
+"Needs attention" ordering (README "Advisors"), first to last:
+1. active clients before paused, placed and closed ones;
+2. more parts of the search **failing** first;
+3. **stalled** first: no application for STALL_DAYS days (or nothing loaded yet);
+4. more parts **at risk** first;
+5. more follow-ups due first;
+6. then by display name.
+A client needs attention when they are active and something in 2-4 holds; `reasons` says what.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import duckdb
+
+from pipelines import analytics, diagnosis
+from pipelines.analytics import FOLLOW_UP_DUE, FUNNEL_STAGES, Scope, follow_up_params
+from pipelines.clients import LOCAL_VIEWER, Viewer, get_client, list_clients
+from pipelines.db import translate_errors
+
+STALL_DAYS = 14  # no application for this long: the search has stalled
+STATUS_ORDER = {"active": 0, "paused": 1, "placed": 2, "closed": 3}
+MIN_CASELOAD = 5  # other clients with a rate before a percentile is given
+# the rates a client is compared on: name -> (label, the rates() key)
+CASELOAD_RATES: dict[str, tuple[str, str]] = {
+    "response": ("Response rate (censoring-aware)", "response_rate"),
+    "response_settled": ("Response rate, settled applications", "response_rate_settled"),
+    "callback": ("Callback rate", "callback_rate"),
+    "interview": ("Interview rate", "interview_rate"),
+    "offer": ("Offer rate", "offer_rate"),
+}
+
+
+def _everyone(scope: Scope, viewer: Viewer) -> Scope:
+    """The scope over every client the viewer may see (the client filter lifted)."""
+    return dataclasses.replace(scope, client=None, allowed=viewer.clients)
+
+
+def _client_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Per client: counts, dates and rates from one load of the facts; and the rates payload."""
+    prepared = analytics.prepare(con, scope, ("client",))
+    rates = analytics.rates(con, scope, ["client"], prepared)
+    if prepared.total == 0:
+        return {}, rates
+    rows = prepared.cur.execute(
+        f"""
+        select client,
+            count(*) as applications,
+            max(applied_on) as last_applied_on,
+            greatest(max(applied_on), max(last_event_on)) as last_activity_on,
+            max(funnel_level) as furthest_level,
+            count(*) filter (where {FOLLOW_UP_DUE}) as follow_ups_due,
+            count(*) filter (where outcome = 'pending') as pending
+        from facts
+        group by client
+        """,
+        follow_up_params(scope),
+    ).fetchall()
+    counts = {
+        client: {
+            "applications": int(applications),
+            "last_applied_on": last_applied,
+            "last_activity_on": last_activity,
+            "furthest_stage": FUNNEL_STAGES[int(level)],
+            "follow_ups_due": int(due),
+            "pending": int(pending),
+        }
+        for client, applications, last_applied, last_activity, level, due, pending in rows
+    }
+    for group in rates["groups"]:
+        counts[group["group"]["client"]]["rates"] = group
+    return counts, rates
+
+
+def _attention(entry: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        STATUS_ORDER.get(entry["status"], len(STATUS_ORDER)),
+        -len(entry["failing"]),
+        not entry["stalled"],
+        -len(entry["at_risk"]),
+        -entry["follow_ups_due"],
+        entry["display_name"].lower(),
+        entry["client"],
+    )
+
+
+def _reasons(entry: dict[str, Any]) -> list[str]:
+    reasons = [f"failing: {area}" for area in entry["failing"]]
+    if entry["stalled"]:
+        days = entry["days_since_last_application"]
+        reasons.append("nothing loaded yet" if days is None else f"no application for {days} days")
+    reasons += [f"at risk: {area}" for area in entry["at_risk"]]
+    return reasons
+
+
+def roster(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    viewer: Viewer = LOCAL_VIEWER,
+    advisor: str | None = None,
+    progress: Any = None,
+) -> dict[str, Any]:
+    """Every client the viewer may see (of one advisor, if named), needing attention first.
+
+    `progress(done, total)` is called after each client's diagnosis (the slow part)."""
+    everyone = _everyone(scope, viewer)
+    records = [entry for entry in list_clients(con, viewer) if advisor is None or entry["advisor"] == advisor]
+    with translate_errors("cannot build the roster"):
+        counts, _ = _client_counts(con, everyone)
+    clients = []
+    for index, record in enumerate(records):
+        name = record["client"]
+        found = counts.get(name)
+        findings = []
+        if found is not None:
+            result = diagnosis.diagnose(con, dataclasses.replace(everyone, client=name))
+            findings = result["findings"]
+        if progress is not None:
+            progress(index + 1, len(records))
+        last_applied = found["last_applied_on"] if found else None
+        days_since = (scope.as_of - last_applied).days if last_applied is not None else None
+        rate = (found or {}).get("rates", {}).get("response_rate") or {"rate": None, "low": None, "high": None}
+        worst = findings[0] if findings and findings[0]["verdict"] in ("failing", "at risk") else None
+        entry = {
+            "client": name,
+            "display_name": record["display_name"],
+            "advisor": record["advisor"],
+            "status": record["status"],
+            "applications": found["applications"] if found else 0,
+            "last_activity_on": _iso(found["last_activity_on"]) if found else None,
+            "days_since_last_application": days_since,
+            "response_rate": {key: rate.get(key) for key in ("rate", "low", "high")},
+            "settled": (found or {}).get("rates", {}).get("settled", 0),
+            "small": (found or {}).get("rates", {}).get("small", True),
+            "furthest_stage": found["furthest_stage"] if found else None,
+            "worst_part": None if worst is None else {"area": worst["area"], "verdict": worst["verdict"]},
+            "failing": [f["area"] for f in findings if f["verdict"] == "failing"],
+            "at_risk": [f["area"] for f in findings if f["verdict"] == "at risk"],
+            "follow_ups_due": found["follow_ups_due"] if found else 0,
+            "stalled": days_since is None or days_since >= STALL_DAYS,
+        }
+        entry["needs_attention"] = entry["status"] == "active" and bool(
+            entry["failing"] or entry["stalled"] or entry["at_risk"]
+        )
+        entry["reasons"] = _reasons(entry) if entry["status"] == "active" else [f"status: {entry['status']}"]
+        clients.append(entry)
+    clients.sort(key=_attention)
+    for rank, entry in enumerate(clients, start=1):
+        entry["rank"] = rank
+    return {
+        "scope": everyone.to_json(),
+        "advisor": advisor,
+        "stall_days": STALL_DAYS,
+        "clients": clients,
+        "needs_attention": sum(entry["needs_attention"] for entry in clients),
+        "ordering": [
+            "active before paused, placed, closed",
+            "more failing parts",
+            f"stalled (no application for {STALL_DAYS} days)",
+            "more parts at risk",
+            "more follow-ups due",
+            "display name",
+        ],
+    }
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _percentile(value: float, others: list[float]) -> float:
+    """Share of the other clients below this value, ties counted half (0-100)."""
+    below = sum(other < value for other in others)
+    ties = sum(other == value for other in others)
+    return 100 * (below + ties / 2) / len(others)
+
+
+def _quantiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+
+    def at(q: float) -> float:
+        # linear interpolation between the closest ranks (numpy's default)
+        position = q * (len(ordered) - 1)
+        low = int(position)
+        high = min(low + 1, len(ordered) - 1)
+        return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+    return {"min": ordered[0], "p25": at(0.25), "median": at(0.5), "p75": at(0.75), "max": ordered[-1]}
+
+
+def against_caseload(
+    con: duckdb.DuckDBPyConnection, scope: Scope, client: str, viewer: Viewer = LOCAL_VIEWER
+) -> dict[str, Any]:
+    """Each key rate of `client` beside the distribution over the advisor's other clients.
+
+    The caseload is the other clients with the same advisor (every other client the viewer may see,
+    when the client has no advisor). Only clients with enough settled applications (not `small`)
+    enter the distribution; with fewer than MIN_CASELOAD of them there is no percentile, and the
+    result says so. A client viewer never gets a comparison: it would describe other people."""
+    record = get_client(con, client, viewer)
+    if not viewer.sees_caseload:
+        return {"client": client, "available": False, "reason": "only advisors compare clients", "rates": []}
+    everyone = _everyone(scope, viewer)
+    peers = {
+        entry["client"]
+        for entry in list_clients(con, viewer)
+        if entry["client"] != client and (record["advisor"] is None or entry["advisor"] == record["advisor"])
+    }
+    with translate_errors("cannot compare with the caseload"):
+        counts, _ = _client_counts(con, everyone)
+    own = counts.get(client, {}).get("rates")
+    usable = [counts[name]["rates"] for name in peers if name in counts and not counts[name]["rates"]["small"]]
+    rows = []
+    for metric, (label, key) in CASELOAD_RATES.items():
+        others = [group[key]["rate"] for group in usable if group[key]["rate"] is not None]
+        value = None if own is None else own[key]["rate"]
+        enough = len(others) >= MIN_CASELOAD
+        rows.append(
+            {
+                "metric": metric,
+                "label": label,
+                "rate": value,
+                "low": None if own is None else own[key]["low"],
+                "high": None if own is None else own[key]["high"],
+                "small": True if own is None else own["small"],
+                "others": len(others),
+                "distribution": _quantiles(others) if others else None,
+                "percentile": _percentile(value, others) if enough and value is not None else None,
+            }
+        )
+    available = len(usable) >= MIN_CASELOAD
+    return {
+        "client": client,
+        "advisor": record["advisor"],
+        "available": available,
+        "reason": None
+        if available
+        else (
+            f"{len(usable)} other client(s) with at least {analytics.SMALL_GROUP} settled applications;"
+            f" a percentile needs {MIN_CASELOAD}"
+        ),
+        "caseload_clients": len(peers),
+        "compared_clients": len(usable),
+        "min_caseload": MIN_CASELOAD,
+        "rates": rows,
+    }
