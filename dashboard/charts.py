@@ -220,3 +220,70 @@ def sankey(flows: pd.DataFrame) -> go.Figure:
     )
     figure.update_layout(title_text="Where applications went", margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=380)
     return figure
+
+
+def caseload_strip(frame: pd.DataFrame) -> alt.LayerChart:
+    """Per rate: the caseload's spread (min–max line, quartile box, median tick) and the client's
+    own rate with its interval on top (a black diamond and rule).
+
+    Expects columns: metric, rate, low, high, reliability, percentile, others, min, p25, median, p75, max.
+    """
+    tooltip = [
+        alt.Tooltip("metric:N", title="rate"),
+        _pct_tooltip("rate", "this client"),
+        _pct_tooltip("low", "95% interval from"),
+        _pct_tooltip("high", "95% interval to"),
+        alt.Tooltip("percentile:Q", title="percentile among the others", format=".0f"),
+        alt.Tooltip("others:Q", title="other clients compared"),
+        _pct_tooltip("median", "caseload median"),
+        _pct_tooltip("p25", "caseload 25th percentile"),
+        _pct_tooltip("p75", "caseload 75th percentile"),
+    ]
+    base = alt.Chart(frame, title="This client against the caseload").encode(
+        y=alt.Y("metric:N", sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)), tooltip=tooltip
+    )
+    x = alt.Scale(domain=[0, 1])
+    spread = base.mark_rule(color=OKABE_ITO[4], strokeWidth=2).encode(
+        x=alt.X("min:Q", title="Rate", axis=alt.Axis(format="%"), scale=x), x2="max:Q"
+    )
+    quartiles = base.mark_bar(color=OKABE_ITO[4], opacity=0.5, size=14).encode(x="p25:Q", x2="p75:Q")
+    median = base.mark_tick(color=OKABE_ITO[4], thickness=3, size=18).encode(x="median:Q")
+    interval = (
+        base.mark_rule(color="#000000", strokeWidth=2)
+        .encode(x="low:Q", x2="high:Q", opacity=_RELIABILITY_OPACITY)
+        .transform_filter("isValid(datum.rate)")
+    )
+    own = (
+        base.mark_point(shape="diamond", filled=True, size=120, color="#000000")
+        .encode(x="rate:Q", opacity=_RELIABILITY_OPACITY)
+        .transform_filter("isValid(datum.rate)")
+    )
+    return alt.layer(spread, quartiles, median, interval, own)
+
+
+def notes_timeline(weeks: pd.DataFrame, notes: pd.DataFrame) -> alt.LayerChart:
+    """Applications per week (bars) with the advisor's notes as dated markers above them.
+
+    Expects `weeks` with week (timestamp) and applications; `notes` with noted_on (timestamp),
+    author and body.
+    """
+    bars = (
+        alt.Chart(weeks, title="Applications per week, and the advisor's notes")
+        .mark_bar(color=OKABE_ITO[0], opacity=0.6)
+        .encode(
+            x=alt.X("week:T", title=None),
+            y=alt.Y("applications:Q", title="Applications"),
+            tooltip=[alt.Tooltip("week:T", title="week of"), alt.Tooltip("applications:Q")],
+        )
+    )
+    marks = alt.Chart(notes).encode(
+        x="noted_on:T",
+        tooltip=[
+            alt.Tooltip("noted_on:T", title="note of"),
+            alt.Tooltip("author:N"),
+            alt.Tooltip("body:N", title="note"),
+        ],
+    )
+    rules = marks.mark_rule(color=OKABE_ITO[3], strokeDash=[4, 3])
+    points = marks.mark_point(shape="triangle-down", filled=True, size=140, color=OKABE_ITO[3]).encode(y=alt.value(0))
+    return alt.layer(bars, rules, points)

@@ -25,9 +25,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from pipelines import analytics, diagnosis, outcomes
+from pipelines import clients as client_store
+from pipelines import roster as roster_logic
 from pipelines.analytics import DEFAULT_WINDOW, Scope
+from pipelines.clients import LOCAL_VIEWER, Viewer, resolve_viewer
 from pipelines.db import connect, resolve_db_path
 from pipelines.errors import BouncebackError, DatabaseError, InputError
 from pipelines.ingest import STATUS_NAMES, LoadOptions, ingest_path
@@ -44,6 +48,7 @@ __all__ = [
     "InputError",
     "Source",
     "Upload",
+    "Viewer",
 ]
 
 # the sidebar's `where` filters, in the order they are shown
@@ -75,6 +80,8 @@ SMALL_LABEL = "small group: read with care"
 ENOUGH_LABEL = "enough settled applications"
 # the events a person can record by hand (pipelines/outcomes.py)
 EVENT_CHOICES: tuple[str, ...] = outcomes.EVENT_CHOICES
+# signed in, but not (or no longer) in the access table: sees nothing
+NOBODY = Viewer(principal="", role="none", clients=())
 MAX_CACHED = 128  # results per cached function: filters change often, memory should not grow forever
 
 
@@ -90,33 +97,81 @@ class Filters:
     where: tuple[tuple[str, str], ...] = ()
 
     def key(self) -> tuple[Any, ...]:
-        # the viewer is part of every cached result's key: a dashboard shared behind a login must
-        # never hand one person's numbers to another from the cache
-        return (self.as_of, self.window, self.client, self.applied_from, self.applied_to, self.where, viewer())
+        return (self.as_of, self.window, self.client, self.applied_from, self.applied_to, self.where)
 
 
-def viewer() -> str:
-    """Who is looking: the signed-in user's e-mail when the app runs behind a login, else `local`."""
-    try:
-        user = st.user
-        return str(user.get("email") or user.get("sub") or "local") if user.get("is_logged_in") else "local"
-    except Exception:  # no script context (tests of the pure functions) or no auth configured
-        return "local"
+# (content version..., viewer): every cached function takes it, so a result is cached per state of
+# the data *and* per person. A dashboard shared behind a login never hands one person's numbers to
+# another from the cache, whichever function made them.
+Version = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
 class Source:
-    """Which database, and which state of its content (part of every cache key)."""
+    """Which database, which state of its content, and who is looking (part of every cache key)."""
 
     path: str
-    version: tuple[Any, ...]  # (last run, event count, viewer)
+    version: Version
+
+    @property
+    def viewer(self) -> Viewer:
+        return _viewer_of(self.version)
 
 
-def _scope(key: tuple[Any, ...]) -> Scope:
-    as_of, window, client, applied_from, applied_to, where, _viewer = key
+def _viewer_of(version: Version) -> Viewer:
+    viewer = version[-1]
+    assert isinstance(viewer, Viewer), "the viewer rides last in every version"
+    return viewer
+
+
+def _scope(key: tuple[Any, ...], version: Version) -> Scope:
+    """The analytics scope of the filters, narrowed to the clients the viewer may see."""
+    as_of, window, client, applied_from, applied_to, where = key
     return Scope(
-        as_of=as_of, window=window, client=client, applied_from=applied_from, applied_to=applied_to, where=dict(where)
+        as_of=as_of,
+        window=window,
+        client=client,
+        applied_from=applied_from,
+        applied_to=applied_to,
+        where=dict(where),
+        allowed=_viewer_of(version).clients,
     )
+
+
+# ---------------------------------------------------------------- who is looking
+
+
+def auth_configured() -> bool:
+    """True when the secrets hold an [auth] section: the dashboard then runs behind st.login.
+
+    A secrets file that cannot be parsed is an error, not "no login": failing open would show
+    every client to whoever opens the page."""
+    try:
+        return "auth" in st.secrets
+    except StreamlitSecretNotFoundError as e:
+        if "No secrets found" in str(e):
+            return False
+        raise DatabaseError(f"the dashboard's secrets file cannot be read: {e}") from e
+
+
+def signed_in_email() -> str | None:
+    """The e-mail the identity provider vouches for, or None (not signed in, or not verified)."""
+    user = st.user
+    if not user.get("is_logged_in"):
+        return None
+    if user.get("email_verified") is False:
+        return None  # an address the provider has not verified could be anyone's
+    email = str(user.get("email") or "").strip()
+    return email or None
+
+
+def _current_viewer(con: duckdb.DuckDBPyConnection) -> Viewer:
+    """The local user without a login; else the signed-in person as the access table has them,
+    looked up on every run so that a revoked grant takes effect at once. Never from the URL."""
+    if not auth_configured():
+        return LOCAL_VIEWER
+    email = signed_in_email()
+    return NOBODY if email is None else resolve_viewer(con, email)
 
 
 # ---------------------------------------------------------------- connection and content version
@@ -135,11 +190,11 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def source() -> Source:
-    """Open (once per path) the database and read its content version. Raises DatabaseError."""
+    """Open (once per path) the database, read its content version and who is looking.
+    Raises DatabaseError."""
     path = db_path()
-    # the viewer rides in the version, which every cached function takes: no cached value is ever
-    # served across viewers, whichever function made it
-    return Source(path=path, version=(*content_version(_connection(path)), viewer()))
+    con = _connection(path)
+    return Source(path=path, version=(*content_version(con), _current_viewer(con)))
 
 
 # ---------------------------------------------------------------- small helpers to build frames
@@ -237,8 +292,8 @@ def _curve_frame(group: str, kind: str, curve: dict[str, Any] | list[Any], small
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _status(path: str, version: tuple[int, int]) -> dict[str, Any]:
-    return database_status(_connection(path), Path(path))
+def _status(path: str, version: Version) -> dict[str, Any]:
+    return database_status(_connection(path), Path(path), _viewer_of(version))
 
 
 def status(src: Source) -> dict[str, Any]:
@@ -248,10 +303,10 @@ def status(src: Source) -> dict[str, Any]:
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _filter_options(
-    path: str, version: tuple[int, int], as_of: dt.date, window: int, client: str | None
+    path: str, version: Version, as_of: dt.date, window: int, client: str | None
 ) -> dict[str, list[str]]:
     con = _connection(path)
-    scope = Scope(as_of=as_of, window=window, client=client)
+    scope = Scope(as_of=as_of, window=window, client=client, allowed=_viewer_of(version).clients)
     prepared = analytics.prepare(con, scope, tuple(WHERE_FIELDS))
     options: dict[str, list[str]] = {}
     for name in WHERE_FIELDS:
@@ -268,9 +323,9 @@ def filter_options(src: Source, as_of: dt.date, window: int, client: str | None)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _overview(path: str, version: tuple[int, int], key: tuple[Any, ...]) -> dict[str, Any]:
+def _overview(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, Any]:
     con = _connection(path)
-    scope = _scope(key)
+    scope = _scope(key, version)
     prepared = analytics.prepare(con, scope, ())
     funnel = analytics.funnel(con, scope, prepared)
     if funnel["no_data"]:
@@ -338,8 +393,8 @@ def overview(src: Source, filters: Filters) -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _rates(path: str, version: tuple[int, int], key: tuple[Any, ...], by: str) -> dict[str, Any]:
-    payload = analytics.rates(_connection(path), _scope(key), [by])
+def _rates(path: str, version: Version, key: tuple[Any, ...], by: str) -> dict[str, Any]:
+    payload = analytics.rates(_connection(path), _scope(key, version), [by])
     if payload["no_data"]:
         return {"no_data": True, "applications": 0}
     return {
@@ -352,8 +407,8 @@ def _rates(path: str, version: tuple[int, int], key: tuple[Any, ...], by: str) -
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _cross_rates(path: str, version: tuple[int, int], key: tuple[Any, ...], rows: str, columns: str) -> pd.DataFrame:
-    payload = analytics.rates(_connection(path), _scope(key), [rows, columns])
+def _cross_rates(path: str, version: Version, key: tuple[Any, ...], rows: str, columns: str) -> pd.DataFrame:
+    payload = analytics.rates(_connection(path), _scope(key, version), [rows, columns])
     records = []
     for entry in payload.get("groups", []):
         for metric, rate_key in RATE_KEYS.items():
@@ -388,8 +443,8 @@ def rates(src: Source, filters: Filters, by: str) -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _compare(path: str, version: tuple[int, int], key: tuple[Any, ...], by: str, metric: str) -> dict[str, Any]:
-    payload = analytics.compare(_connection(path), _scope(key), by, metric)
+def _compare(path: str, version: Version, key: tuple[Any, ...], by: str, metric: str) -> dict[str, Any]:
+    payload = analytics.compare(_connection(path), _scope(key, version), by, metric)
     if payload["no_data"]:
         return {"no_data": True, "applications": 0}
     variants = pd.DataFrame(
@@ -464,8 +519,8 @@ def compare(src: Source, filters: Filters, by: str, metric: str = "response") ->
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _timing(path: str, version: tuple[int, int], key: tuple[Any, ...], by: str | None) -> dict[str, Any]:
-    payload = analytics.timing(_connection(path), _scope(key), [by] if by else [])
+def _timing(path: str, version: Version, key: tuple[Any, ...], by: str | None) -> dict[str, Any]:
+    payload = analytics.timing(_connection(path), _scope(key, version), [by] if by else [])
     if payload["no_data"]:
         return {"no_data": True, "applications": 0}
     summary, curves = [], []
@@ -508,8 +563,8 @@ def timing(src: Source, filters: Filters, by: str | None = None) -> dict[str, An
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _followups(path: str, version: tuple[int, int], key: tuple[Any, ...]) -> dict[str, Any]:
-    payload = analytics.followups(_connection(path), _scope(key))
+def _followups(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, Any]:
+    payload = analytics.followups(_connection(path), _scope(key, version))
     if payload["no_data"]:
         return {"no_data": True, "applications": 0}
     effect = payload["effect"]
@@ -703,10 +758,17 @@ def _ingest_upload(
 
 @st.cache_data(show_spinner="Reading the file…", max_entries=16)
 def _preview(
-    path: str, version: tuple[int, int], file_id: str, name: str, _content: bytes, choices: ImportChoices
+    path: str, version: Version, file_id: str, name: str, _content: bytes, choices: ImportChoices
 ) -> list[dict[str, Any]]:
     # `_content` is not hashed: the uploader's file id stands for it
     return _ingest_upload(_connection(path), name, _content, choices, dry_run=True)
+
+
+def _check_upload_client(viewer: Viewer, choices: ImportChoices) -> None:
+    # the client given overrides a client column in the file (pipelines/ingest.py), so a file
+    # cannot write into anybody else's search
+    if viewer.clients is not None and (choices.client is None or not viewer.may_see(choices.client)):
+        raise InputError("choose one of your clients for this file: it is loaded as their search")
 
 
 def preview_upload(src: Source, upload: Upload, choices: ImportChoices) -> list[dict[str, Any]]:
@@ -716,11 +778,13 @@ def preview_upload(src: Source, upload: Upload, choices: ImportChoices) -> list[
     reconciliation (the sentence), mapping (header -> field), dropped (personal columns not stored),
     dates, statuses, unclassified ({text: rows}), rejects (the first ones), skipped_reasons, notes.
     """
+    _check_upload_client(src.viewer, choices)
     return _preview(src.path, src.version, upload.file_id, upload.name, upload.content, choices)
 
 
 def load_upload(src: Source, upload: Upload, choices: ImportChoices) -> list[dict[str, Any]]:
     """Load the upload for real (each file its own transaction), then drop the cached results."""
+    _check_upload_client(src.viewer, choices)
     try:
         return _ingest_upload(_connection(src.path), upload.name, upload.content, choices, dry_run=False)
     finally:
@@ -761,8 +825,8 @@ def unclassified_statuses(reports: list[dict[str, Any]]) -> dict[str, int]:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _without_outcome(path: str, version: tuple[int, int], client: str | None, limit: int) -> pd.DataFrame:
-    rows = outcomes.applications_without_outcome(_connection(path), client, limit)
+def _without_outcome(path: str, version: Version, client: str | None, limit: int) -> pd.DataFrame:
+    rows = outcomes.applications_without_outcome(_connection(path), client, limit, _viewer_of(version))
     return pd.DataFrame(rows, columns=["application_id", "client", "company", "role", "applied_on", "source"])
 
 
@@ -775,15 +839,15 @@ def record_outcome(
     src: Source, application_id: str, event: str, occurred_on: dt.date | None, detail: str | None = None
 ) -> dict[str, Any]:
     """Add one event to an application's history; then drop the cached results. Raises InputError."""
-    recorded = outcomes.record_event(_connection(src.path), application_id, event, occurred_on, detail)
+    recorded = outcomes.record_event(_connection(src.path), application_id, event, occurred_on, detail, src.viewer)
     st.cache_data.clear()
     return recorded
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _export(path: str, version: tuple[int, int], client: str | None) -> tuple[str, int]:
+def _export(path: str, version: Version, client: str | None) -> tuple[str, int]:
     buffer = io.StringIO()
-    rows = outcomes.export_csv(_connection(path), buffer, client)
+    rows = outcomes.export_csv(_connection(path), buffer, client, _viewer_of(version))
     return buffer.getvalue(), rows
 
 
@@ -798,3 +862,177 @@ def export_rows(src: Source, client: str | None) -> int:
 def export_csv(src: Source, client: str | None) -> tuple[str, int]:
     """The loaded applications as canonical CSV text (formula-like cells neutralised), and the row count."""
     return _export(src.path, src.version, client)
+
+
+# ---------------------------------------------------------------- advisors: clients, roster, notes, report
+
+
+def may_edit(src: Source) -> bool:
+    return src.viewer.may_edit
+
+
+def sees_caseload(src: Source) -> bool:
+    return src.viewer.sees_caseload
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _clients(path: str, version: Version) -> list[dict[str, Any]]:
+    return client_store.list_clients(_connection(path), _viewer_of(version))
+
+
+def clients(src: Source) -> list[dict[str, Any]]:
+    """The client records the viewer may see, by display name."""
+    return _clients(src.path, src.version)
+
+
+def display_names(src: Source) -> dict[str, str]:
+    """client id -> display name, for labels."""
+    return {entry["client"]: entry["display_name"] for entry in clients(src)}
+
+
+def advisors(src: Source) -> list[str]:
+    return sorted({entry["advisor"] for entry in clients(src) if entry["advisor"]})
+
+
+def client_record(src: Source, client: str) -> dict[str, Any]:
+    """One client's record. Raises InputError for a client the viewer may not see (as for none)."""
+    for entry in clients(src):
+        if entry["client"] == client:
+            return entry
+    raise InputError(f"no client {client!r}")
+
+
+ROSTER_COLUMNS = ["rank", "attention", "client", "display_name", "advisor", "status", "applications",
+                  "last_activity_on", "days_since_last_application", "rate", "low", "high", "reliability",
+                  "furthest_stage", "worst_part", "follow_ups_due", "reasons"]  # fmt: skip
+
+
+@st.cache_data(show_spinner="Diagnosing every client…", max_entries=MAX_CACHED)
+def _roster(path: str, version: Version, key: tuple[Any, ...], advisor: str | None) -> dict[str, Any]:
+    payload = roster_logic.roster(_connection(path), _scope(key, version), _viewer_of(version), advisor)
+    rows = [
+        {
+            "rank": entry["rank"],
+            "attention": "needs attention" if entry["needs_attention"] else "",
+            "client": entry["client"],
+            "display_name": entry["display_name"],
+            "advisor": entry["advisor"],
+            "status": entry["status"],
+            "applications": entry["applications"],
+            "last_activity_on": entry["last_activity_on"],
+            "days_since_last_application": entry["days_since_last_application"],
+            **{key: entry["response_rate"][key] for key in ("rate", "low", "high")},
+            "reliability": _reliability(entry["small"]),
+            "furthest_stage": entry["furthest_stage"],
+            "worst_part": None
+            if entry["worst_part"] is None
+            else f"{entry['worst_part']['area']}: {entry['worst_part']['verdict']}",
+            "follow_ups_due": entry["follow_ups_due"],
+            "reasons": "; ".join(entry["reasons"]),
+        }
+        for entry in payload["clients"]
+    ]
+    return {
+        "clients": len(rows),
+        "needs_attention": payload["needs_attention"],
+        "ordering": payload["ordering"],
+        "stall_days": payload["stall_days"],
+        "table": pd.DataFrame(rows, columns=ROSTER_COLUMNS),
+    }
+
+
+def roster(src: Source, filters: Filters, advisor: str | None = None) -> dict[str, Any]:
+    """Every visible client, needing attention first (pipelines/roster.py documents the order)."""
+    return _roster(src.path, src.version, filters.key(), advisor)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _against_caseload(path: str, version: Version, key: tuple[Any, ...], client: str) -> dict[str, Any]:
+    payload = roster_logic.against_caseload(_connection(path), _scope(key, version), client, _viewer_of(version))
+    rows = [
+        {
+            "metric": row["label"],
+            "rate": row["rate"],
+            "low": row["low"],
+            "high": row["high"],
+            "reliability": _reliability(row["small"]),
+            "percentile": row["percentile"],
+            "others": row["others"],
+            **{name: (row["distribution"] or {}).get(name) for name in ("min", "p25", "median", "p75", "max")},
+        }
+        for row in payload["rates"]
+    ]
+    return {**payload, "table": pd.DataFrame(rows)}
+
+
+def against_caseload(src: Source, filters: Filters, client: str) -> dict[str, Any]:
+    """The client's key rates beside the distribution over the advisor's other clients."""
+    return _against_caseload(src.path, src.version, filters.key(), client)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _notes(path: str, version: Version, client: str) -> list[dict[str, Any]]:
+    return client_store.list_notes(_connection(path), client, _viewer_of(version))
+
+
+def notes(src: Source, client: str) -> list[dict[str, Any]]:
+    """The client's notes, newest first."""
+    return _notes(src.path, src.version, client)
+
+
+def add_note(src: Source, client: str, body: str, noted_on: dt.date) -> dict[str, Any]:
+    """Save a note by the viewer. Raises InputError (empty, too long, not an editor, not their client)."""
+    note = client_store.add_note(_connection(src.path), client, body, noted_on, src.viewer)
+    st.cache_data.clear()
+    return note
+
+
+def update_client(src: Source, client: str, changes: dict[str, Any]) -> dict[str, Any]:
+    record = client_store.update_client(_connection(src.path), client, changes, src.viewer)
+    st.cache_data.clear()
+    return record
+
+
+def add_client(src: Source, client: str, fields: dict[str, Any]) -> dict[str, Any]:
+    record = client_store.add_client(_connection(src.path), client, fields, src.viewer)
+    st.cache_data.clear()
+    return record
+
+
+CLIENT_STATUSES = client_store.CLIENT_STATUSES
+SMALL_GROUP_SIZE = analytics.SMALL_GROUP
+
+
+@st.cache_data(show_spinner="Writing the report…", max_entries=8)
+def _report_html(path: str, version: Version, key: tuple[Any, ...], client: str) -> str:
+    from pipelines.report import build_report  # altair + vl-convert: only when a report is asked for
+
+    # the whole search as of the view's date: the sidebar's narrower filters are for exploring
+    scope = _scope(key, version)
+    whole = Scope(as_of=scope.as_of, window=scope.window, allowed=scope.allowed)
+    return build_report(_connection(path), whole, client, _viewer_of(version))
+
+
+def report_html(src: Source, filters: Filters, client: str) -> str:
+    """The self-contained HTML report of one client, for the scope's date and window."""
+    return _report_html(src.path, src.version, filters.key(), client)
+
+
+def notes_frame(notes_list: list[dict[str, Any]]) -> pd.DataFrame:
+    """Notes as a frame for the timeline chart (dates as timestamps)."""
+    frame = pd.DataFrame(notes_list, columns=["note_id", "noted_on", "author", "body", "created_at"])
+    frame["noted_on"] = pd.to_datetime(frame["noted_on"])
+    return frame
+
+
+def _file_safe(client: str) -> str:
+    """A client id as part of a download name: letters, digits, - and _ only."""
+    return "".join(char if char.isalnum() or char in "-_" else "_" for char in client)[:60] or "client"
+
+
+def report_file_name(client: str, as_of: dt.date) -> str:
+    return f"bounceback-report-{_file_safe(client)}-{as_of.isoformat()}.html"
+
+
+def export_file_name(client: str) -> str:
+    return f"bounceback-applications-{_file_safe(client)}.csv"

@@ -90,11 +90,14 @@ def sidebar() -> data.Filters:
     """Draw the filters, sync them with the URL and return them."""
     _initialise_from_url()
     clients: list[str] = []
+    names: dict[str, str] = {}
     options: dict[str, list[str]] = {name: [] for name in data.WHERE_FIELDS}
     problem: str | None = None
     try:
         src = data.source()
-        clients = [entry["client"] for entry in data.status(src)["clients"]]
+        # every client record the viewer may see (a client added before any load included)
+        names = data.display_names(src)
+        clients = list(names)
         as_of = st.session_state[KEYS["as_of"]]
         window = st.session_state[KEYS["window"]]
         client = st.session_state[KEYS["client"]] or None
@@ -124,7 +127,12 @@ def sidebar() -> data.Filters:
         )
         choices = [ALL, *clients]
         _keep_if_offered(KEYS["client"], choices)
-        st.selectbox("Client", choices, key=KEYS["client"], format_func=_all_or("All clients"))
+        st.selectbox(
+            "Client",
+            choices,
+            key=KEYS["client"],
+            format_func=lambda value: "All clients" if value == ALL else names.get(value, value),
+        )
         st.date_input("Applied from", key=KEYS["from"], min_value=MIN_DATE, max_value=MAX_DATE)
         st.date_input("Applied to", key=KEYS["to"], min_value=MIN_DATE, max_value=MAX_DATE)
         for name, label in data.WHERE_FIELDS.items():
@@ -136,6 +144,20 @@ def sidebar() -> data.Filters:
         st.sidebar.warning("“Applied from” is after “Applied to”: nothing can match.")
     _write_to_url(filters)
     return filters
+
+
+OPEN_CLIENT_KEY = "open_client_review"
+
+
+def open_client(client: str) -> None:
+    """A callback (before the widgets are drawn): show this client, and ask the page to switch to
+    the client review (`pop_open_client`)."""
+    st.session_state[KEYS["client"]] = client
+    st.session_state[OPEN_CLIENT_KEY] = True
+
+
+def pop_open_client() -> bool:
+    return bool(st.session_state.pop(OPEN_CLIENT_KEY, False))
 
 
 def current() -> data.Filters:

@@ -14,9 +14,15 @@ from dashboard import filters, ui
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
 st.set_page_config(page_title="bounceback", page_icon=":material/replay:", layout="wide")
+# first: behind a login nothing is drawn, not even the filters, before the person is known
+viewer = ui.gate()
 # before the pages: every page reads the scope the sidebar sets
 filters.sidebar()
 ui.definitions()
+client_pages = [st.Page(PAGES / "client.py", title="Client review", icon=":material/person:")]
+if viewer is None or viewer.sees_caseload:
+    # a client sees only their own search: no roster of other people
+    client_pages.insert(0, st.Page(PAGES / "roster.py", title="Roster", icon=":material/groups:"))
 navigation = st.navigation(
     {
         "Your search": [
@@ -26,6 +32,7 @@ navigation = st.navigation(
             st.Page(PAGES / "timing.py", title="Response times", icon=":material/schedule:"),
             st.Page(PAGES / "followups.py", title="Follow-ups", icon=":material/forward_to_inbox:"),
         ],
+        "Clients": client_pages,
         "Data": [st.Page(PAGES / "data.py", title="Database", icon=":material/database:")],
     }
 )

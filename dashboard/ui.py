@@ -221,3 +221,41 @@ def definitions() -> None:
     """The definitions, one click away on every page."""
     with st.sidebar.popover("Definitions", icon=":material/help:"):
         st.markdown(DEFINITIONS)
+
+
+# ---------------------------------------------------------------- who is looking
+
+
+def gate() -> data.Viewer | None:
+    """Behind a login (an [auth] section in the secrets): no page before signing in, nothing for a
+    signed-in person without a grant. Returns the viewer; None when the database cannot be opened
+    (the page says why, and shows nothing). Identity comes from st.user only."""
+    try:
+        configured = data.auth_configured()
+    except BouncebackError as e:
+        st.error(md(e))
+        st.stop()
+    if configured and data.signed_in_email() is None:
+        st.title("bounceback")
+        st.markdown("Sign in to see the job searches you work on.")
+        st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login)
+        if st.user.get("is_logged_in"):
+            st.warning("Your identity provider did not give a verified e-mail address, which access is granted to.")
+        st.stop()
+    try:
+        viewer = data.source().viewer
+    except BouncebackError:
+        return None
+    if configured:
+        with st.sidebar:
+            st.caption(f"Signed in as {md(viewer.principal)} ({viewer.role})")
+            st.button("Sign out", icon=":material/logout:", on_click=st.logout, key="sign_out")
+        if viewer.role == "none":
+            st.title("No access yet")
+            st.markdown(
+                f"You are signed in as **{md(viewer.principal)}**, but no client has been shared with you. "
+                "Ask the person who runs bounceback to grant you access "
+                "(`bounceback access grant EMAIL --role advisor --client CLIENT`)."
+            )
+            st.stop()
+    return viewer

@@ -30,7 +30,15 @@ def section(src: data.Source) -> None:
             report(loaded)
     uploads = st.session_state.setdefault(ROUND_KEY, 0)  # a new uploader after each load: empty again
     file = st.file_uploader("Your application log", key=f"upload_{uploads}")
-    client = st.text_input("Client (optional)", key="upload_client", help="Whose search this is; blank: `me`.")
+    mine = src.viewer.clients
+    if mine is None:
+        client = st.text_input("Client (optional)", key="upload_client", help="Whose search this is; blank: `me`.")
+    elif mine:
+        # behind a login a file is loaded for one of the person's own clients, whatever it says inside
+        client = st.selectbox("Client", list(mine), key="upload_client_choice", help="Whose search this is.")
+    else:
+        st.info("You have no clients to load files for.")
+        return
     date_order = st.selectbox(
         "Day/month order of dates",
         list(data.DATE_ORDER_CHOICES),

@@ -16,8 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pipelines import __version__, analytics, diagnosis
+from pipelines import __version__, analytics, cli_advisors, diagnosis
 from pipelines.analytics import DEFAULT_WINDOW, GROUP_FIELDS, METRICS, Scope
+from pipelines.clients import get_client
 from pipelines.db import DB_ENV_VAR, connect, connect_memory, resolve_db_path
 from pipelines.errors import BouncebackError
 from pipelines.ingest import DEFAULT_CLIENT, SOURCES, IngestResult, LoadOptions, ingest_path
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(status)
 
     _add_analytics_commands(commands)
+    cli_advisors.add_commands(commands, _add_db, _date)
 
     export = commands.add_parser("export", help="write the loaded applications as CSV or XLSX (canonical format)")
     _add_db(export)
@@ -496,6 +498,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         writer = outcomes.export_csv if suffix == ".csv" else outcomes.export_xlsx
+        if args.client is not None:
+            get_client(con, args.client)  # a typo is an error, not an empty file
         rows = writer(con, args.out, args.client)
     finally:
         con.close()
@@ -554,6 +558,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers.update(
         dict.fromkeys(("funnel", "rates", "timing", "compare", "trend", "followups", "diagnose"), _cmd_analytics)
     )
+    handlers.update(dict.fromkeys(cli_advisors.COMMANDS, lambda parsed: cli_advisors.run(parsed, _print_json)))
     try:
         return handlers[args.command](args)
     except BouncebackError as e:

@@ -1194,14 +1194,14 @@ def _csv_field(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     return pc.fill_null(text, "")
 
 
-def table_to_csv_bytes(table: pa.Table) -> bytes:
+def table_to_csv_bytes(table: pa.Table, columns: Sequence[str] = COLUMNS) -> bytes:
     """The canonical CSV (UTF-8, comma, header, '\\n' line endings, empty cell for unknown)."""
-    if tuple(table.column_names) != COLUMNS:
-        raise ValueError(f"table columns {table.column_names} are not the canonical columns")
-    header = ",".join(COLUMNS)
+    if tuple(table.column_names) != tuple(columns):
+        raise ValueError(f"table columns {table.column_names} are not the expected columns {list(columns)}")
+    header = ",".join(columns)
     if table.num_rows == 0:
         return (header + "\n").encode()
-    lines = pc.binary_join_element_wise(*[_csv_field(table.column(name)) for name in COLUMNS], ",")
+    lines = pc.binary_join_element_wise(*[_csv_field(table.column(name)) for name in columns], ",")
     return ("\n".join([header, *lines.to_pylist()]) + "\n").encode("utf-8")
 
 
@@ -1227,4 +1227,46 @@ def write_sample(
     table, truth = generate(persona, seed=seed, as_of=as_of, applications=applications)
     write_csv(table, out)
     out.with_suffix(".truth.json").write_text(truth_to_json(truth), encoding="utf-8")
+    if persona == "advisor_caseload":
+        clients = caseload_clients(table)
+        out.with_suffix(".clients.csv").write_bytes(table_to_csv_bytes(clients, clients.column_names))
     return truth
+
+
+CASELOAD_ADVISOR = "Sam Rivera"
+
+
+def caseload_clients(table: pa.Table) -> pa.Table:
+    """The caseload's client records (`bounceback clients import`): a display name from the label,
+    one advisor, the first application as the start, the most frequent roles and industries as
+    targets (two each). Grouped by DuckDB over the Arrow table: a 10,000-client caseload is fast."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("caseload", table)
+    return con.sql(
+        """
+        with ranked as (
+            select client, kind, value,
+                   row_number() over (partition by client, kind order by count(*) desc, value) as place
+            from (select client, 'role' as kind, role as value from caseload
+                  union all select client, 'industry', industry from caseload)
+            where value is not null and value <> ''
+            group by client, kind, value
+        )
+        select c.client,
+               upper(split_part(c.client, '_', 3)[1]) || split_part(c.client, '_', 3)[2:]
+                   || ' (client ' || split_part(c.client, '_', 2) || ')' as display_name,
+               $advisor as advisor,
+               cast(min(c.applied_on) as varchar) as started_on,
+               (select string_agg(value, '; ' order by place) from ranked r
+                where r.client = c.client and r.kind = 'role' and place <= 2) as target_roles,
+               (select string_agg(value, '; ' order by place) from ranked r
+                where r.client = c.client and r.kind = 'industry' and place <= 2) as target_industries,
+               'active' as status
+        from caseload as c
+        group by c.client
+        order by c.client
+        """,
+        params={"advisor": CASELOAD_ADVISOR},
+    ).to_arrow_table()

@@ -7,6 +7,7 @@ import datetime
 import io
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from sample_data.generator import (
     SINGLE_PERSONAS,
     STATUSES,
     WINDOW_DAYS,
+    caseload_clients,
     generate,
     generate_caseload,
     table_to_csv_bytes,
@@ -431,6 +433,28 @@ def test_committed_samples_match_the_build(persona: str) -> None:
     assert csv_path.read_bytes() == table_to_csv_bytes(table), "rerun: python -m sample_data.build"
     committed_truth = json.loads(csv_path.with_suffix(".truth.json").read_text(encoding="utf-8"))
     assert committed_truth == json.loads(json.dumps(truth))
+    if persona == "advisor_caseload":
+        clients = caseload_clients(table)
+        expected = table_to_csv_bytes(clients, clients.column_names)
+        assert csv_path.with_suffix(".clients.csv").read_bytes() == expected, "rerun: python -m sample_data.build"
+
+
+def test_caseload_client_records_cover_every_client(tmp_path: Path) -> None:
+    """`bounceback sample --persona advisor_caseload` writes the client records beside the CSV, one per client,
+    all with the one advisor, and they import."""
+    from pipelines import clients as client_records
+    from pipelines.db import connect
+    from sample_data.generator import CASELOAD_ADVISOR
+
+    out = tmp_path / "caseload.csv"
+    write_sample("advisor_caseload", out, seed=3, as_of=build.AS_OF, applications=5)
+    records = list(csv.DictReader(out.with_suffix(".clients.csv").open(encoding="utf-8")))
+    labels = {row["client"] for row in csv.DictReader(out.open(encoding="utf-8"))}
+    assert {row["client"] for row in records} == labels and len(records) == 20
+    assert {row["advisor"] for row in records} == {CASELOAD_ADVISOR}
+    assert all(row["started_on"] and row["display_name"] and row["target_industries"] for row in records)
+    con = connect(tmp_path / "db.duckdb")
+    assert client_records.import_clients(con, records) == {"added": 20, "updated": 0}
 
 
 def test_committed_samples_show_their_planted_failure() -> None:

@@ -1,0 +1,369 @@
+"""Advisors: client records, notes, access grants and the viewer's scope, the roster and the caseload
+comparison, and their CLI commands (pipelines/clients.py, pipelines/roster.py, pipelines/cli_advisors.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from pipelines import analytics, clients, outcomes, roster
+from pipelines.analytics import Scope
+from pipelines.cli import main
+from pipelines.clients import LOCAL_VIEWER, Viewer
+from pipelines.db import connect, data_tests
+from pipelines.errors import InputError
+from pipelines.ingest import ingest_file
+from pipelines.status import database_status
+from tests.conftest import SAMPLE_DIR, write_csv
+
+AS_OF = dt.date(2026, 11, 1)
+CASELOAD = SAMPLE_DIR / "advisor_caseload.csv"
+CASELOAD_TRUTH = json.loads((SAMPLE_DIR / "advisor_caseload.truth.json").read_text(encoding="utf-8"))
+HEADER = ["company", "role", "applied_on", "status", "channel", "industry", "resume_version"]
+
+
+@pytest.fixture(scope="module")
+def caseload_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("caseload") / "caseload.duckdb"
+    con = connect(path)
+    try:
+        assert ingest_file(con, CASELOAD).status == "loaded"
+        assert main(["clients", "import", str(CASELOAD.with_suffix(".clients.csv")), "--db", str(path)]) == 0
+    finally:
+        con.close()
+    return path
+
+
+def _two_clients(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """alice_client (Acme...) and bob_client (Bobcorp...), each with a few applications."""
+    for client, company in (("alice_client", "Acme"), ("bob_client", "Bobcorp")):
+        rows = [[f"{company} {i}", "Analyst", f"2026-0{1 + i % 8}-1{i % 9}", "rejected" if i % 3 else "applied",
+                 "referral", "software", "v1"] for i in range(12)]  # fmt: skip
+        result = ingest_file(con, write_csv(tmp_path / f"{client}.csv", HEADER, rows), client=client)
+        assert result.status == "loaded", result.message
+    clients.grant(con, "Alice@Example.org ", "advisor", "alice_client")
+    clients.grant(con, "bob@example.org", "advisor", "bob_client")
+
+
+def _assert_data_tests_pass(con: duckdb.DuckDBPyConnection) -> None:
+    for name, sql in data_tests():
+        assert con.execute(sql).fetchall() == [], name
+
+
+# ---------------------------------------------------------------- client records
+
+
+def test_a_load_registers_its_clients(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    _two_clients(con, tmp_path)
+    records = {entry["client"]: entry for entry in clients.list_clients(con)}
+    assert set(records) == {"alice_client", "bob_client"}
+    assert records["alice_client"]["display_name"] == "alice_client"
+    assert records["alice_client"]["started_on"] == "2026-01-10"  # the first application
+    assert records["alice_client"]["status"] == "active"
+    _assert_data_tests_pass(con)
+
+
+def test_add_update_and_validate_client_records(con: duckdb.DuckDBPyConnection) -> None:
+    added = clients.add_client(
+        con, " newbie ", {"display_name": "New Bie", "advisor": "Sam", "started_on": "2026-10-01"}
+    )
+    assert added["client"] == "newbie" and added["started_on"] == "2026-10-01" and added["status"] == "active"
+    updated = clients.update_client(
+        con, "newbie", {"status": "placed", "target_roles": "Data analyst", "advisor": None}
+    )
+    assert (updated["status"], updated["target_roles"], updated["advisor"]) == ("placed", "Data analyst", None)
+    with pytest.raises(InputError, match="exists already"):
+        clients.add_client(con, "newbie", {})
+    with pytest.raises(InputError, match="not one of active"):
+        clients.update_client(con, "newbie", {"status": "hired!"})
+    with pytest.raises(InputError, match="not a date"):
+        clients.update_client(con, "newbie", {"started_on": "31/12/2026"})
+    with pytest.raises(InputError, match="unknown client field 'client'"):
+        clients.update_client(con, "newbie", {"client": "renamed"})  # the id is not editable: SQL names allowlisted
+    with pytest.raises(InputError, match="display name is empty"):
+        clients.update_client(con, "newbie", {"display_name": "  "})
+    with pytest.raises(InputError, match="no client 'ghost'"):
+        clients.update_client(con, "ghost", {"status": "paused"})
+
+
+def test_import_is_all_or_nothing(con: duckdb.DuckDBPyConnection) -> None:
+    rows = [{"client": "a", "display_name": "A"}, {"client": "b", "status": "nonsense"}]
+    with pytest.raises(InputError, match="line 3: status"):
+        clients.import_clients(con, rows)
+    assert clients.list_clients(con) == []
+    assert clients.import_clients(con, rows[:1]) == {"added": 1, "updated": 0}
+    assert clients.import_clients(con, [{"client": "a", "advisor": "Sam"}]) == {"added": 0, "updated": 1}
+
+
+def test_hostile_text_is_stored_verbatim(con: duckdb.DuckDBPyConnection) -> None:
+    hostile = "x'); drop table applications;-- <script>alert(1)</script>"
+    clients.add_client(con, hostile, {"display_name": hostile, "advisor": hostile})
+    clients.add_note(con, hostile, hostile)
+    assert clients.get_client(con, hostile)["display_name"] == hostile
+    assert clients.list_notes(con, hostile)[0]["body"] == hostile
+    assert con.execute("select count(*) from applications").fetchone() == (0,)
+
+
+# ---------------------------------------------------------------- notes
+
+
+def test_notes_are_dated_and_newest_first(con: duckdb.DuckDBPyConnection) -> None:
+    clients.add_client(con, "c", {})
+    clients.add_note(con, "c", "first meeting", "2026-09-01")
+    clients.add_note(con, "c", "second meeting", dt.date(2026, 10, 1))
+    clients.add_note(con, "c", "same day, written later", "2026-10-01")
+    notes = clients.list_notes(con, "c")
+    assert [note["body"] for note in notes] == ["same day, written later", "second meeting", "first meeting"]
+    assert notes[-1]["noted_on"] == "2026-09-01" and notes[-1]["author"] == "local"
+    with pytest.raises(InputError, match="empty"):
+        clients.add_note(con, "c", "   ")
+    with pytest.raises(InputError, match="longer than"):
+        clients.add_note(con, "c", "x" * (clients.MAX_NOTE + 1))
+
+
+# ---------------------------------------------------------------- access
+
+
+def test_viewers_from_the_access_table(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    _two_clients(con, tmp_path)
+    alice = clients.resolve_viewer(con, "ALICE@example.org")
+    assert alice == Viewer("alice@example.org", "advisor", ("alice_client",))
+    assert clients.resolve_viewer(con, "stranger@example.org") == Viewer("stranger@example.org", "none", ())
+    clients.grant(con, "boss@example.org", "admin")
+    assert clients.resolve_viewer(con, "boss@example.org").clients is None
+    clients.grant(con, "carol@example.org", "client", "bob_client")
+    assert clients.resolve_viewer(con, "carol@example.org") == Viewer("carol@example.org", "client", ("bob_client",))
+    assert not clients.resolve_viewer(con, "carol@example.org").may_edit
+    assert clients.grant(con, "alice@example.org", "advisor", "alice_client")["granted"] is False  # no duplicate
+    with pytest.raises(InputError, match="without --client"):
+        clients.grant(con, "x@example.org", "admin", "bob_client")
+    with pytest.raises(InputError, match="no client"):
+        clients.grant(con, "x@example.org", "advisor", "typo_client")
+    assert clients.revoke(con, "bob@example.org")["revoked"] == 1
+    assert clients.resolve_viewer(con, "bob@example.org").clients == ()
+    _assert_data_tests_pass(con)
+
+
+def _everything_alice_can_read(con: duckdb.DuckDBPyConnection, alice: Viewer, tmp_path: Path) -> str:
+    """Every read path a viewer has, as one text."""
+    scope = Scope(as_of=AS_OF, allowed=alice.clients)
+    parts: list[Any] = [
+        clients.list_clients(con, alice),
+        database_status(con, tmp_path / "db", alice),
+        analytics.rates(con, scope, ["company", "client"]),
+        analytics.followups(con, scope),
+        roster.roster(con, scope, alice),
+        outcomes.applications_without_outcome(con, None, 1000, alice),
+    ]
+    out = tmp_path / "export.csv"
+    outcomes.export_csv(con, out, None, alice)
+    return json.dumps(parts, default=str) + out.read_text(encoding="utf-8")
+
+
+def test_a_viewer_reads_only_their_clients(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    _two_clients(con, tmp_path)
+    alice = clients.resolve_viewer(con, "alice@example.org")
+    seen = _everything_alice_can_read(con, alice, tmp_path)
+    assert "Acme" in seen and "alice_client" in seen
+    assert "Bobcorp" not in seen and "bob_client" not in seen
+    # asking for Bob's client by name gets the answer a client that does not exist gets
+    for attempt in (
+        lambda: clients.get_client(con, "bob_client", alice),
+        lambda: clients.list_notes(con, "bob_client", alice),
+        lambda: clients.add_note(con, "bob_client", "hello", None, alice),
+        lambda: clients.update_client(con, "bob_client", {"status": "closed"}, alice),
+        lambda: roster.against_caseload(con, Scope(as_of=AS_OF), "bob_client", alice),
+    ):
+        with pytest.raises(InputError, match="no client 'bob_client'"):
+            attempt()
+    assert analytics.rates(con, Scope(as_of=AS_OF, client="bob_client", allowed=alice.clients), [])["no_data"]
+    bob_app = con.execute("select application_id from applications where client = 'bob_client' limit 1").fetchone()[0]
+    with pytest.raises(InputError, match="no application"):
+        outcomes.record_event(con, bob_app, "offer", AS_OF, viewer=alice)
+    # a viewer with no grants sees nothing at all
+    nobody = Viewer("x@example.org", "none", ())
+    assert clients.list_clients(con, nobody) == []
+    assert analytics.funnel(con, Scope(as_of=AS_OF, allowed=()))["no_data"]
+    assert database_status(con, tmp_path / "db", nobody)["applications"] == 0
+
+
+def test_an_advisor_who_adds_a_client_keeps_seeing_it(con: duckdb.DuckDBPyConnection) -> None:
+    advisor = Viewer("dana@example.org", "advisor", ())
+    clients.add_client(con, "fresh", {}, advisor)
+    assert clients.resolve_viewer(con, "dana@example.org").clients == ("fresh",)
+    reader = Viewer("carol@example.org", "client", ("fresh",))
+    with pytest.raises(InputError, match="only an advisor"):
+        clients.add_note(con, "fresh", "note", None, reader)
+    assert clients.get_client(con, "fresh", reader)["client"] == "fresh"
+
+
+# ---------------------------------------------------------------- roster
+
+
+def _documented_key(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """The README's needs-attention ordering, written out independently of pipelines/roster.py."""
+    status_rank = ["active", "paused", "placed", "closed"].index(entry["status"])
+    return (status_rank, -len(entry["failing"]), not entry["stalled"], -len(entry["at_risk"]),
+            -entry["follow_ups_due"], entry["display_name"].lower())  # fmt: skip
+
+
+def test_the_roster_orders_the_sample_caseload_as_documented(caseload_db: Path) -> None:
+    con = connect(caseload_db)
+    try:
+        result = roster.roster(con, Scope(as_of=AS_OF))
+    finally:
+        con.close()
+    entries = result["clients"]
+    assert len(entries) == 20 and [entry["rank"] for entry in entries] == list(range(1, 21))
+    assert [_documented_key(entry) for entry in entries] == sorted(_documented_key(entry) for entry in entries)
+    # needing attention first, and every failing verdict is the client's planted failure
+    attention = [entry["needs_attention"] for entry in entries]
+    assert attention == sorted(attention, reverse=True) and result["needs_attention"] == sum(attention)
+    planted = CASELOAD_TRUTH["planted_failure"]["by_client"]
+    failing = [entry for entry in entries if entry["failing"]]
+    assert len(failing) >= 3
+    assert all(entry["failing"] == [planted[entry["client"]]] for entry in failing)
+    assert entries[: len(failing)] == failing
+    assert all(planted[entry["client"]] != "none" for entry in failing)
+    for entry in entries:
+        rate = entry["response_rate"]
+        assert rate["rate"] is not None and rate["low"] <= rate["rate"] <= rate["high"]
+        assert entry["applications"] == 100 and entry["furthest_stage"] in analytics.FUNNEL_STAGES
+        assert entry["advisor"] == "Sam Rivera" and entry["days_since_last_application"] is not None
+
+
+def test_stalled_new_and_placed_clients_in_the_roster(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    rows = [[f"Co {i}", "Analyst", f"2026-08-{1 + i:02d}", "applied", "job_board", "retail", "v1"] for i in range(12)]
+    ingest_file(con, write_csv(tmp_path / "stalled.csv", HEADER, rows), client="stalled")
+    ingest_file(con, write_csv(tmp_path / "done.csv", HEADER, rows), client="done")
+    clients.update_client(con, "done", {"status": "placed"})
+    clients.add_client(con, "newcomer", {"display_name": "A newcomer"})
+    entries = roster.roster(con, Scope(as_of=AS_OF))["clients"]
+    by_name = {entry["client"]: entry for entry in entries}
+    assert by_name["stalled"]["stalled"] and by_name["stalled"]["days_since_last_application"] == 81
+    assert "no application for 81 days" in by_name["stalled"]["reasons"]
+    assert by_name["newcomer"]["reasons"] == ["nothing loaded yet"] and by_name["newcomer"]["applications"] == 0
+    assert by_name["newcomer"]["response_rate"] == {"rate": None, "low": None, "high": None}
+    assert entries[-1]["client"] == "done" and not entries[-1]["needs_attention"]
+    assert by_name["done"]["reasons"] == ["status: placed"]
+    assert [entry["client"] for entry in roster.roster(con, Scope(as_of=AS_OF), advisor="nobody")["clients"]] == []
+
+
+def test_a_client_against_the_caseload(caseload_db: Path) -> None:
+    con = connect(caseload_db)
+    try:
+        result = roster.against_caseload(con, Scope(as_of=AS_OF), "client_07_bruno")
+        everyone = analytics.rates(con, Scope(as_of=AS_OF), ["client"])
+        alone = roster.against_caseload(con, Scope(as_of=AS_OF), "client_07_bruno",
+                                        Viewer("a@x", "advisor", ("client_07_bruno", "client_06_omar")))  # fmt: skip
+        as_client = roster.against_caseload(con, Scope(as_of=AS_OF), "client_07_bruno",
+                                            Viewer("b@x", "client", ("client_07_bruno",)))  # fmt: skip
+    finally:
+        con.close()
+    assert result["available"] and result["caseload_clients"] == 19 and result["compared_clients"] == 19
+    rates = {group["group"]["client"]: group["response_rate"]["rate"] for group in everyone["groups"]}
+    own = rates.pop("client_07_bruno")
+    response = next(row for row in result["rates"] if row["metric"] == "response")
+    assert response["rate"] == pytest.approx(own)
+    expected = 100 * (sum(r < own for r in rates.values()) + sum(r == own for r in rates.values()) / 2) / 19
+    assert response["percentile"] == pytest.approx(expected)
+    assert response["distribution"]["min"] == pytest.approx(min(rates.values()))
+    assert response["distribution"]["max"] == pytest.approx(max(rates.values()))
+    # too few others: no percentile, and the reason says so; a client is never compared with others
+    assert not alone["available"] and "a percentile needs 5" in alone["reason"]
+    assert all(row["percentile"] is None for row in alone["rates"])
+    assert not as_client["available"] and as_client["rates"] == []
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
+    code = main([*argv, "--json"])
+    payload = json.loads(capsys.readouterr().out)
+    assert (code == 0) == payload["ok"], payload
+    return payload
+
+
+def test_cli_clients_notes_access(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    db = ["--db", str(db_path)]
+    added = _json(capsys, "clients", "add", "vera", "--name", "Vera N", "--advisor", "Sam", "--started-on",
+                  "2026-06-01", "--roles", "CSM", "--industries", "software", *db)  # fmt: skip
+    assert added["client"]["display_name"] == "Vera N" and added["client"]["target_industries"] == "software"
+    updated = _json(capsys, "clients", "update", "vera", "--advisor", "", "--status", "paused", *db)
+    assert updated["client"]["advisor"] is None and updated["client"]["status"] == "paused"
+    assert [entry["client"] for entry in _json(capsys, "clients", "list", *db)["clients"]] == ["vera"]
+    note = _json(capsys, "notes", "add", "--client", "vera", "--text", "=1+2 first meeting", "--on", "2026-10-02", *db)
+    assert note["note"]["body"] == "=1+2 first meeting" and note["note"]["noted_on"] == "2026-10-02"
+    assert len(_json(capsys, "notes", "list", "--client", "vera", *db)["notes"]) == 1
+    granted = _json(capsys, "access", "grant", "Sam@Example.org", "--role", "advisor", "--client", "vera", *db)
+    assert granted == {"ok": True, "principal": "sam@example.org", "role": "advisor", "client": "vera", "granted": True}
+    assert _json(capsys, "access", "list", *db)["grants"][0]["principal"] == "sam@example.org"
+    assert _json(capsys, "access", "revoke", "sam@example.org", *db)["revoked"] == 1
+    refused = _json(capsys, "notes", "add", "--client", "nobody", "--text", "x", *db)
+    assert refused == {"ok": False, "error": "no client 'nobody' (see `bounceback clients list`)"}
+    assert main(["clients", "update", "vera", "--status", "gone", *db]) == 1
+    assert "not one of active" in capsys.readouterr().err
+
+
+def test_cli_clients_import_names_a_bad_column(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
+) -> None:
+    bad = write_csv(tmp_path / "clients.csv", ["client", "nickname"], [["a", "b"]])
+    assert main(["clients", "import", str(bad), "--db", str(db_path)]) == 1
+    assert "unknown column 'nickname'" in capsys.readouterr().err
+    missing = write_csv(tmp_path / "noid.csv", ["display_name"], [["b"]])
+    assert main(["clients", "import", str(missing), "--db", str(db_path)]) == 1
+    assert "missing column: client" in capsys.readouterr().err
+
+
+def test_cli_roster(capsys: pytest.CaptureFixture[str], caseload_db: Path) -> None:
+    payload = _json(capsys, "roster", "--db", str(caseload_db), "--as-of", AS_OF.isoformat())
+    assert len(payload["clients"]) == 20 and payload["clients"][0]["rank"] == 1
+    assert set(payload["clients"][0]) >= {"client", "display_name", "advisor", "status", "applications",
+        "last_activity_on", "days_since_last_application", "response_rate", "small", "furthest_stage", "worst_part",
+        "failing", "at_risk", "follow_ups_due", "stalled", "needs_attention", "reasons", "rank"}  # fmt: skip
+    assert main(["roster", "--db", str(caseload_db), "--as-of", AS_OF.isoformat()]) == 0
+    human = capsys.readouterr().out
+    assert human.startswith("20 clients,") and "failing: targets" in human
+    assert _json(capsys, "roster", "--db", str(caseload_db), "--advisor", "Nobody")["clients"] == []
+
+
+def test_cli_export_of_an_unknown_client_is_an_error(capsys: pytest.CaptureFixture[str], caseload_db: Path,
+                                                     tmp_path: Path) -> None:  # fmt: skip
+    out = tmp_path / "x.csv"
+    assert main(["export", "--db", str(caseload_db), "--client", "client_99_nobody", "--out", str(out)]) == 1
+    assert "no client 'client_99_nobody'" in capsys.readouterr().err and not out.exists()
+
+
+def test_the_migration_registers_clients_of_an_older_database(tmp_path: Path) -> None:
+    """A database from before migration 0004 gets a client record for every client it holds."""
+    from pipelines.db import migrations
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create table schema_version (version integer primary key, name varchar, applied_at timestamp)")
+    for version, name, sql in migrations():
+        if version < 4:
+            con.execute(sql)
+            con.execute("insert into schema_version values (?, ?, current_timestamp)", [version, name])
+    con.execute(
+        "insert into applications (application_id, client, source, source_key, applied_on, content_hash)"
+        " values ('a1', 'old_client', 'canonical', 'k1', date '2025-03-04', 'h'),"
+        " ('a2', 'old_client', 'canonical', 'k2', date '2025-01-02', 'h')"
+    )
+    con.close()
+    con = connect(path)  # migrates
+    try:
+        assert clients.list_clients(con)[0] | {"created_at": None, "updated_at": None} == {
+            "client": "old_client", "display_name": "old_client", "advisor": None, "started_on": "2025-01-02",
+            "target_roles": None, "target_industries": None, "status": "active", "created_at": None,
+            "updated_at": None}  # fmt: skip
+        assert LOCAL_VIEWER.may_see("old_client")
+    finally:
+        con.close()
