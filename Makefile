@@ -66,6 +66,7 @@ demo: demo-data
 	@echo
 	@echo "Starting the dashboard: open http://localhost:$(DEMO_PORT)/?client=wrong_industry (Ctrl+C to stop)"
 	@echo "(one sample search, whose target industry is failing; pick another client in the sidebar)"
+	@echo "An advisor's caseload: http://localhost:$(DEMO_PORT)/roster (Advisor: Sam Rivera)"
 	$(BIN)/bounceback dashboard --db $(DEMO_DB) --port $(DEMO_PORT)
 
 # Rebuild the committed sample CSVs (fixed seeds, as of 2026-11-01).

@@ -367,3 +367,18 @@ def test_the_migration_registers_clients_of_an_older_database(tmp_path: Path) ->
         assert LOCAL_VIEWER.may_see("old_client")
     finally:
         con.close()
+
+
+def test_cli_report(capsys: pytest.CaptureFixture[str], caseload_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports" / "omar.html"
+    payload = _json(capsys, "report", "--client", "client_06_omar", "--out", str(out), "--db", str(caseload_db),
+                    "--as-of", AS_OF.isoformat())  # fmt: skip
+    assert payload == {"ok": True, "out": str(out), "client": "client_06_omar", "bytes": out.stat().st_size}
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and html.count("<svg") >= 4 and "Omar (client 06)" in html
+    refused = _json(capsys, "report", "--client", "nobody", "--out", str(tmp_path / "x.html"), "--db", str(caseload_db))
+    assert refused["ok"] is False and "no client 'nobody'" in refused["error"]
+    wrong = _json(capsys, "report", "--client", "client_06_omar", "--out", str(tmp_path / "x.pdf"),
+                  "--db", str(caseload_db))  # fmt: skip
+    assert wrong["ok"] is False and "HTML file" in wrong["error"]
+    assert not (tmp_path / "x.html").exists() and not (tmp_path / "x.pdf").exists()

@@ -17,6 +17,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -28,7 +29,7 @@ from tests.conftest import write_csv
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 PAGES = {"overview": "", "resume": "resume", "channels": "channels", "timing": "timing",
-         "followups": "followups", "data": "data"}  # fmt: skip
+         "followups": "followups", "roster": "roster", "client": "client", "data": "data"}  # fmt: skip
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]  # fmt: skip
 
@@ -151,3 +152,67 @@ def test_every_page_renders_in_a_real_browser(browser: Browser, tmp_path: Path, 
                 _upload_and_load(page, tmp_path)
         page.close()
     assert dialogs == []  # no script from the data ran (an alert would have opened a dialog)
+
+
+def _caseload_db(folder: Path) -> Path:
+    db = folder / "caseload.duckdb"
+    con = connect(db)
+    ingest_file(con, ROOT / "sample_data" / "advisor_caseload.csv")
+    con.close()
+    from pipelines.cli import main
+
+    assert main(["clients", "import", str(ROOT / "sample_data" / "advisor_caseload.clients.csv"), "--db", str(db)]) == 0
+    return db
+
+
+def test_an_advisor_reviews_a_client_and_takes_the_report_offline(browser: Browser, tmp_path: Path) -> None:
+    """The advisor's round: the roster of 20 clients, one client's review, a note, the report downloaded
+    and opened with the network cut off."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with _serve(_caseload_db(tmp_path)) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
+        page.goto(f"{url}/roster?as_of=2026-11-01", wait_until="domcontentloaded")
+        page.get_by_text("Need attention").wait_for(timeout=30_000)
+        page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(SCREENSHOTS / "advisor-roster.png"))
+        assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "20"
+
+        page.goto(f"{url}/client?as_of=2026-11-01&client=client_06_omar", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Omar (client 06)").wait_for(timeout=30_000)
+        page.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=30_000)
+        page.get_by_role("textbox", name="Note").fill("Met on Tuesday: two referrals to ask for")
+        page.get_by_role("button", name="Save note").click()
+        page.get_by_text("Met on Tuesday: two referrals to ask for").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Prepare the report").click()
+        button = page.get_by_role("button", name="Download the report (HTML)")
+        button.wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(SCREENSHOTS / "advisor-client.png"), full_page=True)
+        assert page.locator("[data-testid='stException']").count() == 0
+        with page.expect_download(timeout=60_000) as download:
+            button.click()
+        report = tmp_path / "report.html"
+        download.value.save_as(report)
+        page.close()
+
+    offline = browser.new_page(viewport={"width": 1000, "height": 1400})
+    requested: list[str] = []
+
+    def refuse_the_network(route: Any) -> None:
+        if not route.request.url.startswith(("file:", "data:", "about:")):
+            requested.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    offline.route("**/*", refuse_the_network)
+    offline.goto(report.as_uri())
+    assert offline.get_by_text("Met on Tuesday: two referrals to ask for").count() == 1
+    svgs = offline.locator("svg")
+    assert svgs.count() >= 4 and all(svgs.nth(i).bounding_box()["width"] > 50 for i in range(4))
+    offline.emulate_media(media="print")
+    assert offline.pdf(format="A4")[:4] == b"%PDF"
+    offline.screenshot(path=str(SCREENSHOTS / "advisor-report-print.png"), full_page=True)
+    offline.close()
+    assert requested == []

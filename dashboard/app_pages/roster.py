@@ -7,9 +7,12 @@ import streamlit as st
 from dashboard import data, filters, ui
 
 CLIENT_PAGE = Path(__file__).resolve().parent / "client.py"
-SHOWN_COLUMNS = ["rank", "attention", "display_name", "status", "applications", "rate", "interval", "reliability",
-                 "furthest_stage", "worst_part", "follow_ups_due", "days_since_last_application", "last_activity_on",
-                 "advisor", "reasons"]  # fmt: skip
+# what to act on first, then the numbers behind it
+SHOWN_COLUMNS = ["rank", "display_name", "reasons", "worst_part", "response_percent", "interval", "follow_ups_due",
+                 "days_since_last_application", "furthest_stage", "applications", "reliability", "status",
+                 "last_activity_on", "advisor"]  # fmt: skip
+ROW_HEIGHT = 35  # pixels: the table is drawn tall enough for every client up to MAX_ROWS_SHOWN
+MAX_ROWS_SHOWN = 30
 
 st.title("Roster")
 src = ui.open_source()
@@ -32,20 +35,23 @@ else:
     st.caption("Order: " + " → ".join(ui.md(step) for step in result["ordering"]) + ". Click a row to open the client.")
     table = result["table"]
     selection = st.dataframe(
-        table.assign(interval=[ui.interval(low, high) for low, high in zip(table["low"], table["high"], strict=True)]),
+        table.assign(
+            interval=[ui.interval(low, high) for low, high in zip(table["low"], table["high"], strict=True)],
+            response_percent=table["rate"] * 100,
+        ),
         hide_index=True,
+        height=ROW_HEIGHT * (min(len(table), MAX_ROWS_SHOWN) + 1) + 3,
         key="roster_table",
         on_select="rerun",
         selection_mode="single-row",
         column_order=SHOWN_COLUMNS,
         column_config={
             "rank": st.column_config.NumberColumn("#", help="The needs-attention order (see above)."),
-            "attention": st.column_config.TextColumn("Attention"),
             "display_name": st.column_config.TextColumn("Client"),
             "status": st.column_config.TextColumn("Status"),
             "applications": st.column_config.NumberColumn("Applications"),
-            "rate": st.column_config.NumberColumn(
-                "Response rate", format="percent", help="Censoring-aware (Kaplan–Meier) chance of an answer."
+            "response_percent": st.column_config.NumberColumn(
+                "Response rate", format="%.0f%%", help="Censoring-aware (Kaplan–Meier) chance of an answer."
             ),
             "interval": st.column_config.TextColumn("95 % interval"),
             "reliability": st.column_config.TextColumn("Reliability"),
@@ -55,7 +61,7 @@ else:
             "days_since_last_application": st.column_config.NumberColumn("Days since last application"),
             "last_activity_on": st.column_config.TextColumn("Last activity"),
             "advisor": st.column_config.TextColumn("Advisor"),
-            "reasons": st.column_config.TextColumn("Why"),
+            "reasons": st.column_config.TextColumn("Needs attention because", width="large"),
         },
     )
     rows = selection.selection.rows if selection is not None else []
