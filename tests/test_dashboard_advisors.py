@@ -256,3 +256,24 @@ def test_edit_a_client_record(monkeypatch: pytest.MonkeyPatch, caseload_db: Path
     finally:
         con.close()
     assert (record["display_name"], record["status"]) == ("Vera Novak", "paused")
+
+
+def test_an_upload_behind_a_login_is_always_one_of_your_clients(two_advisors: Path, tmp_path: Path) -> None:
+    """A canonical file naming Bob's client in its `client` column, uploaded by Alice, lands in Alice's
+    client; naming Bob's client as the upload's client is refused before anything is read."""
+    con = data._connection(str(two_advisors))
+    alice = clients.resolve_viewer(con, ALICE)
+    src = data.Source(path=str(two_advisors), version=(0, 0, "", 0, alice))
+    content = write_csv(
+        tmp_path / "sneaky.csv", ["client", "company", "role", "applied_on", "status"],
+        [["bob_client", "Sneaky Co", "Analyst", "2026-10-01", "applied"]],
+    ).read_bytes()  # fmt: skip
+    upload = data.Upload(name="sneaky.csv", file_id="f1", content=content)
+    for choices in (data.ImportChoices(client="bob_client"), data.ImportChoices(client=None)):
+        with pytest.raises(data.InputError, match="choose one of your clients"):
+            data.preview_upload(src, upload, choices)
+        with pytest.raises(data.InputError, match="choose one of your clients"):
+            data.load_upload(src, upload, choices)
+    [report] = data.load_upload(src, upload, data.ImportChoices(client="alice_client"))
+    assert report["ok"] and report["counts"]["inserted"] == 1
+    assert con.execute("select client from applications where company = 'Sneaky Co'").fetchall() == [("alice_client",)]
