@@ -604,6 +604,7 @@ def _followups(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, A
         "effect": effect,
         "effect_frame": effect_frame,
         "due": due,
+        "due_total": payload["due_total"],
     }
 
 
@@ -867,12 +868,19 @@ def export_csv(src: Source, client: str | None) -> tuple[str, int]:
 # ---------------------------------------------------------------- advisors: clients, roster, notes, report
 
 
-def may_edit(src: Source) -> bool:
-    return src.viewer.may_edit
+def may_edit(src: Source, client: str) -> bool:
+    """The client's advisor or an admin: edits the record, writes notes."""
+    return src.viewer.may_edit(client)
 
 
-def sees_caseload(src: Source) -> bool:
-    return src.viewer.sees_caseload
+def is_admin(src: Source) -> bool:
+    """Adds clients (and, on the command line, grants access)."""
+    return src.viewer.is_admin
+
+
+def compares(src: Source, client: str) -> bool:
+    """The client is in the viewer's caseload: show them against the other clients."""
+    return src.viewer.compares(client)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)

@@ -640,7 +640,7 @@ def followups(
     """
     cur, total = _facts(con, scope, prepared, ["company", "role", "client"])
     if total == 0:
-        return _empty(scope, effect=None, due=[])
+        return _empty(scope, effect=None, due=[], due_total=0)
     row = cur.execute(
         """
         with waiting as (
@@ -704,6 +704,9 @@ def followups(
         "no_data": False,
         "effect": effect,
         "due": [{k: _json_value(v) for k, v in zip(columns, item, strict=True)} for item in due],
+        "due_total": int(
+            cur.execute(f"select count(*) from facts where {FOLLOW_UP_DUE}", follow_up_params(scope)).fetchone()[0]
+        ),
     }
 
 

@@ -36,27 +36,42 @@ MAX_NOTE = 10_000
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is looking, and which clients they may see (`clients` None: every client)."""
+    """Who is looking, which clients they may see (`clients` None: every client), and which of
+    those they advise (`advised`: None with an admin, who advises every client). A person can be
+    one client's advisor and another client's client: the role is per client."""
 
     principal: str
-    role: str  # admin | advisor | client | none
+    role: str  # admin | advisor | client | none: the strongest of the person's grants
     clients: tuple[str, ...] | None
+    advised: tuple[str, ...] | None = ()
 
     def may_see(self, client: str) -> bool:
         return self.clients is None or client in self.clients
 
+    def may_edit(self, client: str) -> bool:
+        """An admin, or this client's advisor, keeps the record and writes notes; a client reads them."""
+        return self.role == "admin" or (self.advised is not None and client in self.advised)
+
     @property
-    def may_edit(self) -> bool:
-        """Advisors and admins keep the client records and write notes; a client reads them."""
-        return self.role in ("admin", "advisor")
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
     @property
     def sees_caseload(self) -> bool:
-        """A client sees only their own search: no roster, no comparison with other clients."""
+        """Advisors and admins compare clients; a client sees only their own search."""
         return self.role in ("admin", "advisor")
 
+    @property
+    def caseload(self) -> tuple[str, ...] | None:
+        """The clients a roster or a comparison may show: the advised ones (None: every client)."""
+        return None if self.is_admin else self.advised
 
-LOCAL_VIEWER = Viewer(principal="local", role="admin", clients=None)
+    def compares(self, client: str) -> bool:
+        """The client is in the viewer's caseload: they may be set beside the other clients."""
+        return self.sees_caseload and (self.caseload is None or client in self.caseload)
+
+
+LOCAL_VIEWER = Viewer(principal="local", role="admin", clients=None, advised=None)
 
 
 def _principal(text: str) -> str:
@@ -73,10 +88,11 @@ def resolve_viewer(con: duckdb.DuckDBPyConnection, principal: str) -> Viewer:
         rows = con.cursor().execute("select role, client from access where principal = ?", [principal]).fetchall()
     roles = {role for role, _ in rows}
     if "admin" in roles:
-        return Viewer(principal, "admin", None)
+        return Viewer(principal, "admin", None, None)
     clients = tuple(sorted({client for _, client in rows if client is not None}))
+    advised = tuple(sorted({client for role, client in rows if role == "advisor" and client is not None}))
     role = "advisor" if "advisor" in roles else "client" if "client" in roles else "none"
-    return Viewer(principal, role, clients)
+    return Viewer(principal, role, clients, advised)
 
 
 def visibility_sql(viewer: Viewer, column: str = "client") -> tuple[str, list[Any]]:
@@ -187,28 +203,36 @@ def get_client(con: duckdb.DuckDBPyConnection, client: str, viewer: Viewer = LOC
     raise InputError(f"no client {client!r} (see `bounceback clients list`)")
 
 
-def _check_editor(viewer: Viewer) -> None:
-    if not viewer.may_edit:
-        raise InputError("only an advisor or an admin can change client records and notes")
+def _check_editor(viewer: Viewer, client: str) -> None:
+    if not viewer.may_edit(client):
+        raise InputError("only the client's advisor or an admin can change client records and notes")
+
+
+def _check_admin(viewer: Viewer) -> None:
+    # creating a client is granting: an advisor could otherwise claim an id before its data is
+    # loaded (or learn that somebody else's exists)
+    if not viewer.is_admin:
+        raise InputError("only an admin adds clients (`bounceback clients add`, or the admin's dashboard)")
 
 
 def add_client(
     con: duckdb.DuckDBPyConnection, client: str, fields: dict[str, Any], viewer: Viewer = LOCAL_VIEWER
 ) -> dict[str, Any]:
-    """A new client (before any applications are loaded for them). An advisor who adds a client
-    is granted access to it, in the same transaction."""
-    _check_editor(viewer)
+    """A new client (before any applications are loaded for them). Admins only: access to it is
+    granted separately (`grant`)."""
+    _check_admin(viewer)
     client_id = _text(client, "client id", required=True)
     assert client_id is not None
-    values = _check_changes({"display_name": fields.get("display_name") or client_id, **fields})
+    # a blank display name is the id (the form and the CLI send one even when left empty)
+    values = _check_changes({**fields, "display_name": _text(fields.get("display_name"), "display name") or client_id})
     values.setdefault("status", "active")
     cur = con.cursor()
     with translate_errors("cannot add the client"):
         if cur.execute("select count(*) from clients where client = ?", [client_id]).fetchone()[0]:
             raise InputError(f"client {client_id!r} exists already: use `bounceback clients update`")
         with _transaction(cur):
-            _insert_client(cur, client_id, values, viewer)
-    return get_client(con, client_id, _with_client(viewer, client_id))
+            _insert_client(cur, client_id, values)
+    return get_client(con, client_id, viewer)
 
 
 @contextlib.contextmanager
@@ -222,14 +246,11 @@ def _transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
     cur.execute("commit")
 
 
-def _insert_client(cur: duckdb.DuckDBPyConnection, client: str, values: dict[str, Any], viewer: Viewer) -> None:
+def _insert_client(cur: duckdb.DuckDBPyConnection, client: str, values: dict[str, Any]) -> None:
     names = ["client", *values]  # names from EDITABLE_FIELDS only
     cur.execute(
         f"insert into clients ({', '.join(names)}) values ({', '.join('?' for _ in names)})", [client, *values.values()]
     )
-    if viewer.role == "advisor":
-        # whoever adds a client keeps seeing it
-        cur.execute("insert into access (principal, role, client) values (?, 'advisor', ?)", [viewer.principal, client])
 
 
 def _update_fields(cur: duckdb.DuckDBPyConnection, client: str, values: dict[str, Any]) -> None:
@@ -239,18 +260,12 @@ def _update_fields(cur: duckdb.DuckDBPyConnection, client: str, values: dict[str
     )
 
 
-def _with_client(viewer: Viewer, client: str) -> Viewer:
-    if viewer.clients is None or client in viewer.clients:
-        return viewer
-    return Viewer(viewer.principal, viewer.role, tuple(sorted((*viewer.clients, client))))
-
-
 def update_client(
     con: duckdb.DuckDBPyConnection, client: str, changes: dict[str, Any], viewer: Viewer = LOCAL_VIEWER
 ) -> dict[str, Any]:
     """Change some fields of a client's record (a None clears an optional field)."""
-    _check_editor(viewer)
-    get_client(con, client, viewer)  # exists and is visible
+    get_client(con, client, viewer)  # exists and is visible: else the same error as for none
+    _check_editor(viewer, client)
     values = _check_changes(changes)
     if not values:
         raise InputError("nothing to change: name at least one field")
@@ -262,13 +277,15 @@ def update_client(
 def import_clients(
     con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], viewer: Viewer = LOCAL_VIEWER
 ) -> dict[str, int]:
-    """Add or update many client records at once (a roster CSV read by the caller); all or nothing."""
-    _check_editor(viewer)
+    """Add or update many client records at once (a roster CSV read by the caller); all or nothing.
+    Admins only. A blank cell is "not given": an existing record keeps that field, a new one gets
+    the default (the id as display name, status active)."""
+    _check_admin(viewer)
     checked: list[tuple[str, dict[str, Any]]] = []
     for line, row in enumerate(rows, start=2):
         try:
             client_id = _text(row.get("client"), "client id", required=True)
-            fields = {name: row[name] for name in EDITABLE_FIELDS if name in row}
+            fields = {name: row[name] for name in EDITABLE_FIELDS if name in row and str(row[name] or "").strip()}
             checked.append((str(client_id), _check_changes(fields)))
         except InputError as e:
             raise InputError(f"line {line}: {e}") from e
@@ -277,13 +294,11 @@ def import_clients(
     with translate_errors("cannot import the clients"), _transaction(cur):
         for client_id, values in checked:
             if cur.execute("select count(*) from clients where client = ?", [client_id]).fetchone()[0]:
-                if not viewer.may_see(client_id):
-                    raise InputError(f"client {client_id!r} exists already and is not one of yours")
                 if values:
                     _update_fields(cur, client_id, values)
                 updated += 1
             else:
-                _insert_client(cur, client_id, {"display_name": client_id, "status": "active", **values}, viewer)
+                _insert_client(cur, client_id, {"display_name": client_id, "status": "active", **values})
                 added += 1
     return {"added": added, "updated": updated}
 
@@ -298,15 +313,17 @@ def add_note(
     noted_on: dt.date | str | None = None,
     viewer: Viewer = LOCAL_VIEWER,
 ) -> dict[str, Any]:
-    """A dated note on a client, written by the viewer."""
-    _check_editor(viewer)
+    """A dated note on a client, written by the viewer (dated today at the latest)."""
     get_client(con, client, viewer)
+    _check_editor(viewer, client)
     text = (body or "").strip()
     if not text:
         raise InputError("the note is empty")
     if len(text) > MAX_NOTE:
         raise InputError(f"the note is longer than {MAX_NOTE:,} characters")
     day = _date(noted_on, "note date") or dt.date.today()
+    if day > dt.date.today():
+        raise InputError(f"note date {day} is in the future: a note records what happened")
     with translate_errors("cannot save the note"):
         note_id = (
             con.cursor()

@@ -986,14 +986,20 @@ def _commit_or_rollback(cur: duckdb.DuckDBPyConnection, result: IngestResult, dr
         cur.execute("commit")
 
 
-def _header_key(header: list[str]) -> str:
-    """Files with the same columns (case, spaces and punctuation aside) share a remembered mapping."""
-    return json.dumps([header_token(name) for name in header])
+def _header_key(header: list[str], client: str | None) -> str:
+    """Files with the same columns (case, spaces and punctuation aside) share a remembered mapping,
+    per client when the load names one: one person's confirmed reading of their sheet never changes
+    how somebody else's file with the same header is read."""
+    tokens = [header_token(name) for name in header]
+    return json.dumps(tokens if client is None else {"client": client, "columns": tokens})
 
 
-def _remembered(cur: duckdb.DuckDBPyConnection, header: list[str]) -> tuple[dict[str, str], dict[str, str], Any]:
+def _remembered(
+    cur: duckdb.DuckDBPyConnection, header: list[str], client: str | None
+) -> tuple[dict[str, str], dict[str, str], Any]:
     row = cur.execute(
-        "select column_map, status_map, saved_at from remembered_mappings where header_key = ?", [_header_key(header)]
+        "select column_map, status_map, saved_at from remembered_mappings where header_key = ?",
+        [_header_key(header, client)],
     ).fetchone()
     if row is None:
         return {}, {}, None
@@ -1001,12 +1007,16 @@ def _remembered(cur: duckdb.DuckDBPyConnection, header: list[str]) -> tuple[dict
 
 
 def _remember(
-    cur: duckdb.DuckDBPyConnection, header: list[str], column_map: dict[str, str], status_map: dict[str, str]
+    cur: duckdb.DuckDBPyConnection,
+    header: list[str],
+    client: str | None,
+    column_map: dict[str, str],
+    status_map: dict[str, str],
 ) -> None:
     cur.execute(
         "insert or replace into remembered_mappings (header_key, header, column_map, status_map, saved_at)"
         " values (?, ?, ?, ?, current_timestamp)",
-        [_header_key(header), json.dumps(header), json.dumps(column_map), json.dumps(status_map)],
+        [_header_key(header, client), json.dumps(header), json.dumps(column_map), json.dumps(status_map)],
     )
 
 
@@ -1019,7 +1029,7 @@ def _plan(
     spec: SourceSpec,
 ) -> tuple[_Plan, dict[str, str], dict[str, str]]:
     """Map the columns (remembered or given mapping first) and read every date column's format."""
-    column_map, status_map, saved_at = _remembered(cur, staged.header)
+    column_map, status_map, saved_at = _remembered(cur, staged.header, options.client)
     if saved_at is not None:
         result.notes.append(
             f"used the mapping you confirmed for this header on {saved_at:%Y-%m-%d} (--map / --status-map change it)"
@@ -1174,7 +1184,7 @@ def _ingest_applications(
         result.events_inserted, result.events_updated = (int(v) for v in event_totals)
         if options.column_map or options.status_map:
             # a mapping the user gave and loaded with is confirmed: files with this header get it again
-            _remember(cur, staged.header, column_map, status_map)
+            _remember(cur, staged.header, options.client, column_map, status_map)
 
     _write_in_transaction(cur, path, staged, result, options.dry_run, started, "checked", merge)
     meter.step(f"{result.inserted:,} inserted, {result.updated:,} updated")

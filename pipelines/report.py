@@ -12,7 +12,7 @@
 5. the diagnosis (pipelines/diagnosis.py): every finding's area, verdict, evidence and next step;
 6. the follow-ups due now (`analytics.followups`);
 7. the advisor's notes, newest first;
-8. for advisors and admins, the client beside the caseload (pipelines/roster.py `against_caseload`),
+8. for the client's advisor or an admin, the client beside the caseload (pipelines/roster.py `against_caseload`),
    or the reason there is no comparison;
 9. short definitions of the words the numbers use.
 
@@ -653,7 +653,7 @@ def build_report(
     followups = analytics.followups(con, scope, due_limit=MAX_TABLE_ROWS + 1, prepared=prepared)
     found = diagnosis.diagnose(con, scope)
     notes = list_notes(con, client, viewer)
-    caseload = roster.against_caseload(con, scope, client, viewer) if viewer.sees_caseload else None
+    caseload = roster.against_caseload(con, scope, client, viewer) if viewer.compares(client) else None
 
     first = breakdowns[BREAKDOWNS[0][0]]
     overall = None if first.get("no_data") else first["overall"]

@@ -9,7 +9,7 @@ roster's verdicts are exactly the ones the client's own page shows.
 "Needs attention" ordering (README "Advisors"), first to last:
 1. active clients before paused, placed and closed ones;
 2. more parts of the search **failing** first;
-3. **stalled** first: no application for STALL_DAYS days (or nothing loaded yet);
+3. **stalled** first: no application for STALL_DAYS days (or none up to the as-of date);
 4. more parts **at risk** first;
 5. more follow-ups due first;
 6. then by display name.
@@ -43,8 +43,12 @@ CASELOAD_RATES: dict[str, tuple[str, str]] = {
 
 
 def _everyone(scope: Scope, viewer: Viewer) -> Scope:
-    """The scope over every client the viewer may see (the client filter lifted)."""
-    return dataclasses.replace(scope, client=None, allowed=viewer.clients)
+    """The scope over the viewer's caseload: every client they advise (the client filter lifted)."""
+    return dataclasses.replace(scope, client=None, allowed=viewer.caseload)
+
+
+def _in_caseload(viewer: Viewer, client: str) -> bool:
+    return viewer.caseload is None or client in viewer.caseload
 
 
 def _client_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
@@ -95,11 +99,13 @@ def _attention(entry: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _reasons(entry: dict[str, Any]) -> list[str]:
+def _reasons(entry: dict[str, Any], as_of: dt.date) -> list[str]:
     reasons = [f"failing: {area}" for area in entry["failing"]]
     if entry["stalled"]:
         days = entry["days_since_last_application"]
-        reasons.append("nothing loaded yet" if days is None else f"no application for {days} days")
+        reasons.append(
+            f"no applications up to {as_of.isoformat()}" if days is None else f"no application for {days} days"
+        )
     reasons += [f"at risk: {area}" for area in entry["at_risk"]]
     return reasons
 
@@ -115,7 +121,11 @@ def roster(
 
     `progress(done, total)` is called after each client's diagnosis (the slow part)."""
     everyone = _everyone(scope, viewer)
-    records = [entry for entry in list_clients(con, viewer) if advisor is None or entry["advisor"] == advisor]
+    records = [
+        entry
+        for entry in list_clients(con, viewer)
+        if _in_caseload(viewer, entry["client"]) and (advisor is None or entry["advisor"] == advisor)
+    ]
     with translate_errors("cannot build the roster"):
         counts, _ = _client_counts(con, everyone)
     clients = []
@@ -153,7 +163,9 @@ def roster(
         entry["needs_attention"] = entry["status"] == "active" and bool(
             entry["failing"] or entry["stalled"] or entry["at_risk"]
         )
-        entry["reasons"] = _reasons(entry) if entry["status"] == "active" else [f"status: {entry['status']}"]
+        entry["reasons"] = (
+            _reasons(entry, scope.as_of) if entry["status"] == "active" else [f"status: {entry['status']}"]
+        )
         clients.append(entry)
     clients.sort(key=_attention)
     for rank, entry in enumerate(clients, start=1):
@@ -209,13 +221,16 @@ def against_caseload(
     enter the distribution; with fewer than MIN_CASELOAD of them there is no percentile, and the
     result says so. A client viewer never gets a comparison: it would describe other people."""
     record = get_client(con, client, viewer)
-    if not viewer.sees_caseload:
-        return {"client": client, "available": False, "reason": "only advisors compare clients", "rates": []}
+    if not viewer.compares(client):
+        return {"client": client, "available": False, "reason": "only the client's advisor compares clients",
+                "rates": []}  # fmt: skip
     everyone = _everyone(scope, viewer)
     peers = {
         entry["client"]
         for entry in list_clients(con, viewer)
-        if entry["client"] != client and (record["advisor"] is None or entry["advisor"] == record["advisor"])
+        if entry["client"] != client
+        and _in_caseload(viewer, entry["client"])
+        and (record["advisor"] is None or entry["advisor"] == record["advisor"])
     }
     with translate_errors("cannot compare with the caseload"):
         counts, _ = _client_counts(con, everyone)

@@ -24,6 +24,7 @@ from tests.conftest import SAMPLE_DIR, write_csv
 AS_OF = dt.date(2026, 11, 1)
 CASELOAD = SAMPLE_DIR / "advisor_caseload.csv"
 CASELOAD_TRUTH = json.loads((SAMPLE_DIR / "advisor_caseload.truth.json").read_text(encoding="utf-8"))
+ALICE_EMAIL = "alice@example.org"
 HEADER = ["company", "role", "applied_on", "status", "channel", "industry", "resume_version"]
 
 
@@ -46,7 +47,7 @@ def _two_clients(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
                  "referral", "software", "v1"] for i in range(12)]  # fmt: skip
         result = ingest_file(con, write_csv(tmp_path / f"{client}.csv", HEADER, rows), client=client)
         assert result.status == "loaded", result.message
-    clients.grant(con, "Alice@Example.org ", "advisor", "alice_client")
+    clients.grant(con, " Alice@Example.org ", "advisor", "alice_client")
     clients.grant(con, "bob@example.org", "advisor", "bob_client")
 
 
@@ -98,6 +99,13 @@ def test_import_is_all_or_nothing(con: duckdb.DuckDBPyConnection) -> None:
     assert clients.list_clients(con) == []
     assert clients.import_clients(con, rows[:1]) == {"added": 1, "updated": 0}
     assert clients.import_clients(con, [{"client": "a", "advisor": "Sam"}]) == {"added": 0, "updated": 1}
+    # a blank cell is "not given": the paused client stays paused, a new one gets the defaults
+    clients.update_client(con, "a", {"status": "paused"})
+    blank = [{"client": "a", "status": "", "display_name": " "}, {"client": "c", "status": "", "display_name": ""}]
+    assert clients.import_clients(con, blank) == {"added": 1, "updated": 1}
+    records = {entry["client"]: entry for entry in clients.list_clients(con)}
+    assert (records["a"]["status"], records["a"]["display_name"], records["a"]["advisor"]) == ("paused", "A", "Sam")
+    assert (records["c"]["status"], records["c"]["display_name"]) == ("active", "c")
 
 
 def test_hostile_text_is_stored_verbatim(con: duckdb.DuckDBPyConnection) -> None:
@@ -124,6 +132,8 @@ def test_notes_are_dated_and_newest_first(con: duckdb.DuckDBPyConnection) -> Non
         clients.add_note(con, "c", "   ")
     with pytest.raises(InputError, match="longer than"):
         clients.add_note(con, "c", "x" * (clients.MAX_NOTE + 1))
+    with pytest.raises(InputError, match="in the future"):
+        clients.add_note(con, "c", "next week's meeting", dt.date.today() + dt.timedelta(days=1))
 
 
 # ---------------------------------------------------------------- access
@@ -132,13 +142,14 @@ def test_notes_are_dated_and_newest_first(con: duckdb.DuckDBPyConnection) -> Non
 def test_viewers_from_the_access_table(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     _two_clients(con, tmp_path)
     alice = clients.resolve_viewer(con, "ALICE@example.org")
-    assert alice == Viewer("alice@example.org", "advisor", ("alice_client",))
-    assert clients.resolve_viewer(con, "stranger@example.org") == Viewer("stranger@example.org", "none", ())
+    assert alice == Viewer("alice@example.org", "advisor", ("alice_client",), ("alice_client",))
+    assert clients.resolve_viewer(con, "stranger@example.org") == Viewer("stranger@example.org", "none", (), ())
     clients.grant(con, "boss@example.org", "admin")
     assert clients.resolve_viewer(con, "boss@example.org").clients is None
     clients.grant(con, "carol@example.org", "client", "bob_client")
-    assert clients.resolve_viewer(con, "carol@example.org") == Viewer("carol@example.org", "client", ("bob_client",))
-    assert not clients.resolve_viewer(con, "carol@example.org").may_edit
+    carol = clients.resolve_viewer(con, "carol@example.org")
+    assert carol == Viewer("carol@example.org", "client", ("bob_client",), ())
+    assert not carol.may_edit("bob_client") and not carol.compares("bob_client")
     assert clients.grant(con, "alice@example.org", "advisor", "alice_client")["granted"] is False  # no duplicate
     with pytest.raises(InputError, match="without --client"):
         clients.grant(con, "x@example.org", "admin", "bob_client")
@@ -192,14 +203,58 @@ def test_a_viewer_reads_only_their_clients(con: duckdb.DuckDBPyConnection, tmp_p
     assert database_status(con, tmp_path / "db", nobody)["applications"] == 0
 
 
-def test_an_advisor_who_adds_a_client_keeps_seeing_it(con: duckdb.DuckDBPyConnection) -> None:
-    advisor = Viewer("dana@example.org", "advisor", ())
-    clients.add_client(con, "fresh", {}, advisor)
-    assert clients.resolve_viewer(con, "dana@example.org").clients == ("fresh",)
-    reader = Viewer("carol@example.org", "client", ("fresh",))
-    with pytest.raises(InputError, match="only an advisor"):
-        clients.add_note(con, "fresh", "note", None, reader)
-    assert clients.get_client(con, "fresh", reader)["client"] == "fresh"
+def test_only_an_admin_adds_clients(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """Adding a client is granting it: an advisor could otherwise claim an id before its data arrives,
+    or learn from the refusal that another advisor's client exists."""
+    _two_clients(con, tmp_path)
+    alice = clients.resolve_viewer(con, ALICE_EMAIL)
+    for client in ("bob_client", "not_yet_loaded", "me"):
+        with pytest.raises(InputError, match=r"^only an admin adds clients"):
+            clients.add_client(con, client, {}, alice)
+    with pytest.raises(InputError, match=r"^only an admin adds clients"):
+        clients.import_clients(con, [{"client": "bob_client", "display_name": "mine now"}], alice)
+    assert clients.get_client(con, "bob_client")["display_name"] == "bob_client"
+    admin = Viewer("boss@example.org", "admin", None, None)
+    assert clients.add_client(con, "fresh", {"display_name": None}, admin)["display_name"] == "fresh"
+    assert clients.resolve_viewer(con, ALICE_EMAIL).clients == ("alice_client",)
+
+
+def test_the_role_is_per_client(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """Carol advises alice_client and is herself the client bob_client: she edits the first only."""
+    _two_clients(con, tmp_path)
+    clients.grant(con, "carol@example.org", "advisor", "alice_client")
+    clients.grant(con, "carol@example.org", "client", "bob_client")
+    carol = clients.resolve_viewer(con, "carol@example.org")
+    assert carol.clients == ("alice_client", "bob_client") and carol.advised == ("alice_client",)
+    clients.add_note(con, "alice_client", "advising note", None, carol)
+    for attempt in (
+        lambda: clients.add_note(con, "bob_client", "a note on myself", None, carol),
+        lambda: clients.update_client(con, "bob_client", {"status": "placed"}, carol),
+    ):
+        with pytest.raises(InputError, match="only the client's advisor"):
+            attempt()
+    assert [entry["client"] for entry in roster.roster(con, Scope(as_of=AS_OF), carol)["clients"]] == ["alice_client"]
+    assert not roster.against_caseload(con, Scope(as_of=AS_OF), "bob_client", carol)["available"]
+
+
+def test_a_mapping_confirmed_for_one_client_is_not_used_for_another(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    header = ["company", "role", "applied_on", "status"]
+    rows = [["Acme", "Analyst", "2026-10-01", "Rejected"], ["Beta", "Analyst", "2026-10-02", "Rejected"]]
+    bob = ingest_file(
+        con, write_csv(tmp_path / "bob.csv", header, rows), client="bob", status_map={"Rejected": "offer"}
+    )
+    assert bob.ok
+    alice = ingest_file(con, write_csv(tmp_path / "alice.csv", header, rows), client="alice")
+    assert alice.ok and not any("mapping you confirmed" in note for note in alice.notes)
+    outcomes_by_client = dict(
+        con.execute("select client, list(distinct outcome) from application_facts(date '2026-11-01', 30) group by 1")
+        .fetchall()
+    )  # fmt: skip
+    assert outcomes_by_client == {"bob": ["offer"], "alice": ["rejected"]}
+    again = ingest_file(con, write_csv(tmp_path / "bob2.csv", header, rows[:1]), client="bob")
+    assert any("mapping you confirmed" in note for note in again.notes)  # remembered for Bob himself
 
 
 # ---------------------------------------------------------------- roster
@@ -247,7 +302,8 @@ def test_stalled_new_and_placed_clients_in_the_roster(con: duckdb.DuckDBPyConnec
     by_name = {entry["client"]: entry for entry in entries}
     assert by_name["stalled"]["stalled"] and by_name["stalled"]["days_since_last_application"] == 81
     assert "no application for 81 days" in by_name["stalled"]["reasons"]
-    assert by_name["newcomer"]["reasons"] == ["nothing loaded yet"] and by_name["newcomer"]["applications"] == 0
+    assert by_name["newcomer"]["reasons"] == ["no applications up to 2026-11-01"]
+    assert by_name["newcomer"]["applications"] == 0
     assert by_name["newcomer"]["response_rate"] == {"rate": None, "low": None, "high": None}
     assert entries[-1]["client"] == "done" and not entries[-1]["needs_attention"]
     assert by_name["done"]["reasons"] == ["status: placed"]
@@ -259,8 +315,8 @@ def test_a_client_against_the_caseload(caseload_db: Path) -> None:
     try:
         result = roster.against_caseload(con, Scope(as_of=AS_OF), "client_07_bruno")
         everyone = analytics.rates(con, Scope(as_of=AS_OF), ["client"])
-        alone = roster.against_caseload(con, Scope(as_of=AS_OF), "client_07_bruno",
-                                        Viewer("a@x", "advisor", ("client_07_bruno", "client_06_omar")))  # fmt: skip
+        two = ("client_06_omar", "client_07_bruno")
+        alone = roster.against_caseload(con, Scope(as_of=AS_OF), "client_07_bruno", Viewer("a@x", "advisor", two, two))
         as_client = roster.against_caseload(con, Scope(as_of=AS_OF), "client_07_bruno",
                                             Viewer("b@x", "client", ("client_07_bruno",)))  # fmt: skip
     finally:
@@ -382,3 +438,17 @@ def test_cli_report(capsys: pytest.CaptureFixture[str], caseload_db: Path, tmp_p
                   "--db", str(caseload_db))  # fmt: skip
     assert wrong["ok"] is False and "HTML file" in wrong["error"]
     assert not (tmp_path / "x.html").exists() and not (tmp_path / "x.pdf").exists()
+
+
+def test_follow_ups_due_agree_between_roster_and_followups(caseload_db: Path) -> None:
+    con = connect(caseload_db)
+    try:
+        entries = roster.roster(con, Scope(as_of=AS_OF))["clients"]
+        for entry in entries[:5]:
+            payload = analytics.followups(con, Scope(as_of=AS_OF, client=entry["client"]), due_limit=10)
+            assert payload["due_total"] == entry["follow_ups_due"] and len(payload["due"]) == min(
+                10, entry["follow_ups_due"]
+            )
+    finally:
+        con.close()
+    assert max(entry["follow_ups_due"] for entry in entries[:5]) > 10  # the limit is exercised

@@ -8,6 +8,7 @@ query string or the order of the sessions.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,15 @@ def _screen(at: AppTest) -> bytes:
     return b"\n".join(_protos(at._tree))
 
 
+def _unescaped(markdown: str) -> str:
+    """A markdown text as read on screen: the escapes of ui.md() removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _headers(at: AppTest) -> list[str]:
+    return [_unescaped(header.value) for header in at.main.header]
+
+
 def _visit(at: AppTest, page: str) -> AppTest:
     at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception, f"{page}: {[e.value for e in at.exception]}"
@@ -175,7 +185,7 @@ def test_a_client_sees_only_their_own_search(monkeypatch: pytest.MonkeyPatch, tw
     with pytest.raises(Exception, match="roster"):  # no roster of other people in the navigation
         at.switch_page("app_pages/roster.py").run()
     _visit(at, "client")
-    assert [header.value for header in at.main.header] == ["Bobcorp seeker"]
+    assert _headers(at) == ["Bobcorp seeker"]
     assert "Against the caseload" not in [subheader.value for subheader in at.subheader]
     assert not [form for form in at.button if form.label in ("Save", "Save note")]  # reads, does not edit
     assert "Bobcorp private note" in [text.value for text in at.text]
@@ -220,7 +230,7 @@ def test_open_a_client_write_a_note_compare_and_download_the_report(
     at = _local(monkeypatch, caseload_db)
     at.sidebar.selectbox(key="filter_client").select("client_06_omar").run()
     _visit(at, "client")
-    assert [header.value for header in at.main.header] == ["Omar (client 06)"]
+    assert _headers(at) == ["Omar (client 06)"]
     assert "Against the caseload" in [subheader.value for subheader in at.subheader]
     caseload_spec = next(json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")
                          if "against the caseload" in chart.proto.spec)  # fmt: skip
@@ -249,7 +259,7 @@ def test_edit_a_client_record(monkeypatch: pytest.MonkeyPatch, caseload_db: Path
     name_input.input("Vera Novak")
     next(box for box in at.selectbox if box.label == "Status").select("paused")
     at.button(key="FormSubmitter:edit_client-Save").click().run()
-    assert not at.exception and [header.value for header in at.main.header] == ["Vera Novak"]
+    assert not at.exception and _headers(at) == ["Vera Novak"]
     con = connect(caseload_db)
     try:
         record = clients.get_client(con, "client_01_vera")
@@ -277,3 +287,17 @@ def test_an_upload_behind_a_login_is_always_one_of_your_clients(two_advisors: Pa
     [report] = data.load_upload(src, upload, data.ImportChoices(client="alice_client"))
     assert report["ok"] and report["counts"]["inserted"] == 1
     assert con.execute("select client from applications where company = 'Sneaky Co'").fetchall() == [("alice_client",)]
+
+
+def test_a_display_name_is_shown_as_written_never_as_markdown(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    hostile = "![t](https://evil.example/p.png) [click](https://evil.example) :red[BIG] # H"
+    db = tmp_path / "md.duckdb"
+    con = connect(db)
+    try:
+        clients.add_client(con, "odd", {"display_name": hostile})
+    finally:
+        con.close()
+    at = _visit(_local(monkeypatch, db, client="odd"), "client")
+    [header] = at.main.header
+    assert _unescaped(header.value) == hostile
+    assert not re.search(r"(?<!\\)[\[\]()!:#]", header.value), "an unescaped markdown character"

@@ -27,7 +27,7 @@ if client is None:
     st.stop()
 record = ui.fetch(data.client_record, src, client)
 
-st.header(record["display_name"])
+st.header(ui.md(record["display_name"]))
 facts = [f"status **{ui.md(record['status'])}**"]
 for key, label in (("advisor", "advisor"), ("started_on", "searching since"), ("target_roles", "target roles"),
                    ("target_industries", "target industries")):  # fmt: skip
@@ -36,7 +36,7 @@ for key, label in (("advisor", "advisor"), ("started_on", "searching since"), ("
 st.markdown(" · ".join(facts))
 st.caption(f"Client id `{ui.md(client)}`. Every page of “Your search” shows this client while it is chosen.")
 
-if data.may_edit(src):
+if data.may_edit(src, client):
     with st.expander("Edit the client record", icon=":material/edit:"):
         with st.form("edit_client"):
             name = st.text_input("Display name", value=record["display_name"])
@@ -93,7 +93,7 @@ else:
     else:
         st.success("No part of the search is failing or at risk.")
 
-if data.sees_caseload(src):
+if data.compares(src, client):
     st.subheader("Against the caseload")
     compared = ui.fetch(data.against_caseload, src, view, client)
     advisor_text = f"{ui.md(compared['advisor'])}'s other clients" if compared["advisor"] else "the other clients"
@@ -119,7 +119,7 @@ if data.sees_caseload(src):
 
 st.subheader("Advisor notes")
 notes = ui.fetch(data.notes, src, client)
-if data.may_edit(src):
+if data.may_edit(src, client):
     with st.form("add_note", clear_on_submit=True):
         noted_on = st.date_input("Date", value=dt.date.today(), max_value=dt.date.today())
         body = st.text_area("Note", placeholder="What you discussed, what they will try next…")

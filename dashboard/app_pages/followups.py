@@ -37,6 +37,8 @@ due = result["due"]
 if due.empty:
     st.success("Nothing is due a follow-up.")
 else:
+    if result["due_total"] > len(due):
+        st.caption(f"The {len(due)} most urgent of {result['due_total']} applications due a follow-up.")
     st.dataframe(due, hide_index=True)
     if scope.as_of < dt.date.today():
         # an event recorded today happened after this view's date: it will not show until the view moves on

@@ -68,7 +68,7 @@ else:
     if rows:
         chosen = str(table.iloc[rows[0]]["client"])
         st.button(
-            f"Open {table.iloc[rows[0]]['display_name']}",
+            f"Open {ui.md(table.iloc[rows[0]]['display_name'])}",
             type="primary",
             icon=":material/person:",
             on_click=filters.open_client,
@@ -76,7 +76,7 @@ else:
             key="roster_open",
         )
 
-if data.may_edit(src):
+if data.is_admin(src):
     with st.expander("Add a client", icon=":material/person_add:"):
         with st.form("add_client", clear_on_submit=True):
             client_id = st.text_input("Client id", help="What `bounceback ingest --client` calls their applications.")
@@ -91,6 +91,6 @@ if data.may_edit(src):
             except data.BouncebackError as e:
                 st.error(ui.md(e))
             else:
-                ui.flash(f"Added {client_id}.")
+                ui.flash(f"Added {ui.md(client_id)}.")
                 st.rerun()
 ui.show_flash()
