@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -195,12 +196,21 @@ def _access_command(con: Any, args: argparse.Namespace) -> tuple[dict[str, Any],
     return done, f"{done['revoked']} grant(s) of {done['principal']} revoked"
 
 
+PROGRESS_FROM = 50  # clients: a roster this big reports its progress on stderr
+
+
+def _diagnosis_progress(done: int, total: int) -> None:
+    # every tenth of the way, so a career centre's caseload shows it is moving (stderr: never the JSON)
+    if total >= PROGRESS_FROM and (done == total or done % max(1, total // 10) == 0):
+        print(f"diagnosed {done:,} of {total:,} clients", file=sys.stderr, flush=True)
+
+
 def _analysis_command(con: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str | None]:
     if args.window < 1:
         raise InputError("--window must be at least 1 day")
     scope = Scope(as_of=args.as_of or dt.date.today(), window=args.window)
     if args.command == "roster":
-        return roster.roster(con, scope, advisor=args.advisor), None
+        return roster.roster(con, scope, advisor=args.advisor, progress=_diagnosis_progress), None
     done = _write_report(con, scope, args.client, args.out)
     return done, f"wrote the report for {done['client']} to {done['out']} ({done['bytes']:,} bytes)"
 

@@ -241,7 +241,7 @@ CONTRACT = {
     "timing": {"by", "groups"},
     "compare": {"by", "metric", "adjusted_for", "variants", "variants_omitted", "pairs"},
     "trend": {"every", "periods"},
-    "followups": {"effect", "due"},
+    "followups": {"effect", "due", "due_total"},
 }
 RATE_KEYS = {"rate", "low", "high", "n"}
 
