@@ -33,11 +33,11 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	}
 
-# Load timings on generated 1,000,000-row files (kept in .bench/ between runs). BENCH_ROWS to change.
-BENCH_ROWS ?= 1000000
+# Every target of issue 8 as a ratio measured in one run (benchmarks/harness.py): inputs generated
+# into .bench/ and kept, results printed and written to benchmarks/results/. BENCH_ARGS to change sizes.
+BENCH_ARGS ?=
 bench: install
-	$(BIN)/python -m benchmarks.bench_ingest --rows $(BENCH_ROWS) --out .bench
-	$(BIN)/python -m benchmarks.bench_analytics --db .bench/canonical.duckdb
+	$(BIN)/python -m benchmarks.harness $(BENCH_ARGS)
 
 # The diagnosis against simulated searches (500 per persona, a few minutes); exits 1 when a
 # persona misses issue 5's bars. CALIBRATE_RUNS to change.

@@ -1,0 +1,392 @@
+"""`make bench`: bounceback against its targets, as ratios measured in the same run.
+
+    python -m benchmarks.harness [--rows 1000000] [--clients 10000] [--per-client 200] [--repeats 3]
+                                 [--out .bench] [--results benchmarks/results] [--smoke]
+
+The machine is shared and noisy, so every target that can be is a ratio of two timings taken side
+by side in this run (each the median of `--repeats` runs), never an absolute time from another day.
+Every measured thing runs in its own process (the same kind of process for both sides of a ratio),
+and peak memory is that process's own (os.wait4).
+
+Inputs are generated with the sample generator and kept in `--out` between runs:
+- a 1,000,000-application search (canonical CSV) and the same rows shaped like a personal
+  spreadsheet (own headers, M/D/YYYY dates, free-text statuses with typos and emoji, channel
+  variants); 1,000 and 100,000 application files for the size sweep;
+- a caseload of 10,000 clients x 200 applications (2,000,000) for the roster.
+
+The table goes to stdout and the JSON to `--results/bench-<timestamp>.json` (and `latest.json`).
+`--smoke` runs everything at toy sizes once: the test suite uses it to check the harness works.
+Timing lives here, never in the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+AS_OF = dt.date(2026, 11, 1)
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 900  # seconds per measured process: a miss is reported as a miss, never a hang
+
+# the spreadsheet-shaped copy of a canonical file (issue 3's comparison)
+SPREADSHEET_SQL = """
+copy (
+    select
+        company as "Company",
+        -- a real log has no two rows for one company, role and day; generated rows at this size do
+        role || ' ' || line as "Position",
+        industry as "Company Type",
+        case pick % 4
+            when 0 then channel when 1 then upper(channel) when 2 then channel || ' ' else replace(channel, '_', ' ')
+        end as "Application site",
+        case when pick % 7 = 0 then 'y' else 'n' end as "Easy Application?",
+        resume_version as "CV_Version",
+        strftime(cast(applied_on as date), '%-m/%-d/%Y') as "Date sent",
+        case status
+            when 'rejected' then ['Rejected', 'rejected ', 'Rejection :(', 'Not Selected', 'reeejected'][pick % 5 + 1]
+            when 'ghosted' then ['Ghosted', 'No response', 'ghosted 👻'][pick % 3 + 1]
+            when 'interview' then ['Interview', '1st round', 'Final round', 'Onsite'][pick % 4 + 1]
+            when 'screen' then ['Phone screen', 'HR call'][pick % 2 + 1]
+            when 'offer' then 'Offer'
+            when 'accepted' then 'Accepted!'
+            when 'applied' then ['', 'TBD', 'ongoing'][pick % 3 + 1]
+            else status
+        end as "Response?",
+        strftime(cast(responded_on as date), '%-m/%-d/%Y') as "Date of 1st Response",
+        strftime(cast(interview_on as date), '%-m/%-d/%Y') as "Date Interview",
+        case when referral = 'yes' then 'Yes' else 'No ' end as "LinkedIn_Connection",
+        notes as "Notes"
+    from (
+        select row_number() over () as line, cast(hash(row_number() over ()) % 420 as bigint) as pick, *
+        from read_csv($path, all_varchar = true)
+    )
+) to '{out}' (header, delimiter ',')
+"""
+
+
+# ---------------------------------------------------------------- workers (each runs in its own process)
+
+
+def _bare(csv: str, db: str) -> dict[str, Any]:
+    """DuckDB alone: the file into a table of a new database file."""
+    import duckdb
+
+    con = duckdb.connect(db)
+    con.execute("create table t as select * from read_csv(?)", [csv])
+    con.close()
+    return {}
+
+
+def _pandas(csv: str, db: str) -> dict[str, Any]:
+    """A straightforward pandas importer: read, normalise in pandas, insert the frames."""
+    import duckdb
+    import pandas as pd
+
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    frame = frame.apply(lambda column: column.str.strip()).replace("", None)
+    for name in [column for column in frame.columns if column.endswith("_on")]:
+        frame[name] = pd.to_datetime(frame[name], errors="coerce").dt.date
+    frame["status"] = frame["status"].str.lower()
+    frame["channel"] = frame["channel"].str.lower().str.replace(" ", "_")
+    for name in ("cover_letter", "referral"):
+        frame[name] = frame[name].str.lower().map({"yes": True, "no": False, "y": True, "n": False})
+    frame["interview_rounds"] = pd.to_numeric(frame["interview_rounds"], errors="coerce")
+    frame = frame.drop_duplicates(subset=["client", "application_id"], keep="last")
+    stage_columns = [name for name in frame.columns if name.endswith("_on")]
+    events = frame.melt(id_vars=["client", "application_id"], value_vars=stage_columns, var_name="event",
+                        value_name="occurred_on").dropna(subset=["occurred_on"])  # fmt: skip
+    events["event"] = events["event"].str.removesuffix("_on")
+    con = duckdb.connect(db)
+    con.register("applications_frame", frame)
+    con.register("events_frame", events)
+    con.execute("create table applications as select * from applications_frame")
+    con.execute("create table events as select * from events_frame")
+    con.close()
+    return {}
+
+
+def _ingest(csv: str, db: str) -> dict[str, Any]:
+    """`bounceback ingest` as a user runs it (the console script's main)."""
+    from pipelines.cli import main
+
+    code = main(["ingest", csv, "--db", db, "--quiet", "--json"])
+    if code != 0:
+        raise RuntimeError(f"ingest of {csv} failed")
+    return {}
+
+
+def _overview(db: str, repeats: str) -> dict[str, Any]:
+    """The full overview computation against one bare group-by, both on the same warm connection."""
+    from pipelines import analytics, diagnosis
+    from pipelines.db import connect
+
+    con = connect(db)
+    scope = analytics.Scope(as_of=AS_OF)
+
+    def overview() -> None:
+        analytics.analyse_all(con, scope)
+        analytics.trend(con, scope, "week")
+        diagnosis.diagnose(con, scope)
+
+    def bare() -> None:
+        con.cursor().execute("select resume_version, count(*) from applications group by 1").fetchall()
+
+    overview()  # the file's pages into memory for both
+    bare()
+    runs = int(repeats)
+    return {"overview": [_clock(overview) for _ in range(runs)], "bare": [_clock(bare) for _ in range(runs)]}
+
+
+def _apptest(db: str, repeats: str) -> dict[str, Any]:
+    """The Overview page in AppTest: the first run of a fresh process (cold), then reruns (warm)."""
+    os.environ["BOUNCEBACK_DB"] = db
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard" / "streamlit_app.py"), default_timeout=600)
+    at.query_params["as_of"] = AS_OF.isoformat()
+    cold = _clock(at.run)
+    if at.exception:
+        raise RuntimeError(f"the overview failed: {[e.value for e in at.exception]}")
+    warm = [_clock(at.run) for _ in range(int(repeats))]
+    return {"cold": cold, "warm": warm}
+
+
+def _roster(db: str, repeats: str) -> dict[str, Any]:
+    from pipelines import roster
+    from pipelines.analytics import Scope
+    from pipelines.db import connect
+
+    con = connect(db)
+    times = []
+    for _ in range(int(repeats)):
+        started = time.perf_counter()
+        clients = len(roster.roster(con, Scope(as_of=AS_OF))["clients"])
+        times.append(time.perf_counter() - started)
+    return {"roster": times, "clients": clients}
+
+
+WORKERS: dict[str, Callable[..., dict[str, Any]]] = {
+    "bare": _bare, "pandas": _pandas, "ingest": _ingest, "overview": _overview, "apptest": _apptest, "roster": _roster,
+}  # fmt: skip
+
+
+def _clock(action: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def worker_main(argv: list[str]) -> None:
+    name, *args = argv
+    started = time.perf_counter()
+    payload = WORKERS[name](*args)
+    payload["seconds"] = time.perf_counter() - started
+    print(json.dumps(payload))
+
+
+# ---------------------------------------------------------------- the orchestration
+
+
+def _run(name: str, *args: str) -> dict[str, Any]:
+    """One worker process: its output and wall time (process start to exit)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.harness", "--worker", name, *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        out, err = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return {"timeout": True, "wall": float(TIMEOUT)}
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{name} {' '.join(args)} failed:\n{err[-2000:]}")
+    return {**json.loads(out.strip().splitlines()[-1]), "wall": wall}
+
+
+def _peak_rss(name: str, *args: str) -> float:
+    """Peak resident memory of one worker, measured by a fresh parent that runs nothing else
+    (RUSAGE_CHILDREN is a running maximum over every child a process ever waited for)."""
+    code = (
+        "import resource, subprocess, sys; "
+        f"subprocess.run([sys.executable, '-m', 'benchmarks.harness', '--worker', {name!r}, *{list(args)!r}],"
+        " check=True, stdout=subprocess.DEVNULL); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+    if result.returncode != 0:
+        raise RuntimeError(f"{name} failed:\n{result.stderr[-2000:]}")
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _fresh(db: Path) -> str:
+    db.unlink(missing_ok=True)
+    Path(f"{db}.wal").unlink(missing_ok=True)
+    return str(db)
+
+
+def _inputs(out: Path, rows: int, clients: int, per_client: int, sweep: list[int]) -> dict[str, Path]:
+    import duckdb
+
+    from sample_data.generator import write_sample
+
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+    for size in sorted({*sweep, rows}):
+        path = out / f"canonical_{size}.csv"
+        if not path.exists():
+            write_sample("healthy", path, seed=1, as_of=AS_OF, applications=size)
+        files[f"canonical_{size}"] = path
+    spreadsheet = out / f"spreadsheet_{rows}.csv"
+    if not spreadsheet.exists():
+        con = duckdb.connect()
+        con.execute(SPREADSHEET_SQL.replace("{out}", str(spreadsheet)), {"path": str(files[f"canonical_{rows}"])})
+    files["spreadsheet"] = spreadsheet
+    caseload = out / f"caseload_{clients}x{per_client}.csv"
+    if not caseload.exists():
+        from sample_data.generator import generate_caseload, write_csv
+
+        table, _ = generate_caseload(clients, seed=3, as_of=AS_OF, applications_per_client=per_client)
+        write_csv(table, caseload)
+    files["caseload"] = caseload
+    return files
+
+
+def _row(
+    measure: str, value: float | None, unit: str, target: str, passed: bool | None, **detail: Any
+) -> dict[str, Any]:
+    return {"measure": measure, "value": value, "unit": unit, "target": target, "pass": passed, **detail}
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    out: Path = args.out
+    repeats = args.repeats
+    sweep = [size for size in (1_000, 100_000) if size < args.rows]
+    files = _inputs(out, args.rows, args.clients, args.per_client, sweep)
+    canonical = str(files[f"canonical_{args.rows}"])
+    rows: list[dict[str, Any]] = []
+
+    def step(text: str) -> None:
+        print(f"  {text}", file=sys.stderr, flush=True)
+
+    # 1-3: the load, side by side with its baselines, alternating so drift hits both sides alike
+    timings: dict[str, list[float]] = {"bare": [], "pandas": [], "ingest": [], "spreadsheet": []}
+    for attempt in range(repeats):
+        step(f"load round {attempt + 1} of {repeats}")
+        timings["bare"].append(_run("bare", canonical, _fresh(out / "bare.duckdb"))["wall"])
+        timings["ingest"].append(_run("ingest", canonical, _fresh(out / "canonical.duckdb"))["wall"])
+        timings["pandas"].append(_run("pandas", canonical, _fresh(out / "pandas.duckdb"))["wall"])
+        timings["spreadsheet"].append(_run("ingest", str(files["spreadsheet"]), _fresh(out / "sheet.duckdb"))["wall"])
+    median = {name: _median(values) for name, values in timings.items()}
+    ratio = median["ingest"] / median["bare"]
+    rows.append(_row(f"ingest {args.rows:,} canonical rows / bare DuckDB CTAS", round(ratio, 2), "x", "<= 1.5",
+                     ratio <= 1.5, ingest_s=round(median["ingest"], 2), bare_s=round(median["bare"], 2)))  # fmt: skip
+    speedup = median["pandas"] / median["ingest"]
+    rows.append(_row("pandas path / ingest (speed-up)", round(speedup, 2), "x", ">= 3", speedup >= 3,
+                     pandas_s=round(median["pandas"], 2)))  # fmt: skip
+    sheet = median["spreadsheet"] / median["ingest"]
+    rows.append(_row("spreadsheet-shaped ingest / canonical ingest", round(sheet, 2), "x", "<= 3", sheet <= 3,
+                     spreadsheet_s=round(median["spreadsheet"], 2)))  # fmt: skip
+
+    step("peak memory of the load")
+    rss = _peak_rss("ingest", canonical, _fresh(out / "rss.duckdb"))
+    rows.append(_row(f"peak RSS, ingest of {args.rows:,} rows", round(rss), "MB", "<= 1536", rss <= 1536))
+
+    step("size sweep")
+    for size in sweep:
+        seconds = _median([_run("ingest", str(files[f"canonical_{size}"]), _fresh(out / "sweep.duckdb"))["wall"]
+                           for _ in range(repeats)])  # fmt: skip
+        rows.append(_row(f"ingest {size:,} canonical rows (whole process)", round(seconds, 2), "s", "-", None))
+
+    # 4: analytics on the loaded database (the last ingest of the canonical file)
+    step("overview computation")
+    db = str(out / "canonical.duckdb")
+    overview = _run("overview", db, str(repeats))
+    overview_s, bare_s = _median(overview["overview"]), _median(overview["bare"])
+    ratio = overview_s / bare_s
+    rows.append(_row(f"overview at {args.rows:,} / one bare group-by", round(ratio, 1), "x", "<= 15", ratio <= 15,
+                     overview_s=round(overview_s, 3), group_by_s=round(bare_s, 4)))  # fmt: skip
+
+    # 5: the dashboard's Overview page
+    step("dashboard overview (AppTest)")
+    pages = [_run("apptest", db, str(repeats)) for _ in range(repeats)]
+    cold = _median([page["cold"] for page in pages])
+    warm = _median([value for page in pages for value in page["warm"]])
+    rows.append(_row(f"Overview page at {args.rows:,}, cold (AppTest)", round(cold, 2), "s", "<= 2", cold <= 2))
+    rows.append(_row(f"Overview page at {args.rows:,}, warm (AppTest)", round(warm, 3), "s", "<= 0.3", warm <= 0.3))
+
+    # 6: the roster of a career centre
+    step(f"caseload of {args.clients:,} clients: load, then roster")
+    caseload_db = _fresh(out / "caseload.duckdb")
+    _run("ingest", str(files["caseload"]), caseload_db)
+    roster = _run("roster", caseload_db, str(repeats))
+    seconds = None if roster.get("timeout") else _median(roster["roster"])
+    total = args.clients * args.per_client
+    rows.append(_row(f"roster of {args.clients:,} clients ({total:,} applications)",
+                     None if seconds is None else round(seconds, 2), "s", "<= 1",
+                     seconds is not None and seconds <= 1, timed_out=bool(roster.get("timeout"))))  # fmt: skip
+
+    return {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "sizes": {"rows": args.rows, "clients": args.clients, "per_client": args.per_client, "repeats": repeats},
+        "rows": rows,
+        "all_pass": all(row["pass"] is not False for row in rows),
+    }
+
+
+def _print(report: dict[str, Any]) -> None:
+    width = max(len(row["measure"]) for row in report["rows"])
+    print(f"{'measure':<{width}}  {'value':>10}  {'target':>8}  result")
+    for row in report["rows"]:
+        value = "timeout" if row.get("timed_out") else f"{row['value']}{'' if row['unit'] == 'x' else ' '}{row['unit']}"
+        result = "-" if row["pass"] is None else "pass" if row["pass"] else "FAIL"
+        print(f"{row['measure']:<{width}}  {value:>10}  {row['target']:>8}  {result}")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        worker_main(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--clients", type=int, default=10_000)
+    parser.add_argument("--per-client", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / ".bench")
+    parser.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--smoke", action="store_true", help="toy sizes, one run: checks the harness works")
+    args = parser.parse_args()
+    if args.smoke:
+        args.rows, args.clients, args.per_client, args.repeats = 2_000, 20, 20, 1
+    report = run(args)
+    _print(report)
+    args.results.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    text = json.dumps(report, indent=2)
+    (args.results / f"bench-{stamp}{'-smoke' if args.smoke else ''}.json").write_text(text, encoding="utf-8")
+    if not args.smoke:
+        (args.results / "latest.json").write_text(text, encoding="utf-8")
+    print(f"results: {args.results}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
