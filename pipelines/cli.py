@@ -95,7 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the loaded applications as CSV or XLSX (canonical format)")
     _add_db(export)
     export.add_argument("--client", default=None, help="only this client's applications")
-    export.add_argument("--out", required=True, type=Path, help="FILE.csv or FILE.xlsx")
+    written = export.add_mutually_exclusive_group(required=True)
+    written.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx")
+    written.add_argument(
+        "--parquet", type=Path, metavar="DIR", help="every table as Parquet, hive-partitioned by client (new folder)"
+    )
 
     dashboard = commands.add_parser("dashboard", help="open the dashboard in your browser (Streamlit)")
     dashboard.add_argument(
@@ -490,6 +494,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from pipelines import outcomes
 
+    if args.parquet is not None:
+        return _export_parquet(args)
     suffix = args.out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise BouncebackError(f"--out {args.out}: the file must end in .csv or .xlsx")
@@ -508,6 +514,26 @@ def _cmd_export(args: argparse.Namespace) -> int:
         _print_json(payload)
     else:
         print(f"wrote {rows:,} applications to {args.out} (cells that read like formulas start with a quote)")
+    return 0
+
+
+def _export_parquet(args: argparse.Namespace) -> int:
+    from pipelines import outcomes
+
+    con = connect(resolve_db_path(args.db))
+    try:
+        if args.client is not None:
+            get_client(con, args.client)
+        tables = outcomes.export_parquet(con, args.parquet, args.client)
+    finally:
+        con.close()
+    payload = {"ok": True, "out": str(args.parquet), "format": "parquet", "client": args.client,
+               "applications": tables["applications"], "tables": tables}  # fmt: skip
+    if args.json:
+        _print_json(payload)
+    else:
+        written = ", ".join(f"{name} {rows:,}" for name, rows in tables.items())
+        print(f"wrote Parquet, partitioned by client, to {args.parquet}: {written} rows")
     return 0
 
 

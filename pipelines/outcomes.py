@@ -236,3 +236,45 @@ def export_xlsx(
         sheet.append(record)  # strings stay strings: openpyxl writes no formula for a quoted cell
     workbook.save(str(out))
     return rows
+
+
+# the tables an external engine gets, each with its client column (events and stages get it joined)
+PARQUET_TABLES: dict[str, str] = {
+    "applications": "select a.* from applications as a",
+    "events": "select a.client, e.* from events as e join applications as a using (application_id)",
+    "application_stages": (
+        "select a.client, s.* from application_stages as s join applications as a using (application_id)"
+    ),
+    "clients": "select c.* from clients as c",
+    "advisor_notes": "select n.* from advisor_notes as n",
+}
+
+
+def export_parquet(
+    con: duckdb.DuckDBPyConnection, folder: str | os.PathLike[str], client: str | None = None,
+    viewer: Viewer = LOCAL_VIEWER,
+) -> dict[str, int]:  # fmt: skip
+    """Every data table as Parquet, hive-partitioned by client (`<folder>/<table>/client=<id>/*.parquet`),
+    for engines beyond this machine (docs/scaling.md). Client ids are URL-encoded in the folder names
+    (DuckDB's hive writer), so an id can never reach outside `folder`. Returns rows per table.
+
+    The folder must be new or empty: an export never mixes with an older one."""
+    target = Path(folder)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise InputError(f"--parquet {target}: the folder must be new or empty")
+    params = {"client": client, "allowed": _allowed(viewer)}
+    counts: dict[str, int] = {}
+    cur = con.cursor()
+    with translate_errors("writing the Parquet export failed"):
+        target.mkdir(parents=True, exist_ok=True)
+        for table, query in PARQUET_TABLES.items():
+            where = "($client is null or client = $client) and ($allowed is null or list_contains($allowed, client))"
+            selected = f"select * from ({query}) where {where}"
+            counts[table] = int(cur.execute(f"select count(*) from ({selected})", params).fetchone()[0])
+            if counts[table]:
+                cur.execute(
+                    f"copy ({selected}) to '{_sql_path(target / table)}'"
+                    " (format parquet, partition_by (client), compression zstd)",
+                    params,
+                )
+    return counts

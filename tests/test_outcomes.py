@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipelines.db import run_data_tests
+from pipelines.db import connect, run_data_tests
 from pipelines.errors import InputError
 from pipelines.ingest import ingest_file
 from pipelines.outcomes import applications_without_outcome, export_csv, neutralise, record_event
@@ -135,3 +136,38 @@ def test_a_group_answered_early_has_a_rate_not_too_early(con: duckdb.DuckDBPyCon
     )
     overall = analytics.rates(con, analytics.Scope(as_of=dt.date(2026, 11, 1)), [])["overall"]
     assert overall["response_rate"]["rate"] == 1.0
+
+
+def test_parquet_export_is_partitioned_by_client_and_reads_back(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`export --parquet DIR`: every table, hive-partitioned by client (ids URL-encoded, so `../x`
+    stays inside DIR), read back by DuckDB as the same rows; a folder in use is refused."""
+    from pipelines.cli import main
+
+    db = tmp_path / "db.duckdb"
+    con = connect(db)
+    header = ["company", "role", "applied_on", "status", "rejected_on"]
+    for client in ("../../escape", "plain"):
+        rows = [[f"Co {i}", "Analyst", f"2026-03-0{i + 1}", "rejected", f"2026-03-2{i}"] for i in range(3)]
+        assert ingest_file(con, write_csv(tmp_path / "log.csv", header, rows), client=client).ok
+    expected = con.execute("select count(*) from events").fetchone()[0]
+    con.close()
+    out = tmp_path / "lake"
+    assert main(["export", "--parquet", str(out), "--db", str(db), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["tables"]["applications"] == 6 and payload["tables"]["events"] == expected
+    assert sorted(path.name for path in (out / "applications").iterdir()) == ["client=..%2F..%2Fescape", "client=plain"]
+    assert not (tmp_path.parent / "escape").exists()
+    read = duckdb.connect()
+    back = read.execute(
+        "select client, count(*) from read_parquet(?, hive_partitioning = true) group by 1 order by 1",
+        [str(out / "events" / "*" / "*.parquet")],
+    ).fetchall()
+    assert back == [("../../escape", expected // 2), ("plain", expected // 2)]
+    assert main(["export", "--parquet", str(out), "--db", str(db)]) == 1
+    assert "must be new or empty" in capsys.readouterr().err
+    one = tmp_path / "one"
+    assert main(["export", "--parquet", str(one), "--client", "plain", "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tables"]["applications"] == 3
+    assert [path.name for path in (one / "applications").iterdir()] == ["client=plain"]
