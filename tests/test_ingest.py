@@ -446,3 +446,30 @@ def test_the_downloadable_template_loads_cleanly(con: duckdb.DuckDBPyConnection)
         con.cursor().execute("select company, outcome from application_facts(date '2025-03-01', 30)").fetchall()
     )
     assert facts == {"Example Corp": "in_progress", "Sample Bank": "rejected"}
+
+
+def test_a_load_lowers_the_memory_limit_and_puts_it_back(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """A load spills beyond LOAD_MEMORY_LIMIT_BYTES (peak memory stays low on big files); afterwards the
+    database's own limit is back, and a limit set lower than the load's is never raised."""
+    from pipelines import ingest
+
+    seen: list[str] = []
+    real = ingest._ingest
+
+    def spy(cur: duckdb.DuckDBPyConnection, *args: object) -> None:
+        seen.append(cur.execute("select current_setting('memory_limit')").fetchone()[0])
+        real(cur, *args)  # type: ignore[arg-type]
+
+    before = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    path = write_csv(tmp_path / "a.csv", ["company", "role", "applied_on"], [["Acme", "Analyst", "2026-01-02"]])
+    ingest._ingest = spy  # type: ignore[assignment]
+    try:
+        assert ingest_file(con, path).ok
+        assert con.execute("select current_setting('memory_limit')").fetchone()[0] == before
+        con.execute("set memory_limit = '200MB'")
+        assert ingest_file(con, path).ok
+    finally:
+        ingest._ingest = real  # type: ignore[assignment]
+    assert seen[0] == "953.6 MiB" and before != seen[0]
+    assert seen[1] == "190.7 MiB"  # lower than the load's: kept
+    assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "190.7 MiB"
