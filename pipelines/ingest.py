@@ -920,7 +920,10 @@ def _memory_limit(cur: duckdb.DuckDBPyConnection, limit: int) -> Iterator[None]:
         yield
     finally:
         with contextlib.suppress(duckdb.Error):
-            cur.execute(f"set memory_limit = '{previous}'")
+            # the shown value is rounded ("18.8 GiB"): the default comes back exactly by a reset
+            cur.execute("reset memory_limit")
+            if cur.execute("select current_setting('memory_limit')").fetchone()[0] != previous:
+                cur.execute(f"set memory_limit = '{previous}'")
 
 
 def ingest_path(
