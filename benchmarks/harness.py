@@ -133,9 +133,9 @@ def _overview(db: str, repeats: str) -> dict[str, Any]:
     scope = analytics.Scope(as_of=AS_OF)
 
     def overview() -> None:
-        analytics.analyse_all(con, scope)
-        analytics.trend(con, scope, "week")
-        diagnosis.diagnose(con, scope)
+        # what the dashboard's Overview page computes: funnel, rates by resume version, channel and
+        # industry, timing, the weekly trend and the six-part diagnosis
+        diagnosis.overview(con, scope)
 
     def bare() -> None:
         con.cursor().execute("select resume_version, count(*) from applications group by 1").fetchall()

@@ -305,16 +305,9 @@ def status(src: Source) -> dict[str, Any]:
 def _filter_options(
     path: str, version: Version, as_of: dt.date, window: int, client: str | None
 ) -> dict[str, list[str]]:
-    con = _connection(path)
     scope = Scope(as_of=as_of, window=window, client=client, allowed=_viewer_of(version).clients)
-    prepared = analytics.prepare(con, scope, tuple(WHERE_FIELDS))
-    options: dict[str, list[str]] = {}
-    for name in WHERE_FIELDS:
-        payload = analytics.rates(con, scope, [name], prepared)
-        # a blank value cannot be chosen: `where` compares text, and blank is not a text
-        values = {entry["group"][name] for entry in payload.get("groups", []) if entry["group"][name] is not None}
-        options[name] = sorted(str(value) for value in values)
-    return options
+    # a blank value is not offered: `where` compares text, and blank is not a text
+    return analytics.field_values(_connection(path), scope, tuple(WHERE_FIELDS))
 
 
 def filter_options(src: Source, as_of: dt.date, window: int, client: str | None) -> dict[str, list[str]]:
@@ -324,16 +317,15 @@ def filter_options(src: Source, as_of: dt.date, window: int, client: str | None)
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _overview(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, Any]:
-    con = _connection(path)
-    scope = _scope(key, version)
-    prepared = analytics.prepare(con, scope, ())
-    funnel = analytics.funnel(con, scope, prepared)
+    # one load of the facts for every part of the page (pipelines/diagnosis.py overview)
+    everything = diagnosis.overview(_connection(path), _scope(key, version))
+    funnel = everything["funnel"]
     if funnel["no_data"]:
         return {"no_data": True, "applications": 0}
-    overall = analytics.rates(con, scope, [], prepared)["overall"]
-    timing = analytics.timing(con, scope, [], prepared)["groups"][0]
-    trend = analytics.trend(con, scope, "week", prepared)
-    findings = diagnosis.diagnose(con, scope)["findings"]
+    overall = everything["rates"]["resume_version"]["overall"]
+    timing = everything["timing"]["groups"][0]
+    trend = everything["trend"]
+    findings = everything["diagnosis"]["findings"]
     stage_counts = {stage["stage"]: stage["count"] for stage in funnel["stages"]}
     funnel_rows = []
     for stage in funnel["stages"]:

@@ -345,16 +345,16 @@ def _follow_up(con: duckdb.DuckDBPyConnection, scope: Scope, prepared: analytics
     result = analytics.followups(con, scope, prepared=prepared)
     effect = result["effect"]
     due = result["due"]
-    due_text = f"{len(due)} follow-ups due" + (
+    due_text = f"{result['due_total']} follow-ups due" + (
         ": " + ", ".join(f"{d['company'] or '?'}" for d in due[:5]) + (" …" if len(due) > 5 else "") if due else ""
     )
     if effect is None:
-        return Finding("follow_up", "not enough data", {"due": len(due), "sentence": (
+        return Finding("follow_up", "not enough data", {"due": result["due_total"], "sentence": (
             "The response window is too short to measure the effect of following up.")}, due_text)  # fmt: skip
     yes, no = effect["followed_up"], effect["not_followed_up"]
     waiting = yes["n"] + no["n"]
     share = yes["n"] / waiting if waiting else 0.0
-    numbers = {"followed_up_share": share, "followed_up": yes, "not_followed_up": no, "due": len(due)}
+    numbers = {"followed_up_share": share, "followed_up": yes, "not_followed_up": no, "due": result["due_total"]}
     if waiting < MIN_GROUP:
         return Finding("follow_up", "not enough data", {**numbers, "sentence": (
             f"{waiting} applications were still unanswered after two weeks and have had the full window.")},
@@ -380,10 +380,17 @@ def _follow_up(con: duckdb.DuckDBPyConnection, scope: Scope, prepared: analytics
 # ---------------------------------------------------------------- the whole
 
 
-def diagnose(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
-    """Findings for the six parts, the most severe first."""
-    prepared = analytics.prepare(con, scope, ("channel", "resume_version", "industry", "referral", "cover_letter",
-                                              "company", "role", "client"))  # fmt: skip
+# the text columns the six parts read (analytics.prepare loads them once)
+FIELDS = ("channel", "resume_version", "industry", "referral", "cover_letter", "company", "role", "client")
+
+
+def diagnose(
+    con: duckdb.DuckDBPyConnection, scope: Scope, prepared: analytics.Prepared | None = None
+) -> dict[str, Any]:
+    """Findings for the six parts, the most severe first. `prepared`: facts already loaded for this
+    scope with FIELDS (the overview shares one load); anything else is loaded afresh."""
+    if prepared is None or prepared.scope != scope or not set(FIELDS) <= prepared.columns:
+        prepared = analytics.prepare(con, scope, FIELDS)
     cur, total = prepared.cur, prepared.total
     if total == 0:
         findings = [
@@ -412,6 +419,18 @@ def diagnose(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:
         "applications": total,
         "no_data": total == 0,
         "findings": [f.to_json() for f in findings],
+    }
+
+
+def overview(con: duckdb.DuckDBPyConnection, scope: Scope, rate_fields: tuple[str, ...] = analytics.RATE_FIELDS
+             ) -> dict[str, Any]:  # fmt: skip
+    """Everything an overview shows, on one load of the facts: the funnel, a rate table per field,
+    timing, the weekly trend and the diagnosis."""
+    prepared = analytics.prepare(con, scope, tuple(dict.fromkeys((*FIELDS, *rate_fields))))
+    return {
+        **analytics.analyse_all(con, scope, rate_fields, prepared),
+        "trend": analytics.trend(con, scope, "week", prepared),
+        "diagnosis": diagnose(con, scope, prepared),
     }
 
 
