@@ -36,6 +36,7 @@ from typing import Any
 AS_OF = dt.date(2026, 11, 1)
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 900  # seconds per measured process: a miss is reported as a miss, never a hang
+ROSTER_TIMEOUT = 180  # the roster's target is 1 s: three minutes says enough about a miss
 
 # the spreadsheet-shaped copy of a canonical file (issue 3's comparison)
 SPREADSHEET_SQL = """
@@ -196,7 +197,7 @@ def worker_main(argv: list[str]) -> None:
 # ---------------------------------------------------------------- the orchestration
 
 
-def _run(name: str, *args: str) -> dict[str, Any]:
+def _run(name: str, *args: str, timeout: int = TIMEOUT) -> dict[str, Any]:
     """One worker process: its output and wall time (process start to exit)."""
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -207,11 +208,11 @@ def _run(name: str, *args: str) -> dict[str, Any]:
         text=True,
     )
     try:
-        out, err = process.communicate(timeout=TIMEOUT)
+        out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
-        return {"timeout": True, "wall": float(TIMEOUT)}
+        return {"timeout": True, "wall": float(timeout)}
     wall = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError(f"{name} {' '.join(args)} failed:\n{err[-2000:]}")
@@ -337,12 +338,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     step(f"caseload of {args.clients:,} clients: load, then roster")
     caseload_db = _fresh(out / "caseload.duckdb")
     _run("ingest", str(files["caseload"]), caseload_db)
-    roster = _run("roster", caseload_db, str(repeats))
+    roster = _run("roster", caseload_db, str(repeats), timeout=ROSTER_TIMEOUT)
     seconds = None if roster.get("timeout") else _median(roster["roster"])
     total = args.clients * args.per_client
     rows.append(_row(f"roster of {args.clients:,} clients ({total:,} applications)",
                      None if seconds is None else round(seconds, 2), "s", "<= 1",
-                     seconds is not None and seconds <= 1, timed_out=bool(roster.get("timeout"))))  # fmt: skip
+                     seconds is not None and seconds <= 1, timed_out=bool(roster.get("timeout")),
+                     timeout_s=ROSTER_TIMEOUT))  # fmt: skip
 
     return {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -357,7 +359,8 @@ def _print(report: dict[str, Any]) -> None:
     width = max(len(row["measure"]) for row in report["rows"])
     print(f"{'measure':<{width}}  {'value':>10}  {'target':>8}  result")
     for row in report["rows"]:
-        value = "timeout" if row.get("timed_out") else f"{row['value']}{'' if row['unit'] == 'x' else ' '}{row['unit']}"
+        unit = row["unit"] if row["unit"] == "x" else f" {row['unit']}"
+        value = f"> {row['timeout_s']} s" if row.get("timed_out") else f"{row['value']}{unit}"
         result = "-" if row["pass"] is None else "pass" if row["pass"] else "FAIL"
         print(f"{row['measure']:<{width}}  {value:>10}  {row['target']:>8}  {result}")
 
