@@ -120,6 +120,8 @@ class Prepared:
     scope: Scope
     total: int
     columns: frozenset[str]
+    # results that depend on these facts only (the overall rates), computed once for all analyses
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 def prepare(con: duckdb.DuckDBPyConnection, scope: Scope, fields: tuple[str, ...] = TEXT_COLUMNS) -> Prepared:
@@ -347,6 +349,15 @@ def _json_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+def _overall(cur: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | None) -> dict[str, Any]:
+    """The whole scope's rates; once per prepared facts (three rate tables share them)."""
+    if prepared is None or cur is not prepared.cur:
+        return _rates_rows(cur, [], scope.window)[0]
+    if "overall" not in prepared.memo:
+        prepared.memo["overall"] = _rates_rows(cur, [], scope.window)[0]
+    return prepared.memo["overall"]
+
+
 def rates(
     con: duckdb.DuckDBPyConnection, scope: Scope, by: list[str], prepared: Prepared | None = None
 ) -> dict[str, Any]:
@@ -360,7 +371,7 @@ def rates(
         "applications": total,
         "no_data": False,
         "by": by,
-        "overall": _rates_rows(cur, [], scope.window)[0],
+        "overall": _overall(cur, scope, prepared),
         "groups": _rates_rows(cur, by, scope.window) if by else [],
         "small_group_threshold": SMALL_GROUP,
     }
@@ -478,8 +489,11 @@ def compare(
     metric: str = "response",
     adjust_for: tuple[str, ...] = ("channel", "industry"),
     prepared: Prepared | None = None,
+    with_prob_best: bool = True,
 ) -> dict[str, Any]:
-    """Variants of one field compared on settled applications: exact tests, P(best), adjustment."""
+    """Variants of one field compared on settled applications: exact tests, P(best), adjustment.
+    `with_prob_best` False leaves P(best) out (null): the diagnosis decides on the tests alone, and
+    the Monte Carlo behind P(best) is most of a roster's time per client."""
     check_fields([by, *adjust_for], "--by/--adjust-for")
     if metric not in METRICS:
         raise InputError(f"--metric: unknown metric {metric!r} (expected one of: {', '.join(METRICS)})")
@@ -504,11 +518,11 @@ def compare(
     # a variant with no settled application has no evidence: no probability of being best
     with_data = [i for i, n in enumerate(trials) if n > 0]
     best: list[float | None] = [None] * len(variants)
-    if len(with_data) >= 2:
+    if with_prob_best and len(with_data) >= 2:
         chances = stats.prob_best([successes[i] for i in with_data], [trials[i] for i in with_data])
         for i, chance in zip(with_data, chances, strict=True):
             best[i] = chance
-    elif len(with_data) == 1:
+    elif with_prob_best and len(with_data) == 1:
         best[with_data[0]] = 1.0
     variant_rows = [
         {

@@ -171,7 +171,7 @@ def _cover_letters(cur: duckdb.DuckDBPyConnection) -> Finding | None:
 def _resume_versions(con: duckdb.DuckDBPyConnection, scope: Scope, prepared: analytics.Prepared) -> Finding:
     # held equal: the channel, the strongest influence on answers. Adding industry too splits a
     # personal search into so many cells that almost no pair of versions meets in one.
-    result = analytics.compare(con, scope, "resume_version", "response", ("channel",), prepared)
+    result = analytics.compare(con, scope, "resume_version", "response", ("channel",), prepared, with_prob_best=False)
     variants = [v for v in result.get("variants", []) if v["settled"] >= MIN_GROUP]
     if len(variants) < 2:
         used = len(result.get("variants", []))
