@@ -13,6 +13,8 @@ SHOWN_COLUMNS = ["rank", "display_name", "reasons", "worst_part", "response_perc
                  "last_activity_on", "advisor"]  # fmt: skip
 ROW_HEIGHT = 35  # pixels: the table is drawn tall enough for every client up to MAX_ROWS_SHOWN
 MAX_ROWS_SHOWN = 30
+LARGE_CASELOAD = 500  # clients: from here the first roster takes long enough to warn
+SECONDS_PER_CLIENT = 0.025  # the diagnosis per client, measured by `make bench`
 
 st.title("Roster")
 src = ui.open_source()
@@ -23,6 +25,13 @@ advisors = ui.fetch(data.advisors, src)
 advisor = st.selectbox(
     "Advisor", ["", *advisors], format_func=lambda name: name or "All advisors", key="roster_advisor"
 )
+listed = sum(1 for entry in ui.fetch(data.clients, src) if not advisor or entry["advisor"] == advisor)
+if listed >= LARGE_CASELOAD:
+    # every client gets the full six-part diagnosis (README "Speed"): say how long before it starts
+    st.info(
+        f"Diagnosing {listed:,} clients takes about {max(1, round(listed * SECONDS_PER_CLIENT / 60))} minute(s)"
+        " the first time; the roster is then kept until the data changes. Choose an advisor to see fewer."
+    )
 result = ui.fetch(data.roster, src, scope, advisor or None)
 if result["clients"] == 0:
     st.info("No clients yet — load a file with `bounceback ingest FILE --client NAME`, or add a client below.")
