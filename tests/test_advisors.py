@@ -452,3 +452,22 @@ def test_follow_ups_due_agree_between_roster_and_followups(caseload_db: Path) ->
     finally:
         con.close()
     assert max(entry["follow_ups_due"] for entry in entries[:5]) > 10  # the limit is exercised
+
+
+def test_the_roster_verdicts_are_the_clients_own_diagnosis(caseload_db: Path) -> None:
+    """The roster cuts each client's facts from one load of the caseload: its verdicts must be exactly
+    those of the client's own diagnosis (what the Client review and Overview pages show)."""
+    from pipelines import diagnosis
+
+    con = connect(caseload_db)
+    try:
+        entries = roster.roster(con, Scope(as_of=AS_OF))["clients"]
+        for entry in entries:
+            own = diagnosis.diagnose(con, Scope(as_of=AS_OF, client=entry["client"]))["findings"]
+            assert entry["failing"] == [f["area"] for f in own if f["verdict"] == "failing"], entry["client"]
+            assert entry["at_risk"] == [f["area"] for f in own if f["verdict"] == "at risk"], entry["client"]
+            worst = own[0] if own[0]["verdict"] in ("failing", "at risk") else None
+            assert entry["worst_part"] == (None if worst is None else {"area": worst["area"],
+                                                                       "verdict": worst["verdict"]})  # fmt: skip
+    finally:
+        con.close()
