@@ -240,10 +240,6 @@ def _peak_rss(name: str, *args: str) -> float:
     return float(result.stdout.strip().splitlines()[-1])
 
 
-def _median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
 def _fresh(db: Path) -> str:
     db.unlink(missing_ok=True)
     Path(f"{db}.wal").unlink(missing_ok=True)
@@ -302,7 +298,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         timings["ingest"].append(_run("ingest", canonical, _fresh(out / "canonical.duckdb"))["wall"])
         timings["pandas"].append(_run("pandas", canonical, _fresh(out / "pandas.duckdb"))["wall"])
         timings["spreadsheet"].append(_run("ingest", str(files["spreadsheet"]), _fresh(out / "sheet.duckdb"))["wall"])
-    median = {name: _median(values) for name, values in timings.items()}
+    median = {name: statistics.median(values) for name, values in timings.items()}
     ratio = median["ingest"] / median["bare"]
     rows.append(_row(f"ingest {args.rows:,} canonical rows / bare DuckDB CTAS", round(ratio, 2), "x", "<= 1.5",
                      ratio <= 1.5, ingest_s=round(median["ingest"], 2), bare_s=round(median["bare"], 2)))  # fmt: skip
@@ -319,15 +315,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     step("size sweep")
     for size in sweep:
-        seconds = _median([_run("ingest", str(files[f"canonical_{size}"]), _fresh(out / "sweep.duckdb"))["wall"]
-                           for _ in range(repeats)])  # fmt: skip
+        sweep_file = str(files[f"canonical_{size}"])
+        seconds = statistics.median(
+            [_run("ingest", sweep_file, _fresh(out / "sweep.duckdb"))["wall"] for _ in range(repeats)]
+        )
         rows.append(_row(f"ingest {size:,} canonical rows (whole process)", round(seconds, 2), "s", "-", None))
 
     # 4: analytics on the loaded database (the last ingest of the canonical file)
     step("overview computation")
     db = str(out / "canonical.duckdb")
     overview = _run("overview", db, str(repeats))
-    overview_s, bare_s = _median(overview["overview"]), _median(overview["bare"])
+    overview_s, bare_s = statistics.median(overview["overview"]), statistics.median(overview["bare"])
     ratio = overview_s / bare_s
     rows.append(_row(f"overview at {args.rows:,} / one bare group-by", round(ratio, 1), "x", "<= 15", ratio <= 15,
                      overview_s=round(overview_s, 3), group_by_s=round(bare_s, 4)))  # fmt: skip
@@ -335,9 +333,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     # 5: the dashboard's Overview page
     step("dashboard overview (AppTest)")
     pages = [_run("apptest", db, str(repeats), "yes") for _ in range(repeats)]
-    cold = _median([page["cold"] for page in pages])
-    warm = _median([value for page in pages for value in page["warm"]])
-    first = _median([_run("apptest", db, "1", "no")["cold"] for _ in range(repeats)])
+    cold = statistics.median([page["cold"] for page in pages])
+    warm = statistics.median([value for page in pages for value in page["warm"]])
+    first = statistics.median([_run("apptest", db, "1", "no")["cold"] for _ in range(repeats)])
     rows.append(_row(f"Overview page at {args.rows:,}, cold caches (AppTest)", round(cold, 2), "s", "<= 2",
                      cold <= 2))  # fmt: skip
     rows.append(_row(f"Overview page at {args.rows:,}, warm (AppTest)", round(warm, 3), "s", "<= 0.3", warm <= 0.3))
@@ -349,7 +347,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     caseload_db = _fresh(out / "caseload.duckdb")
     _run("ingest", str(files["caseload"]), caseload_db)
     roster = _run("roster", caseload_db, str(repeats), timeout=ROSTER_TIMEOUT)
-    seconds = None if roster.get("timeout") else _median(roster["roster"])
+    seconds = None if roster.get("timeout") else statistics.median(roster["roster"])
     total = args.clients * args.per_client
     rows.append(_row(f"roster of {args.clients:,} clients ({total:,} applications)",
                      None if seconds is None else round(seconds, 2), "s", "<= 1",

@@ -729,7 +729,8 @@ def followups(
                 when outcome = 'in_progress' and interviewed then 1
                 when outcome = 'pending' and age_days between $after and $landmark then 2
                 else 3
-            end as priority
+            end as priority,
+            count(*) over () as due_total  -- all that are due, before the limit
         from facts
         where {FOLLOW_UP_DUE}
         order by priority, age_days, company
@@ -744,10 +745,8 @@ def followups(
         "applications": total,
         "no_data": False,
         "effect": effect,
-        "due": [{k: _json_value(v) for k, v in zip(columns, item, strict=True)} for item in due],
-        "due_total": int(
-            cur.execute(f"select count(*) from facts where {FOLLOW_UP_DUE}", follow_up_params(scope)).fetchone()[0]
-        ),
+        "due": [{k: _json_value(v) for k, v in zip(columns, item[:-1], strict=True)} for item in due],
+        "due_total": int(due[0][-1]) if due else 0,
     }
 
 

@@ -206,8 +206,6 @@ def _diagnosis_progress(done: int, total: int) -> None:
 
 
 def _analysis_command(con: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str | None]:
-    if args.window < 1:
-        raise InputError("--window must be at least 1 day")
     scope = Scope(as_of=args.as_of or dt.date.today(), window=args.window)
     if args.command == "roster":
         return roster.roster(con, scope, advisor=args.advisor, progress=_diagnosis_progress), None

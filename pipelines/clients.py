@@ -66,9 +66,12 @@ class Viewer:
         """The clients a roster or a comparison may show: the advised ones (None: every client)."""
         return None if self.is_admin else self.advised
 
+    def in_caseload(self, client: str) -> bool:
+        return self.caseload is None or client in self.caseload
+
     def compares(self, client: str) -> bool:
         """The client is in the viewer's caseload: they may be set beside the other clients."""
-        return self.sees_caseload and (self.caseload is None or client in self.caseload)
+        return self.sees_caseload and self.in_caseload(client)
 
 
 LOCAL_VIEWER = Viewer(principal="local", role="admin", clients=None, advised=None)
@@ -292,13 +295,15 @@ def import_clients(
     cur = con.cursor()
     added = updated = 0
     with translate_errors("cannot import the clients"), _transaction(cur):
+        existing = {row[0] for row in cur.execute("select client from clients").fetchall()}
         for client_id, values in checked:
-            if cur.execute("select count(*) from clients where client = ?", [client_id]).fetchone()[0]:
+            if client_id in existing:
                 if values:
                     _update_fields(cur, client_id, values)
                 updated += 1
             else:
                 _insert_client(cur, client_id, {"display_name": client_id, "status": "active", **values})
+                existing.add(client_id)  # a second row for it in the same file updates it
                 added += 1
     return {"added": added, "updated": updated}
 
@@ -325,15 +330,16 @@ def add_note(
     if day > dt.date.today():
         raise InputError(f"note date {day} is in the future: a note records what happened")
     with translate_errors("cannot save the note"):
-        note_id = (
+        row = (
             con.cursor()
             .execute(
-                "insert into advisor_notes (client, noted_on, author, body) values (?, ?, ?, ?) returning note_id",
+                "insert into advisor_notes (client, noted_on, author, body) values (?, ?, ?, ?)"
+                f" returning {NOTE_COLUMNS}",
                 [client, day, viewer.principal, text],
             )
-            .fetchone()[0]
+            .fetchone()
         )
-    return next(note for note in list_notes(con, client, viewer) if note["note_id"] == note_id)
+    return _note(row)
 
 
 def list_notes(con: duckdb.DuckDBPyConnection, client: str, viewer: Viewer = LOCAL_VIEWER) -> list[dict[str, Any]]:
@@ -343,17 +349,21 @@ def list_notes(con: duckdb.DuckDBPyConnection, client: str, viewer: Viewer = LOC
         rows = (
             con.cursor()
             .execute(
-                "select note_id, noted_on, author, body, created_at from advisor_notes where client = ?"
-                " order by noted_on desc, note_id desc",
+                f"select {NOTE_COLUMNS} from advisor_notes where client = ? order by noted_on desc, note_id desc",
                 [client],
             )
             .fetchall()
         )
-    return [
-        {"note_id": note_id, "noted_on": str(noted_on), "author": author, "body": body,
-         "created_at": created.isoformat(timespec="seconds")}
-        for note_id, noted_on, author, body, created in rows
-    ]  # fmt: skip
+    return [_note(row) for row in rows]
+
+
+NOTE_COLUMNS = "note_id, noted_on, author, body, created_at"
+
+
+def _note(row: tuple[Any, ...]) -> dict[str, Any]:
+    note_id, noted_on, author, body, created = row
+    return {"note_id": note_id, "noted_on": str(noted_on), "author": author, "body": body,
+            "created_at": created.isoformat(timespec="seconds")}  # fmt: skip
 
 
 # ---------------------------------------------------------------- access

@@ -912,7 +912,7 @@ def _memory_limit(cur: duckdb.DuckDBPyConnection, limit: int) -> Iterator[None]:
     old one back. The setting is the database's, so it holds for other cursors meanwhile too."""
     previous = str(cur.execute("select current_setting('memory_limit')").fetchone()[0])
     current = _setting_bytes(previous)
-    if current is not None and current <= limit:
+    if current is None or current <= limit:  # lower already, or a form we cannot read: left alone
         yield
         return
     cur.execute(f"set memory_limit = '{limit}B'")  # an int of ours, never user text
@@ -923,7 +923,7 @@ def _memory_limit(cur: duckdb.DuckDBPyConnection, limit: int) -> Iterator[None]:
             # the shown value is rounded ("18.8 GiB"): the default comes back exactly by a reset
             cur.execute("reset memory_limit")
             if cur.execute("select current_setting('memory_limit')").fetchone()[0] != previous:
-                cur.execute(f"set memory_limit = '{previous}'")
+                cur.execute(f"set memory_limit = '{int(current)}B'")  # an int, never text
 
 
 def ingest_path(

@@ -100,20 +100,19 @@ def applications_without_outcome(
     rows = (
         con.cursor()
         .execute(
-            """
+            f"""
             -- the stored stage sums say it at once: no stage past "applied", and no withdrawal,
             -- closure or ghosted mark (the only events without a stage)
             select a.application_id, a.client, a.company, a.role, a.applied_on, a.source
             from applications as a
             join application_stages as s using (application_id)
-            where ($client is null or a.client = $client)
-              and ($allowed is null or list_contains($allowed, a.client))
+            where {_visible("a.client")}
               and coalesce(s.furthest_rank, 0) = 0
               and not (s.withdrawn or s.position_closed or s.marked_ghosted)
             order by a.applied_on desc, a.company
             limit $limit
             """,
-            {"client": client, "limit": limit, "allowed": _allowed(viewer)},
+            {**_scope_params(client, viewer), "limit": limit},
         )
         .fetchall()
     )
@@ -129,6 +128,16 @@ def neutralise(value: Any) -> str:
     if isinstance(value, bool):
         text = "yes" if value else "no"
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _visible(column: str) -> str:
+    """The applications of `$client` (or all), among the viewer's `$allowed` clients (or all).
+    `column` is a literal of this module's, never user text."""
+    return f"(($client is null or {column} = $client) and ($allowed is null or list_contains($allowed, {column})))"
+
+
+def _scope_params(client: str | None, viewer: Viewer) -> dict[str, Any]:
+    return {"client": client, "allowed": _allowed(viewer)}
 
 
 def _allowed(viewer: Viewer) -> list[str] | None:
@@ -184,12 +193,11 @@ def export_csv(
             from applications as a
             join application_facts(current_date, 30) as f using (application_id)
             left join stages as s using (application_id)
-            where ($client is null or a.client = $client)
-              and ($allowed is null or list_contains($allowed, a.client))
+            where {_visible("a.client")}
         )
         select {cells} from exported order by client, applied_on, application_id
     """
-    params = {"client": client, "allowed": _allowed(viewer)}
+    params = _scope_params(client, viewer)
     cur = con.cursor()
     with contextlib.ExitStack() as stack:
         if isinstance(out, io.TextIOBase):
@@ -199,11 +207,9 @@ def export_csv(
             target = Path(out)
         with translate_errors("writing the export failed"):
             # COPY's target cannot be a parameter: the path is ours (or the caller's), quoted here
-            cur.execute(f"copy ({query}) to '{_sql_path(target)}' (format csv, header true, force_quote *)", params)
+            # COPY answers with the number of rows it wrote
             rows = cur.execute(
-                "select count(*) from applications where ($client is null or client = $client)"
-                " and ($allowed is null or list_contains($allowed, client))",
-                params,
+                f"copy ({query}) to '{_sql_path(target)}' (format csv, header true, force_quote *)", params
             ).fetchone()[0]
         if isinstance(out, io.TextIOBase):
             out.write(target.read_text(encoding="utf-8"))
@@ -262,19 +268,20 @@ def export_parquet(
     target = Path(folder)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InputError(f"--parquet {target}: the folder must be new or empty")
-    params = {"client": client, "allowed": _allowed(viewer)}
+    params = _scope_params(client, viewer)
     counts: dict[str, int] = {}
     cur = con.cursor()
     with translate_errors("writing the Parquet export failed"):
         target.mkdir(parents=True, exist_ok=True)
         for table, query in PARQUET_TABLES.items():
-            where = "($client is null or client = $client) and ($allowed is null or list_contains($allowed, client))"
-            selected = f"select * from ({query}) where {where}"
-            counts[table] = int(cur.execute(f"select count(*) from ({selected})", params).fetchone()[0])
-            if counts[table]:
+            # COPY answers with the number of rows it wrote
+            counts[table] = int(
                 cur.execute(
-                    f"copy ({selected}) to '{_sql_path(target / table)}'"
+                    f"copy (select * from ({query}) where {_visible('client')}) to '{_sql_path(target / table)}'"
                     " (format parquet, partition_by (client), compression zstd)",
                     params,
-                )
+                ).fetchone()[0]
+            )
+            if not counts[table]:
+                (target / table).rmdir()  # nothing of this table: no empty folder either
     return counts

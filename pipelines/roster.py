@@ -47,16 +47,12 @@ def _everyone(scope: Scope, viewer: Viewer) -> Scope:
     return dataclasses.replace(scope, client=None, allowed=viewer.caseload)
 
 
-def _in_caseload(viewer: Viewer, client: str) -> bool:
-    return viewer.caseload is None or client in viewer.caseload
-
-
-def _client_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    """Per client: counts, dates and rates from one load of the facts; and the rates payload."""
+def _client_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, dict[str, Any]]:
+    """Per client: counts, dates and rates, from one load of the facts."""
     prepared = analytics.prepare(con, scope, ("client",))
     rates = analytics.rates(con, scope, ["client"], prepared)
     if prepared.total == 0:
-        return {}, rates
+        return {}
     rows = prepared.cur.execute(
         f"""
         select client,
@@ -84,7 +80,7 @@ def _client_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[dict[s
     }
     for group in rates["groups"]:
         counts[group["group"]["client"]]["rates"] = group
-    return counts, rates
+    return counts
 
 
 class _CaseloadFacts:
@@ -152,10 +148,10 @@ def roster(
     records = [
         entry
         for entry in list_clients(con, viewer)
-        if _in_caseload(viewer, entry["client"]) and (advisor is None or entry["advisor"] == advisor)
+        if viewer.in_caseload(entry["client"]) and (advisor is None or entry["advisor"] == advisor)
     ]
     with translate_errors("cannot build the roster"):
-        counts, _ = _client_counts(con, everyone)
+        counts = _client_counts(con, everyone)
         caseload = _CaseloadFacts(con, everyone)
     clients = []
     for index, record in enumerate(records):
@@ -258,11 +254,11 @@ def against_caseload(
         entry["client"]
         for entry in list_clients(con, viewer)
         if entry["client"] != client
-        and _in_caseload(viewer, entry["client"])
+        and viewer.in_caseload(entry["client"])
         and (record["advisor"] is None or entry["advisor"] == record["advisor"])
     }
     with translate_errors("cannot compare with the caseload"):
-        counts, _ = _client_counts(con, everyone)
+        counts = _client_counts(con, everyone)
     own = counts.get(client, {}).get("rates")
     usable = [counts[name]["rates"] for name in peers if name in counts and not counts[name]["rates"]["small"]]
     rows = []

@@ -24,6 +24,19 @@ DATA_TABLES = ("applications", "events", "ingest_runs", "ingest_rejects", "inges
 
 
 @pytest.fixture
+def fresh_streamlit_caches() -> Iterator[None]:
+    """Empty st.cache_data and st.cache_resource before and after a dashboard test: they are
+    process-wide, and a connection or result from another test's database must not leak."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "bounceback.duckdb"
 

@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +33,8 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    # caches are process-wide: a connection or result from another test's database must not leak
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+# Streamlit's caches are process-wide: each test starts and ends with them empty (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
 
 def _database(path: Path, *files: tuple[Path, str]) -> Path:
