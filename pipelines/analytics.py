@@ -542,6 +542,7 @@ def compare(
         select {strata_key if adjust_for else "'all'"} as stratum, {GROUP_FIELDS[by]} as variant,
                count(*) filter (where {success}) as successes, count(*) filter (where not {success}) as failures
         from facts where settled group by all
+        order by stratum, variant  -- the pooled sums add up in one order: the same digits every run
         """
     ).fetchall()
     by_stratum: dict[Any, dict[Any, tuple[int, int]]] = {}

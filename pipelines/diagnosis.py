@@ -257,7 +257,7 @@ def _network(cur: duckdb.DuckDBPyConnection, scope: Scope, total: int) -> Findin
 def _targets(cur: duckdb.DuckDBPyConnection, scope: Scope, total: int) -> Finding:
     rows = cur.execute(
         "select industry, count(*), count(*) filter (where settled),"
-        " count(*) filter (where settled and answered_in_window) from facts group by 1"
+        " count(*) filter (where settled and answered_in_window) from facts group by 1 order by 1"
     ).fetchall()
     all_k = sum(int(r[3]) for r in rows)
     all_n = sum(int(r[2]) for r in rows)
@@ -275,10 +275,14 @@ def _targets(cur: duckdb.DuckDBPyConnection, scope: Scope, total: int) -> Findin
             " to compare.")},
             "Note the industry of each application; comparisons start from about ten per industry.")  # fmt: skip
     adjusted = stats.holm([t[0] for t in tested])
-    (p, industry, applications, k, n), p_holm = min(zip(tested, adjusted, strict=True), key=lambda item: item[1])
+    # ties (often every p at 1) go to the lowest rate, then the larger group, then the name: "the
+    # lowest" must be the lowest, and the same on every run
+    (p, industry, applications, k, n), p_holm = min(
+        zip(tested, adjusted, strict=True), key=lambda item: (item[1], item[0][3] / item[0][4], -item[0][4], item[0][1])
+    )
     others = [(None, name, 0, int(k2), int(n2)) for name, _, n2, k2 in rows
               if name is not None and name != industry and n2 >= 3]  # fmt: skip
-    best = sorted(others, key=lambda t: (-(t[3] / t[4]), -t[4]))[:2]
+    best = sorted(others, key=lambda t: (-(t[3] / t[4]), -t[4], t[1]))[:2]
     where = "; ".join(f"{t[1]}: {_share(t[3], t[4])}" for t in best)
     share = applications / total if total else 0.0
     numbers = {"industry": industry, "share": share, "answered": [k, n], "others": [all_k - k, all_n - n],

@@ -77,3 +77,20 @@ def test_per_client_on_a_caseload(con: duckdb.DuckDBPyConnection) -> None:
     finding = diagnosis.diagnose(con, Scope(as_of=AS_OF, client="resume_gap"))["findings"][0]
     assert set(finding) == {"area", "verdict", "evidence", "action"}
     assert "retire" in finding["action"] or "send" in finding["action"]
+
+
+def test_no_industry_singled_out_names_the_lowest(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """When no industry answers significantly less (every adjusted p is 1), "the lowest" is the one with
+    the lowest rate, and the same one on every run; the two that answer best are named in order."""
+    rows = []
+    for industry, answered in (("alpha", 4), ("bravo", 5), ("charlie", 5), ("delta", 4), ("zulu", 3)):
+        for index in range(12):
+            status = "rejected" if index < answered else "applied"
+            rows.append([f"{industry}{index}", "R", "2026-08-01", status, industry])
+    ingest_file(con, write_csv(tmp_path / "ties.csv", ["company", "role", "applied_on", "status", "industry"], rows))
+    for _ in range(3):
+        targets = next(f for f in diagnosis.diagnose(con, Scope(as_of=AS_OF))["findings"] if f["area"] == "targets")
+        assert targets["verdict"] == "working", targets
+        assert targets["evidence"]["p_holm"] == 1.0, targets
+        assert targets["evidence"]["industry"] == "zulu", targets
+        assert targets["evidence"]["where_answers_come_from"] == ["bravo", "charlie"], targets
