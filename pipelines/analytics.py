@@ -510,6 +510,38 @@ def compare(
         from facts group by 1 order by settled desc, variant
         """
     ).fetchall()
+    strata_rows = cur.execute(
+        f"""
+        select {strata_sql(adjust_for)} as stratum, {GROUP_FIELDS[by]} as variant,
+               count(*) filter (where {success}) as successes, count(*) filter (where not {success}) as failures
+        from facts where settled group by all
+        order by stratum, variant  -- the pooled sums add up in one order: the same digits every run
+        """
+    ).fetchall()
+    return compare_counts(scope, total, by, metric, adjust_for, variants, strata_rows, with_prob_best)
+
+
+def strata_sql(adjust_for: tuple[str, ...]) -> str:
+    """One text key per stratum of the adjustment fields (from the allowlist only)."""
+    if not adjust_for:
+        return "'all'"
+    return " || '|' || ".join(f"coalesce(cast({GROUP_FIELDS[name]} as varchar), '?')" for name in adjust_for)
+
+
+def compare_counts(
+    scope: Scope,
+    total: int,
+    by: str,
+    metric: str,
+    adjust_for: tuple[str, ...],
+    variants: list[tuple[Any, ...]],
+    strata_rows: list[tuple[Any, ...]],
+    with_prob_best: bool = True,
+) -> dict[str, Any]:
+    """compare() from its counts: `variants` (variant, applications, settled, successes) ordered by
+    settled descending then variant, and `strata_rows` (stratum, variant, successes, failures) over
+    settled applications. The diagnosis of a whole caseload passes each client's counts from grouped
+    queries, so a client's verdict is computed by exactly this code either way."""
     omitted = max(len(variants) - MAX_VARIANTS, 0)
     variants = variants[:MAX_VARIANTS]  # the most settled first: pairs grow with the square
     names = [_json_value(v[0]) for v in variants]
@@ -536,15 +568,6 @@ def compare(
         }
         for name, v, k, n, p in zip(names, variants, successes, trials, best, strict=True)
     ]
-    strata_key = " || '|' || ".join(f"coalesce(cast({GROUP_FIELDS[name]} as varchar), '?')" for name in adjust_for)
-    strata_rows = cur.execute(
-        f"""
-        select {strata_key if adjust_for else "'all'"} as stratum, {GROUP_FIELDS[by]} as variant,
-               count(*) filter (where {success}) as successes, count(*) filter (where not {success}) as failures
-        from facts where settled group by all
-        order by stratum, variant  -- the pooled sums add up in one order: the same digits every run
-        """
-    ).fetchall()
     by_stratum: dict[Any, dict[Any, tuple[int, int]]] = {}
     for stratum, variant, k, failures in strata_rows:
         by_stratum.setdefault(stratum, {})[_json_value(variant)] = (int(k), int(failures))
@@ -665,6 +688,43 @@ FOLLOW_UP_DUE = """(
 )"""
 
 
+# the order of the due list (the first due are named by the diagnosis too)
+FOLLOW_UP_PRIORITY = """case
+    when outcome = 'in_progress' and interviewed then 1
+    when outcome = 'pending' and age_days between $after and $landmark then 2
+    else 3
+end"""
+FOLLOW_UP_ORDER = f"{FOLLOW_UP_PRIORITY}, age_days, company"
+
+# The landmark comparison, as four counts and the undated follow-ups (parameter $landmark). Waiting:
+# settled, with no reply by the landmark day (an undated reply cannot be placed, so it is left out),
+# and not followed up on an unknown date (it cannot be placed before or after the landmark).
+_WAITING = """settled and not (followed_up and first_follow_up_on is null)
+    and not (responded and (days_to_first_response is null or days_to_first_response <= $landmark))"""
+_FOLLOWED = "first_follow_up_on is not null and first_follow_up_on - applied_on <= $landmark"
+FOLLOW_UP_EFFECT_COUNTS = (
+    f"count(*) filter (where {_WAITING} and {_FOLLOWED})",
+    f"count(*) filter (where {_WAITING} and {_FOLLOWED} and answered_in_window)",
+    f"count(*) filter (where {_WAITING} and not ({_FOLLOWED}))",
+    f"count(*) filter (where {_WAITING} and not ({_FOLLOWED}) and answered_in_window)",
+    "count(*) filter (where followed_up and first_follow_up_on is null)",
+)
+
+
+def follow_up_effect(scope: Scope, n_yes: int, k_yes: int, n_no: int, k_no: int, undated: int) -> dict[str, Any] | None:
+    """The landmark comparison from its counts (FOLLOW_UP_EFFECT_COUNTS)."""
+    if scope.window <= FOLLOW_UP_LANDMARK:
+        return None  # replies after the landmark fall outside a window this short: nothing to measure
+    return {
+        "landmark_day": FOLLOW_UP_LANDMARK,
+        "followed_up": _rate(k_yes, n_yes),
+        "not_followed_up": _rate(k_no, n_no),
+        "p_value": stats.fisher_exact(k_yes, n_yes - k_yes, k_no, n_no - k_no) if n_yes and n_no else None,
+        "small": min(n_yes, n_no) < SMALL_GROUP,
+        "undated_follow_ups": undated,
+    }
+
+
 def follow_up_params(scope: Scope) -> dict[str, Any]:
     return {"as_of": scope.as_of, "silence": INTERVIEW_SILENCE, "after": FOLLOW_UP_AFTER,
             "landmark": FOLLOW_UP_LANDMARK, "window": scope.window}  # fmt: skip
@@ -683,39 +743,8 @@ def followups(
     cur, total = _facts(con, scope, prepared, ["company", "role", "client"])
     if total == 0:
         return _empty(scope, effect=None, due=[], due_total=0)
-    row = cur.execute(
-        """
-        with waiting as (
-            select *,
-                first_follow_up_on is not null and first_follow_up_on - applied_on <= $landmark as followed,
-                answered_in_window as replied
-            from facts
-            where settled
-              -- a follow-up without a date cannot be placed before or after the landmark
-              and not (followed_up and first_follow_up_on is null)
-              -- no reply by the landmark day (an undated reply cannot be placed, so it is left out)
-              and not (responded and (days_to_first_response is null or days_to_first_response <= $landmark))
-        )
-        select count(*) filter (where followed), count(*) filter (where followed and replied),
-               count(*) filter (where not followed), count(*) filter (where not followed and replied)
-        from waiting
-        """,
-        {"landmark": FOLLOW_UP_LANDMARK},
-    ).fetchone()
-    n_yes, k_yes, n_no, k_no = (int(v) for v in row)
-    undated = int(
-        cur.execute("select count(*) from facts where followed_up and first_follow_up_on is null").fetchone()[0]
-    )
-    effect: dict[str, Any] | None = {
-        "landmark_day": FOLLOW_UP_LANDMARK,
-        "followed_up": _rate(k_yes, n_yes),
-        "not_followed_up": _rate(k_no, n_no),
-        "p_value": stats.fisher_exact(k_yes, n_yes - k_yes, k_no, n_no - k_no) if n_yes and n_no else None,
-        "small": min(n_yes, n_no) < SMALL_GROUP,
-        "undated_follow_ups": undated,
-    }
-    if scope.window <= FOLLOW_UP_LANDMARK:
-        effect = None  # replies after the landmark fall outside a window this short: nothing to measure
+    row = cur.execute(f"select {', '.join(FOLLOW_UP_EFFECT_COUNTS)} from facts", {"landmark": FOLLOW_UP_LANDMARK})
+    effect = follow_up_effect(scope, *(int(v) for v in row.fetchone()))
     due = cur.execute(
         f"""
         select application_id, client, company, role, applied_on, age_days, last_interview_on,
@@ -726,15 +755,11 @@ def followups(
                     then 'no answer after ' || age_days || ' days: follow up now'
                 else 'no answer after ' || age_days || ' days: follow up (late)'
             end as reason,
-            case
-                when outcome = 'in_progress' and interviewed then 1
-                when outcome = 'pending' and age_days between $after and $landmark then 2
-                else 3
-            end as priority,
+            {FOLLOW_UP_PRIORITY} as priority,
             count(*) over () as due_total  -- all that are due, before the limit
         from facts
         where {FOLLOW_UP_DUE}
-        order by priority, age_days, company
+        order by {FOLLOW_UP_ORDER}
         limit $limit
         """,
         {**follow_up_params(scope), "limit": due_limit},

@@ -2,9 +2,10 @@
 
 Roster: one row per client the viewer may see, with applications, last activity, the
 censoring-aware response rate with its interval, the furthest stage reached, the worst part of the
-diagnosis, follow-ups due and days since the last application. Counting is one pass over the
-facts of every visible client; the diagnosis runs per client (pipelines/diagnosis.py), so the
-roster's verdicts are exactly the ones the client's own page shows.
+diagnosis, follow-ups due and days since the last application. The facts of every visible client
+are loaded once; the counts and the diagnosis come from queries grouped by client, and each
+client's verdicts are decided by the same code as their own page (diagnosis.gather and
+diagnosis.decide), so the roster's verdicts are exactly the ones that page shows.
 
 "Needs attention" ordering (README "Advisors"), first to last:
 1. active clients before paused, placed and closed ones;
@@ -47,9 +48,12 @@ def _everyone(scope: Scope, viewer: Viewer) -> Scope:
     return dataclasses.replace(scope, client=None, allowed=viewer.caseload)
 
 
-def _client_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, dict[str, Any]]:
-    """Per client: counts, dates and rates, from one load of the facts."""
-    prepared = analytics.prepare(con, scope, ("client",))
+def _client_counts(
+    con: duckdb.DuckDBPyConnection, scope: Scope, prepared: analytics.Prepared | None = None
+) -> dict[str, dict[str, Any]]:
+    """Per client: counts, dates and rates, from one load of the facts (`prepared`, if given)."""
+    if prepared is None:
+        prepared = analytics.prepare(con, scope, ("client",))
     rates = analytics.rates(con, scope, ["client"], prepared)
     if prepared.total == 0:
         return {}
@@ -81,34 +85,6 @@ def _client_counts(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, di
     for group in rates["groups"]:
         counts[group["group"]["client"]]["rates"] = group
     return counts
-
-
-class _CaseloadFacts:
-    """The facts of every client of the roster, loaded once and ordered by client; each client's
-    own `facts` table is cut from them (DuckDB skips the row groups of other clients), so the
-    per-client diagnosis does not re-derive a million applications' facts for every client."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, everyone: Scope) -> None:
-        self.everyone = everyone
-        self.cur = con.cursor()
-        analytics.load_facts(self.cur, everyone, diagnosis.FIELDS)
-        self.cur.execute("create or replace temp table caseload_facts as select * from facts order by client")
-        self.sizes = dict(self.cur.execute("select client, count(*) from caseload_facts group by client").fetchall())
-
-    def scope(self, client: str) -> Scope:
-        return dataclasses.replace(self.everyone, client=client)
-
-    def prepared(self, client: str) -> analytics.Prepared:
-        # the same rows analytics.load_facts would give for this client's scope, columns included
-        self.cur.execute(
-            "create or replace temp table facts as select * from caseload_facts where client = ?", [client]
-        )
-        return analytics.Prepared(
-            cur=self.cur,
-            scope=self.scope(client),
-            total=int(self.sizes.get(client, 0)),
-            columns=frozenset(diagnosis.FIELDS),
-        )
 
 
 def _attention(entry: dict[str, Any]) -> tuple[Any, ...]:
@@ -143,7 +119,8 @@ def roster(
 ) -> dict[str, Any]:
     """Every client the viewer may see (of one advisor, if named), needing attention first.
 
-    `progress(done, total)` is called after each client's diagnosis (the slow part)."""
+    `progress(done, total)` is called as the clients' rows are made, after the counting and the
+    diagnosis of the whole caseload (grouped queries over one load of the facts)."""
     everyone = _everyone(scope, viewer)
     records = [
         entry
@@ -151,16 +128,14 @@ def roster(
         if viewer.in_caseload(entry["client"]) and (advisor is None or entry["advisor"] == advisor)
     ]
     with translate_errors("cannot build the roster"):
-        counts = _client_counts(con, everyone)
-        caseload = _CaseloadFacts(con, everyone)
+        prepared = analytics.prepare(con, everyone, diagnosis.FIELDS)
+        counts = _client_counts(con, everyone, prepared)
+        diagnoses = diagnosis.diagnose_each(con, everyone, prepared)
     clients = []
     for index, record in enumerate(records):
         name = record["client"]
         found = counts.get(name)
-        findings = []
-        if found is not None:
-            with translate_errors("cannot diagnose a client of the roster"):
-                findings = diagnosis.diagnose(con, caseload.scope(name), caseload.prepared(name))["findings"]
+        findings = diagnoses[name]["findings"] if name in diagnoses else []
         if progress is not None:
             progress(index + 1, len(records))
         last_applied = found["last_applied_on"] if found else None

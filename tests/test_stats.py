@@ -91,6 +91,15 @@ def test_wilson_arrays_match_scalar_and_handle_empty_groups() -> None:
     assert not np.isnan(low).any() and not np.isnan(high).any()
 
 
+@given(st.integers(0, 10**6).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
+def test_the_scalar_wilson_has_the_same_digits_as_the_arrays(case: tuple[int, int]) -> None:
+    """The scalar interval repeats the array arithmetic in plain floats: every bit must agree, or a
+    roster and a client's own page could print different intervals for the same counts."""
+    successes, n = case
+    low, high = wilson_arrays(np.array([successes]), np.array([n]))
+    assert wilson_interval(successes, n) == (float(low[0]), float(high[0]))
+
+
 def test_wilson_rejects_impossible_counts() -> None:
     with pytest.raises(ValueError):
         wilson_interval(11, 10)
