@@ -21,7 +21,7 @@ is flagged `small`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -70,11 +70,14 @@ class Scope:
     allowed: tuple[str, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("allowed")  # who may see what is not part of the result
-        for key in ("as_of", "applied_from", "applied_to"):
-            data[key] = data[key].isoformat() if data[key] else None
-        return data
+        # field by field, not asdict: that deep-copies `allowed`, thousands of clients for a roster,
+        # and who may see what is not part of the result anyway
+        def iso(value: dt.date | None) -> str | None:
+            return value.isoformat() if value else None
+
+        return {"as_of": iso(self.as_of), "window": self.window, "client": self.client,
+                "applied_from": iso(self.applied_from), "applied_to": iso(self.applied_to),
+                "where": dict(self.where)}  # fmt: skip
 
 
 def check_fields(names: list[str], option: str) -> list[str]:

@@ -12,6 +12,7 @@ Calibrated by simulation with the persona generator: `make calibrate` (benchmark
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -484,19 +485,25 @@ def diagnose(
 
 
 def diagnose_each(
-    con: duckdb.DuckDBPyConnection, scope: Scope, prepared: analytics.Prepared | None = None
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    prepared: analytics.Prepared | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """diagnose() for every client in the scope at once: grouped queries over one load of the facts,
     then each client's verdicts by the same code as their own page (keyed by client; a client with no
-    applications in the scope is absent)."""
+    applications in the scope is absent). `progress(done, total)` after each client's verdicts."""
     if prepared is None or prepared.scope != scope or not set(FIELDS) <= prepared.columns:
         prepared = analytics.prepare(con, scope, FIELDS)
     if not prepared.total:
         return {}
-    return {
-        client: decide(counts, dataclasses.replace(scope, client=client))
-        for client, counts in gather(prepared.cur, scope, "client").items()
-    }
+    each = gather(prepared.cur, scope, "client")
+    results = {}
+    for done, (client, counts) in enumerate(each.items(), start=1):
+        results[client] = decide(counts, dataclasses.replace(scope, client=client))
+        if progress is not None:
+            progress(done, len(each))
+    return results
 
 
 def decide(counts: Counts, scope: Scope) -> dict[str, Any]:

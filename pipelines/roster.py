@@ -119,8 +119,8 @@ def roster(
 ) -> dict[str, Any]:
     """Every client the viewer may see (of one advisor, if named), needing attention first.
 
-    `progress(done, total)` is called as the clients' rows are made, after the counting and the
-    diagnosis of the whole caseload (grouped queries over one load of the facts)."""
+    `progress(done, total)` is called as each client with applications is diagnosed (the grouped
+    queries over the caseload come first, then the per-client verdicts, the longer part)."""
     everyone = _everyone(scope, viewer)
     records = [
         entry
@@ -130,14 +130,12 @@ def roster(
     with translate_errors("cannot build the roster"):
         prepared = analytics.prepare(con, everyone, diagnosis.FIELDS)
         counts = _client_counts(con, everyone, prepared)
-        diagnoses = diagnosis.diagnose_each(con, everyone, prepared)
+        diagnoses = diagnosis.diagnose_each(con, everyone, prepared, progress)
     clients = []
-    for index, record in enumerate(records):
+    for record in records:
         name = record["client"]
         found = counts.get(name)
         findings = diagnoses[name]["findings"] if name in diagnoses else []
-        if progress is not None:
-            progress(index + 1, len(records))
         last_applied = found["last_applied_on"] if found else None
         days_since = (scope.as_of - last_applied).days if last_applied is not None else None
         rate = (found or {}).get("rates", {}).get("response_rate") or {"rate": None, "low": None, "high": None}

@@ -390,6 +390,24 @@ def test_cli_roster(capsys: pytest.CaptureFixture[str], caseload_db: Path) -> No
     assert _json(capsys, "roster", "--db", str(caseload_db), "--advisor", "Nobody")["clients"] == []
 
 
+def test_a_big_roster_reports_its_progress_on_stderr(capsys: pytest.CaptureFixture[str], caseload_db: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from pipelines import cli_advisors
+
+    calls: list[tuple[int, int]] = []
+    con = connect(caseload_db)
+    try:
+        roster.roster(con, Scope(as_of=AS_OF), progress=lambda done, total: calls.append((done, total)))
+    finally:
+        con.close()
+    assert calls == [(done, 20) for done in range(1, 21)]
+    monkeypatch.setattr(cli_advisors, "PROGRESS_FROM", 10)
+    assert main(["roster", "--db", str(caseload_db), "--as-of", AS_OF.isoformat(), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["ok"]
+    assert captured.err.splitlines() == [f"diagnosed {done} of 20 clients" for done in range(2, 21, 2)]
+
+
 def test_cli_export_of_an_unknown_client_is_an_error(capsys: pytest.CaptureFixture[str], caseload_db: Path,
                                                      tmp_path: Path) -> None:  # fmt: skip
     out = tmp_path / "x.csv"
