@@ -166,7 +166,7 @@ def _scope(args: argparse.Namespace) -> Scope:
         client=args.client,
         applied_from=args.applied_from,
         applied_to=args.applied_to,
-        where=parse_assignments(args.where, "--where"),
+        where=parse_assignments(args.where, "--where", name_first=True),
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.clients import LOCAL_VIEWER, Viewer
+from pipelines.clients import LOCAL_VIEWER, Viewer, get_client
 from pipelines.db import refresh_application_stages, translate_errors
 from pipelines.errors import InputError
 from pipelines.sources import CANONICAL_COLUMNS, RECORDABLE_EVENTS, STAGE_DATE_EVENTS
@@ -154,8 +154,10 @@ def export_csv(
     dates from the stage history. Returns the number of rows written.
 
     Written by DuckDB (COPY), every cell neutralised in SQL: a million rows take seconds, not a
-    Python loop.
+    Python loop. A client that is unknown, or not the viewer's, is an error: never an empty file.
     """
+    if client is not None:
+        get_client(con, client, viewer)
     stage_columns = ", ".join(
         f"min(e.occurred_on) filter (where e.event = '{event}') as {column}"
         for column, event in {**STAGE_DATE_EVENTS, "interview_on": "interview"}.items()
@@ -268,6 +270,8 @@ def export_parquet(
     target = Path(folder)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InputError(f"--parquet {target}: the folder must be new or empty")
+    if client is not None:
+        get_client(con, client, viewer)  # unknown or not the viewer's: an error, not an empty export
     params = _scope_params(client, viewer)
     counts: dict[str, int] = {}
     cur = con.cursor()

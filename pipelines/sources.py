@@ -402,15 +402,20 @@ def _find_header(header: list[str], tokens: list[str], column_name: str) -> int:
     raise InputError(f"--map: no column {column_name!r} in the file (columns: {', '.join(header)})")
 
 
-def parse_assignments(values: list[str] | None, option: str) -> dict[str, str]:
-    """`--map "Application site=channel"` -> {"Application site": "channel"} (later ones win)."""
+def parse_assignments(values: list[str] | None, option: str, name_first: bool = False) -> dict[str, str]:
+    """`--map "Application site=channel"` -> {"Application site": "channel"} (later ones win).
+
+    The text (a header, a status) may hold "=", the name after it never does: split at the last
+    "=". With `name_first` (`--where FIELD=VALUE`) the name comes first: split at the first."""
     from pipelines.errors import InputError
 
     parsed: dict[str, str] = {}
     for value in values or []:
-        left, sep, right = value.rpartition("=")
+        left, sep, right = value.partition("=") if name_first else value.rpartition("=")
         if not sep or not left.strip():
-            raise InputError(f'{option} {value!r}: expected "TEXT=NAME", e.g. {option} "Application site=channel"')
+            example = f"{option} channel=referral" if name_first else f'{option} "Application site=channel"'
+            expected = "FIELD=VALUE" if name_first else "TEXT=NAME"
+            raise InputError(f'{option} {value!r}: expected "{expected}", e.g. {example}')
         parsed[left.strip()] = right.strip()
     return parsed
 

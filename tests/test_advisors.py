@@ -4,6 +4,7 @@ comparison, and their CLI commands (pipelines/clients.py, pipelines/roster.py, p
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -413,6 +414,19 @@ def test_cli_export_of_an_unknown_client_is_an_error(capsys: pytest.CaptureFixtu
     out = tmp_path / "x.csv"
     assert main(["export", "--db", str(caseload_db), "--client", "client_99_nobody", "--out", str(out)]) == 1
     assert "no client 'client_99_nobody'" in capsys.readouterr().err and not out.exists()
+
+
+def test_an_export_of_another_advisors_client_is_refused_not_empty(con: duckdb.DuckDBPyConnection,
+                                                                   tmp_path: Path) -> None:  # fmt: skip
+    _two_clients(con, tmp_path)
+    alice = clients.resolve_viewer(con, "alice@example.org")
+    for export in (lambda: outcomes.export_csv(con, io.StringIO(), "bob_client", alice),
+                   lambda: outcomes.export_parquet(con, tmp_path / "pq", "bob_client", alice)):  # fmt: skip
+        with pytest.raises(InputError, match="no client 'bob_client'"):
+            export()
+    assert not (tmp_path / "pq").exists()
+    written = io.StringIO()
+    assert outcomes.export_csv(con, written, "alice_client", alice) == 12 and "Acme 0" in written.getvalue()
 
 
 def test_the_migration_registers_clients_of_an_older_database(tmp_path: Path) -> None:

@@ -307,3 +307,19 @@ def test_a_closed_output_pipe_does_not_stop_the_loading(tmp_path: Path) -> None:
     con = connect(db)
     assert con.cursor().execute("select count(*) from applications").fetchone()[0] == 3
     con.close()
+
+
+def test_a_where_value_may_hold_an_equals_sign(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`--where FIELD=VALUE` splits at the first "=": the value is the rest, whatever it holds."""
+    db = tmp_path / "d.duckdb"
+    rows = [["Acme", "R", "2026-09-01", "a=b"], ["Beta", "R", "2026-09-02", "a"]]
+    assert main(["ingest", str(write_csv(tmp_path / "x.csv", ["company", "role", "applied_on", "resume_version"],
+                                         rows)), "--db", str(db)]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["rates", "--db", str(db), "--by", "company", "--where", "resume_version=a=b", "--as-of",
+                 "2026-11-01", "--json"]) == 0  # fmt: skip
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["scope"]["where"] == {"resume_version": "a=b"}
+    assert [group["group"]["company"] for group in payload["groups"]] == ["Acme"]
+    assert main(["rates", "--db", str(db), "--where", "=x"]) == 1
+    assert 'expected "FIELD=VALUE"' in capsys.readouterr().err
