@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import tempfile
 from dataclasses import dataclass
 from importlib import resources
@@ -34,13 +35,15 @@ from pipelines.analytics import DEFAULT_WINDOW, Scope
 from pipelines.clients import LOCAL_VIEWER, Viewer, resolve_viewer
 from pipelines.db import connect, resolve_db_path
 from pipelines.errors import BouncebackError, DatabaseError, InputError
-from pipelines.ingest import STATUS_NAMES, LoadOptions, ingest_path
+from pipelines.ingest import STATUS_NAMES, IngestResult, LoadOptions, ingest_path
+from pipelines.safety import MAX_UPLOAD_MB, check_upload_size
 from pipelines.sources import FIELD_SYNONYMS
 from pipelines.status import content_version, database_status
 
 __all__ = [
     "DEFAULT_WINDOW",
     "EVENT_CHOICES",
+    "MAX_UPLOAD_MB",
     "WHERE_FIELDS",
     "BouncebackError",
     "DatabaseError",
@@ -655,10 +658,26 @@ class ImportChoices:
         )
 
 
+_UNSAFE_NAME_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*]')
+_MAX_NAME_CHARS = 120
+
+
 def _safe_name(name: str) -> str:
-    """The upload's own file name (the importer reads the extension), never a path."""
-    base = Path(name.replace("\\", "/")).name.strip()
-    return base if base not in ("", ".", "..") else "upload"
+    """The upload's own file name (the importer reads the extension), never a path.
+
+    Only the last part of what the browser sent is kept, without a drive letter, control
+    characters or characters Windows refuses in a name (a `C:x.csv` or `x.csv:stream` would
+    leave the temporary folder there), and short enough for any file system."""
+    base = Path(name.replace("\\", "/")).name
+    base = _UNSAFE_NAME_CHARS.sub("_", base).strip(" .") if base not in (".", "..") else ""
+    if len(base) > _MAX_NAME_CHARS:
+        stem, dot, suffix = base.rpartition(".")
+        base = (
+            stem[: _MAX_NAME_CHARS - len(suffix) - 1] + dot + suffix
+            if dot and len(suffix) <= 10
+            else base[:_MAX_NAME_CHARS]
+        )
+    return base or "upload"
 
 
 def _reconciliation(result: dict[str, Any]) -> str:
@@ -740,9 +759,16 @@ def _report(result: dict[str, Any], folder: str) -> dict[str, Any]:
 def _ingest_upload(
     con: duckdb.DuckDBPyConnection, name: str, content: bytes, choices: ImportChoices, dry_run: bool
 ) -> list[dict[str, Any]]:
-    """Write the bytes to a temporary file that keeps the upload's name, and load (or dry-run) it."""
+    """Write the bytes to a temporary file that keeps the upload's name, and load (or dry-run) it.
+
+    The file is written only inside a new temporary folder, removed afterwards, and only read as
+    a log file (pipelines.ingest): never opened as a database."""
     safe = _safe_name(name)
     with tempfile.TemporaryDirectory(prefix="bounceback-upload-") as folder:
+        try:
+            check_upload_size(safe, len(content))  # Streamlit refuses it first; the same limit here
+        except InputError as e:
+            return [_report(IngestResult(file=safe, status="refused", message=str(e)).to_json(), folder)]
         path = Path(folder) / safe
         path.write_bytes(content)
         results = ingest_path(con, path, choices.options(safe, dry_run))

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from pipelines.db import DB_ENV_VAR, resolve_db_path
+from pipelines.safety import MAX_UPLOAD_MB
 
 APP = Path(__file__).resolve().parent / "streamlit_app.py"
 DEFAULT_PORT = 8501
@@ -18,13 +19,16 @@ DEFAULT_PORT = 8501
 
 def command(port: int) -> list[str]:
     """The streamlit command line. The security options are passed explicitly because
-    .streamlit/config.toml is only read when Streamlit starts in the repository root."""
+    .streamlit/config.toml is only read when Streamlit starts in the repository root
+    (tests/test_config.py checks that both say the same)."""
     return [
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.enableXsrfProtection", "true",
-        "--server.maxUploadSize", "200",
+        # CORS protection on (Streamlit's default, stated): off, it answers any origin with `*`
+        "--server.enableCORS", "true",
+        "--server.maxUploadSize", str(MAX_UPLOAD_MB),
         "--client.toolbarMode", "minimal",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip

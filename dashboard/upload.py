@@ -29,7 +29,8 @@ def section(src: data.Source) -> None:
         else:
             report(loaded)
     uploads = st.session_state.setdefault(ROUND_KEY, 0)  # a new uploader after each load: empty again
-    file = st.file_uploader("Your application log", key=f"upload_{uploads}")
+    # the same limit as the server's server.maxUploadSize (config.toml, dashboard/launch.py)
+    file = st.file_uploader("Your application log", key=f"upload_{uploads}", max_upload_size=data.MAX_UPLOAD_MB)
     mine = src.viewer.clients
     if mine is None:
         client = st.text_input("Client (optional)", key="upload_client", help="Whose search this is; blank: `me`.")

@@ -40,6 +40,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+from pipelines import safety
 
 from pipelines.errors import InputError
 
@@ -77,6 +78,7 @@ def file_sha256(path: Path) -> str:
 
 
 def detect_kind(path: Path) -> str:
+    safety.check_file(path)  # hostile files (zip bombs, entity tricks, disguised binaries) stop here, unread
     """csv, xlsx or jsonl, from the content first and the extension second."""
     with path.open("rb") as handle:
         head = handle.read(8)
