@@ -16,11 +16,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from pipelines import __version__, analytics, cli_advisors, diagnosis
 from pipelines.analytics import DEFAULT_WINDOW, GROUP_FIELDS, METRICS, Scope
 from pipelines.clients import get_client
-from pipelines.db import DB_ENV_VAR, connect, connect_memory, resolve_db_path
-from pipelines.errors import BouncebackError
+from pipelines.db import DB_ENV_VAR, connect, connect_memory, original_error, resolve_db_path, storage_failure
+from pipelines.errors import BouncebackError, StorageError, is_storage_failure
 from pipelines.ingest import DEFAULT_CLIENT, SOURCES, IngestResult, LoadOptions, ingest_path
 from pipelines.sources import parse_assignments
 from pipelines.status import database_status
@@ -435,14 +437,24 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         sheet=args.sheet,
         date_order=args.date_order,
     )
+    stopped_by: IngestResult | None = None
     try:
         for file in args.files:
             for result in ingest_path(con, file, options):
                 results.append(result)
+                if result.status == "failed" and is_storage_failure(result.message):
+                    stopped_by = result
+                    break
                 if not args.json:
                     _print_quietly_on_closed_pipe(_human_ingest, result)
+            if stopped_by is not None:
+                break
     finally:
         con.close()
+    if stopped_by is not None and not args.json:
+        # A full disk or a database that may not be written, not the file: every later file would fail
+        # the same way, so the command stops, with one line. --json lists the files loaded before it.
+        raise StorageError(f"{stopped_by.message} ({Path(stopped_by.file).name} was not loaded)")
     ok = all(result.ok for result in results)
     if args.json:
         _print_json(
@@ -592,6 +604,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_json({"ok": False, "error": str(e)})
         else:
             print(f"bounceback: {e}", file=sys.stderr)
+        return 1
+    except duckdb.Error as e:
+        # translated where it enters, normally; a full disk or a file that may not be written can
+        # still surface anywhere DuckDB writes (a checkpoint, a spill) and must not end in a traceback
+        storage = storage_failure(str(original_error(e)))
+        if storage is None:
+            raise
+        if getattr(args, "json", False):
+            _print_json({"ok": False, "error": storage})
+        else:
+            print(f"bounceback: {storage}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # `bounceback rates | head`: the reader has what it wanted; nothing is left undone

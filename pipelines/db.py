@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.errors import DatabaseError
+from pipelines.errors import STORAGE_PREFIX, DatabaseError, StorageError, is_storage_failure
 
 DB_ENV_VAR = "BOUNCEBACK_DB"
 _SQL_PACKAGE = "pipelines.sql"
@@ -55,17 +55,129 @@ def data_tests() -> list[tuple[str, str]]:
 
 @contextlib.contextmanager
 def translate_errors(action: str) -> Iterator[None]:
-    """Turn duckdb.Error into DatabaseError with one readable line."""
+    """Turn duckdb.Error into DatabaseError with one readable line (StorageError when the disk is
+    full or the database may not be written: then the line says that, whatever the action was)."""
     try:
         yield
     except duckdb.Error as e:
-        first_line = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        cause = original_error(e)
+        storage = storage_failure(str(cause))
+        if storage is not None:
+            raise StorageError(storage) from e
+        text = str(cause).strip()
+        first_line = text.splitlines()[0] if text else type(cause).__name__
         raise DatabaseError(f"{action}: {first_line}") from e
 
 
-def _explain_open_failure(path: Path, error: duckdb.Error) -> str:
+def original_error(error: duckdb.Error) -> duckdb.Error:
+    """The error that started it. A COMMIT that fails ends its transaction, so the ROLLBACK of the
+    caller's cleanup fails too ("cannot rollback - no transaction is active"), and that second
+    error would hide what went wrong (a full disk, a folder that may not be written)."""
+    while "no transaction is active" in str(error) and isinstance(error.__context__, duckdb.Error):
+        error = error.__context__
+    return error
+
+
+# DuckDB names the file and quotes the operating system's reason:
+#   IO Error: Could not write file "/data/b.duckdb.wal": No space left on device
+#   TransactionContext Error: Failed to commit: Cannot open file "/data/b.duckdb.wal": Permission denied
+_FILE_FAILURE = re.compile(r'file "(?P<file>[^"]+)": (?P<reason>[^\n"]+)')
+# the operating system's words (strerror) -> what they mean, and what to do about it
+_DISK_FULL = {
+    "No space left on device": ("no space left on the device", "free some space on that disk"),
+    "Disk quota exceeded": ("your disk quota is used up", "free some of your space or ask for a larger quota"),
+    # EFBIG: the process's file size limit, or the largest file the file system holds
+    "File too large": ("the file reached the largest size allowed", "raise the file size limit (`ulimit -f`)"),
+}
+# what the file or folder (named {0}) needs; EPERM is what a file marked immutable gives, even to root
+_NOT_ALLOWED = {
+    "Permission denied": ("permission denied", "make {0} writable (chmod u+w {0})"),
+    "Operation not permitted": (
+        "operation not permitted",
+        "if `lsattr -d {0}` shows it immutable (i), `chattr -i {0}`",
+    ),
+    "Read-only file system": ("the file system is mounted read-only", "use a disk that is mounted for writing"),
+}
+
+
+def storage_failure(error_text: str, *, database: Path | None = None, reading: bool = False) -> str | None:
+    """One line saying what is wrong and what to do, when DuckDB failed because the disk is full or
+    the database (its file, its log beside it, its temporary files) may not be written; else None.
+
+    database: the file being opened (else the failure must name a DuckDB database or its log or
+    temporary files: a full disk while exporting a CSV is not the database's). reading: it was
+    being opened read-only, so it may not be read.
+    """
+    match = _FILE_FAILURE.search(error_text)
+    if match is None:
+        return None
+    file, reason = Path(match["file"]), match["reason"].strip()
+    full = next((advice for words, advice in _DISK_FULL.items() if words in reason), None)
+    denied = next((advice for words, advice in _NOT_ALLOWED.items() if words in reason), None)
+    if full is None and denied is None:
+        return None
+    db = database if database is not None else _database_of(file)
+    if db is None:
+        return None
+    if full is not None:
+        meaning, todo = full
+        if file.parent.name.endswith(".tmp"):  # DuckDB spills large loads into <database>.tmp/
+            where = f" (writing its temporary files in {file.parent})"
+        elif file.name.endswith(".wal") and file.name != db.name:  # its log of changes, beside it
+            where = f" (writing its log {file.name})"
+        else:
+            where = ""
+        return f"{STORAGE_PREFIX} {db}: {meaning}{where}; {todo}, then run the command again"
+    if denied is None:
+        return None
+    meaning, todo = denied
+    if reading:
+        return f"cannot read the database {db}: {meaning}; make it readable (chmod u+r {db})"
+    if file.parent.name.endswith(".tmp"):
+        folder = file.parent
+        return f"{STORAGE_PREFIX} {db}: {meaning} writing its temporary files in {folder}; {todo.format(folder)}"
+    if file.name.endswith(".wal") and file.name != db.name:
+        return (
+            f"{STORAGE_PREFIX} {db}: {meaning} creating its log {file.name} in {file.parent} (DuckDB keeps it"
+            f" beside the database); {todo.format(file.parent)}, or move the database to a folder you can write"
+        )
+    if not db.exists():
+        folder = db.absolute().parent
+        return (
+            f"{STORAGE_PREFIX} {db}: {meaning} creating it in {folder}; {todo.format(folder)},"
+            f" or choose another folder (--db or ${DB_ENV_VAR})"
+        )
+    return (
+        f"{STORAGE_PREFIX} {db}: {meaning} (bounceback opens it for writing); {todo.format(db)},"
+        " or point --db at a copy you can write"
+    )
+
+
+def _database_of(file: Path) -> Path | None:
+    """The DuckDB database `file` belongs to: itself, or the database beside its log
+    (<database>.wal) or its temporary folder (<database>.tmp/); None for any other file."""
+    if file.name.endswith(".wal"):
+        candidate = file.with_name(file.name.removesuffix(".wal"))
+    elif file.parent.name.endswith(".tmp"):
+        candidate = file.parent.with_name(file.parent.name.removesuffix(".tmp"))
+    else:
+        candidate = file
+    try:
+        with candidate.open("rb") as handle:
+            header = handle.read(12)
+    except OSError:
+        return None
+    return candidate if header[8:12] == b"DUCK" else None  # DuckDB's magic bytes, after a checksum
+
+
+def _explain_open_failure(path: Path, error: duckdb.Error, read_only: bool = False) -> str:
     text = str(error)
-    if "lock" in text.lower() or "Conflicting" in text:
+    storage = storage_failure(text, database=path, reading=read_only)
+    if storage is not None:
+        return storage
+    # DuckDB quotes the path in its message: "/data/blocks/x.duckdb" must not read as a lock
+    unquoted = re.sub(r'"[^"]*"', '""', text)
+    if "lock" in unquoted.lower() or "Conflicting" in unquoted:
         return (
             f"the database {path} is in use by another bounceback process (DuckDB allows one "
             "writer at a time); close the dashboard or wait for the other load to finish, then retry"
@@ -93,7 +205,8 @@ def connect(db: str | os.PathLike[str] | None = None, *, read_only: bool = False
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as e:
-        raise DatabaseError(_explain_open_failure(path, e)) from e
+        message = _explain_open_failure(path, e, read_only)
+        raise (StorageError if is_storage_failure(message) else DatabaseError)(message) from e
     try:
         if read_only:
             _check_schema_current(con, path)
@@ -162,9 +275,16 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
                 cur.execute("insert into schema_version values (?, ?, current_timestamp)", [version, name])
                 cur.execute("commit")
             except BaseException:
-                cur.execute("rollback")
+                _rollback(cur)
                 raise
         _refresh_models(cur)
+
+
+def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failure; a COMMIT that failed has already ended the transaction, and the
+    error to report is the commit's, not that there was nothing left to roll back."""
+    with contextlib.suppress(duckdb.TransactionException):
+        cur.execute("rollback")
 
 
 def _refresh_models(cur: duckdb.DuckDBPyConnection) -> None:
@@ -183,7 +303,7 @@ def _refresh_models(cur: duckdb.DuckDBPyConnection) -> None:
         cur.execute("insert into model_fingerprint values (?)", [fingerprint])
         cur.execute("commit")
     except BaseException:
-        cur.execute("rollback")
+        _rollback(cur)
         raise
 
 

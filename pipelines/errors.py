@@ -18,3 +18,26 @@ class InputError(BouncebackError):
 
 class DatabaseError(BouncebackError):
     """The database could not be opened, read or written."""
+
+
+class DatabaseBusy(DatabaseError):
+    """Another process holds the database file (DuckDB lets one process at a time write it): a load
+    from the command line while the dashboard reads, or the other way round. It passes: retry."""
+
+
+class StorageError(DatabaseError):
+    """The database's disk is full, or its file or folder may not be written.
+
+    Not the input's fault, and nothing later in the same command can succeed until the user fixes
+    it: a command stops at the first one. Every message starts with STORAGE_PREFIX, because a load
+    that failed keeps only its message (IngestResult.message), and the command line must still tell
+    this failure from a bad file (`is_storage_failure`).
+    """
+
+
+STORAGE_PREFIX = "cannot write the database"
+
+
+def is_storage_failure(message: str | None) -> bool:
+    """True for the message of a StorageError (see there)."""
+    return bool(message) and message.startswith(STORAGE_PREFIX)
