@@ -5,8 +5,10 @@ DataFrames that are the analytics payloads (pipelines/analytics.py, pipelines/di
 out as tables, and hand them to dashboard/charts.py.
 
 Caching:
-- one `st.cache_resource` connection per database path. DuckDB allows one writer per file, and
-  every analysis takes its own `con.cursor()` inside pipelines, so sessions share it safely;
+- one `st.cache_resource` SharedConnection per database path, opened for each call's `with` block
+  and closed after a second unused: DuckDB allows one writing process per file, and a load from
+  the command line must be able to take it between the dashboard's reruns. Every analysis takes
+  its own `con.cursor()` inside pipelines, so sessions share the connection safely;
 - `st.cache_data` results keyed by (database path, content version, scope as plain values). The
   content version (the last load's run id and the number of events) changes with every load, so a
   new import is visible on the next rerun without any TTL.
@@ -18,6 +20,7 @@ import datetime as dt
 import io
 import re
 import tempfile
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -34,9 +37,10 @@ from pipelines import roster as roster_logic
 from pipelines.analytics import DEFAULT_WINDOW, Scope
 from pipelines.clients import LOCAL_VIEWER, Viewer, resolve_viewer
 from pipelines.db import connect, resolve_db_path
-from pipelines.errors import BouncebackError, DatabaseError, InputError
+from pipelines.errors import BouncebackError, DatabaseBusy, DatabaseError, InputError
 from pipelines.ingest import STATUS_NAMES, IngestResult, LoadOptions, ingest_path
 from pipelines.safety import MAX_UPLOAD_MB, check_upload_size
+from pipelines.sharing import SharedConnection
 from pipelines.sources import FIELD_SYNONYMS
 from pipelines.status import content_version, database_status
 
@@ -46,6 +50,7 @@ __all__ = [
     "MAX_UPLOAD_MB",
     "WHERE_FIELDS",
     "BouncebackError",
+    "DatabaseBusy",
     "DatabaseError",
     "Filters",
     "InputError",
@@ -185,19 +190,34 @@ def db_path() -> str:
     return str(resolve_db_path(None))
 
 
+BUSY_WAIT_SECONDS = 2.0  # a page waits this long for a load in another process, then says so
+
+
+def _open(path: str) -> duckdb.DuckDBPyConnection:
+    return connect(path, wait=BUSY_WAIT_SECONDS)
+
+
 @st.cache_resource(show_spinner=False)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    # connect() creates and migrates the file like every bounceback command; a failure (file in
-    # use by a load, not a DuckDB file) raises DatabaseError with one readable line, not cached
-    return connect(path)
+def _shared(path: str) -> SharedConnection:
+    return SharedConnection(path, _open)
+
+
+def _connection(path: str) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """The database, open for the `with` block. Every session shares one connection, and it is
+    closed after a second unused (pipelines/sharing.py), so `bounceback ingest` in a terminal can
+    load while the dashboard runs; the next rerun reopens the file and sees the new data.
+
+    connect() creates and migrates the file like every bounceback command; a failure (the file held
+    by a load in another process, not a DuckDB file) raises DatabaseError with one readable line."""
+    return _shared(path).use()
 
 
 def source() -> Source:
     """Open (once per path) the database, read its content version and who is looking.
     Raises DatabaseError."""
     path = db_path()
-    con = _connection(path)
-    return Source(path=path, version=(*content_version(con), _current_viewer(con)))
+    with _connection(path) as con:
+        return Source(path=path, version=(*content_version(con), _current_viewer(con)))
 
 
 # ---------------------------------------------------------------- small helpers to build frames
@@ -296,7 +316,8 @@ def _curve_frame(group: str, kind: str, curve: dict[str, Any] | list[Any], small
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _status(path: str, version: Version) -> dict[str, Any]:
-    return database_status(_connection(path), Path(path), _viewer_of(version))
+    with _connection(path) as con:
+        return database_status(con, Path(path), _viewer_of(version))
 
 
 def status(src: Source) -> dict[str, Any]:
@@ -310,7 +331,8 @@ def _filter_options(
 ) -> dict[str, list[str]]:
     scope = Scope(as_of=as_of, window=window, client=client, allowed=_viewer_of(version).clients)
     # a blank value is not offered: `where` compares text, and blank is not a text
-    return analytics.field_values(_connection(path), scope, tuple(WHERE_FIELDS))
+    with _connection(path) as con:
+        return analytics.field_values(con, scope, tuple(WHERE_FIELDS))
 
 
 def filter_options(src: Source, as_of: dt.date, window: int, client: str | None) -> dict[str, list[str]]:
@@ -321,7 +343,8 @@ def filter_options(src: Source, as_of: dt.date, window: int, client: str | None)
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _overview(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, Any]:
     # one load of the facts for every part of the page (pipelines/diagnosis.py overview)
-    everything = diagnosis.overview(_connection(path), _scope(key, version))
+    with _connection(path) as con:
+        everything = diagnosis.overview(con, _scope(key, version))
     funnel = everything["funnel"]
     if funnel["no_data"]:
         return {"no_data": True, "applications": 0}
@@ -389,7 +412,8 @@ def overview(src: Source, filters: Filters) -> dict[str, Any]:
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _rates(path: str, version: Version, key: tuple[Any, ...], by: str) -> dict[str, Any]:
-    payload = analytics.rates(_connection(path), _scope(key, version), [by])
+    with _connection(path) as con:
+        payload = analytics.rates(con, _scope(key, version), [by])
     if payload["no_data"]:
         return {"no_data": True, "applications": 0}
     return {
@@ -403,7 +427,8 @@ def _rates(path: str, version: Version, key: tuple[Any, ...], by: str) -> dict[s
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _cross_rates(path: str, version: Version, key: tuple[Any, ...], rows: str, columns: str) -> pd.DataFrame:
-    payload = analytics.rates(_connection(path), _scope(key, version), [rows, columns])
+    with _connection(path) as con:
+        payload = analytics.rates(con, _scope(key, version), [rows, columns])
     records = []
     for entry in payload.get("groups", []):
         for metric, rate_key in RATE_KEYS.items():
@@ -439,7 +464,8 @@ def rates(src: Source, filters: Filters, by: str) -> dict[str, Any]:
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _compare(path: str, version: Version, key: tuple[Any, ...], by: str, metric: str) -> dict[str, Any]:
-    payload = analytics.compare(_connection(path), _scope(key, version), by, metric)
+    with _connection(path) as con:
+        payload = analytics.compare(con, _scope(key, version), by, metric)
     if payload["no_data"]:
         return {"no_data": True, "applications": 0}
     variants = pd.DataFrame(
@@ -515,7 +541,8 @@ def compare(src: Source, filters: Filters, by: str, metric: str = "response") ->
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _timing(path: str, version: Version, key: tuple[Any, ...], by: str | None) -> dict[str, Any]:
-    payload = analytics.timing(_connection(path), _scope(key, version), [by] if by else [])
+    with _connection(path) as con:
+        payload = analytics.timing(con, _scope(key, version), [by] if by else [])
     if payload["no_data"]:
         return {"no_data": True, "applications": 0}
     summary, curves = [], []
@@ -559,7 +586,8 @@ def timing(src: Source, filters: Filters, by: str | None = None) -> dict[str, An
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _followups(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, Any]:
-    payload = analytics.followups(_connection(path), _scope(key, version))
+    with _connection(path) as con:
+        payload = analytics.followups(con, _scope(key, version))
     if payload["no_data"]:
         return {"no_data": True, "applications": 0}
     effect = payload["effect"]
@@ -780,7 +808,8 @@ def _preview(
     path: str, version: Version, file_id: str, name: str, _content: bytes, choices: ImportChoices
 ) -> list[dict[str, Any]]:
     # `_content` is not hashed: the uploader's file id stands for it
-    return _ingest_upload(_connection(path), name, _content, choices, dry_run=True)
+    with _connection(path) as con:
+        return _ingest_upload(con, name, _content, choices, dry_run=True)
 
 
 def _check_upload_client(viewer: Viewer, choices: ImportChoices) -> None:
@@ -805,7 +834,8 @@ def load_upload(src: Source, upload: Upload, choices: ImportChoices) -> list[dic
     """Load the upload for real (each file its own transaction), then drop the cached results."""
     _check_upload_client(src.viewer, choices)
     try:
-        return _ingest_upload(_connection(src.path), upload.name, upload.content, choices, dry_run=False)
+        with _connection(src.path) as con:
+            return _ingest_upload(con, upload.name, upload.content, choices, dry_run=False)
     finally:
         st.cache_data.clear()
 
@@ -845,7 +875,8 @@ def unclassified_statuses(reports: list[dict[str, Any]]) -> dict[str, int]:
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _without_outcome(path: str, version: Version, client: str | None, limit: int) -> pd.DataFrame:
-    rows = outcomes.applications_without_outcome(_connection(path), client, limit, _viewer_of(version))
+    with _connection(path) as con:
+        rows = outcomes.applications_without_outcome(con, client, limit, _viewer_of(version))
     return pd.DataFrame(rows, columns=["application_id", "client", "company", "role", "applied_on", "source"])
 
 
@@ -858,7 +889,8 @@ def record_outcome(
     src: Source, application_id: str, event: str, occurred_on: dt.date | None, detail: str | None = None
 ) -> dict[str, Any]:
     """Add one event to an application's history; then drop the cached results. Raises InputError."""
-    recorded = outcomes.record_event(_connection(src.path), application_id, event, occurred_on, detail, src.viewer)
+    with _connection(src.path) as con:
+        recorded = outcomes.record_event(con, application_id, event, occurred_on, detail, src.viewer)
     st.cache_data.clear()
     return recorded
 
@@ -866,7 +898,8 @@ def record_outcome(
 @st.cache_data(show_spinner=False, max_entries=8)
 def _export(path: str, version: Version, client: str | None) -> tuple[str, int]:
     buffer = io.StringIO()
-    rows = outcomes.export_csv(_connection(path), buffer, client, _viewer_of(version))
+    with _connection(path) as con:
+        rows = outcomes.export_csv(con, buffer, client, _viewer_of(version))
     return buffer.getvalue(), rows
 
 
@@ -903,7 +936,8 @@ def compares(src: Source, client: str) -> bool:
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _clients(path: str, version: Version) -> list[dict[str, Any]]:
-    return client_store.list_clients(_connection(path), _viewer_of(version))
+    with _connection(path) as con:
+        return client_store.list_clients(con, _viewer_of(version))
 
 
 def clients(src: Source) -> list[dict[str, Any]]:
@@ -935,7 +969,8 @@ ROSTER_COLUMNS = ["rank", "attention", "client", "display_name", "advisor", "sta
 
 @st.cache_data(show_spinner="Diagnosing every client…", max_entries=MAX_CACHED)
 def _roster(path: str, version: Version, key: tuple[Any, ...], advisor: str | None) -> dict[str, Any]:
-    payload = roster_logic.roster(_connection(path), _scope(key, version), _viewer_of(version), advisor)
+    with _connection(path) as con:
+        payload = roster_logic.roster(con, _scope(key, version), _viewer_of(version), advisor)
     rows = [
         {
             "rank": entry["rank"],
@@ -974,7 +1009,8 @@ def roster(src: Source, filters: Filters, advisor: str | None = None) -> dict[st
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _against_caseload(path: str, version: Version, key: tuple[Any, ...], client: str) -> dict[str, Any]:
-    payload = roster_logic.against_caseload(_connection(path), _scope(key, version), client, _viewer_of(version))
+    with _connection(path) as con:
+        payload = roster_logic.against_caseload(con, _scope(key, version), client, _viewer_of(version))
     rows = [
         {
             "metric": row["label"],
@@ -998,7 +1034,8 @@ def against_caseload(src: Source, filters: Filters, client: str) -> dict[str, An
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _notes(path: str, version: Version, client: str) -> list[dict[str, Any]]:
-    return client_store.list_notes(_connection(path), client, _viewer_of(version))
+    with _connection(path) as con:
+        return client_store.list_notes(con, client, _viewer_of(version))
 
 
 def notes(src: Source, client: str) -> list[dict[str, Any]]:
@@ -1008,19 +1045,22 @@ def notes(src: Source, client: str) -> list[dict[str, Any]]:
 
 def add_note(src: Source, client: str, body: str, noted_on: dt.date) -> dict[str, Any]:
     """Save a note by the viewer. Raises InputError (empty, too long, not an editor, not their client)."""
-    note = client_store.add_note(_connection(src.path), client, body, noted_on, src.viewer)
+    with _connection(src.path) as con:
+        note = client_store.add_note(con, client, body, noted_on, src.viewer)
     st.cache_data.clear()
     return note
 
 
 def update_client(src: Source, client: str, changes: dict[str, Any]) -> dict[str, Any]:
-    record = client_store.update_client(_connection(src.path), client, changes, src.viewer)
+    with _connection(src.path) as con:
+        record = client_store.update_client(con, client, changes, src.viewer)
     st.cache_data.clear()
     return record
 
 
 def add_client(src: Source, client: str, fields: dict[str, Any]) -> dict[str, Any]:
-    record = client_store.add_client(_connection(src.path), client, fields, src.viewer)
+    with _connection(src.path) as con:
+        record = client_store.add_client(con, client, fields, src.viewer)
     st.cache_data.clear()
     return record
 
@@ -1036,7 +1076,8 @@ def _report_html(path: str, version: Version, key: tuple[Any, ...], client: str)
     # the whole search as of the view's date: the sidebar's narrower filters are for exploring
     scope = _scope(key, version)
     whole = Scope(as_of=scope.as_of, window=scope.window, allowed=scope.allowed)
-    return build_report(_connection(path), whole, client, _viewer_of(version))
+    with _connection(path) as con:
+        return build_report(con, whole, client, _viewer_of(version))
 
 
 def report_html(src: Source, filters: Filters, client: str) -> str:

@@ -66,20 +66,39 @@ def days(value: float | None) -> str:
     return "not reached" if value is None else f"{value:.0f} days"
 
 
+BUSY_MESSAGE = (
+    "The database is being updated by another bounceback process (a load from the command line)."
+    " This page shows the new data once it is done."
+)
+
+
+def _stop_while_busy() -> None:
+    """A load in another process holds the file: say so, offer a rerun, and end this one."""
+    st.info(BUSY_MESSAGE, icon=":material/hourglass_top:")
+    st.button("Try again", key="busy_try_again")  # a click is a rerun
+    st.stop()
+
+
 def open_source() -> data.Source:
     """The database and its content version; on failure an error on the page and the run stops."""
     try:
         return data.source()
+    except data.DatabaseBusy:
+        _stop_while_busy()
+        raise  # unreachable: st.stop() ends the run; keeps type checkers honest
     except BouncebackError as e:
         st.error(f"The database cannot be opened: {md(e)}")
         st.stop()
-        raise  # unreachable: st.stop() ends the run; keeps type checkers honest
+        raise
 
 
 def fetch(function: Callable[..., T], *args: Any) -> T:
     """Call a data.* function; a database or input error becomes a message instead of a traceback."""
     try:
         return function(*args)
+    except data.DatabaseBusy:
+        _stop_while_busy()  # the load began after this rerun opened the source
+        raise
     except BouncebackError as e:
         st.error(f"The analysis failed: {md(e)}")
         st.stop()

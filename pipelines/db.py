@@ -10,15 +10,20 @@ import contextlib
 import hashlib
 import os
 import re
+import time
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
-from pipelines.errors import STORAGE_PREFIX, DatabaseError, StorageError, is_storage_failure
+from pipelines.errors import STORAGE_PREFIX, DatabaseBusy, DatabaseError, StorageError, is_storage_failure
 
 DB_ENV_VAR = "BOUNCEBACK_DB"
+# another process holding the file: how long to wait for it, and how often to look. The dashboard
+# lets go of the file a second after each rerun, so a load from the command line gets it in time.
+LOCK_WAIT_SECONDS = 15.0
+LOCK_POLL_SECONDS = 0.1
 _SQL_PACKAGE = "pipelines.sql"
 
 
@@ -170,30 +175,40 @@ def _database_of(file: Path) -> Path | None:
     return candidate if header[8:12] == b"DUCK" else None  # DuckDB's magic bytes, after a checksum
 
 
+def _is_lock_conflict(path: Path, error: duckdb.Error, read_only: bool) -> bool:
+    """Another process holds the file (and not a full disk or a forbidden write, checked first)."""
+    text = str(error)
+    if storage_failure(text, database=path, reading=read_only) is not None:
+        return False
+    # DuckDB quotes the path in its message: "/data/blocks/x.duckdb" must not read as a lock
+    unquoted = re.sub(r'"[^"]*"', '""', text)
+    return "lock" in unquoted.lower() or "Conflicting" in unquoted
+
+
 def _explain_open_failure(path: Path, error: duckdb.Error, read_only: bool = False) -> str:
     text = str(error)
     storage = storage_failure(text, database=path, reading=read_only)
     if storage is not None:
         return storage
-    # DuckDB quotes the path in its message: "/data/blocks/x.duckdb" must not read as a lock
-    unquoted = re.sub(r'"[^"]*"', '""', text)
-    if "lock" in unquoted.lower() or "Conflicting" in unquoted:
-        return (
-            f"the database {path} is in use by another bounceback process (DuckDB allows one "
-            "writer at a time); close the dashboard or wait for the other load to finish, then retry"
-        )
     if "not a valid DuckDB database" in text or ("Invalid Input Error" in text and "database" in text):
         return f"{path} is not a bounceback (DuckDB) database file"
     first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
     return f"cannot open the database {path}: {first}"
 
 
-def connect(db: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    db: str | os.PathLike[str] | None = None, *, read_only: bool = False, wait: float | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the database and bring its schema up to date.
 
     A read-only connection never migrates: it fails with a clear message if the file is missing
     or was written by an older bounceback that has not been opened for writing since.
+
+    DuckDB lets one process at a time open a file for writing. When another holds it (a load, or
+    the dashboard reading between reruns: pipelines/sharing.py), this waits up to `wait` seconds
+    (LOCK_WAIT_SECONDS by default) for it, then raises DatabaseBusy.
     """
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
     path = resolve_db_path(db)
     if read_only and not path.exists():
         raise DatabaseError(f"no database at {path}: load a file first with `bounceback ingest`")
@@ -202,11 +217,23 @@ def connect(db: str | os.PathLike[str] | None = None, *, read_only: bool = False
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise DatabaseError(f"cannot create the folder for the database {path}: {e.strerror}") from e
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as e:
-        message = _explain_open_failure(path, e, read_only)
-        raise (StorageError if is_storage_failure(message) else DatabaseError)(message) from e
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.Error as e:
+            if _is_lock_conflict(path, e, read_only):
+                if time.monotonic() < deadline:
+                    time.sleep(LOCK_POLL_SECONDS)
+                    continue
+                raise DatabaseBusy(
+                    f"the database {path} is in use by another process (a load, or the dashboard while it"
+                    f" reads; DuckDB lets one process at a time write a file); waited {wait:g} s: try again"
+                    " when the other one is done"
+                ) from e
+            message = _explain_open_failure(path, e, read_only)
+            raise (StorageError if is_storage_failure(message) else DatabaseError)(message) from e
     try:
         if read_only:
             _check_schema_current(con, path)

@@ -164,8 +164,8 @@ def test_a_revoked_grant_takes_effect_at_once(monkeypatch: pytest.MonkeyPatch, t
     at = _session(monkeypatch, two_advisors, ALICE)
     _visit(at, "overview")
     assert b"alice_client" in _screen(at) or b"Acme seeker" in _screen(at)
-    con = data._connection(str(two_advisors))  # the dashboard's own connection: DuckDB allows one writer
-    clients.revoke(con, ALICE)
+    with data._connection(str(two_advisors)) as con:  # the dashboard's own connection
+        clients.revoke(con, ALICE)
     at.run()
     assert [title.value for title in at.title] == ["No access yet"]
 
@@ -264,8 +264,8 @@ def test_edit_a_client_record(monkeypatch: pytest.MonkeyPatch, caseload_db: Path
 def test_an_upload_behind_a_login_is_always_one_of_your_clients(two_advisors: Path, tmp_path: Path) -> None:
     """A canonical file naming Bob's client in its `client` column, uploaded by Alice, lands in Alice's
     client; naming Bob's client as the upload's client is refused before anything is read."""
-    con = data._connection(str(two_advisors))
-    alice = clients.resolve_viewer(con, ALICE)
+    with data._connection(str(two_advisors)) as con:
+        alice = clients.resolve_viewer(con, ALICE)
     src = data.Source(path=str(two_advisors), version=(0, 0, "", 0, alice))
     content = write_csv(
         tmp_path / "sneaky.csv", ["client", "company", "role", "applied_on", "status"],
@@ -279,7 +279,9 @@ def test_an_upload_behind_a_login_is_always_one_of_your_clients(two_advisors: Pa
             data.load_upload(src, upload, choices)
     [report] = data.load_upload(src, upload, data.ImportChoices(client="alice_client"))
     assert report["ok"] and report["counts"]["inserted"] == 1
-    assert con.execute("select client from applications where company = 'Sneaky Co'").fetchall() == [("alice_client",)]
+    with data._connection(str(two_advisors)) as con:
+        landed = con.execute("select client from applications where company = 'Sneaky Co'").fetchall()
+    assert landed == [("alice_client",)]
 
 
 def test_a_display_name_is_shown_as_written_never_as_markdown(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -1,0 +1,81 @@
+"""A long-running process's connection to a database file that other processes use too.
+
+DuckDB lets one process at a time open a file for writing, and holds the file's lock for as long as
+a connection is open. The dashboard runs for days: if it kept its connection open, `bounceback
+ingest` in a terminal could never load while it runs. A SharedConnection opens the file when a
+caller needs it and closes it once nobody has used it for `idle_seconds`, so a load in another
+process gets the file between the dashboard's reruns, and the next rerun opens the file afresh and
+sees the new data. While another process holds the file, opening raises the DatabaseError of
+`pipelines.db.connect` (after its own short wait), which the dashboard shows as one line.
+
+Threads (the dashboard's sessions) share the one connection; every query in pipelines takes its own
+`cursor()`, so they never run two statements on one DuckDB connection at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import duckdb
+
+IDLE_SECONDS = 1.0  # a rerun's calls come milliseconds apart; a second of silence means it is over
+
+
+class SharedConnection:
+    def __init__(
+        self,
+        path: str,
+        opener: Callable[[str], duckdb.DuckDBPyConnection],
+        idle_seconds: float = IDLE_SECONDS,
+    ) -> None:
+        self.path = path
+        self._opener = opener
+        self._idle_seconds = idle_seconds
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._users = 0
+        self._closer: threading.Timer | None = None
+        self.opened = 0  # how many times the file was opened (the tests read it)
+
+    @contextmanager
+    def use(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The open connection, for the duration of the block. Raises what the opener raises."""
+        with self._lock:
+            if self._closer is not None:
+                self._closer.cancel()
+                self._closer = None
+            if self._con is None:
+                self._con = self._opener(self.path)
+                self.opened += 1
+            self._users += 1
+            con = self._con
+        try:
+            yield con
+        finally:
+            with self._lock:
+                self._users -= 1
+                if self._users == 0:
+                    self._closer = threading.Timer(self._idle_seconds, self._close_if_idle)
+                    self._closer.daemon = True  # never keeps the server from exiting
+                    self._closer.start()
+
+    def _close_if_idle(self) -> None:
+        with self._lock:
+            # a caller that came in after the timer fired (users > 0) keeps the connection
+            if self._users == 0 and self._con is not None:
+                self._con.close()
+                self._con = None
+
+    def close(self) -> None:
+        """Close now if nobody is using it (the tests, and a server shutting down)."""
+        with self._lock:
+            if self._closer is not None:
+                self._closer.cancel()
+                self._closer = None
+        self._close_if_idle()
+
+    @property
+    def is_open(self) -> bool:
+        return self._con is not None
