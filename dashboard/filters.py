@@ -62,6 +62,9 @@ _PARSERS: dict[str, tuple[Callable[[str | None], Any], Callable[[], Any]]] = {
 }
 
 
+OFFERED_KEY = "filters_offered"  # the last options the database gave: kept through a busy moment
+
+
 def _initialise_from_url() -> None:
     """Give every filter a value before its widget exists: the URL's if valid, else the default.
 
@@ -104,12 +107,16 @@ def sidebar() -> data.Filters:
         if client is not None and client not in clients:
             client = None
         options = data.filter_options(src, as_of, window, client)
+        st.session_state[OFFERED_KEY] = (clients, names, options)
     except data.BouncebackError as e:
         problem = str(e)  # the page shows the error in full; the sidebar still draws its filters
+        # the database is away (a load in another process holds it): offer what was offered last, so
+        # the choices stay as they were instead of falling back to "all" when it comes back
+        clients, names, options = st.session_state.get(OFFERED_KEY, (clients, names, options))
     with st.sidebar:
         st.header("Filters")
         if problem:
-            st.caption("The database is not available, so the filters have nothing to offer.")
+            st.caption("The database is not available; the filters keep what they offered last.")
         st.date_input(
             "As of",
             key=KEYS["as_of"],

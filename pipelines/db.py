@@ -180,9 +180,10 @@ def _is_lock_conflict(path: Path, error: duckdb.Error, read_only: bool) -> bool:
     text = str(error)
     if storage_failure(text, database=path, reading=read_only) is not None:
         return False
-    # DuckDB quotes the path in its message: "/data/blocks/x.duckdb" must not read as a lock
+    # DuckDB: 'Could not set lock on file "…": Conflicting lock is held in … (PID …)'. Its own words
+    # only: a quoted path ("/data/blocks/x.duckdb") or "Corrupt … in block at …" is not a lock.
     unquoted = re.sub(r'"[^"]*"', '""', text)
-    return "lock" in unquoted.lower() or "Conflicting" in unquoted
+    return re.search(r"could not set lock|conflicting lock", unquoted, re.IGNORECASE) is not None
 
 
 def _explain_open_failure(path: Path, error: duckdb.Error, read_only: bool = False) -> str:

@@ -76,6 +76,13 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x7fELF", "a program (ELF executable)"),
 )
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# A sheet is read as one rectangle from A1 to its last cell: a tiny file with one value in XFD1048576
+# would ask for 17 billion cells. The rectangle's size is read from the cell references (and any
+# dimension or range) in the sheet's XML before it is read. 20 million cells is Excel's full height
+# at 19 columns, far beyond a job log.
+MAX_SHEET_CELLS = 20_000_000
+_WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
+_CELL_REFERENCE = re.compile(rb'\b(?:r|ref)="\$?([A-Z]{0,3})\$?([0-9]{1,7})(?::\$?([A-Z]{0,3})\$?([0-9]{1,7}))?"')
 _DECLARATIONS = tuple(
     text.encode(encoding) for text in ("<!doctype", "<!entity") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
@@ -335,12 +342,51 @@ def check_workbook(path: Path, archive: zipfile.ZipFile) -> None:
             if info.is_dir():
                 continue
             where = f"{path.name}: {info.filename}"
-            head = _member_head(handle, info, where)
+            extent = _SheetExtent() if _WORKSHEET.match(info.filename) else None
+            head = _member_head(handle, info, where, extent)
             _check_xml_head(head, complete=info.file_size <= len(head), where=where)
+            if extent is not None:
+                extent.check(where)
 
 
-def _member_head(handle: BinaryIO, info: zipfile.ZipInfo, where: str) -> bytes:
-    """The first XML_HEAD_BYTES of a member, after inflating all of it with a cap of its declared size."""
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+class _SheetExtent:
+    """The last row and column a sheet's XML names (cells, rows, dimension, merged ranges), fed
+    chunk by chunk as the member inflates (a reference cut between two chunks is seen whole)."""
+
+    def __init__(self) -> None:
+        self.rows = self.columns = 0
+        self._tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._tail + chunk
+        for match in _CELL_REFERENCE.finditer(data):
+            for letters, digits in ((match[1], match[2]), (match[3], match[4])):
+                if digits:
+                    self.rows = max(self.rows, int(digits))
+                if letters:
+                    self.columns = max(self.columns, _column_number(letters))
+        self._tail = data[-64:]  # longer than any reference: one cut at the end is matched next time
+
+    def check(self, where: str) -> None:
+        cells = self.rows * max(self.columns, 1)
+        if cells > MAX_SHEET_CELLS:
+            raise InputError(
+                f"{where}: the sheet reaches row {self.rows:,} and column {self.columns:,}, {cells:,} cells"
+                f" (more than {MAX_SHEET_CELLS:,}, which no job log needs: a stray value far down or to the"
+                " right?); delete it, or save the used range as CSV"
+            )
+
+
+def _member_head(handle: BinaryIO, info: zipfile.ZipInfo, where: str, extent: _SheetExtent | None = None) -> bytes:
+    """The first XML_HEAD_BYTES of a member, after inflating all of it with a cap of its declared size
+    (every inflated chunk goes to `extent` too, when given)."""
     handle.seek(info.header_offset)
     local = handle.read(30)
     if len(local) < 30 or local[:4] != _ZIP_LOCAL:
@@ -350,7 +396,14 @@ def _member_head(handle: BinaryIO, info: zipfile.ZipInfo, where: str) -> bytes:
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != info.file_size:
             raise InputError(f"{where}: its sizes in the zip directory do not match its data; refusing the workbook")
-        return handle.read(min(info.file_size, XML_HEAD_BYTES))
+        if extent is None:
+            return handle.read(min(info.file_size, XML_HEAD_BYTES))
+        head, left = b"", info.file_size
+        while left > 0 and (chunk := handle.read(min(left, 1 << 20))):
+            left -= len(chunk)
+            head = head or chunk[:XML_HEAD_BYTES]
+            extent.feed(chunk)
+        return head
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise InputError(
             f"{where}: compressed with zip method {info.compress_type}, which Excel never uses; refusing the workbook"
@@ -372,6 +425,8 @@ def _member_head(handle: BinaryIO, info: zipfile.ZipInfo, where: str) -> bytes:
                 break
             out = inflater.decompress(chunk, 1 << 20)  # at most 1 MB at a time, whatever the input
             produced += len(out)
+            if extent is not None:
+                extent.feed(out)
             if produced > info.file_size:
                 raise InputError(
                     f"{where}: inflates to more than the {info.file_size:,} bytes its zip directory declares;"

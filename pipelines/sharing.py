@@ -15,12 +15,16 @@ Threads (the dashboard's sessions) share the one connection; every query in pipe
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import duckdb
 
 IDLE_SECONDS = 1.0  # a rerun's calls come milliseconds apart; a second of silence means it is over
+# a failed opening answers the calls that arrive this soon after it (the rest of that rerun, the
+# sessions that waited for it); a click on "Try again" later tries afresh
+RECENT_FAILURE_SECONDS = 0.25
 
 
 class SharedConnection:
@@ -33,7 +37,9 @@ class SharedConnection:
         self.path = path
         self._opener = opener
         self._idle_seconds = idle_seconds
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the connection, its users and the closer
+        self._opening = threading.Lock()  # one opening at a time; the others take its outcome
+        self._failure: tuple[BaseException, float] | None = None  # the last opening's error, and when
         self._con: duckdb.DuckDBPyConnection | None = None
         self._users = 0
         self._closer: threading.Timer | None = None
@@ -42,15 +48,7 @@ class SharedConnection:
     @contextmanager
     def use(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The open connection, for the duration of the block. Raises what the opener raises."""
-        with self._lock:
-            if self._closer is not None:
-                self._closer.cancel()
-                self._closer = None
-            if self._con is None:
-                self._con = self._opener(self.path)
-                self.opened += 1
-            self._users += 1
-            con = self._con
+        con = self._acquire()
         try:
             yield con
         finally:
@@ -60,6 +58,35 @@ class SharedConnection:
                     self._closer = threading.Timer(self._idle_seconds, self._close_if_idle)
                     self._closer.daemon = True  # never keeps the server from exiting
                     self._closer.start()
+
+    def _acquire(self) -> duckdb.DuckDBPyConnection:
+        # The opener may wait for another process to let go of the file (seconds). It runs outside
+        # self._lock, so the closer and the users never wait behind it, and under self._opening, so
+        # that sessions arriving meanwhile take its outcome instead of each waiting in turn: ten
+        # sessions during a load get "busy" after one wait, not after ten.
+        with self._opening:
+            with self._lock:
+                if self._closer is not None:
+                    self._closer.cancel()
+                    self._closer = None
+                if self._con is not None:
+                    self._users += 1
+                    return self._con
+                if self._failure is not None and time.monotonic() - self._failure[1] < RECENT_FAILURE_SECONDS:
+                    error = self._failure[0]
+                    raise type(error)(*error.args)  # a copy: one exception object is not shared by threads
+            try:
+                con = self._opener(self.path)
+            except Exception as e:
+                with self._lock:
+                    self._failure = (e, time.monotonic())
+                raise
+            with self._lock:
+                self._failure = None
+                self._con = con
+                self.opened += 1
+                self._users += 1
+                return con
 
     def _close_if_idle(self) -> None:
         with self._lock:

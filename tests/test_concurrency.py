@@ -171,3 +171,44 @@ def test_ten_sessions_change_filters_while_another_uploads(browser: Browser, tmp
         finally:
             for context in contexts:
                 context.close()
+
+
+def test_a_busy_moment_keeps_the_chosen_filters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_streamlit_caches: None
+) -> None:
+    """While a load holds the file the page says so; the client and filters chosen stay chosen (in
+    the sidebar and the URL) and come back with the data (found in review: they fell back to all)."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import data
+
+    db = _db(tmp_path)
+    monkeypatch.setenv("BOUNCEBACK_DB", str(db))
+    monkeypatch.setattr(data, "BUSY_WAIT_SECONDS", 0.3)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "streamlit_app.py"), default_timeout=60)
+    at.query_params.update({"as_of": AS_OF, "client": "resume_gap", "channel": "referral"})
+    at.run()
+    assert not at.exception and at.sidebar.selectbox(key="filter_client").value == "resume_gap"
+    time.sleep(1.5)  # the dashboard lets go of the file a second after the run
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+         " time.sleep(600)", str(db)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        at.run()
+        assert not at.exception
+        assert any("being updated by another bounceback process" in info.value for info in at.info)
+        assert at.sidebar.selectbox(key="filter_client").value == "resume_gap"
+        assert at.query_params.get("client") in ("resume_gap", ["resume_gap"])
+        assert at.query_params.get("channel") in ("referral", ["referral"])
+    finally:
+        holder.kill()
+        holder.wait(timeout=20)
+    time.sleep(0.5)  # a person reads the message, then clicks "Try again"
+    at.run()
+    assert not at.exception
+    assert not [info.value for info in at.info if "being updated" in info.value], [i.value for i in at.info]
+    assert at.sidebar.selectbox(key="filter_client").value == "resume_gap"
+    assert at.sidebar.selectbox(key="filter_channel").value == "referral"

@@ -79,3 +79,32 @@ def test_default_location_is_in_the_user_data_folder(monkeypatch: pytest.MonkeyP
     monkeypatch.delenv(db.DB_ENV_VAR, raising=False)
     path = db.default_db_path()
     assert path.name == "bounceback.duckdb" and "bounceback" in str(path.parent)
+
+
+def test_a_damaged_database_is_said_at_once_not_taken_for_a_busy_one(tmp_path: Path) -> None:
+    """DuckDB's "Corrupt database file: … in block at …" holds the letters "lock": it is not a lock
+    held by another process, so there is no wait and no "try again" (found in review)."""
+    import time
+
+    from pipelines.errors import DatabaseBusy
+
+    path = tmp_path / "damaged.duckdb"
+    con = db.connect(path)
+    con.execute("create table big as select range as x, 'text' || range as y from range(200000)")
+    con.close()
+    data = bytearray(path.read_bytes())
+    block_size, header = 262144, 12288
+    refused = []
+    for block in range((len(data) - header) // block_size):
+        damaged = bytearray(data)
+        damaged[header + block * block_size + 100] ^= 0xFF
+        path.write_bytes(bytes(damaged))
+        started = time.monotonic()
+        try:
+            db.connect(path, wait=5).close()
+        except DatabaseError as e:
+            assert not isinstance(e, DatabaseBusy), str(e)
+            assert time.monotonic() - started < 2.5, "it waited for a lock nobody holds"
+            assert "\n" not in str(e)
+            refused.append(str(e))
+    assert any("Corrupt" in message or "checksum" in message for message in refused), refused

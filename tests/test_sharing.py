@@ -91,7 +91,42 @@ def test_a_failed_opening_is_raised_and_retried_next_time(tmp_path: Path) -> Non
     shared = SharedConnection(str(db), flaky, idle_seconds=0.05)
     with pytest.raises(DatabaseError), shared.use():
         pass
+    # at once: the same answer, without another attempt (the other calls of a rerun do not wait again)
+    with pytest.raises(DatabaseError, match="in use"), shared.use():
+        pass
+    assert len(attempts) == 1
+    time.sleep(0.3)
     with shared.use() as con:
         assert con.execute("select 1").fetchone() == (1,)
     assert len(attempts) == 2
     shared.close()
+
+
+def test_sessions_arriving_while_the_file_is_busy_wait_once_together(tmp_path: Path) -> None:
+    """Five sessions while another process holds the file: one wait for all (found in review: they
+    used to wait in turn, 2, 4, 6, 8 and 10 s)."""
+    from pipelines.errors import DatabaseBusy
+
+    attempts: list[float] = []
+
+    def busy(path: str) -> duckdb.DuckDBPyConnection:
+        attempts.append(time.monotonic())
+        time.sleep(0.5)  # connect() waiting for the other process, then giving up
+        raise DatabaseBusy("the database is in use by another process")
+
+    shared = SharedConnection(str(tmp_path / "d.duckdb"), busy, idle_seconds=1.0)
+    finished: list[float] = []
+
+    def session() -> None:
+        with pytest.raises(DatabaseBusy), shared.use():
+            pass
+        finished.append(time.monotonic())
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=session) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(finished) == 5 and len(attempts) == 1
+    assert max(finished) - started < 1.5

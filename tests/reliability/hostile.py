@@ -256,6 +256,11 @@ def _upload_too_big(_: Path) -> bytes:
     return b"company,role,applied_on\n" + b"x" * safety.MAX_UPLOAD_BYTES
 
 
+def _sparse(path: Path) -> Path:
+    """5 KB that would be read as a rectangle of 17 billion cells (found in review: it aborted the process)."""
+    return write_workbook(path, sheet_xml(padding='<row r="1048576"><c r="XFD1048576"/></row>'))
+
+
 def _workbook_bomb(path: Path) -> Path:
     return write_workbook(path, sheet_xml(padding=" " * (8 << 20)))  # 8 MB of spaces: ~1,000:1
 
@@ -308,6 +313,7 @@ CASES: list[Case] = [
     Case("utf16-entities.xlsx", _utf16_doctype, "DOCTYPE or ENTITY"),
     Case("hidden-doctype.xlsx", _hidden_doctype, "before its first element"),
     Case("5000-parts.xlsx", _many_parts, "5,005 members, more than"),
+    Case("sparse.xlsx", _sparse, "cells (more than 20,000,000"),
     # content that is not what the extension says
     Case("database.csv", duckdb_file, "is a DuckDB database"),
     Case("database.jsonl", duckdb_file, "is a DuckDB database"),
