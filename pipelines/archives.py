@@ -8,6 +8,8 @@ skipped, and the load says so). With or without the `Jobs/` folder. Everything e
 
 from __future__ import annotations
 
+import errno
+import lzma
 import re
 import shutil
 import tempfile
@@ -129,7 +131,13 @@ def _unpack(path: Path, archive: zipfile.ZipFile, folder: Path, result: Unpacked
             # zipfile stops at the size the directory declares (checked above) and checks the CRC
             with archive.open(info) as source, target.open("xb") as sink:
                 shutil.copyfileobj(source, sink, 1 << 20)
-        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as e:
+        except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, RuntimeError, NotImplementedError) as e:
             # a damaged, encrypted or oddly compressed member (a full disk is not the archive's fault: it propagates)
             raise InputError(f"{path.name}: {info.filename} cannot be unpacked ({e})") from e
+        except OSError as e:
+            # a damaged directory (an offset before the file's start: EINVAL) or bzip2 data (no errno);
+            # the disk's own errors (full, read-only, forbidden) are not the archive's: they propagate
+            if e.errno not in (None, errno.EINVAL):
+                raise
+            raise InputError(f"{path.name}: {info.filename} cannot be unpacked, the archive is damaged ({e})") from e
         result.members.append(Member(name=info.filename, path=target))

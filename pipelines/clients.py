@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.db import translate_errors
+from pipelines.db import rollback, translate_errors
 from pipelines.errors import InputError
 
 CLIENT_STATUSES = ("active", "paused", "placed", "closed")
@@ -244,7 +244,7 @@ def _transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        cur.execute("rollback")
+        rollback(cur)
         raise
     cur.execute("commit")
 

@@ -303,12 +303,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
                 cur.execute("insert into schema_version values (?, ?, current_timestamp)", [version, name])
                 cur.execute("commit")
             except BaseException:
-                _rollback(cur)
+                rollback(cur)
                 raise
         _refresh_models(cur)
 
 
-def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
+def rollback(cur: duckdb.DuckDBPyConnection) -> None:
     """Roll back after a failure; a COMMIT that failed has already ended the transaction, and the
     error to report is the commit's, not that there was nothing left to roll back."""
     with contextlib.suppress(duckdb.TransactionException):
@@ -331,7 +331,7 @@ def _refresh_models(cur: duckdb.DuckDBPyConnection) -> None:
         cur.execute("insert into model_fingerprint values (?)", [fingerprint])
         cur.execute("commit")
     except BaseException:
-        _rollback(cur)
+        rollback(cur)
         raise
 
 

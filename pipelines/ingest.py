@@ -39,7 +39,7 @@ import duckdb
 from pipelines import archives, readers
 from pipelines.clients import register_clients
 from pipelines.dates import DATE_ORDERS, DateColumn, build_date_lookups
-from pipelines.db import refresh_application_stages, translate_errors
+from pipelines.db import refresh_application_stages, rollback, translate_errors
 from pipelines.errors import BouncebackError, DatabaseError, InputError
 from pipelines.sources import (
     CANONICAL_COLUMNS,
@@ -466,6 +466,7 @@ left join duplicated as dup using (application_id)
         *DATE_FIELDS,
         *(f"{name}_all" for name in DATE_FIELDS if _several(plan, name)),
         *(f"{name}_yes" for name in DATE_FIELDS if _yes_sql(plan, name) != "false"),
+        "applied_on_raw",  # the value of a reject added after the checks (_reject_applied_dates_after_stored_events)
         "raw",
         "problems",
     ]
@@ -587,9 +588,10 @@ _STAGE_EVENTS_SQL = """
 _STAGE_EVENTS_SEVERAL_SQL = """
     union all
     select application_id, '{event}', d.occurred_on, case when d.i > 1 then d.i end,
-           case when len({column}_all) = 0 and not {yes} then status_raw end
+           case when len({column}_all) = 0 and not said_yes then status_raw end
     from (
-        select application_id, {column}_all, status_raw,
+        -- said_yes: the outer select sees only what this one passes on
+        select application_id, {column}_all, status_raw, {yes} as said_yes,
                unnest(list_transform(
                    case
                        when len({column}_all) > 0 then {column}_all
@@ -1135,6 +1137,10 @@ def _plan(
     )
 
 
+def _shortened(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _check_applied_dates(cur: duckdb.DuckDBPyConnection, path: Path, plan: _Plan) -> None:
     """A file none of whose applied dates can be read is refused as a whole, with examples."""
     column = plan.dates.get("applied_on")
@@ -1143,7 +1149,8 @@ def _check_applied_dates(cur: duckdb.DuckDBPyConnection, path: Path, plan: _Plan
     readable = cur.execute(f"select count(*) filter (where len(dates) > 0) from {column.table}").fetchone()[0]
     if readable == 0:
         examples = [row[0] for row in cur.execute(f"select raw from {column.table} order by raw limit 3").fetchall()]
-        shown = ", ".join(repr(v) for v in examples) if examples else "all blank"
+        # a cell can hold a pasted page: the message stays one short line
+        shown = ", ".join(repr(_shortened(v)) for v in examples) if examples else "all blank"
         raise InputError(
             f"{path.name}: no readable dates in column {column.column!r} ({shown}); "
             "dates must look like 2025-01-31, 1/31/2025 or 31/01/2025"
@@ -1181,18 +1188,21 @@ def _ingest_applications(
     with translate_errors("normalising the rows failed"):
         plan, column_map, status_map = _plan(cur, path, staged, result, options, spec)
         result.notes.extend(spec.notes)
-        _check_applied_dates(cur, path, plan)
+        if staged.parsed_rows:  # else every row is a structural reject, and the refusal lists them
+            _check_applied_dates(cur, path, plan)
         _prepare_lookups(cur, plan, status_map)
         if "status" in plan.mapping.indexes:
             _report_statuses(cur, plan, result)
         sql, params = _build_checked_sql(plan)
         cur.execute(sql, params)
-        valid_clients = _count_dispositions(cur, result, staged, "checked", "client")
-        if options.client is None and plan.mapping.indexes.get("client") is not None:
-            result.client = f"{valid_clients} clients from the file's client column"
         cur.execute("create or replace temp view valid_rows as from checked where disposition = 'valid'")
         cur.execute("drop table staged")  # its content lives on in checked.raw; free the memory
         cur.execute(_row_events_sql(plan))
+        if _reject_applied_dates_after_stored_events(cur):
+            cur.execute(_row_events_sql(plan))  # without the rows just rejected
+        valid_clients = _count_dispositions(cur, result, staged, "checked", "client")
+        if options.client is None and plan.mapping.indexes.get("client") is not None:
+            result.client = f"{valid_clients} clients from the file's client column"
     meter.step("checked")
 
     if _refused_for_rejects(cur, path, result, options.strict, options.dry_run, started):
@@ -1224,6 +1234,54 @@ def _ingest_applications(
 
     _write_in_transaction(cur, path, staged, result, options.dry_run, started, "checked", merge)
     meter.step(f"{result.inserted:,} inserted, {result.updated:,} updated")
+
+
+# Rows that move a stored application's applied date later than an event already stored for it
+# (an earlier import's rejection, an events file's interview) and do not re-date that event. Loading
+# them would leave the event before the application was sent; stored events keep history (never
+# moved or dropped to make room), so the row is rejected instead, naming the event. Only rows whose
+# date moves later can meet one: every stored event is on or after the stored applied date.
+_LATER_APPLIED_DATES_SQL = """
+create or replace temp table later_applied_dates as
+with moved as (
+    select v.line, v.application_id, v.applied_on, v.status_raw
+    from valid_rows as v
+    join applications as a using (application_id)
+    where v.applied_on > a.applied_on
+)
+select m.line, arg_min(e.event, e.occurred_on) as event, min(e.occurred_on) as occurred_on
+from moved as m
+join events as e using (application_id)
+where e.occurred_on < m.applied_on
+  -- events this load dates again (their new dates passed the row's checks)
+  and e.event_id not in (select event_id from incoming_events where occurred_on is not null)
+  -- events this load retracts (see APPLICATION_MERGE_STEPS)
+  and not coalesce(e.source <> 'events' and e.detail = 'status: ' || m.status_raw
+                   and e.event_id not in (select event_id from incoming_events), false)
+group by m.line
+"""
+
+
+def _reject_applied_dates_after_stored_events(cur: duckdb.DuckDBPyConnection) -> bool:
+    """Reject the rows of _LATER_APPLIED_DATES_SQL; True when there were any."""
+    cur.execute(_LATER_APPLIED_DATES_SQL)
+    if not cur.execute("select count(*) from later_applied_dates").fetchone()[0]:
+        return False
+    cur.execute(
+        """
+        update checked set
+            disposition = 'rejected',
+            problems = list_append(problems, {
+                'column': 'applied_on',
+                'value': cast(checked.applied_on_raw as varchar),
+                'reason': 'is after the ' || l.event || ' event of ' || cast(l.occurred_on as varchar)
+                    || ' already stored for this application; an application is sent before its events'
+            })
+        from later_applied_dates as l
+        where checked.line = l.line
+        """
+    )
+    return True
 
 
 def _count_dispositions(
@@ -1270,7 +1328,7 @@ def _write_in_transaction(
             _store_skips(cur, result.run_id, judged_table)
             _commit_or_rollback(cur, result, dry_run)
         except BaseException:
-            cur.execute("rollback")
+            rollback(cur)  # after a failed COMMIT there is nothing to roll back: report the commit's error
             raise
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from pipelines.clients import LOCAL_VIEWER, Viewer, get_client
-from pipelines.db import refresh_application_stages, translate_errors
+from pipelines.db import refresh_application_stages, rollback, translate_errors
 from pipelines.errors import InputError
 from pipelines.sources import CANONICAL_COLUMNS, RECORDABLE_EVENTS, STAGE_DATE_EVENTS
 
@@ -81,7 +81,7 @@ def record_event(
             refresh_application_stages(cur, only_touched=True)
             cur.execute("commit")
         except BaseException:
-            cur.execute("rollback")
+            rollback(cur)  # after a failed COMMIT there is nothing to roll back: report the commit's error
             raise
     return {
         "event_id": event_id,

@@ -28,7 +28,6 @@ import codecs
 import csv
 import hashlib
 import io
-import json
 import re
 import tempfile
 import zipfile
@@ -40,8 +39,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
-from pipelines import safety
 
+from pipelines import safety
 from pipelines.errors import InputError
 
 MAX_CELL_BYTES = 16 * 1024 * 1024  # a pasted job description can be long; a 16 MB line is not a row
@@ -78,8 +77,8 @@ def file_sha256(path: Path) -> str:
 
 
 def detect_kind(path: Path) -> str:
-    safety.check_file(path)  # hostile files (zip bombs, entity tricks, disguised binaries) stop here, unread
     """csv, xlsx or jsonl, from the content first and the extension second."""
+    safety.check_file(path)  # hostile files (zip bombs, entity tricks, disguised binaries) stop here, unread
     with path.open("rb") as handle:
         head = handle.read(8)
     suffix = path.suffix.lower()
@@ -273,16 +272,78 @@ def _normalise_line_endings(data: bytes) -> bytes:
     return result
 
 
-def _line_ends_outside_quotes_to_lf(data: bytes) -> bytes:
-    # Vectorised with numpy, a chunk at a time: a byte is outside quotes when the number of '"'
-    # before it is even ("" escapes come in pairs, so they never flip the parity). Same rule as
-    # _blank_lines_before; a stray quote in an unquoted cell throws both off alike.
+# What can stand before a quote that opens a quoted cell: a delimiter (not known yet where this is
+# used, so any of the four), a line end, or another quote.
+_BEFORE_OPENING_QUOTE = np.zeros(256, dtype=bool)
+_BEFORE_OPENING_QUOTE[list(b',;\t|\r\n"')] = True
+
+
+def _counted_quotes(data: bytes) -> Iterator[tuple[int, np.ndarray]]:
+    """Per chunk of `data`: its offset, and a mask of the quotes that open or close a quoted cell.
+
+    A byte is inside a quoted cell when the number of counted quotes before it is odd ("" escapes
+    come in pairs, so they never flip the parity). Like DuckDB, a quote counts when it opens a cell
+    (right after a delimiter or a line end) or stands inside one (a closing quote, a "" pair); any
+    other quote is text (`12" screen`, `Robert "Bob" Smith` in an unquoted cell). Counting those too
+    turned every later line end inside-out, and the file was refused.
+
+    A quote after an ordinary character counts exactly when the counted parity before it is odd.
+    That parity is all-quotes parity XOR dropped-quotes parity, and after each such quote the
+    dropped parity is the opposite of the all-quotes parity before it (dropped or not), so every
+    decision is vectorised: no loop over quotes.
+    """
     array = np.frombuffer(data, dtype=np.uint8)
-    parts = []
-    inside = 0  # parity of the quotes before the chunk
+    seen = 0  # parity of all the quotes before the chunk
+    dropped = 0  # parity of the quotes dropped before the next quote after an ordinary character
     for start in range(0, len(array), _CHUNK):
         chunk = array[start : start + _CHUNK]
         quotes = chunk == ord('"')
+        positions = np.flatnonzero(quotes)
+        if len(positions):
+            before = positions + start - 1
+            after_ordinary = np.zeros(len(positions), dtype=bool)
+            has_before = before >= 0
+            after_ordinary[has_before] = ~_BEFORE_OPENING_QUOTE[array[before[has_before]]]
+            ordinary = np.flatnonzero(after_ordinary)
+            if len(ordinary):
+                seen_before = (ordinary + seen) & 1  # parity of all quotes before each one
+                dropped_before = np.empty(len(ordinary), dtype=np.int64)
+                dropped_before[0] = dropped
+                dropped_before[1:] = 1 - seen_before[:-1]
+                text = (seen_before ^ dropped_before) == 0  # outside a quoted cell: just text
+                quotes[positions[ordinary[text]]] = False
+                dropped = 1 - int(seen_before[-1])
+            seen = (seen + len(positions)) & 1
+        yield start, quotes
+
+
+def _quote_parity_before(data: bytes, offsets: list[int]) -> list[int]:
+    """For each byte offset (ascending): 1 when it is inside a quoted cell (see _counted_quotes)."""
+    result = []
+    index = 0
+    inside = 0
+    for start, counted in _counted_quotes(data):
+        end = start + len(counted)
+        if index < len(offsets) and offsets[index] < end:
+            # cumsum in uint8 wraps at 256, which keeps the parity (the only bit read)
+            running = np.cumsum(counted, dtype=np.uint8)
+            while index < len(offsets) and offsets[index] < end:
+                at = offsets[index] - start
+                before = int(running[at - 1]) if at > 0 else 0
+                result.append((inside + before) & 1)
+                index += 1
+        inside = (inside + int(np.count_nonzero(counted))) & 1
+    return result + [inside] * (len(offsets) - len(result))
+
+
+def _line_ends_outside_quotes_to_lf(data: bytes) -> bytes:
+    # Vectorised with numpy, a chunk at a time: see _counted_quotes for which bytes are inside a
+    # quoted cell. Same rule as _header_end and _blank_lines_before.
+    array = np.frombuffer(data, dtype=np.uint8)
+    parts = []
+    inside = 0  # parity of the counted quotes before the chunk
+    for start, quotes in _counted_quotes(data):
+        chunk = array[start : start + _CHUNK]
         # cumsum in uint8 wraps at 256, which keeps the parity (the only bit read)
         outside = (np.cumsum(quotes, dtype=np.uint8) & 1) == inside
         carriage = (chunk == ord("\r")) & outside
@@ -301,15 +362,11 @@ def _line_ends_outside_quotes_to_lf(data: bytes) -> bytes:
 def _header_end(data: bytes) -> int:
     """Offset of the LF that ends the header row (quotes closed); the first MB at most."""
     limit = min(len(data), 1 << 20)
-    quotes = 0
-    last = 0
-    position = data.find(b"\n", 0, limit)
-    while position != -1:
-        quotes += data.count(b'"', last, position)
-        last = position
-        if quotes % 2 == 0:
+    head = data[:limit]
+    line_ends = [match.start() for match in re.finditer(b"\n", head)]
+    for position, inside in zip(line_ends, _quote_parity_before(head, line_ends), strict=True):
+        if not inside:
             return position
-        position = data.find(b"\n", position + 1, limit)
     return limit
 
 
@@ -367,7 +424,7 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _read_header(data: bytes) -> tuple[list[str], str]:
+def _read_header(data: bytes, name: str) -> tuple[list[str], str]:
     head = data[: 1 << 20].decode("utf-8", errors="replace").lstrip("\ufeff")
     first_line = head.split("\n", 1)[0]
     delimiter = _sniff_delimiter(first_line)
@@ -375,7 +432,8 @@ def _read_header(data: bytes) -> tuple[list[str], str]:
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as e:
-        raise InputError("the first line is not a CSV header") from e
+        # csv.Error: a header cell over csv's field limit (128 KB), a pasted page rather than a name
+        raise InputError(f"{name}: the first line is not a CSV header ({e})") from e
     return header, delimiter
 
 
@@ -386,15 +444,9 @@ def _blank_lines_before(data: bytes, offsets: list[int]) -> list[int]:
     Only called when a file has structural rejects and blank lines, so a Python loop over the
     blank lines is fine.
     """
-    blanks = []
-    quotes_seen = 0
-    last = 0
-    for match in re.finditer(rb"\n(?=\r?\n)", data):
-        position = match.start() + 1
-        quotes_seen += data.count(b'"', last, position)
-        last = position
-        if quotes_seen % 2 == 0:
-            blanks.append(position)
+    candidates = [match.start() + 1 for match in re.finditer(rb"\n(?=\r?\n)", data)]
+    parities = _quote_parity_before(data, candidates)
+    blanks = [position for position, inside in zip(candidates, parities, strict=True) if not inside]
     result = []
     index = 0
     for offset in offsets:
@@ -425,19 +477,155 @@ def stage(cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None = None) 
     return _stage_csv(cur, path)
 
 
+def _insert_rejects(cur: duckdb.DuckDBPyConnection, rejects: list[tuple[int, str | None, str, str]]) -> None:
+    """(line, column, value, reason) rows into staged_rejects, as one Arrow table: executemany runs an
+    INSERT per row, and 20,000 rejected rows took 13 s (the fuzzer's ragged files)."""
+    if not rejects:
+        return
+    lines, columns, values, reasons = zip(*rejects, strict=True)
+    rejects_arrow = pa.table(  # noqa: F841 - read by DuckDB's replacement scan below
+        {
+            "line": pa.array(lines, pa.int64()),
+            "column_name": pa.array(columns, pa.string()),
+            "value": pa.array(values, pa.string()),
+            "reason": pa.array(reasons, pa.string()),
+        }
+    )
+    cur.execute("insert into staged_rejects select * from rejects_arrow")
+
+
 def _create_rejects_table(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute(
         "create or replace temp table staged_rejects ( line bigint, column_name varchar, value varchar, reason varchar)"
     )
 
 
+# DuckDB records one reject per field beyond the header's columns, each with a copy of its row (up
+# to 10 KB): 80,000 surplus fields on one 160 KB line took 19 s, and a few MB of them would take
+# hours. A row that far from its header is not a row of this table, so such a file is refused first.
+MAX_SURPLUS_FIELDS = 1_000  # in one row
+
+
+def _check_surplus_fields(data: bytes, delimiter: str, width: int, name: str) -> None:
+    """Refuse a file with a row of more than MAX_SURPLUS_FIELDS fields beyond `width`.
+
+    A first pass counts delimiters per text line, quotes ignored (cheap, and an upper bound for a
+    row on one line: a quoted delimiter counts as a field); only when it finds too many does the
+    exact pass, per row with quoted cells respected, decide.
+    """
+    if data.count(delimiter.encode()) <= width - 1 + MAX_SURPLUS_FIELDS:
+        return  # not enough delimiters in the whole file for one such row
+    if _surplus_fields(data, ord(delimiter), width, rows=False) is None:
+        return
+    found = _surplus_fields(data, ord(delimiter), width, rows=True)
+    if found is not None:
+        line, fields = found
+        raise InputError(
+            f"{name}: line {line} has {fields:,} fields where the header has {width} columns; is the"
+            f" delimiter {delimiter!r} right, and does each row end its line? Fix the file and import again"
+        )
+
+
+def _surplus_fields(data: bytes, delimiter: int, width: int, rows: bool) -> tuple[int, int] | None:
+    """(line, fields) of the first widest row when it has over MAX_SURPLUS_FIELDS fields beyond `width`.
+
+    rows=False: per text line, quotes ignored (an upper bound for one-line rows; `line` is then the
+    text line). rows=True: per row, quoted cells respected (see _counted_quotes), `line` as everywhere,
+    and a row whose surplus fields are all empty and at its end (`A,B,C,,,,`) has none: DuckDB reads
+    it at no cost, and no value is lost.
+    """
+    array = np.frombuffer(data, dtype=np.uint8)
+    chunks = _counted_quotes(data) if rows else ((start, None) for start in range(0, len(array), _CHUNK))
+    inside = 0  # parity of the counted quotes before the chunk
+    # of the row the chunk starts in: delimiters, bytes, delimiters after its last other byte
+    carried_fields = carried_length = carried_trailing = 0
+    lines_before = 0  # rows (non-blank) or text lines before the chunk
+    widest = (0, 0)  # (fields, line)
+    for start, quotes in chunks:
+        chunk = array[start : start + _CHUNK]
+        if quotes is None:
+            is_delimiter, is_end = chunk == delimiter, chunk == ord("\n")
+        else:
+            # cumsum in uint8 wraps at 256, which keeps the parity (the only bit read)
+            outside = (np.cumsum(quotes, dtype=np.uint8) & 1) == inside
+            is_delimiter, is_end = (chunk == delimiter) & outside, (chunk == ord("\n")) & outside
+            inside = (inside + int(np.count_nonzero(quotes))) & 1
+        ends = np.flatnonzero(is_end)
+        if start + len(chunk) == len(array) and (not len(ends) or ends[-1] != len(chunk) - 1):
+            ends = np.append(ends, len(chunk))  # the last row, without a line end
+        delimiters = np.flatnonzero(is_delimiter)
+        content = np.flatnonzero(~is_delimiter & ~is_end & (chunk != ord("\r"))) if rows else None
+        if not len(ends):
+            carried_fields += len(delimiters)
+            carried_length += len(chunk)
+            if content is not None:
+                carried_trailing = _trailing(delimiters, content, -1, len(chunk), carried_trailing)
+            continue
+        delimiters_before_end = np.searchsorted(delimiters, ends)
+        per_row = np.diff(delimiters_before_end, prepend=0)
+        per_row[0] += carried_fields
+        lengths = np.diff(ends, prepend=-1) - 1
+        lengths[0] += carried_length
+        surplus = per_row + 1 - width
+        if content is not None:
+            starts = np.concatenate(([-1], ends[:-1]))
+            last = np.searchsorted(content, ends) - 1  # the row's last byte that is not a delimiter
+            anchor = content[np.maximum(last, 0)] if len(content) else np.zeros(len(ends), dtype=np.int64)
+            has_content = (last >= 0) & (anchor > starts)
+            after_content = delimiters_before_end - np.searchsorted(delimiters, anchor + 1)
+            whole_row = per_row - np.where(np.arange(len(ends)) == 0, carried_fields, 0)
+            trailing = np.where(has_content, after_content, whole_row)
+            if not has_content[0]:
+                trailing[0] += carried_trailing
+            surplus[per_row - trailing < width] = 0  # the surplus fields are all empty, at the row's end
+            # blank lines are no rows (an empty line, or a lone CR before its LF)
+            counted = (lengths > 1) | ((lengths == 1) & (array[np.maximum(start + ends - 1, 0)] != ord("\r")))
+            carried_trailing = _trailing(delimiters, content, int(ends[-1]), len(chunk), 0)
+        else:
+            counted = np.ones(len(ends), dtype=bool)
+        numbers = lines_before + np.cumsum(counted)
+        at = int(np.argmax(surplus))  # the first of the widest rows
+        if surplus[at] > 0 and per_row[at] + 1 > widest[0]:
+            widest = (int(per_row[at]) + 1, int(numbers[at]))
+        lines_before = int(numbers[-1])
+        carried_fields = len(delimiters) - int(delimiters_before_end[-1])
+        carried_length = max(len(chunk) - int(ends[-1]) - 1, 0)
+    fields, line = widest
+    return (line, fields) if fields - width > MAX_SURPLUS_FIELDS else None
+
+
+def _trailing(delimiters: np.ndarray, content: np.ndarray, after: int, end: int, carried: int) -> int:
+    """Delimiters after the last content byte in (after, end) of a chunk; `carried` plus all of them
+    when the span holds no content byte (the row's trailing run began in an earlier chunk)."""
+    in_span = delimiters[(delimiters > after) & (delimiters < end)]
+    last = content[(content > after) & (content < end)]
+    if len(last):
+        return int(np.count_nonzero(in_span > last[-1]))
+    return carried + len(in_span)
+
+
+def _without_leading_blank_lines(data: bytes) -> bytes:
+    """`data` without the blank lines before its header (the same object when there are none).
+
+    DuckDB takes the first line as the header, blank or not: a blank one gave a file of no columns
+    (refused with a Binder Error). Blank lines are not counted anywhere else either.
+    """
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    if data[start : start + 1] not in (b"\r", b"\n"):
+        return data
+    return data[start:].lstrip(b"\r\n")
+
+
 def _stage_csv(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
     data, notes, size, rewritten = _read_text(path)
+    if (stripped := _without_leading_blank_lines(data)) is not data:
+        data, rewritten = stripped, True
     # DuckDB reads the bytes checked here (the file, or its UTF-8 copy), so its reject byte
     # positions and the row counts below refer to the same text.
     with _utf8_copy(path, data, rewritten) as source:
-        header_raw, delimiter = _read_header(data)
+        header_raw, delimiter = _read_header(data, path.name)
         header = _unique_names(header_raw)
+        _check_surplus_fields(data, delimiter, len(header), path.name)
         has_quotes = data.find(b'"') != -1
         newline_count = data.count(b"\n")
         ends_with_newline = data[-1:] == b"\n"
@@ -476,6 +664,12 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
             )
         except duckdb.Error as e:
             first = str(e).strip().splitlines()[0].replace(str(source), path.name)
+            if "state machine reached an invalid state" in first:
+                # what is left after the line-end rewrite: quotes that do not pair up among mixed line ends
+                raise InputError(
+                    f"{path.name}: cannot be split into rows: its line ends are of mixed kinds (Windows, Mac,"
+                    ' Unix) and its quotes (") do not pair up; save it again as CSV and import again'
+                ) from e
             raise InputError(f"{path.name}: could not be read as CSV: {first}") from e
 
         reject_rows = cur.execute(
@@ -504,21 +698,18 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
             record_numbers = [line - blanks for line, blanks in zip(record_numbers, blank_counts, strict=True)]
 
         _create_rejects_table(cur)
-        if reject_rows:
-            cur.executemany(
-                "insert into staged_rejects values (?, ?, ?, ?)",
-                [
-                    (
-                        record,
-                        _header_name(header, column_name),
-                        (csv_line or "").strip("\r\n")[:_VALUE_PREVIEW_CHARS],
-                        _STRUCTURAL_REASONS.get(error_type, error_type.lower()),
-                    )
-                    for record, (_, _, error_type, csv_line, column_name) in zip(
-                        record_numbers, reject_rows, strict=True
-                    )
-                ],
-            )
+        _insert_rejects(
+            cur,
+            [
+                (
+                    record,
+                    _header_name(header, column_name),
+                    (csv_line or "").strip("\r\n")[:_VALUE_PREVIEW_CHARS],
+                    _STRUCTURAL_REASONS.get(error_type, error_type.lower()),
+                )
+                for record, (_, _, error_type, csv_line, column_name) in zip(record_numbers, reject_rows, strict=True)
+            ],
+        )
         rows_read = parsed + len(reject_rows)
 
         # Independent count: without quotes every non-blank line after the header is one row.
@@ -562,11 +753,15 @@ def _number_staged_rows(cur: duckdb.DuckDBPyConnection, width: int, reject_lines
     else:
         # A rejected row j (1-based, ascending line L_j) has L_j - 1 - j parsed rows before it;
         # parsed row k sits after every rejected row with fewer than k parsed rows before it.
+        # Adjacent rejected rows share a parsed_before: one gap each, holding the count after the
+        # last of them (an ASOF join picks any one row among equal keys).
         cur.execute(
             "create or replace temp table reject_gaps as "
-            "select row_number() over (order by line) as rejects_so_far,"
-            " line - 1 - row_number() over (order by line) as parsed_before "
-            "from (select distinct line from staged_rejects)"
+            "select parsed_before, max(rejects_so_far) as rejects_so_far from ("
+            " select row_number() over (order by line) as rejects_so_far,"
+            " line - 1 - row_number() over (order by line) as parsed_before"
+            " from (select distinct line from staged_rejects)"
+            ") group by parsed_before"
         )
         cur.execute(
             "create or replace temp table staged as "
@@ -596,6 +791,11 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 def _stage_xlsx(cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None = None) -> StagedFile:
     # XLSX is parsed cell by cell in Python (python-calamine does the XML in Rust); workbooks are
     # bounded by Excel's own row limit, so this path is not the one that has to scale.
@@ -604,14 +804,21 @@ def _stage_xlsx(cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None = 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as e:  # calamine raises its own error types for broken workbooks
-        raise InputError(f"{path.name}: not a readable XLSX workbook ({e})") from e
+        raise InputError(f"{path.name}: not a readable XLSX workbook ({_first_line(e)})") from e
     names = workbook.sheet_names
     chosen_rows: list[list[object]] | None = None
     chosen_name = None
     for name in [sheet] if sheet is not None else names:
         if name not in names:
             raise InputError(f"{path.name}: no sheet named {name!r} (sheets: {', '.join(names)})")
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        try:
+            # a sheet's XML is parsed only here: a damaged one (a cut or corrupted download) fails now
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as e:  # calamine's XmlError, ZipError, ...
+            raise InputError(
+                f"{path.name}: sheet {name!r} cannot be read, the workbook is damaged ({_first_line(e)}); "
+                "open it in Excel and save it again"
+            ) from e
         if any(any(_cell_text(v) is not None for v in row) for row in rows):
             chosen_rows, chosen_name = rows, name
             break
@@ -627,19 +834,18 @@ def _stage_xlsx(cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None = 
     data_rows = [(i + 1, row) for i, row in enumerate(texts) if i > header_index and any(v is not None for v in row)]
     _create_rejects_table(cur)
     overflow = [(line, row) for line, row in data_rows if any(v is not None for v in row[width:])]
-    if overflow:
-        cur.executemany(
-            "insert into staged_rejects values (?, ?, ?, ?)",
-            [
-                (
-                    line,
-                    None,
-                    ", ".join(v or "" for v in row)[:_VALUE_PREVIEW_CHARS],
-                    "cells to the right of the last header column",
-                )
-                for line, row in overflow
-            ],
-        )
+    _insert_rejects(
+        cur,
+        [
+            (
+                line,
+                None,
+                ", ".join(v or "" for v in row)[:_VALUE_PREVIEW_CHARS],
+                "cells to the right of the last header column",
+            )
+            for line, row in overflow
+        ],
+    )
     overflow_lines = {line for line, _ in overflow}
     kept = [(line, row) for line, row in data_rows if line not in overflow_lines]
     arrays = {"line": pa.array([line for line, _ in kept], pa.int64())}
@@ -689,11 +895,18 @@ def _stage_jsonl(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
         raise InputError(f"{path.name}: no JSON object lines found (expected one object per line)")
     header = _unique_names(keys)
     # json_extract_string returns text for strings and JSON text for numbers, lists and objects.
-    selects = ", ".join(f"json_extract_string(doc, $key{i}) as c{i}" for i in range(len(keys)))
+    # Keys are addressed as JSON Pointers (RFC 6901): a `$."key"` path cannot name the empty key and
+    # matches no key written with non-ASCII characters once json.dumps has escaped them.
+    # All keys in one call (a list of paths gives a list of values): each line is parsed once. One
+    # call per key parsed every line once per key, with buffers per call: 5,000 keys ran out of memory.
     cur.execute(
-        f"create or replace temp table staged as select line, {selects} from jsonl_lines where usable",
-        {f"key{i}": "$." + json.dumps(key) for i, key in enumerate(keys)},
+        "create or replace temp table jsonl_values as "
+        "select line, json_extract_string(doc, $paths) as vals from jsonl_lines where usable",
+        {"paths": ["/" + key.replace("~", "~0").replace("/", "~1") for key in keys]},
     )
+    selects = ", ".join(f"vals[{i + 1}] as c{i}" for i in range(len(keys)))
+    cur.execute(f"create or replace temp table staged as select line, {selects} from jsonl_values")
+    cur.execute("drop table jsonl_values")
     _create_rejects_table(cur)
     cur.execute(
         "insert into staged_rejects select line, null, left(doc, $n), "

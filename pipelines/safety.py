@@ -387,6 +387,8 @@ class _SheetExtent:
 def _member_head(handle: BinaryIO, info: zipfile.ZipInfo, where: str, extent: _SheetExtent | None = None) -> bytes:
     """The first XML_HEAD_BYTES of a member, after inflating all of it with a cap of its declared size
     (every inflated chunk goes to `extent` too, when given)."""
+    if info.header_offset < 0:  # a damaged directory: Python's zipfile computes offsets before the file's start
+        raise InputError(f"{where}: the zip directory points before the file's start; not a readable XLSX workbook")
     handle.seek(info.header_offset)
     local = handle.read(30)
     if len(local) < 30 or local[:4] != _ZIP_LOCAL:

@@ -391,6 +391,9 @@ def map_columns(
     )
 
 
+MAP_COLUMNS_LISTED = 30  # the columns a --map refusal lists
+
+
 def _find_header(header: list[str], tokens: list[str], column_name: str) -> int:
     from pipelines.errors import InputError
 
@@ -399,7 +402,12 @@ def _find_header(header: list[str], tokens: list[str], column_name: str) -> int:
     token = header_token(column_name)
     if token in tokens:
         return tokens.index(token)
-    raise InputError(f"--map: no column {column_name!r} in the file (columns: {', '.join(header)})")
+    # a file can have thousands of columns, or a pasted page as a header cell: the message stays short
+    # and one line: a header cell's line breaks (Alt+Enter in Excel) become spaces
+    names = [" ".join(name.split()) for name in header[:MAP_COLUMNS_LISTED]]
+    shown = [name if len(name) <= 40 else name[:37] + "..." for name in names]
+    more = f" and {len(header) - len(shown):,} more" if len(header) > len(shown) else ""
+    raise InputError(f"--map: no column {column_name!r} in the file (columns: {', '.join(shown)}{more})")
 
 
 def parse_assignments(values: list[str] | None, option: str, name_first: bool = False) -> dict[str, str]:

@@ -412,6 +412,21 @@ def test_map_names_an_unknown_column_or_field(con: duckdb.DuckDBPyConnection, tm
     assert result.status == "refused" and "unknown status 'maybe'" in result.message
 
 
+def test_map_refusal_for_a_file_of_thousands_of_columns_stays_short(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # the refusal listed every column of the file: 5,000 of them made one line of 40 KB; and the
+    # fuzzer's header cell with a line break in it made the message two lines
+    header = ["company", "role", "applied_on\n(date)", "x" * 500, *(f"col {i}" for i in range(4996))]
+    path = write_csv(tmp_path / "wide.csv", header, [["A", "R", "2025-01-02", *[""] * 4997]])
+    result = ingest_file(con, path, column_map={"Nope": "channel"})
+    assert result.status == "refused"
+    assert result.message.startswith(
+        "--map: no column 'Nope' in the file (columns: company, role, applied_on (date), xxxxxxxxx"
+    )
+    assert result.message.endswith(", col 24, col 25 and 4,970 more)") and len(result.message) < 400
+
+
 def _dates_file(tmp_path: Path, values: list[str], name: str = "d.csv") -> Path:
     rows = [[f"Co{i}", "Role", value] for i, value in enumerate(values)]
     return write_csv(tmp_path / name, ["Company", "Role", "Date Applied"], rows)
@@ -487,6 +502,29 @@ def test_yes_no_stage_columns_are_read_only_when_asked(con: duckdb.DuckDBPyConne
     result = ingest_file(con, path, column_map={"phone screen": "screen_on"})
     assert result.columns["mapped"]["screen_on"] == "Phone Screen" and (result.updated, result.inserted) == (2, 0)
     assert ("A", "screen", None) in events() and ("B", "screen", None) not in events()
+
+
+def test_a_stage_column_with_two_dates_in_a_cell_and_a_yes(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # found by the fuzzer: a stage column holding both (two dates in one cell, `y` in another) made
+    # the load fail with a Binder Error
+    header = ["company", "role", "applied_on", "followed_up_on"]
+    rows = [
+        ["A", "R", "2025-01-02", "2025-01-09 & 2025-01-16"],
+        ["B", "R", "2025-01-03", "y"],
+        ["C", "R", "2025-01-04", ""],
+    ]
+    result = ingest_file(con, write_csv(tmp_path / "follow.csv", header, rows))
+    assert (result.status, result.inserted, result.rejected) == ("loaded", 3, 0), result.message
+    follow_ups = (
+        con.cursor()
+        .execute(
+            "select a.company, e.occurred_on, e.round from events as e join applications as a using (application_id)"
+            " where e.event = 'follow_up' order by 1, 2"
+        )
+        .fetchall()
+    )
+    assert follow_ups == [("A", dt.date(2025, 1, 9), None), ("A", dt.date(2025, 1, 16), 2), ("B", None, None)]
+    assert all(count == 0 for count in run_data_tests(con).values())
 
 
 def test_an_applied_column_of_yes_no_gives_way_to_a_date_column(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

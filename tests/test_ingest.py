@@ -97,6 +97,36 @@ def test_history_is_kept_when_a_newer_export_no_longer_implies_an_event(
     assert facts == ("interview", "interview", "rejected")
 
 
+def test_a_later_applied_date_before_stored_events_is_rejected(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # found by the fuzzer: a re-import moving an application's applied date (same id) past an event
+    # the earlier import stored left that event before the application was sent (a data test failed)
+    header = ["application_id", *HEADER]
+    first = [["a1", "Acme", "Analyst", "2025-03-01", "job board", "rejected", "2025-03-10", None],
+             ["a2", "Beta", "Analyst", "2025-03-01", "job board", "interview", None, "2025-03-05"]]  # fmt: skip
+    ingest_file(con, write_csv(tmp_path / "v1.csv", header, first))
+    # a1 no longer says when it was rejected; a2 dates its interview again, after the new date: fine
+    second = [["a1", "Acme", "Analyst", "2025-03-15", "job board", "applied", None, None],
+              ["a2", "Beta", "Analyst", "2025-03-15", "job board", "interview", None, "2025-03-20"]]  # fmt: skip
+    result = ingest_file(con, write_csv(tmp_path / "v2.csv", header, second))
+    assert result.status == "loaded" and _reconciles(result)
+    assert (result.updated, result.rejected) == (1, 1)
+    assert result.rejects == [
+        {
+            "line": 2,
+            "column": "applied_on",
+            "value": "2025-03-15",
+            "reason": "is after the rejected event of 2025-03-10 already stored for this application;"
+            " an application is sent before its events",
+        }
+    ]
+    cur = con.cursor()
+    applied = dict(cur.execute("select company, applied_on from applications").fetchall())
+    assert applied == {"Acme": dt.date(2025, 3, 1), "Beta": dt.date(2025, 3, 15)}
+    stored = cur.execute("select count(*) from ingest_rejects where run_id = ?", [result.run_id]).fetchone()[0]
+    assert stored == 1
+    assert all(count == 0 for count in run_data_tests(con).values())
+
+
 def test_duplicate_keys_in_one_file_last_row_wins(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     rows = _rows(3)
     duplicate = list(rows[0])
@@ -435,6 +465,18 @@ def test_bad_input_is_refused_and_changes_nothing(
     for table in ("applications", "events", "ingest_rejects"):
         assert after[table] == before[table]
     con.close()
+
+
+def test_a_refusal_quoting_cells_stays_one_short_line(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # found by the fuzzer: the examples of unreadable dates were quoted whole, a 1 MB cell and all
+    big = "x" * 1_000_000
+    path = write_csv(tmp_path / "dates.csv", ["company", "applied_on"], [["A", big], ["B", "soon\nor later"]])
+    result = ingest_file(con, path)
+    assert result.status == "refused"
+    assert result.message == (
+        f"dates.csv: no readable dates in column 'applied_on' ('soon\\nor later', '{'x' * 37}...'); "
+        "dates must look like 2025-01-31, 1/31/2025 or 31/01/2025"
+    )
 
 
 def test_the_downloadable_template_loads_cleanly(con: duckdb.DuckDBPyConnection) -> None:

@@ -6,11 +6,16 @@ Every fixture is written here as bytes, so the test says exactly what is on disk
 from __future__ import annotations
 
 import codecs
+import json
+import random
 import tempfile
+import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pytest
 
 from pipelines import readers
@@ -248,6 +253,21 @@ def test_windows_1252_json_lines(con: duckdb.DuckDBPyConnection, tmp_path: Path)
     assert staged.notes == ["read as Windows-1252 (not UTF-8)"]
 
 
+def test_json_lines_keys_of_any_spelling(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # found by the fuzzer: a `$."key"` path refused the empty key (the whole load failed) and read
+    # NULL for every key with a non-ASCII character (Société, 日付): values lost without a word
+    keys = ["Société", "日付", "", "a/b", "~x", 'say "hi"', "back\\slash", "a.b", "$.x", "[0]"]
+    record = {key: f"v{i}" for i, key in enumerate(keys)}
+    for ensure_ascii in (False, True):
+        data = json.dumps(record, ensure_ascii=ensure_ascii).encode() + b"\n"
+        staged, rows, rejects = _stage(con, tmp_path / "keys.jsonl", data)
+        ((line, *values),) = rows
+        # the empty key's column is named by its position, like a blank CSV header cell
+        read = dict(zip(staged.header, values, strict=True))
+        read = {"" if name.startswith("column ") else name: value for name, value in read.items()}
+        assert (line, read, rejects) == (1, record, [])
+
+
 # --- line endings ----------------------------------------------------------------------------------
 
 
@@ -296,6 +316,32 @@ def test_last_row_without_line_end_in_a_cr_file(con: duckdb.DuckDBPyConnection, 
     assert staged.rows_read == 2
 
 
+@pytest.mark.parametrize("start", [b"\n", b"\r\n\r\n", b"\r", codecs.BOM_UTF8 + b"\n\n"])
+def test_blank_lines_before_the_header_are_skipped(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, private_tempdir: Path, start: bytes
+) -> None:
+    # found by the fuzzer: the blank first line was taken as a header of no columns, and the file
+    # was refused with DuckDB's "Binder Error: read_csv columns requires a struct as input"
+    data = start + HEADER + b"\nA,R,2025-01-01\nB,R\n\nC,R,2025-01-03\n"
+    staged, rows, rejects = _stage(con, tmp_path / "blank-first.csv", data)
+    assert staged.header == ["company", "role", "applied_on"]
+    assert rows == [(2, "A", "R", "2025-01-01"), (4, "C", "R", "2025-01-03")]
+    assert rejects == [(3, "applied_on", "B,R", "fewer fields than the header has columns")]
+    assert list(private_tempdir.iterdir()) == []
+
+
+def test_rows_after_adjacent_rejected_rows_keep_their_lines(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # found by the fuzzer: two rejected rows in a row shared one gap in the numbering, and the rows
+    # after them took the line of a rejected row (so a reject and a row's value problem met on one line)
+    lines = [HEADER, b"A,R,2025-01-01", b"B,R", b"C", b"D,R,2025-01-04", b"E,R,x,y", b"F,R,2025-01-06,z,w"]
+    lines += [b"G,R,2025-01-07", b"H", b"I", b"J", b"K,R,2025-01-11"]
+    _, rows, rejects = _stage(con, tmp_path / "ragged.csv", b"\n".join(lines) + b"\n")
+    assert [line for line, *_ in rows] == [2, 5, 8, 12]
+    assert [company for _, company, *_ in rows] == ["A", "D", "G", "K"]
+    assert [line for line, *_ in rejects] == [3, 4, 6, 7, 9, 10, 11]
+    assert [value[0] for _, _, value, _ in rejects] == ["B", "C", "E", "F", "H", "I", "J"]
+
+
 @pytest.mark.parametrize(
     ("data", "notes"),
     [
@@ -320,6 +366,112 @@ def test_line_breaks_inside_quotes_are_kept(
 
 
 @pytest.mark.parametrize(
+    ("data", "roles"),
+    [
+        # Windows rows, a line break typed in a cell (LF), an inch mark in an unquoted cell
+        (
+            b'company,role,applied_on\r\nA,12" screen,2025-01-01\r\nB,"Dev\nOps",2025-01-02\r\nC,Ops,2025-01-03\r\n',
+            ['12" screen', "Dev\nOps", "Ops"],
+        ),
+        # old-Mac rows, quotes as text inside unquoted cells, a quoted cell with CR and "" in it
+        (
+            b'company,role,applied_on\rA,Robert "Bob" Smith,2025-01-01\rB,"say ""hi""\rthen",2025-01-02\r'
+            b'C,27",2025-01-03\rD,Ops,2025-01-04\r',
+            ['Robert "Bob" Smith', 'say "hi"\rthen', '27"', "Ops"],
+        ),
+    ],
+)
+def test_quotes_inside_unquoted_cells_are_text_when_line_ends_are_rewritten(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, chunking: None, data: bytes, roles: list[str]
+) -> None:
+    # found by the fuzzer: every quote flipped "inside a quoted cell" for the line-end rewrite, so a
+    # quote DuckDB reads as text turned all later row ends inside-out and the file was refused
+    # ("state machine reached an invalid state")
+    _, rows, rejects = _stage(con, tmp_path / "quotes.csv", data)
+    assert [(line, role) for line, _, role, _ in rows] == [(i + 2, role) for i, role in enumerate(roles)]
+    assert rejects == []
+
+
+def _quotes_by_state_machine(data: bytes) -> list[int]:
+    """Offsets of the quotes that open or close a quoted cell, byte by byte (DuckDB's rule)."""
+    inside, counted = False, []
+    for offset, byte in enumerate(data):
+        if byte == ord('"') and (inside or offset == 0 or data[offset - 1] in b',;\t|\r\n"'):
+            counted.append(offset)
+            inside = not inside
+    return counted
+
+
+def _widest_row_by_state_machine(data: bytes, width: int) -> tuple[int, int] | None:
+    """(line, fields) of the first widest row with surplus fields that are not all empty at its end."""
+    counted, inside = set(_quotes_by_state_machine(data)), False
+    rows, row, delimiters, trailing = [], b"", 0, 0
+    for offset, byte in enumerate(data):
+        inside ^= offset in counted
+        if byte == ord("\n") and not inside:
+            rows.append((row, delimiters, trailing))
+            row, delimiters, trailing = b"", 0, 0
+            continue
+        row += bytes([byte])
+        if byte == ord(",") and not inside:
+            delimiters, trailing = delimiters + 1, trailing + 1
+        elif byte != ord("\r"):
+            trailing = 0
+    if row:  # the last row, without a line end (or inside a quote never closed)
+        rows.append((row, delimiters, trailing))
+    line, widest = 0, None
+    for row, delimiters, trailing in rows:
+        line += row not in (b"", b"\r")
+        if delimiters + 1 > width and delimiters - trailing >= width and (widest is None or delimiters + 1 > widest[1]):
+            widest = (line, delimiters + 1)
+    return widest
+
+
+def test_quote_and_row_scans_match_a_byte_by_byte_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunking: None
+) -> None:
+    # the vectorised scans (_counted_quotes, _surplus_fields) against the plain state machine, on
+    # random bytes of the characters that matter, across chunk boundaries
+    monkeypatch.setattr(readers, "MAX_SURPLUS_FIELDS", 0)
+    rng = random.Random(9)
+    for _ in range(400):
+        data = bytes(rng.choice(b'ab,,,;"\r\n ') for _ in range(rng.randint(0, 60)))
+        counted = [start + int(i) for start, mask in readers._counted_quotes(data) for i in np.flatnonzero(mask)]
+        assert counted == _quotes_by_state_machine(data), data
+        width = rng.randint(1, 4)
+        assert readers._surplus_fields(data, ord(","), width, rows=True) == _widest_row_by_state_machine(data, width)
+
+
+def test_a_row_of_thousands_of_surplus_fields_is_refused_at_once(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # found by the fuzzer: DuckDB records a reject per surplus field with a copy of its row, so one
+    # 160 KB row of 80,000 fields took 19 s (a few MB of them, hours)
+    path = tmp_path / "one-line.csv"
+    path.write_bytes(HEADER + b"\nA,R,2025-01-01" + b",x" * 80_000 + b"\nB,R,2025-01-02\n")
+    started = time.perf_counter()
+    with pytest.raises(InputError, match=r"^one-line.csv: line 2 has 80,003 fields where the header has 3 columns; "):
+        readers.stage(con.cursor(), path)
+    assert time.perf_counter() - started < 5
+    # quoted delimiters are text, and empty fields at a row's end cost DuckDB nothing: both load
+    cell = ", ".join(["word"] * 5_000)
+    path.write_bytes(HEADER + f'\nA,"{cell}",2025-01-01'.encode() + b"," * 5_000 + b"\nB,R,2025-01-02\n")
+    _, rows, rejects = _stage(con, path, path.read_bytes())
+    assert [(line, role) for line, _, role, _ in rows] == [(2, cell), (3, "R")] and rejects == []
+
+
+def test_line_ends_that_cannot_be_told_apart_are_refused_with_a_reason(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # found by the fuzzer (shrunk): the refusal was DuckDB's own "The CSV Parser state machine reached
+    # an invalid state". Here a quote after `;` in a `|` file looks like it opens a cell.
+    path = tmp_path / "noise.csv"
+    path.write_bytes(b'company|role\r;"|x\r')
+    with pytest.raises(InputError, match=r"^noise.csv: cannot be split into rows: its line ends are of mixed kinds"):
+        readers.stage(con.cursor(), path)
+
+
+@pytest.mark.parametrize(
     "data",
     [
         # DuckDB takes its newline from the first CR/LF byte, quoted or not: without the rewrite these
@@ -333,6 +485,16 @@ def test_header_cell_with_a_line_break(con: duckdb.DuckDBPyConnection, tmp_path:
     assert staged.header == ["company", "role", "applied\non"]
     assert rows == [(2, "A", "R", "2025-01-01"), (3, "B", "R", "2025-01-02")]
     assert rejects == []
+
+
+def test_a_header_cell_of_a_pasted_page_is_refused_naming_the_file(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # found by the fuzzer: the refusal named neither the file nor the reason
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"company,role," + b"x" * 200_000 + b"\nA,R,2025-01-01\n")
+    with pytest.raises(InputError, match=r"^big.csv: the first line is not a CSV header \(field larger than field"):
+        readers.stage(con.cursor(), path)
 
 
 def test_header_with_trailing_spaces_keeps_its_name(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -400,6 +562,21 @@ def test_xlsx_unknown_sheet_lists_the_sheets(con: duckdb.DuckDBPyConnection, wor
 def test_xlsx_empty_sheet_by_name(con: duckdb.DuckDBPyConnection, workbook: Path) -> None:
     with pytest.raises(InputError, match=r"^search.xlsx: sheet 'Read me' has no data$"):
         readers.stage(con.cursor(), workbook, sheet="Read me")
+
+
+def test_xlsx_with_a_damaged_sheet_is_refused(con: duckdb.DuckDBPyConnection, workbook: Path) -> None:
+    # found by the fuzzer: calamine parses a sheet's XML only when its rows are asked for, and its
+    # XmlError escaped as "unexpected error" (a sound zip holding a corrupted sheet2.xml)
+    with zipfile.ZipFile(workbook) as archive:
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(workbook, "w") as archive:
+        for name, data in members:
+            broken = data.replace(b'<row r="2"', b'<row r"2"') if name == "xl/worksheets/sheet2.xml" else data
+            archive.writestr(name, broken)
+    with pytest.raises(InputError, match=r"^search.xlsx: sheet '2024' cannot be read, the workbook is damaged \("):
+        readers.stage(con.cursor(), workbook)
+    result = ingest_file(con, workbook)
+    assert result.status == "refused" and "\n" not in result.message
 
 
 @pytest.mark.parametrize(
