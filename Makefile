@@ -8,7 +8,7 @@ DEMO_DB := $(DEMO_DIR)/bounceback.duckdb
 DEMO_PORT ?= 8501
 PERSONAS := healthy spray_and_pray resume_gap wrong_industry interview_stall no_follow_up
 
-.PHONY: install test lint browser bench calibrate demo demo-data samples clean
+.PHONY: install test lint browser bench calibrate demo demo-data samples clean reliability fuzz
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bounceback needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -38,6 +38,14 @@ browser:
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m benchmarks.harness $(BENCH_ARGS)
+
+# Issue 9's long runs (tests/reliability/): SIGKILLs during loads, 1,000 fuzzed files, hostile files.
+# Writes RELIABILITY.md; exits 1 if any promise broke. `make test` runs the quick versions.
+reliability: install browser
+	$(BIN)/python -m tests.reliability.report
+
+fuzz: install
+	$(BIN)/python -m tests.reliability.report --only fuzz
 
 # The diagnosis against simulated searches (500 per persona, a few minutes); exits 1 when a
 # persona misses issue 5's bars. CALIBRATE_RUNS to change.
