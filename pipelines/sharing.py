@@ -56,7 +56,10 @@ class SharedConnection:
                 self._users -= 1
                 if self._users == 0:
                     self._closer = threading.Timer(self._idle_seconds, self._close_if_idle)
-                    self._closer.daemon = True  # never keeps the server from exiting
+                    # not a daemon: at exit Python waits (at most idle_seconds) for it to close the
+                    # connection. A daemon thread stopped by the interpreter inside DuckDB's close
+                    # aborts the process ("FATAL: exception not rethrown", exit 134).
+                    self._closer.daemon = False
                     self._closer.start()
 
     def _acquire(self) -> duckdb.DuckDBPyConnection:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -81,3 +84,20 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]
 def sample_files() -> list[Path]:
     """The committed persona searches (each has its truth file beside it; the template has none)."""
     return sorted(p for p in SAMPLE_DIR.glob("*.csv") if p.with_suffix(".truth.json").exists())
+
+
+@contextlib.contextmanager
+def held_by_another_process(db: Path, seconds: float = 600) -> Iterator[subprocess.Popen[str]]:
+    """Another process holds `db` open for writing (as a load does) for `seconds`, then lets go; the
+    block starts once it holds it. DuckDB lets one process at a time write a file."""
+    code = (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+        " time.sleep(float(sys.argv[2])); c.close()"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code, str(db), str(seconds)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait(timeout=20)

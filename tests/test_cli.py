@@ -13,7 +13,7 @@ import pytest
 from pipelines.cli import main
 from pipelines.db import connect
 from pipelines.ingest import CANONICAL_COLUMNS
-from tests.conftest import sample_files, table_checksums, write_csv
+from tests.conftest import held_by_another_process, sample_files, table_checksums, write_csv
 
 INGEST_FILE_KEYS = {
     "file",
@@ -222,26 +222,12 @@ def test_database_in_use_by_another_process_is_one_clear_line(
     monkeypatch.setattr(database, "LOCK_WAIT_SECONDS", 0.5)  # the holder never lets go: no need to wait 15 s
     db = tmp_path / "busy.duckdb"
     connect(db).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(30)",
-            str(db),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    with held_by_another_process(db):
         path = write_csv(tmp_path / "a.csv", ["company", "applied_on"], [["A", "2025-01-01"]])
         code, _out, err = _run(capsys, "ingest", str(path), "--db", str(db))
         assert code == 1
         assert "in use by another" in err and err.count("\n") == 1 and "Traceback" not in err
         assert "waited 0.5 s" in err
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def test_a_load_waits_for_another_process_to_let_go_of_the_database(
@@ -250,20 +236,11 @@ def test_a_load_waits_for_another_process_to_let_go_of_the_database(
     """The dashboard holds the file only while a rerun reads it: a load started meanwhile waits for it."""
     db = tmp_path / "shared.duckdb"
     connect(db).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"
-         " time.sleep(1.5); c.close()", str(db)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    with held_by_another_process(db, seconds=1.5):
         path = write_csv(tmp_path / "a.csv", ["company", "applied_on"], [["A", "2025-01-01"]])
         code, out, err = _run(capsys, "ingest", str(path), "--db", str(db))
         assert code == 0, err
         assert "1 inserted" in out
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def test_template_has_exactly_the_canonical_columns() -> None:

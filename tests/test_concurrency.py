@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page
 from pipelines.analytics import Scope, funnel
 from pipelines.db import connect
 from pipelines.ingest import ingest_file
-from tests.conftest import SAMPLE_DIR, write_csv
+from tests.conftest import SAMPLE_DIR, held_by_another_process, write_csv
 from tests.test_browser import ROOT, _serve, browser  # noqa: F401 - the fixture is used by name
 
 AS_OF = "2026-11-01"
@@ -93,26 +93,17 @@ def test_the_dashboard_while_a_load_holds_the_file(browser: Browser, tmp_path: P
     """Another process holds the file (as a long load does): the page says so in one line, with no
     traceback; once the file is free again, the next rerun shows the data."""
     db = _db(tmp_path)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
-         " time.sleep(600)", str(db)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with _serve(db) as url:
-            page = browser.new_page()
-            page.goto(f"{url}/?as_of={AS_OF}", wait_until="domcontentloaded")
-            page.get_by_text("being updated by another bounceback process").first.wait_for(timeout=60_000)
-            _no_exception(page)
-            holder.kill()
-            holder.wait(timeout=20)
-            page.get_by_role("button", name="Try again").click()
-            assert _shown_applications(page) == _applications(db)
-            _no_exception(page)
-            page.close()
-    finally:
+    with held_by_another_process(db) as holder, _serve(db) as url:
+        page = browser.new_page()
+        page.goto(f"{url}/?as_of={AS_OF}", wait_until="domcontentloaded")
+        page.get_by_text("being updated by another bounceback process").first.wait_for(timeout=60_000)
+        _no_exception(page)
         holder.kill()
+        holder.wait(timeout=20)
+        page.get_by_role("button", name="Try again").click()
+        assert _shown_applications(page) == _applications(db)
+        _no_exception(page)
+        page.close()
 
 
 def _choose(page: Page, label: str, option: str) -> None:
@@ -190,22 +181,13 @@ def test_a_busy_moment_keeps_the_chosen_filters(
     at.run()
     assert not at.exception and at.sidebar.selectbox(key="filter_client").value == "resume_gap"
     time.sleep(1.5)  # the dashboard lets go of the file a second after the run
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
-         " time.sleep(600)", str(db)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with held_by_another_process(db):
         at.run()
         assert not at.exception
         assert any("being updated by another bounceback process" in info.value for info in at.info)
         assert at.sidebar.selectbox(key="filter_client").value == "resume_gap"
         assert at.query_params.get("client") in ("resume_gap", ["resume_gap"])
         assert at.query_params.get("channel") in ("referral", ["referral"])
-    finally:
-        holder.kill()
-        holder.wait(timeout=20)
     time.sleep(0.5)  # a person reads the message, then clicks "Try again"
     at.run()
     assert not at.exception

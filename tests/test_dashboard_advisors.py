@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -23,19 +21,12 @@ from pipelines.cli import main
 from pipelines.db import connect
 from pipelines.ingest import ingest_file
 from tests.conftest import SAMPLE_DIR, write_csv
+from tests.reliability.access import AUTH_SECRETS
+from tests.reliability.access import screen_bytes as _screen
 from tests.test_advisors import AS_OF, CASELOAD, HEADER
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
 ALL_PAGES = ("overview", "resume", "channels", "timing", "followups", "roster", "client", "data")
-AUTH_SECRETS = {
-    "auth": {
-        "redirect_uri": "http://localhost:8501/oauth2callback",
-        "cookie_secret": "test-only-cookie-secret",
-        "client_id": "bounceback-test",
-        "client_secret": "test-only",
-        "server_metadata_url": "https://identity.example.org/.well-known/openid-configuration",
-    }
-}
 ALICE = "alice@example.org"
 BOB = "bob@example.org"
 
@@ -77,19 +68,6 @@ def _local(monkeypatch: pytest.MonkeyPatch, db: Path, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"as_of": AS_OF.isoformat(), **params})
     return at.run()
-
-
-def _protos(node: Any) -> Iterator[bytes]:
-    """The serialised protobuf of every element on screen: text, tables (Arrow), chart specs and data."""
-    proto = getattr(node, "proto", None)
-    if proto is not None and hasattr(proto, "SerializeToString"):
-        yield proto.SerializeToString()
-    for child in getattr(node, "children", {}).values():
-        yield from _protos(child)
-
-
-def _screen(at: AppTest) -> bytes:
-    return b"\n".join(_protos(at._tree))
 
 
 def _unescaped(markdown: str) -> str:
