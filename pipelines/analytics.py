@@ -144,20 +144,28 @@ def _facts(
     return cur, load_facts(cur, scope, tuple(needed))
 
 
-def load_facts(cur: duckdb.DuckDBPyConnection, scope: Scope, fields: tuple[str, ...] = TEXT_COLUMNS) -> int:
-    """Temp table `facts`: the scope's applications as of its date, with the base columns and the
-    text `fields` asked for. Returns how many applications there are."""
-    if scope.window < 1:
-        raise InputError("--window must be at least 1 day")
-    check_fields(list(scope.where), "--where")
+def _whose(scope: Scope) -> tuple[list[str], dict[str, Any]]:
+    """The conditions (and their parameters) on whose applications a scope covers: its client, and
+    only the clients its viewer may see. Parameters include $as_of."""
     conditions = ["true"]
-    params: dict[str, Any] = {"as_of": scope.as_of, "window": scope.window}
+    params: dict[str, Any] = {"as_of": scope.as_of}
     if scope.client is not None:
         conditions.append("client = $client")
         params["client"] = scope.client
     if scope.allowed is not None:
         conditions.append("list_contains($allowed, client)")
         params["allowed"] = list(scope.allowed)
+    return conditions, params
+
+
+def load_facts(cur: duckdb.DuckDBPyConnection, scope: Scope, fields: tuple[str, ...] = TEXT_COLUMNS) -> int:
+    """Temp table `facts`: the scope's applications as of its date, with the base columns and the
+    text `fields` asked for. Returns how many applications there are."""
+    if scope.window < 1:
+        raise InputError("--window must be at least 1 day")
+    check_fields(list(scope.where), "--where")
+    conditions, params = _whose(scope)
+    params["window"] = scope.window
     if scope.applied_from is not None:
         conditions.append("applied_on >= $applied_from")
         params["applied_from"] = scope.applied_from
@@ -192,14 +200,8 @@ def field_values(con: duckdb.DuckDBPyConnection, scope: Scope, fields: tuple[str
     applied by as-of): what a filter can offer. Read from `applications` directly, one cheap
     distinct per field, not from the facts."""
     check_fields(list(fields), "fields")
-    conditions = ["applied_on <= $as_of"]
-    params: dict[str, Any] = {"as_of": scope.as_of}
-    if scope.client is not None:
-        conditions.append("client = $client")
-        params["client"] = scope.client
-    if scope.allowed is not None:
-        conditions.append("list_contains($allowed, client)")
-        params["allowed"] = list(scope.allowed)
+    conditions, params = _whose(scope)
+    conditions.append("applied_on <= $as_of")
     values: dict[str, list[str]] = {}
     cur = con.cursor()
     with translate_errors("reading the applications failed"):

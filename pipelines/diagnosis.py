@@ -60,7 +60,7 @@ def _share(k: int, n: int) -> str:
 
 
 # Each part's two groups, as SQL conditions over the facts (constants: no user text becomes SQL)
-ONE_CLICK_IN, ONE_CLICK_OUT = f"channel = '{ONE_CLICK}'", f"channel is distinct from '{ONE_CLICK}'"
+ONE_CLICK_IN, ONE_CLICK_OUT = "channel = $one_click", "channel is distinct from $one_click"
 LETTER_IN, LETTER_OUT = "cover_letter", "not cover_letter"
 REFERRAL_IN = "channel = 'referral' or coalesce(referral, false)"
 REFERRAL_OUT = f"not ({REFERRAL_IN})"
@@ -125,7 +125,7 @@ def gather(cur: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) 
     # every query reads the facts with the group as a column named `key`
     facts = f"(select {_KEYS[by]} as key, * from facts)"
     due_params = analytics.follow_up_params(scope)
-    params = {**due_params, "recent": 28, "days": INTERVIEW_SETTLE_DAYS}
+    params = {**due_params, "recent": 28, "days": INTERVIEW_SETTLE_DAYS, "one_click": ONE_CLICK}
     counts: dict[Any, Counts] = {}
     row_sql = [
         "count(*)", "count(*) filter (where settled)", "count(*) filter (where applied_on > $as_of - $recent)",

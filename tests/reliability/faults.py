@@ -35,6 +35,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -651,23 +652,24 @@ def _storage_case(
     return case
 
 
+def _ingest_onto_a_copy(case: StorageCase, base_db: Path, db: Path, csv: Path, **how: Any) -> StorageCase:
+    """`bounceback ingest csv` onto a copy of the base database at `db` (see _storage_case for `how`)."""
+    shutil.copyfile(base_db, db)
+    _storage_case(case, db, ["ingest", str(csv), "--db", str(db), "--quiet"], **how)
+    _remove_database(db)
+    return case
+
+
 def storage_disk_full(base_db: Path, csv: Path, workdir: Path) -> StorageCase:
     case = StorageCase("disk full while committing (the log on /dev/full)", "no space left on the device")
     db = workdir / "full.duckdb"
-    shutil.copyfile(base_db, db)
-    _storage_case(case, db, ["ingest", str(csv), "--db", str(db), "--quiet"], during=_log_on_dev_full(db))
-    _remove_database(db)
-    return case
+    return _ingest_onto_a_copy(case, base_db, db, csv, during=_log_on_dev_full(db))
 
 
 def storage_size_limit(base_db: Path, csv: Path, workdir: Path) -> StorageCase:
     """EFBIG: every file may grow to 1 MB only (the log, the database's new blocks, spilled data)."""
     case = StorageCase("file size limit reached while loading (ulimit -f)", "largest size allowed")
-    db = workdir / "limited.duckdb"
-    shutil.copyfile(base_db, db)
-    _storage_case(case, db, ["ingest", str(csv), "--db", str(db), "--quiet"], file_size_limit=1_000_000)
-    _remove_database(db)
-    return case
+    return _ingest_onto_a_copy(case, base_db, workdir / "limited.duckdb", csv, file_size_limit=1_000_000)
 
 
 def storage_new_database(csv: Path, workdir: Path) -> StorageCase:
@@ -688,10 +690,7 @@ def storage_new_database(csv: Path, workdir: Path) -> StorageCase:
 def storage_read_only_file(base_db: Path, csv: Path, workdir: Path) -> StorageCase:
     case = StorageCase("database file may not be written", "(bounceback opens it for writing)")
     db = workdir / "locked.duckdb"
-    shutil.copyfile(base_db, db)
-    _storage_case(case, db, ["ingest", str(csv), "--db", str(db), "--quiet"], during=locked_against_writing(db))
-    _remove_database(db)
-    return case
+    return _ingest_onto_a_copy(case, base_db, db, csv, during=locked_against_writing(db))
 
 
 def storage_read_only_folder(base_db: Path, csv: Path, workdir: Path) -> StorageCase:
