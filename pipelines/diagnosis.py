@@ -1,12 +1,21 @@
 """Strategy diagnosis: the six parts of a job search, each judged with evidence and a next step.
 
-Verdicts: failing, at risk, working, not enough data. A part is **failing** only when a test from
-the analytics layer supports it at a strict level (FAIL_P, so that a healthy search is very rarely
-called failing anywhere across the six parts); weaker signals are **at risk**. Every verdict
-compares the person with their own other channels, versions, industries and stages; numbers from
-outside appear only as context, with their source (README "Diagnosis").
+Verdicts: failing, at risk, working, not enough data, not recorded.
 
-Calibrated by simulation with the persona generator: `make calibrate` (benchmarks/calibrate.py).
+- **not recorded**: the log does not record what the part reads (no Referral column, no outcomes at
+  all, ...; pipelines/recorded.py). Unknown is not "no": the part is not judged, and its action
+  says what to add. A search with no recorded outcomes gets no rate verdict at all.
+- **failing** needs evidence that stays valid however often the person looks: an always-valid test
+  (pipelines/stats.py: a mixture SPRT for two groups, an exact mixture likelihood ratio against a
+  published reference for interviews) at FAIL_P. The search-wide budget SEARCH_FAIL_ALPHA is split
+  over the parts that test (Bonferroni) and over the groups within a part (Holm), so a healthy
+  search is called failing anywhere, at any look, at most that often.
+- **at risk**: the same tests at the looser RISK_P, or a habit that is plainly off (fewer than 3
+  applications a week, under 10 % through referrals, follow-ups on under 20 % of silent
+  applications). Shown, never escalated on its own.
+- **working**: judged, and nothing found; **not enough data**: recorded, but too little to judge.
+
+Calibrated by simulation, looked at every week: `make calibrate` (benchmarks/calibrate.py).
 """
 
 from __future__ import annotations
@@ -20,19 +29,34 @@ import duckdb
 
 from pipelines import analytics, stats
 from pipelines.analytics import Scope
+from pipelines.recorded import HOW_TO_RECORD, Recorded, recorded_by
 
 AREAS = ("strategy", "resume", "network", "targets", "interviews", "follow_up")
-VERDICTS = ("failing", "at risk", "working", "not enough data")
-FAIL_P = 0.005  # a failing verdict: this strict, because six parts (and several groups) are tested
-RISK_P = 0.05
+VERDICTS = ("failing", "at risk", "working", "not enough data", "not recorded")
+# the chance that a search with nothing wrong is ever called failing (at risk) in any part, at any
+# look: split evenly over the parts that run a test
+SEARCH_FAIL_ALPHA = 0.05
+SEARCH_RISK_ALPHA = 0.25
+TESTED_PARTS = 6
+FAIL_P = SEARCH_FAIL_ALPHA / TESTED_PARTS
+RISK_P = SEARCH_RISK_ALPHA / TESTED_PARTS
 MIN_SETTLED = 20  # settled applications before the overall strategy can be judged
 MIN_GROUP = 10  # settled applications a group needs to be compared
 ONE_CLICK = "linkedin_easy_apply"
 ONE_CLICK_SHARE = 0.4  # above this share, one-click applying is the search's main channel
 REFERRAL_SHARE = 0.1
 LOW_PACE_PER_WEEK = 3.0
-FOLLOW_UP_SHARE = 0.2  # followed up on fewer than this share of unanswered applications
+FOLLOW_UP_SHARE = 0.2  # followed up within two weeks on fewer than this share of silent applications
 INTERVIEW_SETTLE_DAYS = 14  # an interview older than this has had time to lead somewhere
+MIN_INTERVIEWS = 5
+# Interviews are judged against published funnels, not against the stage before (a funnel narrows
+# by nature). Treegarden's 2026 benchmarks (citing HRPanda and Pin Recruitment funnel data): 35-55 %
+# of first interviews lead to a second, 15-25 % of interviewed candidates get an offer. A log that
+# records rounds is judged on "led to a next round or an offer" against a floor of 35 % (the low end
+# of the first step); one that records no second round, on offers against 15 % (the low end).
+INTERVIEW_FLOOR_ROUNDS = 0.35
+INTERVIEW_FLOOR_OFFERS = 0.15
+MAX_VARIANTS = analytics.MAX_VARIANTS
 
 
 @dataclass
@@ -54,29 +78,44 @@ def _pct(rate: float | None) -> str:
     return "-" if rate is None else f"{rate:.0%}"
 
 
-def _share(k: int, n: int) -> str:
+def _share(k: int, n: int, what: str = "answered") -> str:
     low, high = stats.wilson_interval(k, n)
-    return f"{k} of {n} answered ({_pct(k / n if n else None)}, {_pct(low)}–{_pct(high)})"
+    return f"{k} of {n} {what} ({_pct(k / n if n else None)}, {_pct(low)}–{_pct(high)})"
+
+
+def _verdict(p: float) -> str:
+    return "failing" if p < FAIL_P else "at risk" if p < RISK_P else "working"
 
 
 # Each part's two groups, as SQL conditions over the facts (constants: no user text becomes SQL)
 ONE_CLICK_IN, ONE_CLICK_OUT = "channel = $one_click", "channel is distinct from $one_click"
-LETTER_IN, LETTER_OUT = "cover_letter", "not cover_letter"
+LETTER_IN, LETTER_OUT = "cover_letter", "cover_letter = false"
 REFERRAL_IN = "channel = 'referral' or coalesce(referral, false)"
 REFERRAL_OUT = f"not ({REFERRAL_IN})"
 Split = tuple[int, int, int, int, int]
 # resume versions are compared holding the channel equal, the strongest influence on answers; adding
 # industry too splits a personal search into so many cells that almost no pair of versions meets in one
 RESUME_ADJUST_FOR = ("channel",)
-# callbacks, callbacks that led to an interview, interviews that have had time to lead somewhere, and
-# those that led to a next round or an offer (parameters $as_of, $days)
-_SETTLED_INTERVIEW = """interviewed and (last_interview_on <= $as_of - $days
-    or outcome in ('rejected', 'accepted', 'declined', 'offer'))"""
+# an interview has had its chance: it led on (an offer, a next round), the application ended, or
+# its last round is INTERVIEW_SETTLE_DAYS old. A withdrawal is the applicant's choice, not an answer.
+_REACHED = "funnel_level >= 3"
+_PROGRESSED = "(offered or interview_rounds >= 2)"
+_SETTLED_INTERVIEW = f"""{_REACHED} and ({_PROGRESSED} or (outcome <> 'withdrawn' and (
+    last_interview_on <= $as_of - $days or outcome in ('rejected', 'no_response', 'no_further_answer'))))"""
 _INTERVIEW_COUNTS = (
-    "count(*) filter (where called_back and settled)",
-    "count(*) filter (where called_back and settled and interviewed)",
+    f"count(*) filter (where {_REACHED})",
     f"count(*) filter (where {_SETTLED_INTERVIEW})",
-    f"count(*) filter (where {_SETTLED_INTERVIEW} and (offered or interview_rounds >= 2))",
+    f"count(*) filter (where {_SETTLED_INTERVIEW} and {_PROGRESSED})",
+    f"count(*) filter (where {_SETTLED_INTERVIEW} and offered)",
+    "count(*) filter (where interview_rounds >= 2)",
+)
+# the follow-up habit: applications still silent a week after applying and two weeks old, and those
+# of them followed up by day 14 (a follow-up without a date counts: it was sent)
+_SILENT_AT_A_WEEK = "age_days >= $landmark and not (responded and coalesce(days_to_first_response, 0) <= $after)"
+_HABIT_COUNTS = (
+    f"count(*) filter (where {_SILENT_AT_A_WEEK})",
+    f"count(*) filter (where {_SILENT_AT_A_WEEK} and followed_up"
+    " and coalesce(first_follow_up_on - applied_on <= $landmark, true))",
 )
 
 
@@ -105,14 +144,18 @@ class Counts:
     one_click: Split = (0, 0, 0, 0, 0)
     letters: Split = (0, 0, 0, 0, 0)
     referrals: Split = (0, 0, 0, 0, 0)
-    interviews: tuple[int, int, int, int] = (0, 0, 0, 0)
+    # reached an interview, of them settled, settled that led on, settled with an offer, and
+    # applications with a second round (does the log record rounds at all?)
+    interviews: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
     follow_up: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # analytics.FOLLOW_UP_EFFECT_COUNTS
+    habit: tuple[int, int] = (0, 0)  # silent after a week, and followed up by day 14
     due_total: int = 0
     due_companies: list[Any] = field(default_factory=list)  # the first few due, in the Follow-ups order
     pending_companies: list[str] = field(default_factory=list)  # the latest applied to, still pending
     industries: list[tuple[Any, int, int, int]] = field(default_factory=list)  # (industry, apps, settled, answered)
-    versions: list[tuple[Any, ...]] = field(default_factory=list)  # analytics.compare_counts' variants
-    strata: list[tuple[Any, ...]] = field(default_factory=list)  # analytics.compare_counts' strata_rows
+    versions: list[tuple[Any, ...]] = field(default_factory=list)  # (variant, apps, settled, answered)
+    strata: list[tuple[Any, ...]] = field(default_factory=list)  # (stratum, variant, answered, not answered)
+    recorded: Recorded = field(default_factory=Recorded)
 
 
 # `gather` groups by one of these: a single search, or each client of a caseload
@@ -120,8 +163,13 @@ _KEYS = {None: "''", "client": "client"}
 _NAMED = 5  # companies named in an action
 
 
-def gather(cur: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) -> dict[Any, Counts]:
-    """The counts of the facts table on `cur`, per value of `by` (None: one group, keyed '')."""
+def gather(
+    cur: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None, recorded: dict[Any, Recorded] | None = None
+) -> dict[Any, Counts]:
+    """The counts of the facts table on `cur`, per value of `by` (None: one group, keyed ''), with
+    what each search's log records (`recorded`, keyed the same way; read afresh when None)."""
+    if recorded is None:
+        recorded = recorded_by(cur, scope.client, scope.allowed, by)
     # every query reads the facts with the group as a column named `key`
     facts = f"(select {_KEYS[by]} as key, * from facts)"
     due_params = analytics.follow_up_params(scope)
@@ -132,13 +180,14 @@ def gather(cur: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) 
         "coalesce($as_of - min(applied_on), 0)",
         *_split_sql(ONE_CLICK_IN, ONE_CLICK_OUT), *_split_sql(LETTER_IN, LETTER_OUT),
         *_split_sql(REFERRAL_IN, REFERRAL_OUT), *_INTERVIEW_COUNTS, *analytics.FOLLOW_UP_EFFECT_COUNTS,
-        f"count(*) filter (where {analytics.FOLLOW_UP_DUE})",
+        *_HABIT_COUNTS, f"count(*) filter (where {analytics.FOLLOW_UP_DUE})",
     ]  # fmt: skip
     for group, *values in cur.execute(f"select key, {', '.join(row_sql)} from {facts} group by 1", params).fetchall():
         v = [int(value) for value in values]
         counts[group] = Counts(
             total=v[0], settled=v[1], recent=v[2], span_days=v[3], one_click=tuple(v[4:9]), letters=tuple(v[9:14]),
-            referrals=tuple(v[14:19]), interviews=tuple(v[19:23]), follow_up=tuple(v[23:28]), due_total=v[28],
+            referrals=tuple(v[14:19]), interviews=tuple(v[19:24]), follow_up=tuple(v[24:29]), habit=tuple(v[29:31]),
+            due_total=v[31], recorded=recorded.get(group, Recorded()),
         )  # type: ignore[arg-type]  # fmt: skip
     for group, company in cur.execute(
         f"""
@@ -190,16 +239,28 @@ def gather(cur: duckdb.DuckDBPyConnection, scope: Scope, by: str | None = None) 
     return counts
 
 
-def _lower_p(k1: int, n1: int, k2: int, n2: int) -> float:
-    """One-sided Fisher p that group 1 answers less often than group 2 (half the two-sided p when
-    the observed difference points that way; 1 otherwise)."""
-    if not n1 or not n2 or k1 / n1 >= k2 / n2:
-        return 1.0
-    return min(1.0, stats.fisher_exact(k1, n1 - k1, k2, n2 - k2) / 2)
+# ---------------------------------------------------------------- what the log does not record
+
+# the inputs each part reads (pipelines/recorded.py); every part reads outcomes
+PART_INPUTS: dict[str, tuple[str, ...]] = {
+    "strategy": ("outcomes", "channel"),
+    "resume": ("outcomes", "resume_version", "cover_letter"),
+    "network": ("outcomes", "referral"),
+    "targets": ("outcomes", "industry"),
+    "interviews": ("outcomes", "interviews"),
+    "follow_up": ("outcomes", "follow_ups"),
+}
 
 
-def _verdict(p: float) -> str:
-    return "failing" if p < FAIL_P else "at risk" if p < RISK_P else "working"
+def _not_recorded(area: str, missing: list[str], sentence: str) -> Finding:
+    how = "; ".join(HOW_TO_RECORD[name] for name in missing)
+    return Finding(area, "not recorded", {"sentence": sentence, "missing": missing}, how[0].upper() + how[1:] + ".")
+
+
+_NO_OUTCOMES = (
+    "Your log records no outcomes (no answer, rejection, interview or 'no answer' mark on any application), so"
+    " no rate can be judged: no outcomes recorded."
+)
 
 
 # ---------------------------------------------------------------- the six parts
@@ -212,142 +273,133 @@ def _strategy(counts: Counts, scope: Scope) -> Finding:
     share = one_click / total if total else 0.0
     numbers = {"one_click_share": share, "one_click": [one_k, one_n], "other_channels": [rest_k, rest_n],
                "applications_last_4_weeks": recent, "per_week": pace}  # fmt: skip
-    if share >= ONE_CLICK_SHARE and one_n >= MIN_GROUP and rest_n >= MIN_GROUP:
-        p = _lower_p(one_k, one_n, rest_k, rest_n)
-        # mostly one-click and answered less often than the rest: at risk even before a test can
-        # tell (the test only decides "failing")
-        verdict = "failing" if p < FAIL_P else "at risk" if one_k / one_n < rest_k / rest_n else "working"
+    window = scope.window
+    if counts.recorded.channel and share >= ONE_CLICK_SHARE and one_n >= MIN_GROUP and rest_n >= MIN_GROUP:
+        p = stats.always_valid_lower_p([(one_k, one_n - one_k, rest_k, rest_n - rest_k)])
+        verdict = _verdict(p)
         if verdict != "working":
             return Finding(
                 "strategy",
                 verdict,
                 {**numbers, "p_value": p, "sentence": (
-                    f"{share:.0%} of your applications are one-click applications. One-click: {_share(one_k, one_n)};"
-                    f" other channels: {_share(rest_k, rest_n)}.")},
+                    f"{share:.0%} of your applications are one-click applications. Among those that have had"
+                    f" {window} days, one-click: {_share(one_k, one_n)}; other channels: {_share(rest_k, rest_n)}.")},
                 "Send fewer one-click applications and put that time into applications through company sites,"
                 " recruiters and people you know; they answer you more often.",
                 strength=p,
             )  # fmt: skip
-    if settled < MIN_SETTLED:
-        return Finding("strategy", "not enough data", {**numbers, "sentence": (
-            f"{settled} applications have had the full {scope.window} days to be answered; the overall strategy"
-            f" can be judged from {MIN_SETTLED}.")},
-            f"Keep applying; about {MIN_SETTLED - settled} more applications that have had {scope.window} days will"
-            " tell.")  # fmt: skip
     if pace is not None and pace < LOW_PACE_PER_WEEK:
         return Finding("strategy", "at risk", {**numbers, "sentence": (
             f"{recent} applications in the last 4 weeks ({pace:.1f} a week): at this pace it takes months to learn"
             " which channels and versions work.")},
             f"Aim for at least {LOW_PACE_PER_WEEK:.0f} applications a week, spread over the channels that answer"
             " you.", strength=0.5)  # fmt: skip
-    return Finding("strategy", "working", {**numbers, "sentence": (
-        f"{total} applications, {_pct(share)} of them one-click; one-click does not answer you significantly less"
-        " than your other channels." if one_n and rest_n else f"{total} applications; no channel mix problem.")},
-        "Keep the mix; watch the channels that answer you most.")  # fmt: skip
+    if not counts.recorded.channel:
+        return _not_recorded("strategy", ["channel"], (
+            f"{total} applications; your log does not say through which channel each went, so the mix cannot be"
+            " judged."))  # fmt: skip
+    if settled < MIN_SETTLED:
+        return Finding("strategy", "not enough data", {**numbers, "sentence": (
+            f"{settled} applications have had the full {window} days to be answered; the overall strategy"
+            f" can be judged from {MIN_SETTLED}.")},
+            f"Keep applying; about {MIN_SETTLED - settled} more applications that have had {window} days will"
+            " tell.")  # fmt: skip
+    sentence = (
+        f"{total} applications, {_pct(share)} of them one-click; one-click is not your main channel"
+        " (under 40 %)." if share < ONE_CLICK_SHARE else
+        f"{total} applications, {_pct(share)} of them one-click; among those that have had {window} days,"
+        f" one-click: {_share(one_k, one_n)}; other channels: {_share(rest_k, rest_n)}: no clear gap yet."
+    )  # fmt: skip
+    return Finding("strategy", "working", {**numbers, "sentence": sentence},
+                   "Keep the mix; watch the channels that answer you most.")  # fmt: skip
 
 
 def _resume(counts: Counts, scope: Scope) -> Finding:
-    """The resume versions against each other, and cover letters against none: the worse of the two."""
-    versions = _resume_versions(counts, scope)
-    letters = _cover_letters(counts)
-    if letters is None:
-        return versions
-    order = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
-    first, second = sorted([versions, letters], key=lambda f: (order[f.verdict], f.strength))
-    first.evidence = {**first.evidence, "sentence": f"{first.evidence['sentence']} {second.evidence['sentence']}"}
-    first.evidence["cover_letter" if first is versions else "versions"] = second.evidence
-    return first
-
-
-def _cover_letters(counts: Counts) -> Finding | None:
+    """Resume versions against each other and cover letters against none, as one family of tests
+    (Holm): the weakest finding of the part."""
+    recorded = counts.recorded
+    if not recorded.resume_version and not recorded.cover_letter:
+        return _not_recorded("resume", ["resume_version", "cover_letter"], (
+            "Your log does not say which resume or whether a cover letter went with each application."))  # fmt: skip
+    window = scope.window
+    tests: list[tuple[float, str, dict[str, Any]]] = []  # (p, kind, details)
+    variants = [v for v in counts.versions[:MAX_VARIANTS] if v[0] is not None and int(v[2]) >= MIN_GROUP]
+    if recorded.resume_version:
+        cells: dict[Any, dict[Any, tuple[int, int]]] = {}
+        for stratum, variant, k, failures in counts.strata:
+            cells.setdefault(stratum, {})[variant] = (int(k), int(failures))
+        for i, a in enumerate(variants):
+            for b in variants[i + 1 :]:
+                strata = [(*c[a[0]], *c[b[0]]) for c in cells.values() if a[0] in c and b[0] in c]
+                # no direction is expected: each pair is tested both ways, both in the family
+                for weaker, better, rows in ((a, b, strata), (b, a, [(s[2], s[3], s[0], s[1]) for s in strata])):
+                    tests.append((stats.always_valid_lower_p(rows), "version", {"weaker": weaker, "better": better}))
     with_k, with_n, without_k, without_n, _ = counts.letters
-    if with_n < MIN_GROUP or without_n < MIN_GROUP:
-        return None
-    p = _lower_p(without_k, without_n, with_k, with_n)  # do applications without a letter answer less?
-    sentence = f"With a cover letter: {_share(with_k, with_n)}; without: {_share(without_k, without_n)}."
-    verdict = _verdict(p)
-    numbers = {"with_letter": [with_k, with_n], "without_letter": [without_k, without_n], "p_value": p}
-    if verdict == "working":
-        return Finding("resume", "working", {**numbers, "sentence": sentence}, "Letters: no change needed.")
-    return Finding("resume", verdict, {**numbers, "sentence": sentence},
-                   "Send a short cover letter with each application; yours get answered more often with one.",
-                   strength=p)  # fmt: skip
-
-
-def _resume_versions(counts: Counts, scope: Scope) -> Finding:
-    # P(best) left out: the verdict rests on the tests, and its Monte Carlo would be most of the time
-    result = analytics.compare_counts(scope, counts.total, "resume_version", "response", RESUME_ADJUST_FOR,
-                                      counts.versions, counts.strata, with_prob_best=False)  # fmt: skip
-    variants = [v for v in result.get("variants", []) if v["settled"] >= MIN_GROUP]
-    if len(variants) < 2:
-        used = len(result.get("variants", []))
-        return Finding("resume", "not enough data", {"variants": used, "sentence": (
+    if recorded.cover_letter and with_n >= MIN_GROUP and without_n >= MIN_GROUP:
+        p = stats.always_valid_lower_p([(without_k, without_n - without_k, with_k, with_n - with_k)])
+        tests.append((p, "letter", {}))
+    if not tests:
+        used = len([v for v in counts.versions if v[0] is not None])
+        sentence = (
             "Only one resume version is in use, so there is nothing to compare it with." if used <= 1 else
-            f"Your resume versions have fewer than {MIN_GROUP} answered-or-expired applications each.")},
+            f"Your resume versions have fewer than {MIN_GROUP} applications each that have had {window} days.")
+        return Finding("resume", "not enough data", {"variants": used, "sentence": sentence},
             "To learn which resume works, send two versions alternately to the same kinds of jobs;"
-            f" about {MIN_GROUP} applications each that have had {scope.window} days will start to tell.")  # fmt: skip
-    names = {v["variant"] for v in variants}
-    worst: tuple[float, dict[str, Any]] | None = None
-    for pair in result["pairs"]:
-        if pair["a"] not in names or pair["b"] not in names or pair["p_holm"] is None:
-            continue
-        adjusted = pair["adjusted"] or {}
-        odds = adjusted.get("odds_ratio")
-        raw_a_better = (pair["difference"] or 0) > 0
-        # the adjusted comparison must agree: a version is not blamed for the channel it went through
-        agrees = odds is not None and odds != 1 and (odds > 1) == raw_a_better
-        adjusted_p = adjusted.get("p_value") or 1.0
-        # failing: both the raw (Holm-adjusted) and the channel-adjusted test; at risk: either
-        p_fail = max(pair["p_holm"], adjusted_p) if agrees else 1.0
-        p_risk = min(pair["p_holm"], adjusted_p) if agrees else 1.0
-        if worst is None or (p_fail, p_risk) < worst[0]:
-            worst = ((p_fail, p_risk), pair)
-    if worst is None:
-        return Finding("resume", "not enough data", {"sentence": "The versions could not be compared."}, "-")
-    (p, p_risk), pair = worst
-    rates = {v["variant"]: v for v in variants}
-    a, b = rates[pair["a"]], rates[pair["b"]]
-    better, weaker = (a, b) if (pair["difference"] or 0) > 0 else (b, a)
-    sentence = (
-        f"Resume {weaker['variant']}: {_share(weaker['successes'], weaker['settled'])}; resume {better['variant']}:"
-        f" {_share(better['successes'], better['settled'])}"
-    )
-    numbers = {"weaker": weaker["variant"], "better": better["variant"], "p_holm": pair["p_holm"],
-               "adjusted": pair["adjusted"], "p_value": p}  # fmt: skip
-    verdict = "failing" if p < FAIL_P else "at risk" if p_risk < RISK_P else "working"
-    if verdict == "working":
-        return Finding("resume", "working", {**numbers, "sentence": sentence + "; no version answers significantly"
-                       " differently once the channel is held equal."},
-                       "Keep using the versions you have; the data does not single one out.")  # fmt: skip
-    return Finding(
-        "resume",
-        verdict,
-        {**numbers, "sentence": sentence + "; the gap holds within the same channels."},
-        f"Resume {weaker['variant']} → retire it, and send {better['variant']} (or a new variant built from it)."
-        if verdict == "failing"
-        else f"Resume {weaker['variant']} may be weaker: send {better['variant']} for the next applications and"
-        " check again.",
-        strength=p if verdict == "failing" else p_risk,
-    )
+            f" about {MIN_GROUP} applications each that have had {window} days will start to tell.")  # fmt: skip
+    adjusted = stats.holm([t[0] for t in tests])
+    (p_raw, kind, details), p = min(zip(tests, adjusted, strict=True), key=lambda item: (item[1], item[0][0]))
+    verdict = _verdict(p)
+    letters = f"With a cover letter: {_share(with_k, with_n)}; without: {_share(without_k, without_n)}."
+    if kind == "letter":
+        numbers = {"with_letter": [with_k, with_n], "without_letter": [without_k, without_n], "p_value": p_raw,
+                   "p_holm": p}  # fmt: skip
+        sentence = f"Among applications that have had {window} days: {letters}"
+        if verdict != "working":
+            return Finding("resume", verdict, {**numbers, "sentence": sentence},
+                           "Send a short cover letter with each application; yours get answered more often with one.",
+                           strength=p)  # fmt: skip
+    else:
+        weaker, better = details["weaker"], details["better"]
+        numbers = {"weaker": weaker[0], "better": better[0], "p_value": p_raw, "p_holm": p}
+        sentence = (
+            f"Among applications that have had {window} days, resume {weaker[0]}:"
+            f" {_share(int(weaker[3]), int(weaker[2]))}; resume {better[0]}: {_share(int(better[3]), int(better[2]))}"
+        )
+        if verdict != "working":
+            return Finding(
+                "resume", verdict, {**numbers, "sentence": sentence + "; the gap holds within the same channels."},
+                f"Resume {weaker[0]} → retire it, and send {better[0]} (or a new variant built from it)."
+                if verdict == "failing"
+                else f"Resume {weaker[0]} may be weaker: send {better[0]} for the next applications and check again.",
+                strength=p,
+            )  # fmt: skip
+        sentence += "; no version answers clearly differently once the channel is held equal."
+    return Finding("resume", "working", {**numbers, "sentence": sentence},
+                   "Keep using what you send; the data does not single anything out yet.")  # fmt: skip
 
 
 def _network(counts: Counts, scope: Scope) -> Finding:
+    if not counts.recorded.referral:
+        return _not_recorded("network", ["referral"], (
+            "Your log does not say which applications went through someone you know."))  # fmt: skip
     total = counts.total
     ref_k, ref_n, rest_k, rest_n, referred = counts.referrals
     share = referred / total if total else 0.0
     numbers = {"referral_share": share, "referrals": [ref_k, ref_n], "others": [rest_k, rest_n]}
-    p = _lower_p(rest_k, rest_n, ref_k, ref_n)  # do the others answer less than referrals?
     sentence = f"{referred} of {total} applications ({share:.0%}) went through a referral or a contact."
     if ref_n and rest_n:
-        sentence += f" Referrals: {_share(ref_k, ref_n)}; other channels: {_share(rest_k, rest_n)}."
+        sentence += (f" Among those that have had {scope.window} days, referrals: {_share(ref_k, ref_n)}; other"
+                     f" channels: {_share(rest_k, rest_n)}.")  # fmt: skip
     if share < REFERRAL_SHARE and total >= MIN_SETTLED:
+        p = stats.always_valid_lower_p([(rest_k, rest_n - rest_k, ref_k, ref_n - ref_k)]) if ref_n else 1.0
+        # a habit that is plainly off is at risk; failing needs the test: the rest answer less
         verdict = "failing" if p < FAIL_P else "at risk"
         pending = counts.pending_companies
         where = f"the companies still pending ({', '.join(pending)})" if pending else "the companies you apply to next"
         return Finding("network", verdict, {**numbers, "p_value": p, "sentence": sentence},
                        f"Ask for referrals: find someone you know, or a former colleague, at {where}, and apply"
                        " through them.", strength=p)  # fmt: skip
-    if ref_n + rest_n < MIN_SETTLED:
+    if total < MIN_SETTLED:
         return Finding("network", "not enough data", {**numbers, "sentence": sentence},
                        "Keep noting which applications went through someone you know.")  # fmt: skip
     return Finding("network", "working", {**numbers, "sentence": sentence},
@@ -355,20 +407,21 @@ def _network(counts: Counts, scope: Scope) -> Finding:
 
 
 def _targets(counts: Counts, scope: Scope) -> Finding:
-    rows, total = counts.industries, counts.total
+    if not counts.recorded.industry:
+        return _not_recorded("targets", ["industry"], "Your log does not say which industry each application was in.")
+    rows, total, window = counts.industries, counts.total, scope.window
     all_k = sum(int(r[3]) for r in rows)
     all_n = sum(int(r[2]) for r in rows)
     tested = []
     for industry, applications, n, k in rows:
-        if industry is None or n < MIN_GROUP:
-            continue
-        p = _lower_p(int(k), int(n), all_k - int(k), all_n - int(n))
+        if industry is None or n < MIN_GROUP or all_n - n < MIN_GROUP:
+            continue  # one industry with enough applications is compared with all the others pooled
+        rest_k, rest_n = all_k - int(k), all_n - int(n)
+        p = stats.always_valid_lower_p([(int(k), int(n) - int(k), rest_k, rest_n - rest_k)])
         tested.append((p, industry, int(applications), int(k), int(n)))
-    # one industry with enough applications can be compared with all the others pooled
-    tested = [t for t in tested if all_n - t[4] >= MIN_GROUP]
     if not tested:
         return Finding("targets", "not enough data", {"industries": len(rows), "sentence": (
-            f"No industry has {MIN_GROUP} applications that have had {scope.window} days, with as many elsewhere"
+            f"No industry has {MIN_GROUP} applications that have had {window} days, with as many elsewhere"
             " to compare.")},
             "Note the industry of each application; comparisons start from about ten per industry.")  # fmt: skip
     adjusted = stats.holm([t[0] for t in tested])
@@ -383,18 +436,18 @@ def _targets(counts: Counts, scope: Scope) -> Finding:
     where = "; ".join(f"{t[1]}: {_share(t[3], t[4])}" for t in best)
     share = applications / total if total else 0.0
     numbers = {"industry": industry, "share": share, "answered": [k, n], "others": [all_k - k, all_n - n],
-               "p_holm": p_holm, "where_answers_come_from": [t[1] for t in best]}  # fmt: skip
+               "p_value": p, "p_holm": p_holm, "where_answers_come_from": [t[1] for t in best]}  # fmt: skip
     verdict = _verdict(p_holm)
     if verdict == "working":
         return Finding("targets", "working", {**numbers, "sentence": (
-            f"No industry answers you significantly less than the others (the lowest: {industry},"
-            f" {_share(k, n)}).")}, "Keep your targets.")  # fmt: skip
+            f"No industry answers you clearly less than the others (the lowest: {industry},"
+            f" {_share(k, n)} of those that have had {window} days).")}, "Keep your targets.")  # fmt: skip
     return Finding(
         "targets",
         verdict,
         {**numbers, "sentence": (
-            f"{industry}: {_share(k, n)}, {share:.0%} of your applications; all other industries:"
-            f" {_share(all_k - k, all_n - n)}. Your answers come from {where}.")},
+            f"Among applications that have had {window} days, {industry}: {_share(k, n)}, {share:.0%} of your"
+            f" applications; all other industries: {_share(all_k - k, all_n - n)}. Your answers come from {where}.")},
         f"Move applications from {industry} to the industries that answer you ({', '.join(t[1] for t in best)});"
         f" if {industry} is a career change, go through people in it rather than cold applications.",
         strength=p_holm,
@@ -402,68 +455,79 @@ def _targets(counts: Counts, scope: Scope) -> Finding:
 
 
 def _interviews(counts: Counts, scope: Scope) -> Finding:
-    callbacks, to_interview, interviewed, progressed = counts.interviews
-    numbers = {"callbacks": callbacks, "callbacks_to_interview": to_interview, "interviews": interviewed,
-               "interviews_to_next_round_or_offer": progressed}  # fmt: skip
-    if interviewed < 5 or callbacks < 5:
+    reached, settled, progressed, offers, second_rounds = counts.interviews
+    rounds = second_rounds > 0  # the log records rounds: "led on" includes a next round
+    floor = INTERVIEW_FLOOR_ROUNDS if rounds else INTERVIEW_FLOOR_OFFERS
+    led_on = progressed if rounds else offers
+    what = "led to a next round or an offer" if rounds else "led to an offer"
+    numbers = {"interviews": reached, "interviews_settled": settled, "led_on": led_on, "measure": what,
+               "reference_floor": floor}  # fmt: skip
+    if settled < MIN_INTERVIEWS:
         return Finding("interviews", "not enough data", {**numbers, "sentence": (
-            f"{interviewed} interviews have had {INTERVIEW_SETTLE_DAYS} days to lead somewhere; about five are"
-            " needed to see how interviews go.")},
+            f"{reached} applications reached an interview; {settled} of them have had {INTERVIEW_SETTLE_DAYS} days"
+            f" to lead somewhere, and about {MIN_INTERVIEWS} are needed to see how interviews go.")},
             "Prepare each interview and note every round; the picture comes with a few more.")  # fmt: skip
-    p = _lower_p(progressed, interviewed, to_interview, callbacks)
-    if progressed / interviewed >= 0.5 * to_interview / callbacks:
-        p = 1.0  # a gap smaller than half is the ordinary narrowing of a funnel, not a stall
-    sentence = (
-        f"Screens turn into interviews: {to_interview} of {callbacks} callbacks; interviews turn into a next round"
-        f" or an offer: {progressed} of {interviewed} ({_pct(progressed / interviewed)},"
-        f" {_pct(stats.wilson_interval(progressed, interviewed)[0])}–"
-        f"{_pct(stats.wilson_interval(progressed, interviewed)[1])})."
-    )
+    p = stats.always_valid_below_p(led_on, settled, floor)
     verdict = _verdict(p)
+    sentence = (
+        f"{reached} applications reached an interview. Of the {settled} that have had {INTERVIEW_SETTLE_DAYS} days,"
+        f" {_share(led_on, settled, what)}; in published hiring funnels at least {floor:.0%} do."
+    )
+    numbers["p_value"] = p
     if verdict == "working":
-        return Finding("interviews", "working", {**numbers, "p_value": p, "sentence": sentence},
+        return Finding("interviews", "working", {**numbers, "sentence": sentence},
                        "Keep preparing the same way.")  # fmt: skip
-    return Finding("interviews", verdict, {**numbers, "p_value": p, "sentence": sentence + (
-        " You get to interviews; they stop there.")},
+    stop = f"{sentence} You get to interviews; they stop there."
+    return Finding("interviews", verdict, {**numbers, "sentence": stop},
         "Practise interviews (mock interviews, the questions you were asked), and ask the companies that turned"
         " you down after an interview for feedback.", strength=p)  # fmt: skip
 
 
 def _follow_up(counts: Counts, scope: Scope) -> Finding:
-    effect = analytics.follow_up_effect(scope, *counts.follow_up)
+    if not counts.recorded.follow_ups:
+        return _not_recorded("follow_up", ["follow_ups"], "Your log does not record any follow-up.")
+    silent, followed = counts.habit
     due = counts.due_companies
     due_text = f"{counts.due_total} follow-ups due" + (
         ": " + ", ".join(f"{company or '?'}" for company in due[:_NAMED]) + (" …" if counts.due_total > _NAMED else "")
         if due
         else ""
     )
-    if effect is None:
-        return Finding("follow_up", "not enough data", {"due": counts.due_total, "sentence": (
-            "The response window is too short to measure the effect of following up.")}, due_text)  # fmt: skip
-    yes, no = effect["followed_up"], effect["not_followed_up"]
-    waiting = yes["n"] + no["n"]
-    share = yes["n"] / waiting if waiting else 0.0
-    numbers = {"followed_up_share": share, "followed_up": yes, "not_followed_up": no, "due": counts.due_total}
-    if waiting < MIN_GROUP:
+    share = followed / silent if silent else 0.0
+    numbers: dict[str, Any] = {"followed_up_share": share, "habit": [followed, silent], "due": counts.due_total}
+    effect = analytics.follow_up_effect(scope, *counts.follow_up)
+    fair = ""
+    p = 1.0
+    if effect is not None:
+        yes, no = effect["followed_up"], effect["not_followed_up"]
+        numbers.update({"followed_up": yes, "not_followed_up": no})
+        if yes["n"] >= MIN_GROUP and no["n"] >= MIN_GROUP:
+            k_yes, k_no = round(yes["rate"] * yes["n"]), round(no["rate"] * no["n"])
+            # the fair comparison: still silent on day 14, answered later with or without a follow-up
+            p = stats.always_valid_lower_p([(k_no, no["n"] - k_no, k_yes, yes["n"] - k_yes)])
+            numbers["p_value"] = p
+            fair = (
+                f" Of the applications still unanswered on day {analytics.FOLLOW_UP_LANDMARK}, followed up:"
+                f" {_share(k_yes, yes['n'], 'answered later')}; not followed up:"
+                f" {_share(k_no, no['n'], 'answered later')}"
+                + (": following up measurably helped you." if p < RISK_P else
+                   ": this does not show whether following up helps you, either way.")
+            )  # fmt: skip
+    if silent < MIN_GROUP:
         return Finding("follow_up", "not enough data", {**numbers, "sentence": (
-            f"{waiting} applications were still unanswered after two weeks and have had the full window.")},
+            f"{silent} applications were still unanswered a week after applying and are two weeks old.")},
             due_text if due else "Follow up one to two weeks after applying when you hear nothing.")  # fmt: skip
     sentence = (
-        f"You followed up on {yes['n']} of {waiting} applications still unanswered after two weeks ({share:.0%})."
+        f"You followed up within two weeks on {followed} of {silent} applications still unanswered after a week"
+        f" ({share:.0%}).{fair}"
     )
-    if yes["n"] >= MIN_GROUP and no["n"] >= MIN_GROUP:
-        sentence += (
-            f" Afterwards, followed up: {_share(round(yes['rate'] * yes['n']), yes['n'])}; not followed up:"
-            f" {_share(round(no['rate'] * no['n']), no['n'])}."
-        )
     if share < FOLLOW_UP_SHARE:
-        p = 1.0
-        if yes["n"] >= MIN_GROUP and no["n"] >= MIN_GROUP and yes["rate"] > no["rate"]:
-            p = effect["p_value"] / 2
+        # a habit that is plainly off is at risk; failing needs your own follow-ups to have worked
         verdict = "failing" if p < FAIL_P else "at risk"
-        return Finding("follow_up", verdict, {**numbers, "p_value": p, "sentence": sentence},
+        return Finding("follow_up", verdict, {**numbers, "sentence": sentence},
                        "Follow up one to two weeks after applying: " + due_text + ".", strength=p)  # fmt: skip
-    return Finding("follow_up", "working", {**numbers, "sentence": sentence}, due_text if due else "Keep it up.")
+    return Finding("follow_up", "working", {**numbers, "sentence": sentence},
+                   due_text if due else "Go on following up one to two weeks after applying.")  # fmt: skip
 
 
 # ---------------------------------------------------------------- the whole
@@ -506,6 +570,12 @@ def diagnose_each(
     return results
 
 
+_PARTS: dict[str, Callable[[Counts, Scope], Finding]] = {
+    "strategy": _strategy, "resume": _resume, "network": _network, "targets": _targets,
+    "interviews": _interviews, "follow_up": _follow_up,
+}  # fmt: skip
+
+
 def decide(counts: Counts, scope: Scope) -> dict[str, Any]:
     """The six findings from the counts of one search (no database work)."""
     if counts.total == 0:
@@ -518,21 +588,19 @@ def decide(counts: Counts, scope: Scope) -> dict[str, Any]:
             )
             for area in AREAS
         ]
+    elif not counts.recorded.outcomes:
+        # nothing to judge a rate on: every part says so, and what to record first
+        findings = [_not_recorded(area, ["outcomes"], _NO_OUTCOMES) for area in AREAS]
     else:
-        findings = [
-            _strategy(counts, scope),
-            _resume(counts, scope),
-            _network(counts, scope),
-            _targets(counts, scope),
-            _interviews(counts, scope),
-            _follow_up(counts, scope),
-        ]
+        findings = [part(counts, scope) for part in _PARTS.values()]
     order = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
     findings.sort(key=lambda f: (order[f.verdict], f.strength))
     return {
         "scope": scope.to_json(),
         "applications": counts.total,
         "no_data": counts.total == 0,
+        "recorded": counts.recorded.to_json(),
+        "outcomes_recorded": counts.recorded.outcomes,
         "findings": [f.to_json() for f in findings],
     }
 

@@ -486,3 +486,99 @@ def cumulative_incidence_within(curve: KMCurve, window: float) -> tuple[float, f
         None if high is None else 1.0 - high,
         None if low is None else 1.0 - low,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Always-valid tests: evidence that stays valid however often the person looks
+# --------------------------------------------------------------------------------------------
+#
+# A person opens the dashboard every week. A fixed-sample test at 5 % looked at fifteen times
+# says "significant" about a quarter of the time when nothing is wrong. The tests below are
+# test martingales: under the null hypothesis, the chance that their statistic EVER reaches 1/alpha,
+# over any number of looks at any moments, is at most alpha (Ville's inequality). Their p-values,
+# min(1, 1/statistic), are "always valid" in the sense of Johari, Koomen, Pekelis & Walsh, "Always
+# Valid Inference: Continuous Monitoring of A/B Tests" (Operations Research, 2022).
+
+# prior scale of the log odds ratio in the two-group test: most mass on odds ratios down to 1/20,
+# where the gaps a personal search can show within months lie (a version answered a quarter as often)
+AV_TAU = 1.5
+_LOG2 = math.log(2.0)
+
+
+def always_valid_lower_p(strata: Sequence[tuple[int, int, int, int]], tau: float = AV_TAU) -> float:
+    """Always-valid one-sided p-value that group A answers LESS often than group B.
+
+    Each stratum is (A successes, A failures, B successes, B failures); one stratum is the plain
+    two-group comparison, several hold a third variable equal (a channel, say). The statistic is a
+    mixture sequential probability ratio test (mSPRT, Johari et al.) on the Cochran-Mantel-Haenszel
+    score: S = sum(a - E[a]) with information I = sum of the hypergeometric variances. Under "no
+    difference" S behaves as a Brownian motion in I, and for a log odds ratio d it has drift d·I;
+    mixing exp(d·S - d²·I/2) over a half-normal prior on d < 0 with scale `tau` gives, in closed
+    form (A = I + 1/tau²),
+
+        Lambda = 2 · Phi(-S / sqrt(A)) · exp(S² / (2A)) / sqrt(1 + tau² · I),
+
+    a non-negative martingale with mean at most 1 under the null. The p-value is min(1, 1/Lambda).
+    The normal approximation is asymptotic; tests/test_stats.py measures the type-I error over
+    repeated looks by simulation, small searches included.
+    """
+    if tau <= 0:
+        raise ValueError("tau must be positive")
+    score = 0.0
+    information = 0.0
+    for row in strata:
+        if len(row) != 4:
+            raise ValueError("each stratum must be (a, b, c, d)")
+        _check_counts(*row)
+        a, b, c, d = (float(v) for v in row)
+        n = a + b + c + d
+        if a + b == 0 or c + d == 0 or n < 2:
+            continue  # one group absent: no information about A against B
+        score += a - (a + b) * (a + c) / n
+        information += (a + b) * (c + d) * (a + c) * (b + d) / (n * n * (n - 1))
+    if information <= 0 or score >= 0:
+        return 1.0  # no information, or A does not answer less: no evidence that it does
+    big_a = information + 1.0 / (tau * tau)
+    tail = NormalDist().cdf(-score / math.sqrt(big_a))
+    log_lambda = _LOG2 + math.log(tail) + score * score / (2.0 * big_a) - 0.5 * math.log1p(tau * tau * information)
+    return 1.0 if log_lambda <= 0 else math.exp(-log_lambda)
+
+
+def _log_binom_pmf(k: np.ndarray | int, n: int, p: float) -> np.ndarray:
+    ks = np.atleast_1d(np.asarray(k, dtype=np.float64))
+    log_choose = _lgamma_array(np.full(ks.shape, n + 1.0)) - _lgamma_array(ks + 1.0) - _lgamma_array(n - ks + 1.0)
+    return log_choose + ks * math.log(p) + (n - ks) * math.log1p(-p)
+
+
+def always_valid_below_p(successes: int, n: int, p0: float, alternatives: float = 0.5) -> float:
+    """Always-valid p-value that a rate is BELOW p0, from `successes` of `n` (exact, one-sided).
+
+    The statistic is the likelihood ratio of the data under a rate q against p0, averaged over q
+    uniform on [0, alternatives · p0] (the rates worth flagging: clearly under the floor). For each
+    q < p0 the ratio is a supermartingale under any true rate p >= p0, so their average is too: the
+    chance it ever reaches 1/alpha is at most alpha for every rate at or above p0, however often one
+    looks. In closed form (the integral of q^k (1-q)^(n-k) over [0, x] is a binomial tail), x =
+    alternatives · p0:
+
+        Lambda = P(Binomial(n + 1, x) >= k + 1) / ((n + 1) · x · P(Binomial(n, p0) = k)).
+    """
+    _check_counts(successes, n)
+    k, n = int(successes), int(n)
+    if k > n:
+        raise ValueError("need 0 <= successes <= n")
+    if not 0.0 < p0 < 1.0:
+        raise ValueError("p0 must lie in (0, 1)")
+    if not 0.0 < alternatives <= 1.0:
+        raise ValueError("alternatives must lie in (0, 1]")
+    if n == 0:
+        return 1.0
+    x = alternatives * p0
+    # P(Bin(n+1, x) >= k+1) = 1 - P(Bin(n+1, x) <= k): sum the short side in log space
+    low_terms = _log_binom_pmf(np.arange(k + 1), n + 1, x)
+    top = float(low_terms.max())
+    at_most_k = math.exp(top) * float(np.exp(low_terms - top).sum())
+    upper_tail = max(1.0 - at_most_k, 0.0)
+    if upper_tail == 0.0:
+        return 1.0
+    log_lambda = math.log(upper_tail) - math.log((n + 1) * x) - float(_log_binom_pmf(k, n, p0)[0])
+    return 1.0 if log_lambda <= 0 else math.exp(-log_lambda)
