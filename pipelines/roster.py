@@ -9,6 +9,7 @@ diagnosis.decide), so the roster's verdicts are exactly the ones that page shows
 
 "Needs attention" ordering (README "Advisors"), first to last:
 1. active clients before paused, placed and closed ones;
+1b. clients who need attention (below) before the others;
 2. more parts of the search **failing** first;
 3. **stalled** first: no application for STALL_DAYS days (or none up to the as-of date);
 4. more parts **at risk** first;
@@ -26,11 +27,14 @@ from typing import Any
 import duckdb
 
 from pipelines import analytics, diagnosis
-from pipelines.analytics import FOLLOW_UP_DUE, FUNNEL_STAGES, Scope, follow_up_params
+from pipelines.analytics import FOLLOW_UP_DUE, FOLLOW_UP_PRIORITY, FUNNEL_STAGES, Scope, follow_up_params
 from pipelines.clients import LOCAL_VIEWER, Viewer, get_client, list_clients
 from pipelines.db import translate_errors
 
 STALL_DAYS = 14  # no application for this long: the search has stalled
+# follow-ups due this week (an interview with no news, no answer 7-14 days after applying) from which
+# they are piling up: more than a sitting's work, and more than a week of a steady search leaves
+FOLLOW_UPS_PILING = 10
 STATUS_ORDER = {"active": 0, "paused": 1, "placed": 2, "closed": 3}
 MIN_CASELOAD = 5  # other clients with a rate before a percentile is given
 # the rates a client is compared on: name -> (label, the rates() key)
@@ -65,7 +69,10 @@ def _client_counts(
             greatest(max(applied_on), max(last_event_on)) as last_activity_on,
             max(funnel_level) as furthest_level,
             count(*) filter (where {FOLLOW_UP_DUE}) as follow_ups_due,
-            count(*) filter (where outcome = 'pending') as pending
+            count(*) filter (where outcome = 'pending') as pending,
+            count(*) filter (where accepted) as accepted,
+            -- due this week: an interview with no news, or no answer 7-14 days after applying
+            count(*) filter (where {FOLLOW_UP_DUE} and {FOLLOW_UP_PRIORITY} <= 2) as due_this_week
         from facts
         group by client
         """,
@@ -79,8 +86,10 @@ def _client_counts(
             "furthest_stage": FUNNEL_STAGES[int(level)],
             "follow_ups_due": int(due),
             "pending": int(pending),
+            "accepted_offers": int(accepted),
+            "follow_ups_due_this_week": int(this_week),
         }
-        for client, applications, last_applied, last_activity, level, due, pending in rows
+        for client, applications, last_applied, last_activity, level, due, pending, accepted, this_week in rows
     }
     for group in rates["groups"]:
         counts[group["group"]["client"]]["rates"] = group
@@ -90,6 +99,7 @@ def _client_counts(
 def _attention(entry: dict[str, Any]) -> tuple[Any, ...]:
     return (
         STATUS_ORDER.get(entry["status"], len(STATUS_ORDER)),
+        not entry["needs_attention"],
         -len(entry["failing"]),
         not entry["stalled"],
         -len(entry["at_risk"]),
@@ -106,7 +116,11 @@ def _reasons(entry: dict[str, Any], as_of: dt.date) -> list[str]:
         reasons.append(
             f"no applications up to {as_of.isoformat()}" if days is None else f"no application for {days} days"
         )
+    if entry["follow_ups_piling"]:
+        reasons.append(f"{entry['follow_ups_due_this_week']} follow-ups due this week")
     reasons += [f"at risk: {area}" for area in entry["at_risk"]]
+    if entry["accepted_offers"]:
+        reasons.insert(0, "accepted an offer")
     return reasons
 
 
@@ -157,9 +171,15 @@ def roster(
             "at_risk": [f["area"] for f in findings if f["verdict"] == "at risk"],
             "follow_ups_due": found["follow_ups_due"] if found else 0,
             "stalled": days_since is None or days_since >= STALL_DAYS,
+            "accepted_offers": found["accepted_offers"] if found else 0,
         }
-        entry["needs_attention"] = entry["status"] == "active" and bool(
-            entry["failing"] or entry["stalled"] or entry["at_risk"]
+        entry["follow_ups_due_this_week"] = found["follow_ups_due_this_week"] if found else 0
+        entry["follow_ups_piling"] = entry["follow_ups_due_this_week"] >= FOLLOW_UPS_PILING
+        # a decision for the advisor this week; at risk alone is shown, not escalated
+        entry["needs_attention"] = (
+            entry["status"] == "active"
+            and not entry["accepted_offers"]
+            and bool(entry["failing"] or entry["stalled"] or entry["follow_ups_piling"])
         )
         entry["reasons"] = (
             _reasons(entry, scope.as_of) if entry["status"] == "active" else [f"status: {entry['status']}"]
@@ -172,10 +192,12 @@ def roster(
         "scope": everyone.to_json(),
         "advisor": advisor,
         "stall_days": STALL_DAYS,
+        "follow_ups_piling": FOLLOW_UPS_PILING,
         "clients": clients,
         "needs_attention": sum(entry["needs_attention"] for entry in clients),
         "ordering": [
             "active before paused, placed, closed",
+            "needs attention (failing, stalled or follow-ups piling up; no accepted offer) first",
             "more failing parts",
             f"stalled (no application for {STALL_DAYS} days)",
             "more parts at risk",

@@ -483,3 +483,128 @@ def test_censoring_aware_rate_recovers_the_true_rate() -> None:
     assert true_rate - naive > 0.05
     assert abs(incidence - true_rate) <= 0.03
     assert low is not None and high is not None and low < true_rate < high
+
+
+# --------------------------------------------------------------------------------------------
+# Always-valid tests: closed forms against integrals, type-I error over repeated looks
+# --------------------------------------------------------------------------------------------
+
+from pipelines.stats import AV_TAU, always_valid_below_p, always_valid_lower_p  # noqa: E402
+
+
+@pytest.mark.parametrize(("k", "n", "p0", "share"), [(0, 11, 0.35, 0.5), (2, 24, 0.35, 0.5), (1, 20, 0.15, 1.0),
+                                                     (7, 40, 0.3, 0.5), (0, 1, 0.5, 0.25), (30, 200, 0.2, 0.8)])
+def test_below_p_is_the_mixture_integral(k: int, n: int, p0: float, share: float) -> None:
+    """Lambda = the likelihood ratio against p0 averaged over q uniform on [0, share * p0]."""
+    x = share * p0
+    integral, _ = integrate.quad(lambda q: sps.binom.pmf(k, n, q) / sps.binom.pmf(k, n, p0), 0, x, epsabs=0,
+                                 epsrel=1e-12)
+    expected = min(1.0, 1.0 / (integral / x))
+    assert always_valid_below_p(k, n, p0, share) == pytest.approx(expected, rel=1e-8)
+
+
+def test_below_p_edges() -> None:
+    assert always_valid_below_p(0, 0, 0.3) == 1.0
+    assert always_valid_below_p(10, 10, 0.3) == 1.0  # every one led on: no evidence of a low rate
+    assert always_valid_below_p(0, 400, 0.3) < 1e-30
+    for bad in ((3, 2, 0.3, 0.5), (1, 5, 0.0, 0.5), (1, 5, 1.0, 0.5), (1, 5, 0.3, 0.0), (-1, 5, 0.3, 0.5)):
+        with pytest.raises(ValueError):
+            always_valid_below_p(*bad)
+
+
+def _ever_below(p_table: np.ndarray, successes: np.ndarray, alpha: float) -> float:
+    """Share of simulated sequences whose p-value is <= alpha at some look (looks: every column)."""
+    n = np.arange(1, successes.shape[1] + 1)
+    return float((p_table[successes, n] <= alpha).any(axis=1).mean())
+
+
+@pytest.mark.parametrize("p0", [0.15, 0.35])
+def test_below_p_stays_valid_when_looked_at_after_every_interview(p0: float) -> None:
+    """At the floor itself (the hardest rate under the null), looking after each of 150 interviews:
+    the share of searches ever below alpha stays under alpha. A fixed-sample binomial test looked at
+    as often is shown to break, so this check can fail."""
+    n_max, runs = 150, 4000
+    table = np.ones((n_max + 1, n_max + 1))
+    for n in range(1, n_max + 1):
+        for k in range(n + 1):
+            table[k, n] = always_valid_below_p(k, n, p0)
+    rng = np.random.default_rng(15)
+    successes = np.cumsum(rng.random((runs, n_max)) < p0, axis=1)
+    for alpha in (0.05, 0.2):
+        ever = _ever_below(table, successes, alpha)
+        assert ever <= alpha, (alpha, ever)
+    fixed = np.ones_like(table)
+    for n in range(1, n_max + 1):
+        fixed[: n + 1, n] = sps.binom.cdf(np.arange(n + 1), n, p0)
+    assert _ever_below(fixed, successes, 0.05) > 0.15  # the naive test, looked at 150 times
+
+
+def test_lower_p_closed_form_is_the_half_normal_mixture() -> None:
+    """Lambda = the mixture over d < 0 of exp(d S - d^2 I / 2), d half-normal with scale tau."""
+    strata = [(3, 37, 12, 28), (1, 9, 4, 6)]
+    score = information = 0.0
+    for a, b, c, d in strata:
+        n = a + b + c + d
+        score += a - (a + b) * (a + c) / n
+        information += (a + b) * (c + d) * (a + c) * (b + d) / (n * n * (n - 1))
+    for tau in (0.5, AV_TAU, 3.0):
+        mixture, _ = integrate.quad(
+            lambda d, tau=tau: math.exp(d * score - d * d * information / 2) * 2 * sps.norm.pdf(d, scale=tau),
+            -np.inf, 0, epsabs=0, epsrel=1e-11)  # fmt: skip
+        assert always_valid_lower_p(strata, tau) == pytest.approx(min(1.0, 1 / mixture), rel=1e-8)
+
+
+def test_lower_p_edges() -> None:
+    assert always_valid_lower_p([]) == 1.0
+    assert always_valid_lower_p([(0, 0, 5, 5)]) == 1.0  # one group absent
+    assert always_valid_lower_p([(10, 10, 2, 18)]) == 1.0  # A answers more: no evidence it answers less
+    assert always_valid_lower_p([(0, 300, 100, 200)]) < 1e-12
+    # the stratified score holds a third variable equal: A went mostly through a channel that answers
+    # rarely, and within each channel answers about as often as B (pooled, it looks far worse)
+    assert always_valid_lower_p([(2, 38, 1, 9), (5, 5, 20, 20)]) > 0.5
+    assert always_valid_lower_p([(7, 43, 21, 29)]) < 0.05
+    with pytest.raises(ValueError):
+        always_valid_lower_p([(1, 2, 3)])  # type: ignore[list-item]
+    with pytest.raises(ValueError):
+        always_valid_lower_p([(1, 2, 3, 4)], tau=0)
+
+
+@pytest.mark.parametrize(("rate", "share_a"), [(0.2, 0.5), (0.05, 0.3), (0.5, 0.5)])
+def test_lower_p_stays_valid_over_weekly_looks(rate: float, share_a: float) -> None:
+    """Two groups answering alike, eight applications a week for a year, looked at every week:
+    the share of searches ever called "A answers less" at alpha stays under alpha (small counts and
+    unbalanced groups included). Fisher's one-sided test looked at as often breaks."""
+    weeks, per_week, runs = 52, 8, 3000
+    rng = np.random.default_rng(int(rate * 1000) + int(share_a * 10))
+    in_a = rng.random((runs, weeks * per_week)) < share_a
+    answered = rng.random((runs, weeks * per_week)) < rate
+    looks = np.arange(per_week, weeks * per_week + 1, per_week) - 1
+    ka, na = np.cumsum(in_a & answered, axis=1)[:, looks], np.cumsum(in_a, axis=1)[:, looks]
+    kb, nb = np.cumsum(~in_a & answered, axis=1)[:, looks], np.cumsum(~in_a, axis=1)[:, looks]
+    ever = {0.05: 0, 0.2: 0}
+    naive = 0
+    for run in range(runs):
+        p_values = [always_valid_lower_p([(ka[run, w], na[run, w] - ka[run, w], kb[run, w], nb[run, w] - kb[run, w])])
+                    for w in range(len(looks))]  # fmt: skip
+        for alpha in ever:
+            ever[alpha] += min(p_values) <= alpha
+        if run < 500:  # the naive check is slow; 500 runs show it plainly
+            naive += any(
+                sps.fisher_exact([[ka[run, w], na[run, w] - ka[run, w]], [kb[run, w], nb[run, w] - kb[run, w]]],
+                                 alternative="less")[1] <= 0.05
+                for w in range(len(looks))
+            )  # fmt: skip
+    for alpha, count in ever.items():
+        assert count / runs <= alpha, (alpha, count / runs)
+    assert naive / 500 > 0.05, naive / 500
+
+
+def test_lower_p_finds_a_real_gap() -> None:
+    """Power: a version answered a quarter as often (5 % against 20 %), 150 settled applications each,
+    at the diagnosis's per-part failing level: found in about three searches of four."""
+    rng = np.random.default_rng(3)
+    hits = 0
+    for _ in range(200):
+        ka, kb = rng.binomial(150, 0.05), rng.binomial(150, 0.2)
+        hits += always_valid_lower_p([(ka, 150 - ka, kb, 150 - kb)]) < 0.05 / 6
+    assert hits / 200 > 0.65
