@@ -29,6 +29,7 @@ import duckdb
 from pipelines import stats
 from pipelines.db import translate_errors
 from pipelines.errors import InputError
+from pipelines.recorded import HOW_TO_RECORD, Recorded, recorded_by
 
 DEFAULT_WINDOW = 30
 SMALL_GROUP = 10  # settled applications below this: the group is flagged, its verdicts are weak
@@ -53,6 +54,9 @@ GROUP_FIELDS: dict[str, str] = {
 BOOLEAN_FIELDS = {"cover_letter", "referral", "followed_up"}
 FUNNEL_STAGES = ("applied", "responded", "screen", "interview", "offer", "accepted")
 METRICS = ("response", "callback", "interview", "offer")
+# an answer (or an offer) followed by nothing for this many days has ended: outcome no_further_answer
+# (pipelines/sql/models/application_facts.sql holds the same number; tests/test_analytics.py checks both)
+STALE_DAYS = 60
 MAX_VARIANTS = 12  # compare: the variants with the most settled applications; the rest are counted
 
 
@@ -225,25 +229,238 @@ def _empty(scope: Scope, **extra: Any) -> dict[str, Any]:
     return {"scope": scope.to_json(), "applications": 0, "no_data": True, **extra}
 
 
+# ---------------------------------------------------------------- measures: one definition per number
+
+# What each headline number is, in plain words: every place that shows one of them (the dashboard's
+# cards, funnel and Sankey, the command line, the HTML report, the diagnosis) takes its label from
+# here and its value from `measures`. {window} is the response window in days.
+MEASURE_LABELS: dict[str, str] = {
+    "applications": "Applications",
+    "answered": "Answered (any reply, rejections included)",
+    "answered_share": "Share of applications answered so far (any reply, at any time)",
+    "response_rate": "Response rate: answered within {window} days, recent applications counted for the days they"
+    " have had",
+    "response_rate_settled": "Response rate among applications that have had {window} days",
+    "settled": "Applications that have had {window} days",
+    "pending": "Pending: no answer yet, applied less than {window} days ago",
+    "callbacks": "Reached a screen, assessment or interview",
+    "interviews": "Reached an interview",
+    "offers": "Offers",
+    "accepted": "Offers accepted",
+}
+# the funnel's step conversions are not a measure of their own: this says what they are
+STEP_CONVERSION_LABEL = (
+    "Step conversion: of the applications that have had {window} days and reached the stage before, the share"
+    " that got this far"
+)
+# each funnel stage counts the applications of one measure (furthest stage reached, at any time)
+STAGE_MEASURES: dict[str, str] = {
+    "applied": "applications",
+    "responded": "answered",
+    "screen": "callbacks",
+    "interview": "interviews",
+    "offer": "offers",
+    "accepted": "accepted",
+}
+NO_OUTCOMES = "no outcomes recorded"
+NO_OUTCOMES_NEXT = (
+    "Your log records no answer, rejection or interview, so no rate can be told from it. Next: "
+    + HOW_TO_RECORD["outcomes"]
+    + "."
+)
+# the measures that read outcomes: "no outcomes recorded" instead of a number when the log has none
+OUTCOME_MEASURES = ("answered", "answered_share", "response_rate", "response_rate_settled", "callbacks",
+                    "interviews", "offers", "accepted")  # fmt: skip
+
+
+def measure_labels(window: int) -> dict[str, str]:
+    return {name: label.format(window=window) for name, label in MEASURE_LABELS.items()}
+
+
+def _no_response_rate() -> dict[str, Any]:
+    return {"rate": None, "low": None, "high": None, "method": "kaplan_meier", "followed_days": 0}
+
+
+@dataclass(frozen=True)
+class Measures:
+    """The headline numbers of one scope, each with one definition (MEASURE_LABELS):
+
+    - applications: in scope; answered: any reply at any time, a rejection included (the funnel's
+      "responded"); answered_share: answered / applications;
+    - response_rate: the Kaplan-Meier probability of an answer within the window, recent
+      applications censored at their age (the headline); response_rate_settled: the share of the
+      applications that have had the window (settled) answered within it;
+    - settled, pending (no answer yet, younger than the window);
+    - callbacks, interviews, offers, accepted: applications whose furthest stage reached a screen
+      (or assessment, or interview), an interview, an offer, an accepted offer: the funnel's counts.
+
+    When the log records no outcomes at all (recorded.outcomes False), every rate is null and the
+    screens say "no outcomes recorded"; the counts stay what the log holds."""
+
+    window: int
+    applications: int = 0
+    answered: int = 0
+    settled: int = 0
+    pending: int = 0
+    callbacks: int = 0
+    interviews: int = 0
+    offers: int = 0
+    accepted: int = 0
+    response_rate: dict[str, Any] = field(default_factory=_no_response_rate)
+    response_rate_settled: dict[str, Any] = field(default_factory=lambda: _rate(0, 0))
+    recorded: Recorded = field(default_factory=Recorded)
+
+    @property
+    def outcomes_recorded(self) -> bool:
+        return self.recorded.outcomes
+
+    @property
+    def answered_share(self) -> float | None:
+        if not self.outcomes_recorded or not self.applications:
+            return None
+        return self.answered / self.applications
+
+    def labels(self) -> dict[str, str]:
+        return measure_labels(self.window)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "applications": self.applications,
+            "answered": self.answered,
+            "answered_share": self.answered_share,
+            "response_rate": dict(self.response_rate),
+            "response_rate_settled": dict(self.response_rate_settled),
+            "settled": self.settled,
+            "pending": self.pending,
+            "callbacks": self.callbacks,
+            "interviews": self.interviews,
+            "offers": self.offers,
+            "accepted": self.accepted,
+            "outcomes_recorded": self.outcomes_recorded,
+            "recorded": self.recorded.to_json(),
+            "window": self.window,
+            "labels": self.labels(),
+        }
+
+
+# the stage counts behind the measures, per group (over the facts table)
+_STAGE_COUNTS = (
+    "count(*) filter (where called_back)",
+    "count(*) filter (where interviewed)",
+    "count(*) filter (where offered)",
+    "count(*) filter (where accepted)",
+)
+
+
+def _recorded(
+    cur: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | None, by_client: bool = False
+) -> dict[Any, Recorded]:
+    """What the scope's log records (pipelines/recorded.py): keyed '' for the whole scope, or by
+    client. Once per prepared facts."""
+    key = "recorded_by_client" if by_client else "recorded"
+    memo = prepared.memo if prepared is not None and cur is prepared.cur else None
+    if memo is not None and key in memo:
+        return memo[key]
+    found = recorded_by(cur, client=scope.client, allowed=scope.allowed, by="client" if by_client else None)
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
+def _recorded_overall(cur: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | None) -> Recorded:
+    return _recorded(cur, scope, prepared).get("", Recorded())
+
+
+def _recorded_keys(recorded: Recorded) -> dict[str, Any]:
+    return {"recorded": recorded.to_json(), "outcomes_recorded": recorded.outcomes}
+
+
+def measures(con: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | None = None) -> Measures:
+    """The scope's headline numbers (see Measures): the one source of every place that shows them."""
+    cur, total = _facts(con, scope, prepared, [])
+    return _measures(cur, total, scope, prepared)
+
+
+def _measures(cur: duckdb.DuckDBPyConnection, total: int, scope: Scope, prepared: Prepared | None) -> Measures:
+    memo = prepared.memo if prepared is not None and cur is prepared.cur else None
+    if memo is not None and "measures" in memo:
+        return memo["measures"]
+    recorded = _recorded_overall(cur, scope, prepared)
+    if total == 0:
+        return Measures(window=scope.window, recorded=recorded)
+    overall = _overall(cur, scope, prepared)
+    callbacks, interviews, offers, accepted = (int(v) for v in cur.execute(
+        f"select {', '.join(_STAGE_COUNTS)} from facts").fetchone())  # fmt: skip
+    found = _measures_of(scope.window, overall, (callbacks, interviews, offers, accepted), recorded)
+    if memo is not None:
+        memo["measures"] = found
+    return found
+
+
+def _measures_of(window: int, row: dict[str, Any], stages: tuple[int, ...], recorded: Recorded) -> Measures:
+    callbacks, interviews, offers, accepted = stages
+    return Measures(
+        window=window,
+        applications=int(row["applications"]),
+        answered=int(row["responses"]),
+        settled=int(row["settled"]),
+        pending=int(row["pending"]),
+        callbacks=callbacks,
+        interviews=interviews,
+        offers=offers,
+        accepted=accepted,
+        response_rate=dict(row["response_rate"]),
+        response_rate_settled=dict(row["response_rate_settled"]),
+        recorded=recorded,
+    )
+
+
+def measures_each(
+    con: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | None = None
+) -> dict[str, Measures]:
+    """measures() for every client in the scope, from grouped queries over one load of the facts
+    (a caseload): each client's numbers equal those of measures() on that client's own scope."""
+    cur, total = _facts(con, scope, prepared, ["client"])
+    if total == 0:
+        return {}
+    each = _recorded(cur, scope, prepared, by_client=True)
+    rows = {row["group"]["client"]: row for row in _rates_rows(cur, ["client"], scope.window, Recorded(), each)}
+    stages = cur.execute(f"select client, {', '.join(_STAGE_COUNTS)} from facts group by 1").fetchall()
+    return {
+        client: _measures_of(scope.window, rows[client], tuple(int(v) for v in counts), each.get(client, Recorded()))
+        for client, *counts in stages
+    }
+
+
 # ---------------------------------------------------------------- funnel
 
 
+def _unrecorded(rate: dict[str, Any]) -> dict[str, Any]:
+    """A rate the log cannot tell (no outcomes recorded): null, with its denominator kept."""
+    return {**rate, "rate": None, "low": None, "high": None}
+
+
 def funnel(con: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | None = None) -> dict[str, Any]:
-    """Stage counts from each application's furthest stage reached, step conversions, Sankey flows."""
+    """Stage counts from each application's furthest stage reached (the measures' counts), step
+    conversions among settled applications, Sankey flows."""
     cur, total = _facts(con, scope, prepared, [])
+    counted = _measures(cur, total, scope, prepared)
+    recorded = counted.recorded
     if total == 0:
-        return _empty(scope, stages=[], flows=[])
-    levels = cur.execute(
-        "select funnel_level, count(*), count(*) filter (where settled) from facts group by 1"
-    ).fetchall()
-    counts = [sum(n for level, n, _ in levels if level >= index) for index in range(len(FUNNEL_STAGES))]
-    settled = [sum(n for level, _, n in levels if level >= index) for index in range(len(FUNNEL_STAGES))]
+        return _empty(scope, stages=[], flows=[], **_recorded_keys(recorded))
+    labels = counted.labels()
+    levels = cur.execute("select funnel_level, count(*) filter (where settled) from facts group by 1").fetchall()
+    counts = [int(getattr(counted, STAGE_MEASURES[name])) for name in FUNNEL_STAGES]
+    settled = [sum(n for level, n in levels if level >= index) for index in range(len(FUNNEL_STAGES))]
     stages = []
     for index, name in enumerate(FUNNEL_STAGES):
-        entry: dict[str, Any] = {"stage": name, "count": counts[index], "share_of_applied": counts[index] / total}
+        share = counts[index] / total if recorded.outcomes or index == 0 else None
+        entry: dict[str, Any] = {"stage": name, "count": counts[index], "share_of_applied": share,
+                                 "label": labels[STAGE_MEASURES[name]]}  # fmt: skip
         if index > 0:
             # among settled applications: a pending one has not had its chance to move on yet
-            entry["step_conversion"] = _rate(settled[index], settled[index - 1])
+            step = _rate(settled[index], settled[index - 1])
+            entry["step_conversion"] = step if recorded.outcomes else _unrecorded(step)
         stages.append(entry)
     # where each application ends: its furthest stage flows into its outcome
     ends = cur.execute("select funnel_level, outcome, count(*) from facts group by all").fetchall()
@@ -254,11 +471,14 @@ def funnel(con: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | No
     for level, outcome, count in sorted(ends, key=lambda row: (row[0], row[1])):
         if outcome == "accepted":
             continue  # accepted is the last stage, already a flow
+        # an answer or an offer with news in the last STALE_DAYS days is still open; one followed by
+        # nothing longer ends as no_further_answer (application_facts.sql)
         to = "still open" if outcome in ("in_progress", "offer") else outcome
         flows.append({"from": FUNNEL_STAGES[level], "to": to, "count": count})
     outcomes = dict(cur.execute("select outcome, count(*) from facts group by 1 order by 1").fetchall())
     return {"scope": scope.to_json(), "applications": total, "no_data": False, "stages": stages, "flows": flows,
-            "outcomes": outcomes}  # fmt: skip
+            "outcomes": outcomes, "step_conversion_label": STEP_CONVERSION_LABEL.format(window=scope.window),
+            "stale_days": STALE_DAYS, **_recorded_keys(recorded)}  # fmt: skip
 
 
 # ---------------------------------------------------------------- rates
@@ -285,7 +505,15 @@ def _km_counts(cur: duckdb.DuckDBPyConnection, by: list[str], window: int) -> di
     return _curves(cur, by, _curve_sql(by, duration, "answered_in_window"), {"window": window})
 
 
-def _rates_rows(cur: duckdb.DuckDBPyConnection, by: list[str], window: int) -> list[dict[str, Any]]:
+def _rates_rows(
+    cur: duckdb.DuckDBPyConnection,
+    by: list[str],
+    window: int,
+    recorded: Recorded,
+    each: dict[Any, Recorded] | None = None,
+) -> list[dict[str, Any]]:
+    """Counts and rates per group. Where the log records no outcomes (`recorded`, or for a group of
+    clients `each` client's own record) every rate is null: 0 % would be a claim the log cannot make."""
     selects, groups = _group_sql(by)
     width = max(len(by), 1)
     rows = cur.execute(
@@ -326,6 +554,9 @@ def _rates_rows(cur: duckdb.DuckDBPyConnection, by: list[str], window: int) -> l
             low, high = stats.wilson_interval(answered, settled) if settled else (0.0, 1.0)
             low, high = min(low, rate), max(high, rate)
         group = dict(zip(by, key, strict=True)) if by else {"all": "all"}
+        known = recorded.outcomes
+        if each is not None and "client" in group:
+            known = each.get(group["client"], Recorded()).outcomes
         result.append(
             {
                 "group": {name: _json_value(value) for name, value in group.items()},
@@ -345,9 +576,17 @@ def _rates_rows(cur: duckdb.DuckDBPyConnection, by: list[str], window: int) -> l
                 "callback_rate": _rate(callbacks, settled),
                 "interview_rate": _rate(interviews, settled),
                 "offer_rate": _rate(offers, settled),
+                "outcomes_recorded": known,
             }
         )
+        if not known:
+            for name in RATE_KEYS:
+                result[-1][name] = _unrecorded(result[-1][name])
     return result
+
+
+# the rates of a rates row (or a trend period), all null when the log records no outcomes
+RATE_KEYS = ("response_rate", "response_rate_settled", "callback_rate", "interview_rate", "offer_rate")
 
 
 def _json_value(value: Any) -> Any:
@@ -356,10 +595,11 @@ def _json_value(value: Any) -> Any:
 
 def _overall(cur: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | None) -> dict[str, Any]:
     """The whole scope's rates; once per prepared facts (three rate tables share them)."""
+    recorded = _recorded_overall(cur, scope, prepared)
     if prepared is None or cur is not prepared.cur:
-        return _rates_rows(cur, [], scope.window)[0]
+        return _rates_rows(cur, [], scope.window, recorded)[0]
     if "overall" not in prepared.memo:
-        prepared.memo["overall"] = _rates_rows(cur, [], scope.window)[0]
+        prepared.memo["overall"] = _rates_rows(cur, [], scope.window, recorded)[0]
     return prepared.memo["overall"]
 
 
@@ -369,16 +609,20 @@ def rates(
     """Response, callback, interview and offer rates per group, with intervals."""
     check_fields(by, "--by")
     cur, total = _facts(con, scope, prepared, by)
+    recorded = _recorded_overall(cur, scope, prepared)
     if total == 0:
-        return _empty(scope, by=by, groups=[], overall=None)
+        return _empty(scope, by=by, groups=[], overall=None, **_recorded_keys(recorded))
+    # grouped by client, each client's rates follow what their own log records
+    each = _recorded(cur, scope, prepared, by_client=True) if "client" in by else None
     return {
         "scope": scope.to_json(),
         "applications": total,
         "no_data": False,
         "by": by,
         "overall": _overall(cur, scope, prepared),
-        "groups": _rates_rows(cur, by, scope.window) if by else [],
+        "groups": _rates_rows(cur, by, scope.window, recorded, each) if by else [],
         "small_group_threshold": SMALL_GROUP,
+        **_recorded_keys(recorded),
     }
 
 
@@ -420,8 +664,10 @@ def timing(
     """Days to first response and to rejection (Kaplan-Meier, pending censored), and ghosting."""
     check_fields(by, "--by")
     cur, total = _facts(con, scope, prepared, by)
+    recorded = _recorded_overall(cur, scope, prepared)
     if total == 0:
-        return _empty(scope, by=by, groups=[])
+        return _empty(scope, by=by, groups=[], **_recorded_keys(recorded))
+    each = _recorded(cur, scope, prepared, by_client=True) if "client" in by else None
     # time to first response: a dated response is an event; no response yet is censored at its
     # age; a response without a date cannot be placed on the curve and is counted apart
     response_sql = _curve_sql(
@@ -455,11 +701,15 @@ def timing(
         key = tuple(row[:width])
         applications, undated_responses, undated_rejections, settled, unanswered = row[width:]
         group = dict(zip(by, key, strict=True)) if by else {"all": "all"}
+        known = recorded.outcomes if each is None else each.get(group.get("client"), Recorded()).outcomes
+        ghosting = _rate(unanswered, settled)
         entry: dict[str, Any] = {
             "group": {name: _json_value(value) for name, value in group.items()},
             "applications": applications,
             "small": settled < SMALL_GROUP,
-            "ghosting_rate": _rate(unanswered, settled),
+            # a log without outcomes would be 100 % ghosted: it cannot tell, so no rate
+            "ghosting_rate": ghosting if known else _unrecorded(ghosting),
+            "outcomes_recorded": known,
             "undated_responses": undated_responses,
             "undated_rejections": undated_rejections,
         }
@@ -472,7 +722,8 @@ def timing(
             entry[name] = {"median_days": curve.median(), "median_low": low, "median_high": high,
                            "curve": curve.to_json()}  # fmt: skip
         groups_out.append(entry)
-    return {"scope": scope.to_json(), "applications": total, "no_data": False, "by": by, "groups": groups_out}
+    return {"scope": scope.to_json(), "applications": total, "no_data": False, "by": by, "groups": groups_out,
+            **_recorded_keys(recorded)}  # fmt: skip
 
 
 # ---------------------------------------------------------------- compare
@@ -670,12 +921,14 @@ def trend(
     if every not in ("week", "month"):
         raise InputError(f"--every: expected week or month, not {every!r}")
     cur, total = _facts(con, scope, prepared, [])
+    recorded = _recorded_overall(cur, scope, prepared)
     if total == 0:
-        return _empty(scope, every=every, periods=[])
-    rows = _rates_rows(cur, [f"applied_{every}"], scope.window)
+        return _empty(scope, every=every, periods=[], **_recorded_keys(recorded))
+    rows = _rates_rows(cur, [f"applied_{every}"], scope.window, recorded)
     periods = [{"period": row.pop("group")[f"applied_{every}"], **row} for row in rows]
     periods.sort(key=lambda row: row["period"])
-    return {"scope": scope.to_json(), "applications": total, "no_data": False, "every": every, "periods": periods}
+    return {"scope": scope.to_json(), "applications": total, "no_data": False, "every": every, "periods": periods,
+            **_recorded_keys(recorded)}  # fmt: skip
 
 
 # ---------------------------------------------------------------- follow-ups
@@ -790,10 +1043,11 @@ def analyse_all(
     rate_fields: tuple[str, ...] = RATE_FIELDS,
     prepared: Prepared | None = None,
 ) -> dict[str, Any]:
-    """The overview set on one load of the facts: funnel, a rate table per field, timing."""
+    """The overview set on one load of the facts: the measures, funnel, a rate table per field, timing."""
     if prepared is None or prepared.scope != scope or not set(rate_fields) <= prepared.columns:
         prepared = prepare(con, scope, tuple(name for name in rate_fields if name in TEXT_COLUMNS))
     return {
+        "measures": measures(con, scope, prepared).to_json(),
         "funnel": funnel(con, scope, prepared),
         "rates": {name: rates(con, scope, [name], prepared) for name in rate_fields},
         "timing": timing(con, scope, [], prepared),

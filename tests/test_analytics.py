@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from pipelines import analytics
 from pipelines.analytics import Scope
 from pipelines.cli import main
-from pipelines.db import connect
+from pipelines.db import connect, refresh_application_stages
 from pipelines.ingest import ingest_file
+from pipelines.recorded import FIELDS
 from tests.conftest import sample_files, write_csv
 
 AS_OF = dt.date(2026, 11, 1)
@@ -235,12 +236,13 @@ def _comparable(result: dict[str, object]) -> str:
     return json.dumps({"overall": result["overall"], "groups": groups}, sort_keys=True)
 
 
+RECORDED_KEYS = {"recorded", "outcomes_recorded"}
 CONTRACT = {
-    "funnel": {"stages", "flows", "outcomes"},
-    "rates": {"by", "overall", "groups", "small_group_threshold"},
-    "timing": {"by", "groups"},
+    "funnel": {"stages", "flows", "outcomes", "step_conversion_label", "stale_days"} | RECORDED_KEYS,
+    "rates": {"by", "overall", "groups", "small_group_threshold"} | RECORDED_KEYS,
+    "timing": {"by", "groups"} | RECORDED_KEYS,
     "compare": {"by", "metric", "adjusted_for", "variants", "variants_omitted", "pairs"},
-    "trend": {"every", "periods"},
+    "trend": {"every", "periods"} | RECORDED_KEYS,
     "followups": {"effect", "due", "due_total"},
 }
 RATE_KEYS = {"rate", "low", "high", "n"}
@@ -260,13 +262,17 @@ def test_json_contract_of_the_analytics_commands(capsys: pytest.CaptureFixture[s
         assert set(payload["scope"]) == {"as_of", "window", "client", "applied_from", "applied_to", "where"}
         payloads[command] = payload
     stage = payloads["funnel"]["stages"][1]
-    assert set(stage) == {"stage", "count", "share_of_applied", "step_conversion"}
+    assert set(stage) == {"stage", "count", "share_of_applied", "step_conversion", "label"}
     assert set(stage["step_conversion"]) == RATE_KEYS
     group = payloads["rates"]["groups"][0]
     assert set(group) == {"group", "applications", "responses", "pending", "settled", "small", "response_rate",
-                          "response_rate_settled", "callback_rate", "interview_rate", "offer_rate"}  # fmt: skip
+                          "response_rate_settled", "callback_rate", "interview_rate", "offer_rate",
+                          "outcomes_recorded"}  # fmt: skip
+    assert set(payloads["rates"]["recorded"]) == set(FIELDS)
+    assert all(payloads[command]["outcomes_recorded"] is True for command in ("funnel", "rates", "timing", "trend"))
     assert set(group["response_rate"]) == {"rate", "low", "high", "method", "followed_days"}
     timing_group = payloads["timing"]["groups"][0]
+    assert {"ghosting_rate", "outcomes_recorded"} <= set(timing_group)
     assert set(timing_group["first_response"]) == {"median_days", "median_low", "median_high", "curve"}
     pair = payloads["compare"]["pairs"][0]
     assert set(pair) == {"a", "b", "difference", "p_value", "p_holm", "adjusted", "needed_per_variant", "warning"}
@@ -356,3 +362,102 @@ def test_funnel_steps_are_among_settled_applications(con: duckdb.DuckDBPyConnect
     _canonical(con, tmp_path / "f.csv", ["company", "role", "applied_on", "status", "rejected_on"], rows)
     responded = analytics.funnel(con, Scope(as_of=AS_OF))["stages"][1]
     assert responded["count"] == 5 and responded["step_conversion"]["rate"] == 0.5  # not 5/20
+
+
+STAGE_HEADER = ["company", "role", "applied_on", "status", "interview_on", "offer_on", "rejected_on"]
+
+
+def test_an_answer_followed_by_nothing_for_60_days_ends_as_no_further_answer(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    stale, fresh = analytics.STALE_DAYS, analytics.STALE_DAYS - 1
+    assert stale == 60  # README "Definitions" says 60 days
+    rows = [
+        ["Stale interview", "R", _days_ago(100), "interview", _days_ago(stale), None, None],
+        ["Fresh interview", "R", _days_ago(100), "interview", _days_ago(fresh), None, None],
+        ["Stale offer", "R", _days_ago(120), "offer", _days_ago(100), _days_ago(stale + 5), None],
+        ["Fresh offer", "R", _days_ago(120), "offer", _days_ago(100), _days_ago(10), None],
+        ["Old rejection", "R", _days_ago(120), "rejected", None, None, _days_ago(100)],
+        # no event has a date: the applied date is the last news
+        ["Undated, stale", "R", _days_ago(stale), "interview", None, None, None],
+        ["Undated, fresh", "R", _days_ago(fresh), "interview", None, None, None],
+    ]
+    _canonical(con, tmp_path / "stale.csv", STAGE_HEADER, rows)
+    outcomes = dict(
+        con.execute(f"select company, outcome from application_facts(date '{AS_OF}', 30)").fetchall()
+    )
+    assert outcomes == {
+        "Stale interview": "no_further_answer", "Fresh interview": "in_progress",
+        "Stale offer": "no_further_answer", "Fresh offer": "offer", "Old rejection": "rejected",
+        "Undated, stale": "no_further_answer", "Undated, fresh": "in_progress",
+    }  # fmt: skip
+    result = analytics.funnel(con, Scope(as_of=AS_OF))
+    assert result["outcomes"]["no_further_answer"] == 3 and result["stale_days"] == 60
+    ends = {(flow["from"], flow["to"]): flow["count"] for flow in result["flows"]}
+    # the Sankey ends them in "no further answer", never "still open"
+    assert ends[("interview", "no_further_answer")] == 2 and ends[("offer", "no_further_answer")] == 1
+    assert ends[("interview", "still open")] == 2 and ends[("offer", "still open")] == 1
+    # an application that has gone quiet is no longer due a "no news since the interview" follow-up
+    due = {item["company"] for item in analytics.followups(con, Scope(as_of=AS_OF))["due"]}
+    assert "Stale interview" not in due and "Fresh interview" in due
+    # the stored stage sums do not depend on the as-of date: 30 days earlier, the interview was
+    # recent news, and the later offer had not come yet (its interview was 70 days old)
+    earlier = dict(
+        con.execute(
+            f"select company, outcome from application_facts(date '{AS_OF - dt.timedelta(days=30)}', 30)"
+        ).fetchall()
+    )
+    assert earlier["Stale interview"] == "in_progress" and earlier["Fresh offer"] == "no_further_answer"
+
+
+def test_a_log_without_outcomes_has_no_rates(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """A LinkedIn export records applications only: its rates are unknown, not 0 %, and nobody was
+    ghosted 100 % of the time."""
+    rows = [[f"C{i}", "R", _days_ago(5 + i * 3), "applied", None, None, None] for i in range(40)]
+    _canonical(con, tmp_path / "linkedin-like.csv", STAGE_HEADER, rows)
+    scope = Scope(as_of=AS_OF)
+    measured = analytics.measures(con, scope)
+    assert measured.outcomes_recorded is False and measured.applications == 40
+    assert measured.response_rate["rate"] is None and measured.response_rate_settled["rate"] is None
+    assert measured.answered_share is None and measured.to_json()["outcomes_recorded"] is False
+    overall = analytics.rates(con, scope, [])
+    assert overall["outcomes_recorded"] is False and overall["recorded"]["outcomes"] is False
+    for key in ("response_rate", "response_rate_settled", "callback_rate", "interview_rate", "offer_rate"):
+        assert overall["overall"][key]["rate"] is None, key
+    assert overall["overall"]["response_rate_settled"]["n"] == overall["overall"]["settled"] > 0
+    ghosting = analytics.timing(con, scope, [])["groups"][0]["ghosting_rate"]
+    assert ghosting["rate"] is None and ghosting["n"] > 0
+    funnel = analytics.funnel(con, scope)
+    assert funnel["outcomes_recorded"] is False
+    assert [stage["share_of_applied"] for stage in funnel["stages"]] == [1.0, None, None, None, None, None]
+    assert all(stage["step_conversion"]["rate"] is None for stage in funnel["stages"][1:])
+    assert all(period["response_rate"]["rate"] is None for period in analytics.trend(con, scope)["periods"])
+    # one recorded rejection: the log records outcomes, and the rates are numbers again
+    _canonical(con, tmp_path / "one.csv", STAGE_HEADER, [["Late", "R", _days_ago(50), "rejected", None, None,
+                                                          _days_ago(45)]])  # fmt: skip
+    again = analytics.rates(con, scope, [])
+    assert again["outcomes_recorded"] is True and again["overall"]["response_rate_settled"]["rate"] > 0
+
+
+def test_measures_of_each_client_equal_their_own(db_path: Path) -> None:
+    con = connect(db_path)
+    result = ingest_file(con, next(p for p in sample_files() if p.stem == "advisor_caseload"))
+    assert result.status == "loaded"
+    # one client's log without outcomes: their rates are null, the others' are not
+    con.execute(
+        "delete from events where event <> 'applied' and application_id in"
+        " (select application_id from applications where client = 'client_01_vera')"
+    )
+    refresh_application_stages(con.cursor())
+    scope = Scope(as_of=AS_OF)
+    each = analytics.measures_each(con, scope)
+    assert len(each) == 20
+    for client, found in each.items():
+        own = analytics.measures(con, Scope(as_of=AS_OF, client=client))
+        assert found.to_json() == own.to_json(), client
+    assert each["client_01_vera"].outcomes_recorded is False
+    assert each["client_01_vera"].response_rate["rate"] is None
+    by_client = {g["group"]["client"]: g for g in analytics.rates(con, scope, ["client"])["groups"]}
+    assert by_client["client_01_vera"]["response_rate_settled"]["rate"] is None
+    assert by_client["client_02_ivan"]["response_rate_settled"]["rate"] is not None
+    con.close()

@@ -4,8 +4,11 @@
 --
 -- outcome:
 --   accepted | declined | withdrawn | rejected | position_closed   a terminal event (in that precedence)
---   offer          an offer, not yet accepted or declined
---   in_progress    the employer answered and nothing has ended it yet
+--   no_further_answer  an answer (or an offer) followed by nothing for 60 days or more: the last
+--                  known event (the applied date when no event has a date) is 60+ days before
+--                  as_of. It has ended, without a word: no longer in progress (analytics.STALE_DAYS)
+--   offer          an offer, not yet accepted or declined, with news in the last 60 days
+--   in_progress    the employer answered, nothing has ended it yet, and there was news in the last 60 days
 --   no_response    no answer and either marked ghosted or older than window_days
 --   pending        no answer yet, younger than window_days: not a failure, not yet anything
 create or replace macro application_facts(as_of, window_days) as table
@@ -65,6 +68,8 @@ select
         when p.withdrawn then 'withdrawn'
         when p.rejected then 'rejected'
         when p.position_closed then 'position_closed'
+        when (p.offered or p.responded)
+            and cast(as_of as date) - coalesce(p.last_event_on, a.applied_on) >= 60 then 'no_further_answer'
         when p.offered then 'offer'
         when p.responded then 'in_progress'
         when p.marked_ghosted or cast(as_of as date) - a.applied_on >= window_days then 'no_response'
