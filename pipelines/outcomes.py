@@ -187,7 +187,9 @@ def export_csv(
                    a.location, a.seniority, a.job_url, a.applied_on,
                    case when f.outcome in ('pending', 'no_response') and not f.responded then
                             case when f.outcome = 'no_response' then 'ghosted' else 'applied' end
-                        when f.outcome = 'in_progress' then f.furthest_stage
+                        -- an answer gone quiet (no_further_answer) is written as its furthest stage:
+                        -- the status of the log, not a judgement of this date and window
+                        when f.outcome in ('in_progress', 'no_further_answer') then f.furthest_stage
                         else f.outcome end as status,
                    s.responded_on, s.screen_on, s.assessment_on, s.interview_on, s.interview_rounds, s.offer_on,
                    s.accepted_on, s.declined_on, s.rejected_on, s.withdrawn_on, s.closed_on, s.followed_up_on,
