@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import sys
@@ -182,6 +183,43 @@ def _pct(rate: dict[str, Any] | None) -> str:
     return f"{rate['rate']:.0%} [{rate['low']:.0%}-{rate['high']:.0%}]"
 
 
+def _measure_lines(measures: dict[str, Any]) -> list[str]:
+    """The headline numbers (analytics.Measures.to_json), each on a line after its definition."""
+    labels = measures["labels"]
+    recorded = measures["outcomes_recorded"]
+
+    def outcome(text: str) -> str:
+        return text if recorded else analytics.NO_OUTCOMES
+
+    share = measures["answered_share"]
+    settled = measures["response_rate_settled"]
+    km = measures["response_rate"]
+    km_text = _pct(km) if km["rate"] is not None else "too early (no application has had the whole window yet)"
+    lines = [
+        f"{labels['applications']}: {measures['applications']:,}",
+        f"{labels['answered']}: "
+        + outcome(f"{measures['answered']:,}" + ("" if share is None else f" ({share:.0%} of applications)")),
+        f"{labels['response_rate']}: " + outcome(km_text),
+        f"{labels['response_rate_settled']}: "
+        + outcome(f"{_pct(settled)} (of {settled['n']:,})" if settled["rate"] is not None else "-"),
+        f"{labels['callbacks']}: " + outcome(f"{measures['callbacks']:,}"),
+        f"{labels['interviews']}: " + outcome(f"{measures['interviews']:,}"),
+        f"{labels['offers']}: " + outcome(f"{measures['offers']:,}"),
+        f"{labels['pending']}: " + outcome(f"{measures['pending']:,}"),
+    ]
+    if not recorded:
+        lines.append(analytics.NO_OUTCOMES_NEXT)
+    return lines
+
+
+def _human_measures(measures: dict[str, Any] | None) -> None:
+    if measures is None or not measures["applications"]:
+        return
+    for line in _measure_lines(measures):
+        print(line)
+    print()
+
+
 def _group_label(group: dict[str, Any]) -> str:
     return ", ".join("(blank)" if value is None else str(value) for value in group.values())
 
@@ -192,34 +230,65 @@ def _human_no_data(payload: dict[str, Any]) -> bool:
     return payload["no_data"]
 
 
-def _human_funnel(payload: dict[str, Any]) -> None:
+def _not_recorded_line(payload: dict[str, Any]) -> bool:
+    """A log without outcomes: say so, and what to do, instead of rates of 0 %."""
+    if payload.get("outcomes_recorded", True):
+        return False
+    print(f"{analytics.NO_OUTCOMES}: {analytics.NO_OUTCOMES_NEXT}")
+    return True
+
+
+def _human_funnel(payload: dict[str, Any], measures: dict[str, Any] | None = None) -> None:
     if _human_no_data(payload):
         return
+    _human_measures(measures)
+    recorded = payload["outcomes_recorded"]
+    width = max(len(stage["label"]) for stage in payload["stages"])
     for stage in payload["stages"]:
-        step = f"  step {_pct(stage['step_conversion'])}" if "step_conversion" in stage else ""
-        print(f"{stage['stage']:>10}: {stage['count']:>8,}  ({stage['share_of_applied']:.0%} of applied){step}")
-    print("outcomes: " + ", ".join(f"{k} {v:,}" for k, v in payload["outcomes"].items()))
+        if stage["stage"] != "applied" and not recorded:
+            print(f"{stage['label']:>{width}}: {analytics.NO_OUTCOMES}")
+            continue
+        step = stage.get("step_conversion")
+        steps = f"  step {_pct(step)} of {step['n']:,}" if step is not None and step["rate"] is not None else ""
+        share = "" if stage["stage"] == "applied" else f"  ({stage['share_of_applied']:.0%} of applications)"
+        print(f"{stage['label']:>{width}}: {stage['count']:>8,}{share}{steps}")
+    if recorded:
+        print(f"step: {payload['step_conversion_label'].removeprefix('Step conversion: ')}")
+        print("outcomes: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in payload["outcomes"].items()))
+        print(f"(no further answer: an answer or offer followed by nothing for {payload['stale_days']} days or more)")
+    elif measures is None:
+        _not_recorded_line(payload)
 
 
-def _human_rates(payload: dict[str, Any]) -> None:
+def _human_rates(payload: dict[str, Any], measures: dict[str, Any] | None = None) -> None:
     if _human_no_data(payload):
         return
+    _human_measures(measures)
+    if not payload["outcomes_recorded"]:
+        if measures is None:
+            _not_recorded_line(payload)
+        return  # the headline numbers said so, and what to do
     rows = [payload["overall"], *payload["groups"]]
     print(f"{'group':<28} {'apps':>7} {'pending':>7}  {'response (censoring-aware)':<27} {'settled-only':<22}"
           f" {'callback':<20} {'interview':<20} {'offer':<20}")  # fmt: skip
     for row in rows:
         label = "ALL" if row is payload["overall"] else _group_label(row["group"])
         flag = " (small)" if row["small"] else ""
+        flag += "" if row["outcomes_recorded"] else " (no outcomes recorded)"
         print(
             f"{(label + flag)[:28]:<28} {row['applications']:>7,} {row['pending']:>7,}  "
             f"{_pct(row['response_rate']):<27} {_pct(row['response_rate_settled']):<22} "
             f"{_pct(row['callback_rate']):<20} {_pct(row['interview_rate']):<20} {_pct(row['offer_rate']):<20}"
         )
+    window = payload["scope"]["window"]
+    print(f"response (censoring-aware): answered within {window} days, recent applications counted for the days"
+          f" they have had; settled-only, callback, interview, offer: among applications that have had {window}"
+          " days")  # fmt: skip
     print(f"(small): fewer than {payload['small_group_threshold']} settled applications; read with care")
 
 
 def _human_timing(payload: dict[str, Any]) -> None:
-    if _human_no_data(payload):
+    if _human_no_data(payload) or _not_recorded_line(payload):
         return
     for row in payload["groups"]:
         first, rejection = row["first_response"], row["rejection"]
@@ -262,10 +331,14 @@ def _human_compare(payload: dict[str, Any]) -> None:
 def _human_trend(payload: dict[str, Any]) -> None:
     if _human_no_data(payload):
         return
+    recorded = _not_recorded_line(payload)
     for row in payload["periods"]:
+        if recorded:
+            print(f"{row['period']}: {row['applications']:>6,} applied")
+            continue
         print(
-            f"{row['period']}: {row['applications']:>6,} applied, {row['responses']:>5,} responses, "
-            f"{row['pending']:>5,} pending, response {_pct(row['response_rate'])}"
+            f"{row['period']}: {row['applications']:>6,} applied, {row['responses']:>5,} answered, "
+            f"{row['pending']:>5,} pending, response rate {_pct(row['response_rate'])}"
             + (" (small)" if row["small"] else "")
         )
 
@@ -295,6 +368,8 @@ def _human_effect(effect: dict[str, Any]) -> None:
 def _human_diagnose(payload: dict[str, Any]) -> None:
     if payload["no_data"]:
         print("no applications yet: load your log with `bounceback ingest FILE` to get a diagnosis")
+    else:
+        _human_measures(payload.get("measures"))
     labels = {
         "strategy": "Overall strategy",
         "resume": "Resume and cover letter",
@@ -315,10 +390,17 @@ def _cmd_analytics(args: argparse.Namespace) -> int:
     # read-write: an older database is upgraded, and its SQL models refreshed, before reading it
     con = connect(db_path) if db_path.exists() else connect_memory()
     try:
-        if args.command == "funnel":
-            payload, human = analytics.funnel(con, scope), _human_funnel
-        elif args.command == "rates":
-            payload, human = analytics.rates(con, scope, _fields(args.by)), _human_rates
+        if args.command in ("funnel", "rates"):
+            # the headline numbers above the table, from the same load of the facts
+            by = _fields(args.by) if args.command == "rates" else []
+            prepared = analytics.prepare(con, scope, tuple(analytics.check_fields(by, "--by")))
+            measures = analytics.measures(con, scope, prepared).to_json()
+            if args.command == "funnel":
+                payload = analytics.funnel(con, scope, prepared)
+                human = functools.partial(_human_funnel, measures=measures)
+            else:
+                payload = analytics.rates(con, scope, by, prepared)
+                human = functools.partial(_human_rates, measures=measures)
         elif args.command == "timing":
             payload, human = analytics.timing(con, scope, _fields(args.by)), _human_timing
         elif args.command == "compare":
