@@ -439,6 +439,9 @@ _INTERVIEW_STALL = dataclasses.replace(
 
 _NO_FOLLOW_UP_BOOST = 1.6
 _NO_FOLLOW_UP_BASE_SCALE = 0.8
+# Rarely, not never: the log still has a follow-up column to read (a log with no follow-up at all
+# cannot be told from one that does not record them).
+_NO_FOLLOW_UP_PROBABILITY = 0.05
 _NO_FOLLOW_UP = dataclasses.replace(
     _HEALTHY,
     persona="no_follow_up",
@@ -448,14 +451,14 @@ _NO_FOLLOW_UP = dataclasses.replace(
     resume_versions=("v1", "v2"),
     resume_share=(0.55, 0.45),
     resume_multiplier=(1.0, 1.0),
-    follow_up_probability=0.0,
+    follow_up_probability=_NO_FOLLOW_UP_PROBABILITY,
     follow_up_boost=_NO_FOLLOW_UP_BOOST,
     planted_failure={
         "area": "follow_up",
-        "detail": "Never follows up, although in this model a follow-up multiplies the reply "
-        f"probability by {_NO_FOLLOW_UP_BOOST}; base reply rates are otherwise healthy-like "
-        f"(x{_NO_FOLLOW_UP_BASE_SCALE}).",
-        "follow_up_probability": 0.0,
+        "detail": f"Rarely follows up (on {_NO_FOLLOW_UP_PROBABILITY:.0%} of applications), although in "
+        f"this model a follow-up multiplies the reply probability by {_NO_FOLLOW_UP_BOOST}; base reply "
+        f"rates are otherwise healthy-like (x{_NO_FOLLOW_UP_BASE_SCALE}).",
+        "follow_up_probability": _NO_FOLLOW_UP_PROBABILITY,
         "follow_up_boost": _NO_FOLLOW_UP_BOOST,
     },
 )

@@ -377,12 +377,18 @@ def test_interview_stall_interviews_do_not_convert() -> None:
     assert healthy_rate > 0.15
 
 
-def test_no_follow_up_never_follows_up() -> None:
+def test_no_follow_up_rarely_follows_up() -> None:
+    """The persona rarely follows up (5 % of applications), so its log still records follow-ups."""
     table, truth = generate("no_follow_up", seed=5, as_of=AS_OF, applications=20_000)
-    assert table.column("followed_up_on").null_count == table.num_rows
-    assert truth["params"]["follow_up"]["probability"] == 0
+    assert truth["params"]["follow_up"]["probability"] == truth["planted_failure"]["follow_up_probability"] == 0.05
     assert truth["params"]["follow_up"]["boost"] > 1
     assert truth["by"]["followed_up"]["yes"]["response"] > truth["by"]["followed_up"]["no"]["response"]
+    # as logged, among settled applications: the exact share of the truth, well under the 5 % intention
+    logged = ~np.isnan(days(settled(table), "followed_up_on"))
+    expected = truth["by_logged"]["followed_up"]["yes"]["share"]
+    assert 0.02 < expected < 0.05
+    assert logged.mean() == pytest.approx(expected, abs=TOLERANCE)
+    assert logged.sum() > 100  # the column is recorded: not an empty one
 
 
 # ------------------------------------------------------------------------------------------
@@ -405,11 +411,11 @@ def test_advisor_caseload_mixes_personas() -> None:
     assert truth["planted_failure"]["by_client"] == {
         label: client_truth["planted_failure"]["area"] for label, client_truth in truth["clients"].items()
     }
-    # Only the no_follow_up clients are allowed to have no follow-ups at all.
+    # The no_follow_up clients follow up rarely (5 % of applications): at most 10 of their 100.
     followed = ~np.isnan(days(table, "followed_up_on"))
     for label, client_truth in truth["clients"].items():
         if client_truth["persona"] == "no_follow_up":
-            assert not followed[clients == label].any()
+            assert followed[clients == label].sum() <= 10
 
 
 def test_large_caseload_ids_unique_across_clients() -> None:
@@ -481,5 +487,7 @@ def test_committed_samples_show_their_planted_failure() -> None:
     assert table.column("interview_on").null_count <= table.num_rows - 10
     assert table.column("offer_on").null_count == table.num_rows
 
+    # rarely, not never: a few follow-ups (the column is recorded), far under the 20 % of a habit
     table, _ = generate("no_follow_up", seed=build.BUILD_SEEDS["no_follow_up"], as_of=build.AS_OF)
-    assert table.column("followed_up_on").null_count == table.num_rows
+    followed = table.num_rows - table.column("followed_up_on").null_count
+    assert 1 <= followed <= 0.05 * table.num_rows
