@@ -474,6 +474,11 @@ def _interviews(counts: Counts, scope: Scope) -> Finding:
         f" {_share(led_on, settled, what)}; in published hiring funnels at least {floor:.0%} do."
     )
     numbers["p_value"] = p
+    if verdict == "working" and led_on / settled < floor:
+        # below the floor, but too few interviews to tell a stall from bad luck: not "working"
+        return Finding("interviews", "not enough data", {**numbers, "sentence": (
+            f"{sentence} Too few interviews to tell a real stall from chance.")},
+            "Prepare each interview and note every round; a few more interviews will tell.")  # fmt: skip
     if verdict == "working":
         return Finding("interviews", "working", {**numbers, "sentence": sentence},
                        "Keep preparing the same way.")  # fmt: skip
@@ -545,7 +550,10 @@ def diagnose(
     if prepared is None or prepared.scope != scope or not set(FIELDS) <= prepared.columns:
         prepared = analytics.prepare(con, scope, FIELDS)
     counts = gather(prepared.cur, scope) if prepared.total else {}
-    return decide(counts.get("", Counts()), scope)
+    result = decide(counts.get("", Counts()), scope)
+    # the headline numbers, from the one function every other place takes them from
+    result["measures"] = analytics.measures(con, scope, prepared).to_json()
+    return result
 
 
 def diagnose_each(

@@ -63,7 +63,7 @@ DEFAULT_CLIENT = "me"
 MAX_REJECTS_REPORTED = 1000  # the JSON output lists this many; ingest_rejects keeps them all
 # Bump when a normalisation rule changes what a stored field would be: every application is then
 # re-normalised (counted as updated) at its next import.
-RULES_VERSION = 2
+RULES_VERSION = 3  # 3: a referral nobody wrote down is unknown (null), not "no"
 TEXT_FIELDS = ("company", "role", "location", "seniority", "job_url", "notes")
 # fields whose spelling variants are merged (`Linkedin`/`LinkedIn`, `Otter Jobs`/`OtterJobs`): the
 # key that decides which spellings are one value; the most written spelling names them all.
@@ -443,7 +443,9 @@ select
     end as disposition,
     -- a one-click flag (`Easy Application? y`) says how the application went, whatever the site
     case when d.one_click_flag then 'linkedin_easy_apply' else d.written_channel end as channel,
-    coalesce(d.referral_flag, d.written_channel = 'referral') as referral,
+    -- a referral channel says yes; without a Referral value or a referral channel it is unknown
+    -- (null), never "no": a log with no Referral column says nothing about referrals
+    coalesce(d.referral_flag, case when d.written_channel = 'referral' then true end) as referral,
     d.cover_letter_flag as cover_letter,
     -- every stored field derives from the raw row, the client and the rules: same inputs, same hash
     md5(cast(d.raw as varchar) || $signature) as content_hash

@@ -60,9 +60,10 @@ def test_an_empty_database_and_a_single_application(capsys: pytest.CaptureFixtur
     assert main(["diagnose", "--db", str(db), "--as-of", "2026-11-01", "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["applications"] == 1
-    assert all(f["verdict"] in ("not enough data", "working") for f in payload["findings"])
+    # one application and no outcome recorded for it: nothing can be judged yet
+    assert all(f["verdict"] == "not recorded" for f in payload["findings"])
     assert main(["diagnose", "--db", str(db), "--as-of", "2026-11-01"]) == 0
-    assert "NOT ENOUGH DATA" in capsys.readouterr().out
+    assert "NOT RECORDED" in capsys.readouterr().out
 
 
 def test_per_client_on_a_caseload(con: duckdb.DuckDBPyConnection) -> None:

@@ -359,7 +359,8 @@ def test_status_vocabulary_and_stage_columns(con: duckdb.DuckDBPyConnection, tmp
     }
     assert facts["Accepting"] == ("accepted", "accepted", 3, False, "company_site", True)
     assert facts["Ghosting"] == ("no_response", "applied", 0, True, "job_board", False)
-    assert facts["Waiting"] == ("pending", "applied", 0, False, "linkedin_easy_apply", False)
+    # a blank Referral cell and a channel that is no referral: unknown, not "no"
+    assert facts["Waiting"] == ("pending", "applied", 0, False, "linkedin_easy_apply", None)
     assert facts["Withdrawn"] == ("withdrawn", "applied", 0, False, "referral", True)
     # as of a date before the answers arrived, nothing had happened yet
     early = dict(
