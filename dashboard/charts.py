@@ -20,11 +20,13 @@ from dashboard.data import ENOUGH_LABEL, SMALL_LABEL
 # reddish purple, yellow, black
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
 PRIMARY = OKABE_ITO[0]
+# the Sankey's ends, as data.overview words them
 OUTCOME_COLOURS = {
     "rejected": "#D55E00",
-    "no_response": "#999999",
+    "no response": "#999999",
+    "no further answer": "#666666",
     "withdrawn": "#CC79A7",
-    "position_closed": "#E69F00",
+    "position closed": "#E69F00",
     "declined": "#F0E442",
     "pending": "#56B4E9",
     "still open": "#009E73",
@@ -113,26 +115,26 @@ def heatmap(frame: pd.DataFrame, *, rows: str, columns: str, title: str = "") ->
     return alt.layer(cells, text).transform_filter("isValid(datum.rate)")
 
 
-def funnel_bars(frame: pd.DataFrame) -> alt.Chart:
-    """Applications at each stage reached (furthest stage in the history), in funnel order."""
-    order = list(frame["stage"]) if not frame.empty else []
-    return (
-        alt.Chart(frame, title="How far applications got")
-        .mark_bar(color=PRIMARY)
-        .encode(
-            y=alt.Y("stage:N", sort=order, title=None),
-            x=alt.X("count:Q", title="applications"),
-            tooltip=[
-                alt.Tooltip("stage:N"),
-                alt.Tooltip("count:Q", title="applications"),
-                _pct_tooltip("share", "share of applied"),
-                _pct_tooltip("step_rate", "from the stage before (settled)"),
-                _pct_tooltip("step_low", "95% interval from"),
-                _pct_tooltip("step_high", "95% interval to"),
-                alt.Tooltip("step_n:Q", title="settled at the stage before"),
-            ],
-        )
+def funnel_bars(frame: pd.DataFrame, window: int) -> alt.LayerChart:
+    """Applications at each stage reached (furthest stage in the history), in funnel order, each stage
+    named by the measure that counts it (`label`), its count written at the end of its bar."""
+    order = list(frame["label"]) if not frame.empty else []
+    base = alt.Chart(frame, title="How far applications got").encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("count:Q", title="applications"),
+        tooltip=[
+            alt.Tooltip("label:N", title="stage"),
+            alt.Tooltip("count:Q", title="applications"),
+            _pct_tooltip("share", "share of all applications"),
+            _pct_tooltip("step_rate", f"step conversion (among applications that have had {window} days)"),
+            _pct_tooltip("step_low", "95% interval from"),
+            _pct_tooltip("step_high", "95% interval to"),
+            alt.Tooltip("step_n:Q", title=f"at the stage before, and had {window} days"),
+        ],
     )
+    bars = base.mark_bar(color=PRIMARY)
+    counts = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format=","))
+    return alt.layer(bars, counts)
 
 
 def trend_line(frame: pd.DataFrame) -> alt.VConcatChart:

@@ -83,6 +83,11 @@ METRIC_LABELS: dict[str, str] = {
     "interview": "Interview rate",
     "offer": "Offer rate",
 }
+# a log that records no answer at all (a LinkedIn export): what the screens say, and what to do
+NO_OUTCOMES = analytics.NO_OUTCOMES
+NO_OUTCOMES_NEXT = analytics.NO_OUTCOMES_NEXT
+STALE_DAYS = analytics.STALE_DAYS
+OUTCOME_MEASURES = analytics.OUTCOME_MEASURES
 BLANK = "(blank)"
 SMALL_LABEL = "small group: read with care"
 ENOUGH_LABEL = "enough settled applications"
@@ -348,17 +353,17 @@ def _overview(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, An
     funnel = everything["funnel"]
     if funnel["no_data"]:
         return {"no_data": True, "applications": 0}
-    overall = everything["rates"]["resume_version"]["overall"]
     timing = everything["timing"]["groups"][0]
     trend = everything["trend"]
     findings = everything["diagnosis"]["findings"]
-    stage_counts = {stage["stage"]: stage["count"] for stage in funnel["stages"]}
+    measures = everything["measures"]
     funnel_rows = []
     for stage in funnel["stages"]:
         step = _rate_columns(stage.get("step_conversion"))
         funnel_rows.append(
             {
                 "stage": stage["stage"],
+                "label": stage["label"],
                 "count": stage["count"],
                 "share": stage["share_of_applied"],
                 "step_rate": step["rate"],
@@ -382,27 +387,44 @@ def _overview(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, An
     first = timing["first_response"]
     return {
         "no_data": False,
-        "applications": funnel["applications"],
-        "response_rate": overall["response_rate"],
-        "response_rate_settled": overall["response_rate_settled"],
-        "settled": overall["settled"],
-        "pending": overall["pending"],
-        "callbacks": stage_counts.get("screen", 0),
-        "interviews": stage_counts.get("interview", 0),
-        "offers": stage_counts.get("offer", 0),
+        # the headline numbers and their labels (analytics.measures): cards, funnel and Sankey agree
+        "measures": measures,
+        "outcomes_recorded": measures["outcomes_recorded"],
+        "applications": measures["applications"],
+        "response_rate": measures["response_rate"],
+        "response_rate_settled": measures["response_rate_settled"],
+        "settled": measures["settled"],
+        "pending": measures["pending"],
+        "answered": measures["answered"],
+        "callbacks": measures["callbacks"],
+        "interviews": measures["interviews"],
+        "offers": measures["offers"],
+        "step_conversion_label": funnel["step_conversion_label"],
         "median_days": first["median_days"],
         "median_low": first["median_low"],
         "median_high": first["median_high"],
         "ghosting_rate": timing["ghosting_rate"],
         "findings": findings,
         "funnel": pd.DataFrame(funnel_rows),
-        "flows": pd.DataFrame(funnel["flows"], columns=["from", "to", "count"]),
+        "flows": _flows_frame(funnel),
         "outcomes": funnel["outcomes"],
         "trend": pd.DataFrame(
             trend_rows,
             columns=["week", "period", "rate", "low", "high", "n", "applications", "settled", "pending", "reliability"],
         ),
     }
+
+
+def _flows_frame(funnel: dict[str, Any]) -> pd.DataFrame:
+    """The Sankey's flows with the words on screen: each stage by the label of the measure that counts
+    it (the cards' labels), each end in plain words ("no further answer", "still open")."""
+    names = {stage["stage"]: stage["label"] for stage in funnel["stages"]}
+
+    def word(name: str) -> str:
+        return names.get(name, name.replace("_", " "))
+
+    rows = [{"from": word(flow["from"]), "to": word(flow["to"]), "count": flow["count"]} for flow in funnel["flows"]]
+    return pd.DataFrame(rows, columns=["from", "to", "count"])
 
 
 def overview(src: Source, filters: Filters) -> dict[str, Any]:
@@ -419,6 +441,7 @@ def _rates(path: str, version: Version, key: tuple[Any, ...], by: str) -> dict[s
     return {
         "no_data": False,
         "applications": payload["applications"],
+        "outcomes_recorded": payload["outcomes_recorded"],
         "small_group_threshold": payload["small_group_threshold"],
         "rates": _rates_frame(payload["groups"], "group"),
         "overall": _rates_frame([payload["overall"]], "group"),
@@ -572,6 +595,7 @@ def _timing(path: str, version: Version, key: tuple[Any, ...], by: str | None) -
     return {
         "no_data": False,
         "applications": payload["applications"],
+        "outcomes_recorded": payload["outcomes_recorded"],
         "summary": pd.DataFrame(summary),
         "curves": pd.concat(non_empty, ignore_index=True) if non_empty else _curve_frame("", "", {}, False),
     }

@@ -40,7 +40,15 @@ VERDICT_STYLE: dict[str, tuple[str, str]] = {
     "at risk": ("orange", ":material/warning:"),
     "working": ("blue", ":material/check_circle:"),
     "not enough data": ("gray", ":material/help:"),
+    "not recorded": ("gray", ":material/visibility_off:"),
 }
+# said under a "not recorded" verdict: why the part is not judged
+NOT_RECORDED_EXPLAINED = (
+    "Not recorded: your log does not hold what this part reads, so it is not judged. Unknown is not “no”:"
+    " the next step says what to add."
+)
+# the measures that cannot be told without recorded outcomes (pending: "no answer yet" needs them too)
+_NEEDS_OUTCOMES = {*data.OUTCOME_MEASURES, "pending"}
 
 
 def md(value: Any) -> str:
@@ -134,6 +142,54 @@ def finding(item: dict[str, Any]) -> None:
         st.markdown(f"**{md(AREA_TITLES.get(item['area'], item['area']))}**")
         st.markdown(md(item["evidence"].get("sentence", "")))
         st.markdown(f"**Next:** {md(item['action'])}")
+        if item["verdict"] == "not recorded":
+            st.caption(NOT_RECORDED_EXPLAINED)
+
+
+# ---------------------------------------------------------------- the headline numbers
+
+
+def no_outcomes_notice() -> None:
+    """The log records no answer at all: say so, and what to do, where the rates would be."""
+    st.warning(f"**{data.NO_OUTCOMES.capitalize()}.** {md(data.NO_OUTCOMES_NEXT)}", icon=":material/visibility_off:")
+
+
+def measure_card(measures: dict[str, Any], name: str) -> None:
+    """One headline number (analytics.Measures.to_json) under its label, which states its definition."""
+    label = md(measures["labels"][name])
+    if name in _NEEDS_OUTCOMES and not measures["outcomes_recorded"]:
+        st.metric(label, data.NO_OUTCOMES, border=True)
+        return
+    if name in ("response_rate", "response_rate_settled"):
+        rate = measures[name]
+        if name == "response_rate":
+            value = "too early" if rate["rate"] is None else pct(rate["rate"])
+            help_text = (
+                "Chance of any answer (a rejection included) within the response window, Kaplan–Meier: an"
+                " application without an answer yet counts for the days it has had. “Too early”: no application"
+                " has had the whole window yet."
+            )
+        else:
+            value = pct(rate["rate"])
+            help_text = "The share of the applications that have had the whole window that were answered within it."
+        st.metric(label, value, help=help_text, border=True)
+        where = "" if name == "response_rate" else f"of {count(rate['n'], 'application')}; "
+        st.caption(f"{where}95 % interval {interval(rate['low'], rate['high'])}")
+        return
+    st.metric(label, f"{measures[name]:,}", border=True)
+    if name == "answered" and measures["answered_share"] is not None:
+        st.caption(f"{pct(measures['answered_share'])} of applications, at any time")
+
+
+def measure_cards(measures: dict[str, Any], names: tuple[str, ...], per_row: int = 3) -> list[Any]:
+    """Cards for the named measures, `per_row` to a row; returns the spare columns of the last row."""
+    columns: list[Any] = []
+    for _row in range(-(-len(names) // per_row)):
+        columns.extend(st.columns(per_row))
+    for column, name in zip(columns, names, strict=False):
+        with column:
+            measure_card(measures, name)
+    return columns[len(names) :]
 
 
 # ---------------------------------------------------------------- writing: messages that survive a rerun
@@ -217,14 +273,18 @@ def _event_inputs(src: data.Source, application_id: str, label: str, key: str) -
         _record(src, application_id, label, event, occurred_on)
 
 
-DEFINITIONS = """
+DEFINITIONS = f"""
 **Response**: any reply from the employer, a rejection included. **Callback**: an invitation to a
 screen, an assessment or an interview.
 
 **Pending**: no response yet and younger than the response window. Not a failure.
-**No response**: older than the window and never answered.
+**No response**: older than the window and never answered. **No further answer**: an answer (or an
+offer) followed by nothing for {data.STALE_DAYS} days or more; it is no longer in progress.
 
 **Settled**: applied at least the window's number of days ago; its answer (or silence) is in.
+
+**Answered**, **reached a screen, assessment or interview**, **reached an interview**, **offers**: the
+applications whose history got that far, at any time (the funnel's counts, the same on every page).
 
 **Response rate (censoring-aware)**: the Kaplan–Meier probability of a response within the window,
 counting recent applications for the days they have had. Empty while no application has had the
@@ -232,7 +292,8 @@ whole window. **Settled-only rate**: the share of settled applications answered 
 
 Every rate comes with its 95 % interval. **Faded** groups have fewer than 10 settled applications.
 
-**Failing** (strategy health) needs a test at p < 0.005; **at risk** is a weaker signal.
+**Failing** (strategy health) needs a strict test; **at risk** is a weaker signal. **Not recorded**:
+the log does not hold what a part reads (no outcomes, no Referral column …), so it is not judged.
 """
 
 

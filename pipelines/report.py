@@ -4,8 +4,9 @@
 
 1. a header: the client's name, advisor, status, start date and targets, and the scope (as-of date,
    response window, applied dates and filters, when the report was generated);
-2. headline numbers: applications, the censoring-aware response rate with its 95 % interval, the
-   callback rate, how many applications are pending and how many are settled;
+2. headline numbers (pipelines/analytics.py `measures`, each under the label that states its
+   definition): applications, both response rates with their 95 % intervals, answered, callbacks,
+   interviews, offers, pending and settled; "no outcomes recorded" when the log has none;
 3. the funnel (pipelines/analytics.py `funnel`): stage counts and step conversions with intervals;
 4. rates by resume version, by channel and by industry (`analytics.rates`): the censoring-aware
    response rate and the callback rate per group, each with its interval, small groups flagged;
@@ -49,15 +50,15 @@ DASH = "–"
 TOO_EARLY = "too early"
 
 BREAKDOWNS = (("resume_version", "resume version"), ("channel", "channel"), ("industry", "industry"))
-STAGE_LABELS = {"applied": "Applied", "responded": "Responded", "screen": "Callback / screen",
-                "interview": "Interview", "offer": "Offer", "accepted": "Accepted"}  # fmt: skip
+NOT_RECORDED = analytics.NO_OUTCOMES
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print
 ORANGE, SKY_BLUE, GREEN, BLUE, VERMILLION, GREY = "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#999999"
 RESPONSE_LABEL = "Response (censoring-aware)"
 CALLBACK_LABEL = "Callback (settled)"
 SMALL_OPACITY = 0.35
-VERDICT_CLASSES = {"failing": "failing", "at risk": "risk", "working": "working", "not enough data": "unknown"}
+VERDICT_CLASSES = {"failing": "failing", "at risk": "risk", "working": "working", "not enough data": "unknown",
+                   "not recorded": "unknown"}  # fmt: skip
 
 # Elements vl-convert draws with. Anything else in a chart's SVG (a script, a foreignObject, an
 # image, a link) would mean a label got out of its text node: such a chart is not inlined.
@@ -226,8 +227,8 @@ def _axis_top(rows: list[dict[str, Any]]) -> float:
 
 
 def _funnel_chart(stages: list[dict[str, Any]]) -> alt.TopLevelMixin:
-    order = [STAGE_LABELS[stage["stage"]] for stage in stages]
-    counts = [{"stage": STAGE_LABELS[s["stage"]], "count": s["count"]} for s in stages]
+    order = [stage["label"] for stage in stages]
+    counts = [{"stage": s["label"], "count": s["count"]} for s in stages]
     conversions = []
     for stage in stages[1:]:
         step = stage.get("step_conversion") or {}
@@ -235,14 +236,14 @@ def _funnel_chart(stages: list[dict[str, Any]]) -> alt.TopLevelMixin:
         if rate is None:
             continue  # nobody settled at the stage before: no conversion to draw
         conversions.append({
-            "stage": STAGE_LABELS[stage["stage"]], "rate": rate,
+            "stage": stage["label"], "rate": rate,
             "low": _number(step.get("low")) if step.get("low") is not None else rate,
             "high": _number(step.get("high")) if step.get("high") is not None else rate,
             "small": "yes" if step.get("n", 0) < SMALL_GROUP else "no",
         })  # fmt: skip
     height = 26 * len(order)
     # both panels on the same rows (a stage without a conversion keeps its empty row)
-    y = alt.Y("stage:N", sort=order, scale=alt.Scale(domain=order), title=None, axis=alt.Axis(labelLimit=160))
+    y = alt.Y("stage:N", sort=order, scale=alt.Scale(domain=order), title=None, axis=alt.Axis(labelLimit=300))
     # whole applications: a handful gets one tick each, rather than ticks at 0.5
     most = max((row["count"] for row in counts), default=0)
     ticks = alt.Axis(values=list(range(most + 1)), format="d") if most <= 10 else alt.Axis(tickMinStep=1, format="d")
@@ -263,7 +264,7 @@ def _funnel_chart(stages: list[dict[str, Any]]) -> alt.TopLevelMixin:
     right = (
         base.mark_rule(color=VERMILLION, strokeWidth=2).encode(x=x, x2="high:Q")
         + base.mark_point(color=VERMILLION, filled=True, size=70).encode(x="rate:Q")
-    ).properties(width=250, height=height, title="Step conversion (settled)")
+    ).properties(width=250, height=height, title="Step conversion (among applications that have had the window)")
     return _configure(alt.hconcat(left, right, spacing=30))
 
 
@@ -343,28 +344,43 @@ def _card(label: str, rate: dict[str, Any] | None, empty: str, note: str) -> tup
     return label, _pct(rate["rate"]), interval + note
 
 
-def _headline(overall: dict[str, Any] | None, applications: int, window: int) -> str:
-    if overall is None:
+def _headline(measures: analytics.Measures) -> str:
+    """The headline numbers (analytics.measures), each under the label that states its definition."""
+    labels = measures.labels()
+    window = measures.window
+    if not measures.applications:
         cards = [
-            ("Applications", "0", "nothing loaded for this client yet"),
+            (labels["applications"], "0", "nothing loaded for this client yet"),
             ("Response rate", DASH, "no applications yet"),
-            ("Pending", "0", ""),
-            ("Settled", "0", ""),
         ]
+    elif not measures.outcomes_recorded:
+        cards = [(labels["applications"], f"{measures.applications:,}", "")]
+        cards += [(labels[name], NOT_RECORDED, "") for name in ("response_rate", "answered", "interviews")]
     else:
+        share = measures.answered_share
+        settled = measures.response_rate_settled
         cards = [
-            ("Applications", f"{applications}", ""),
-            _card("Response rate", overall["response_rate"], TOO_EARLY, f"censoring-aware, within {window} days"),
-            _card("Callback rate", overall["callback_rate"], TOO_EARLY, "among settled applications"),
-            ("Pending", f"{overall['pending']}", "still within the window: not failures"),
-            ("Settled", f"{overall['settled']}", f"have had the full {window} days"),
+            (labels["applications"], f"{measures.applications:,}", ""),
+            _card(labels["response_rate"], measures.response_rate, TOO_EARLY, "Kaplan–Meier"),
+            _card(labels["response_rate_settled"], settled, DASH, f"of {settled['n']:,} applications"),
+            (labels["answered"], f"{measures.answered:,}", "" if share is None else f"{_pct(share)} of applications"),
+            (labels["callbacks"], f"{measures.callbacks:,}", ""),
+            (labels["interviews"], f"{measures.interviews:,}", ""),
+            (labels["offers"], f"{measures.offers:,}", ""),
+            (labels["pending"], f"{measures.pending:,}", "still within the window: not failures"),
+            (labels["settled"], f"{measures.settled:,}", f"have had the full {window} days"),
         ]
     body = "".join(
-        f'<div class="card"><div class="label">{label}</div><div class="value">{value}</div>'
-        f'<div class="sub">{sub}</div></div>'
+        f'<div class="card"><div class="label">{_e(label)}</div><div class="value">{_e(value)}</div>'
+        f'<div class="sub">{_e(sub, "")}</div></div>'
         for label, value, sub in cards
     )
-    return f'<section id="headline"><h2>Headline numbers</h2><div class="cards">{body}</div></section>'
+    notice = ""
+    if measures.applications and not measures.outcomes_recorded:
+        notice = (
+            f'<p class="note"><strong>{_e(NOT_RECORDED.capitalize())}.</strong> {_e(analytics.NO_OUTCOMES_NEXT)}</p>'
+        )
+    return f'<section id="headline"><h2>Headline numbers</h2><div class="cards">{body}</div>{notice}</section>'
 
 
 def _when(moment: dt.datetime) -> str:
@@ -378,30 +394,39 @@ def _funnel_section(result: dict[str, Any]) -> str:
     if result.get("no_data"):
         parts.append('<p class="empty">No applications yet: the funnel starts with the first one.</p></section>')
         return "".join(parts)
+    if not result.get("outcomes_recorded", True):
+        parts.append(f'<p class="empty">{_e(NOT_RECORDED.capitalize())}: the funnel needs what happened to each '
+                     "application.</p></section>")  # fmt: skip
+        return "".join(parts)
     stages = result["stages"]
     parts.append(
-        "<p>Each application counts at the furthest stage it reached. A step conversion is the share of settled "
-        "applications at one stage that reached the next.</p>"
+        "<p>Each application counts at the furthest stage it reached, at any time: the headline numbers. "
+        f"{_e(result['step_conversion_label'])}.</p>"
     )
     parts.append(f"<figure>{_svg(_funnel_chart(stages), 'Funnel: stage counts and step conversions')}</figure>")
     rows = []
     for stage in stages:
         step = stage.get("step_conversion")
         rows.append([
-            _e(STAGE_LABELS[stage["stage"]]), f"{stage['count']}", _pct(stage["share_of_applied"]),
-            DASH if step is None else _rate_text(step), DASH if step is None else f"{step['n']}",
+            _e(stage["label"]), f"{stage['count']:,}", _pct(stage["share_of_applied"]),
+            DASH if step is None else _rate_text(step), DASH if step is None else f"{step['n']:,}",
         ])  # fmt: skip
+    window = result["scope"]["window"]
     parts.append(
         _table(
-            ["Stage", "Reached", "Share of applied", "Step conversion (95% interval)", "Settled at previous stage"],
+            ["Stage", "Applications", "Share of all applications", "Step conversion (95% interval)",
+             f"At the stage before, and had {window} days"],
             rows,
             {1, 2, 4},
         )
-    )
+    )  # fmt: skip
     outcomes = result.get("outcomes") or {}
     if outcomes:
         standing = ", ".join(f"{_e(str(name).replace('_', ' '))}: {count}" for name, count in outcomes.items())
-        parts.append(f'<p class="note">Where the applications stand now: {standing}.</p>')
+        parts.append(
+            f'<p class="note">Where the applications stand now: {standing}. No further answer: an answer or an offer '
+            f"followed by nothing for {result.get('stale_days', analytics.STALE_DAYS)} days or more.</p>"
+        )
     parts.append("</section>")
     return "".join(parts)
 
@@ -412,6 +437,9 @@ def _breakdown_section(field: str, title: str, result: dict[str, Any], window: i
     groups = result.get("groups") or []
     if result.get("no_data") or not groups:
         parts.append(f'<p class="empty">No applications yet, so no rates by {title}.</p></section>')
+        return "".join(parts)
+    if not result.get("outcomes_recorded", True):
+        parts.append(f'<p class="empty">{_e(NOT_RECORDED.capitalize())}, so no rates by {title}.</p></section>')
         return "".join(parts)
     drawn = groups[:MAX_GROUPS]
     chart = _rates_chart(drawn, _chart_labels(g["group"][field] for g in drawn), f"By {title}")
@@ -509,7 +537,7 @@ def _notes_section(notes: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
-def _caseload_section(result: dict[str, Any], has_data: bool) -> str:
+def _caseload_section(result: dict[str, Any], has_data: bool, recorded: bool = True) -> str:
     parts = ['<section id="caseload"><h2>Compared with the caseload</h2>']
     if not result.get("available"):
         reason = result.get("reason") or "no comparison is available"
@@ -528,7 +556,9 @@ def _caseload_section(result: dict[str, Any], has_data: bool) -> str:
         percentile = _number(row.get("percentile"))
         position = DASH if percentile is None else f"above {percentile:.0f}% of them"
         rate = {"rate": row.get("rate"), "low": row.get("low"), "high": row.get("high")}
-        if has_data:
+        if has_data and not recorded:
+            own = _e(NOT_RECORDED)
+        elif has_data:
             own = _rate_text(rate, TOO_EARLY) + (' <span class="flag">small</span>' if row.get("small") else "")
         else:
             own = DASH  # no applications: nothing to compare, not "too early"
@@ -553,8 +583,13 @@ def _definitions(window: int) -> str:
                          "Wide intervals mean: not much is known yet."),
         ("Small group", f"fewer than {SMALL_GROUP} settled applications. Its rates are shown faded and flagged: "
                         "read them with care."),
+        ("Answered, reached an interview, offers", "the applications whose history got that far, at any time: "
+         "the funnel's counts."),
+        ("No further answer", f"an answer or an offer followed by nothing for {analytics.STALE_DAYS} days or "
+                              "more: no longer in progress."),
         ("Verdicts", "failing: a strict test supports it; at risk: a weaker signal, check again; working; "
-                     "not enough data: too few applications to tell."),
+                     "not enough data: too few applications to tell; not recorded: the log does not hold what "
+                     "the part reads, so it is not judged."),
     ]  # fmt: skip
     body = "".join(f"<div><dt>{term}</dt><dd>{text}</dd></div>" for term, text in items)
     return f'<section id="definitions"><h2>Definitions</h2><dl class="definitions">{body}</dl></section>'
@@ -647,6 +682,7 @@ def build_report(
     # one load of the facts for the funnel, the three breakdowns and the follow-ups
     fields = tuple(dict.fromkeys([name for name, _ in BREAKDOWNS] + ["company", "role", "client"]))
     prepared = analytics.prepare(con, scope, fields)
+    measures = analytics.measures(con, scope, prepared)
     funnel = analytics.funnel(con, scope, prepared)
     breakdowns = {name: analytics.rates(con, scope, [name], prepared) for name, _ in BREAKDOWNS}
     # one more than shown, to know whether the list goes on
@@ -655,8 +691,6 @@ def build_report(
     notes = list_notes(con, client, viewer)
     caseload = roster.against_caseload(con, scope, client, viewer) if viewer.compares(client) else None
 
-    first = breakdowns[BREAKDOWNS[0][0]]
-    overall = None if first.get("no_data") else first["overall"]
     title = f"Job-search report: {_label(record['display_name'])}"
     parts = [
         "<!DOCTYPE html>",
@@ -666,13 +700,15 @@ def build_report(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{STYLE}</style></head><body><main>",
         _header(record, scope, generated_at),
-        _headline(overall, int(funnel.get("applications") or 0), scope.window),
+        _headline(measures),
         _funnel_section(funnel),
         *(_breakdown_section(name, label, breakdowns[name], scope.window) for name, label in BREAKDOWNS),
         _diagnosis_section(found),
         _followups_section(followups),
         _notes_section(notes),
-        _caseload_section(caseload, overall is not None) if caseload is not None else "",
+        _caseload_section(caseload, measures.applications > 0, measures.outcomes_recorded)
+        if caseload is not None
+        else "",
         _definitions(scope.window),
         f"<footer>Generated by bounceback on {_when(generated_at)}; data as of {_e(scope.as_of.isoformat())}.</footer>",
         "</main></body></html>",

@@ -82,6 +82,11 @@ def _text(at: AppTest) -> str:
     )
 
 
+def _unescaped(text: str) -> str:
+    """Markdown text as read on screen (the escapes of ui.md removed)."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
 def _errors(at: AppTest) -> str:
     """The error messages as read on screen (markdown escapes removed)."""
     return "\n".join(re.sub(r"\\(.)", r"\1", str(error.value)) for error in at.error)
@@ -102,9 +107,13 @@ def test_overview_of_a_sample_search(monkeypatch: pytest.MonkeyPatch, resume_gap
     at = _app(monkeypatch, resume_gap_db)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error
-    labels = {metric.label: metric.value for metric in at.metric}
+    labels = {_unescaped(metric.label): metric.value for metric in at.metric}
     assert labels["Applications"] == "180"
-    for label in ("Response rate", "Callbacks", "Interviews", "Offers", "Pending", "Median wait for an answer"):
+    # every card is labelled by its definition (pipelines/analytics.py MEASURE_LABELS)
+    for label in ("Response rate: answered within 30 days, recent applications counted for the days they have had",
+                  "Response rate among applications that have had 30 days", "Answered (any reply, rejections included)",
+                  "Reached a screen, assessment or interview", "Reached an interview", "Offers",
+                  "Pending: no answer yet, applied less than 30 days ago", "Median wait for an answer"):  # fmt: skip
         assert label in labels
     text = _text(at)
     # resume_gap plants a weaker resume version: the diagnosis says so, first
@@ -112,7 +121,7 @@ def test_overview_of_a_sample_search(monkeypatch: pytest.MonkeyPatch, resume_gap
     assert "Resume — versions and cover letters" in text
     assert text.index("FAILING") < text.index("WORKING")
     fields = set().union(*(_fields(spec) for spec in _specs(at)))
-    assert {"stage", "count", "week", "rate", "low", "high", "applications"} <= fields
+    assert {"label", "count", "week", "rate", "low", "high", "applications"} <= fields
     assert len(at.get("plotly_chart")) == 1  # the Sankey
     # the URL reproduces the view
     assert at.query_params["as_of"] == AS_OF
@@ -388,3 +397,50 @@ def test_export_neutralises_formulas(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert count == 3
     exported = list(csv.DictReader(io.StringIO(text)))
     assert {row["company"] for row in exported} == {"'" + formula, "'+cmd", "Plain Co"}
+
+
+def test_a_log_without_outcomes_says_so_instead_of_zeros(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A LinkedIn-like log (applications only): no 0 % and no 100 % ghosted, but "no outcomes recorded"
+    and what to do, on every page that shows a rate; the diagnosis parts are "not recorded"."""
+    as_of = dt.date.fromisoformat(AS_OF)
+    rows = [[f"Co {i}", "Analyst", (as_of - dt.timedelta(days=2 * i)).isoformat(), "applied"] for i in range(40)]
+    log = write_csv(tmp_path / "applied-only.csv", ["company", "role", "applied_on", "status"], rows)
+    at = _app(monkeypatch, _database(tmp_path / "quiet.duckdb", (log, "me")))
+    assert not at.exception, [e.value for e in at.exception]
+    cards = {_unescaped(metric.label): metric.value for metric in at.metric}
+    assert cards["Applications"] == "40"
+    assert cards["Reached an interview"] == cards["Median wait for an answer"] == "no outcomes recorded"
+    assert not [value for value in cards.values() if value.endswith("%")]
+    warnings = " ".join(_unescaped(str(w.value)) for w in at.warning)
+    assert "No outcomes recorded" in warnings and "on the Database page" in warnings
+    assert "NOT RECORDED" in _text(at) and "Unknown is not “no”" in _text(at)
+    assert not at.get("plotly_chart")  # no Sankey of 40 applications flowing into "no response"
+    for page in ("resume", "channels", "timing"):
+        _visit(at, page)
+        assert "No outcomes recorded" in " ".join(str(w.value) for w in at.warning), page
+        assert not _specs(at), page
+
+
+def test_the_sankey_ends_a_quiet_answer_in_no_further_answer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    as_of = dt.date.fromisoformat(AS_OF)
+
+    def ago(days: int) -> str:
+        return (as_of - dt.timedelta(days=days)).isoformat()
+
+    rows = [["Quiet", "Analyst", ago(120), "interview", ago(90)], ["Recent", "Analyst", ago(40), "interview", ago(20)]]
+    rows += [[f"Co {i}", "Analyst", ago(40 + i), "rejected" if i % 3 == 0 else "ghosted", None] for i in range(12)]
+    log = write_csv(tmp_path / "quiet.csv", ["company", "role", "applied_on", "status", "interview_on"], rows)
+    at = _app(monkeypatch, _database(tmp_path / "sankey.duckdb", (log, "me")))
+    assert not at.exception, [e.value for e in at.exception]
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    sankey = figure["data"][0]
+    labels = sankey["node"]["label"]
+    ends = {(labels[s], labels[t]): v for s, t, v in zip(sankey["link"]["source"], sankey["link"]["target"],
+                                                         sankey["link"]["value"], strict=True)}  # fmt: skip
+    assert ends[("Reached an interview", "no further answer")] == 1
+    assert ends[("Reached an interview", "still open")] == 1
+    # the nodes carry the cards' labels, with the cards' numbers
+    cards = {_unescaped(metric.label): metric.value for metric in at.metric}
+    assert ends[("Reached a screen, assessment or interview", "Reached an interview")] == int(
+        cards["Reached an interview"]
+    )

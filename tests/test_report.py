@@ -138,8 +138,10 @@ def test_caseload_client_report_has_every_section(con: duckdb.DuckDBPyConnection
     # headline and funnel numbers are the analytics' own
     funnel = analytics.funnel(con, Scope(as_of=SCOPE.as_of, window=30, client=CLIENT))
     assert f"Applications {funnel['applications']}" in words
-    for stage in ("Applied", "Responded", "Callback / screen", "Interview", "Offer", "Accepted"):
-        assert stage in words
+    # each stage under the label of the measure that counts it, with that measure's number
+    for stage in funnel["stages"]:
+        assert f"{stage['label']} {stage['count']}" in words
+    assert "Answered (any reply, rejections included)" in words and "Reached an interview" in words
     responded = funnel["stages"][1]["step_conversion"]
     assert f"{responded['rate']:.0%} ({responded['low']:.0%}–{responded['high']:.0%})" in words
 
@@ -298,3 +300,24 @@ def test_report_in_a_real_browser_stays_offline_and_prints(con: duckdb.DuckDBPyC
             browser.close()
     assert attempted == []
     assert dialogs == []  # no script from the data ran
+
+
+def test_a_log_without_outcomes_says_so_instead_of_zeros(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    rows = [[f"Co {i}", "Analyst", (SCOPE.as_of - dt.timedelta(days=2 * i)).isoformat(), "applied", "job_board"]
+            for i in range(40)]  # fmt: skip
+    log = write_csv(tmp_path / "applied-only.csv", ["company", "role", "applied_on", "status", "channel"], rows)
+    assert ingest_file(con, log, LoadOptions(client="quiet")).status == "loaded"
+    document = build_report(con, SCOPE, "quiet", generated_at=GENERATED)
+    page = Page(document)
+    assert page.errors == []
+    words = page.words
+    assert "Applications 40" in words
+    assert "Reached an interview no outcomes recorded" in words
+    assert "on the Database page" in words
+    # no rate of 0 % and no "too early" for a rate that will never come from this log
+    for section in ("headline", "funnel", "by-channel"):
+        text = _section(document, section)
+        assert "0%" not in text and "too early" not in text, section
+        assert "No outcomes recorded" in text or "no outcomes recorded" in text, section
+    assert 'class="verdict unknown">not recorded' in document
+    _no_none(page)

@@ -20,6 +20,10 @@ metric = (
 for field, heading in (("channel", "By channel"), ("industry", "By industry"), ("role", "By role")):
     result = ui.fetch(data.rates, src, scope, field)
     ui.stop_if_empty(src, result)
+    if not result["outcomes_recorded"]:
+        ui.scope_caption(scope)
+        ui.no_outcomes_notice()
+        st.stop()
     st.subheader(heading)
     frame = result["rates"]
     chosen = frame[frame["metric"] == metric]

@@ -73,24 +73,18 @@ ui.scope_caption(view)
 if overview["no_data"]:
     st.info("No applications loaded for this client yet.")
 else:
-    rate = overview["response_rate"]
-    cards = st.columns(4)
-    cards[0].metric("Applications", overview["applications"], border=True)
-    with cards[1]:
-        st.metric(
-            "Response rate", "too early" if rate["rate"] is None else ui.pct(rate["rate"]), border=True,
-            help="Chance of any answer within the response window, censoring-aware (Kaplan–Meier).",
-        )  # fmt: skip
-        st.caption(f"95 % interval {ui.interval(rate['low'], rate['high'])}")
-    cards[2].metric("Interviews", overview["interviews"], border=True)
-    cards[3].metric("Pending", overview["pending"], border=True, help="No answer yet, younger than the window.")
+    measures = overview["measures"]
+    if not measures["outcomes_recorded"]:
+        ui.no_outcomes_notice()
+    # the same measures, labels and numbers as the Overview's cards
+    ui.measure_cards(measures, ("applications", "response_rate", "interviews", "pending"), per_row=4)
     needing = [item for item in overview["findings"] if item["verdict"] in ("failing", "at risk")]
     if needing:
         columns = st.columns(2)
         for index, item in enumerate(needing):
             with columns[index % 2]:
                 ui.finding(item)
-    else:
+    elif measures["outcomes_recorded"]:
         st.success("No part of the search is failing or at risk.")
 
 if data.compares(src, client):

@@ -20,6 +20,9 @@ metric = (
 rates = ui.fetch(data.rates, src, scope, "resume_version")
 ui.stop_if_empty(src, rates)
 ui.scope_caption(scope)
+if not rates["outcomes_recorded"]:
+    ui.no_outcomes_notice()
+    st.stop()
 frame = rates["rates"]
 chosen = frame[frame["metric"] == metric]
 if chosen["rate"].notna().any():

@@ -16,6 +16,9 @@ by = st.selectbox(
 result = ui.fetch(data.timing, src, scope, by)
 ui.stop_if_empty(src, result)
 ui.scope_caption(scope)
+if not result["outcomes_recorded"]:
+    ui.no_outcomes_notice()  # no dated answer to wait for, and 100 % "ghosted" would be a guess
+    st.stop()
 curves = result["curves"]
 first, rejection = st.tabs(["First answer", "Rejection"])
 with first:
