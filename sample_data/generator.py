@@ -752,8 +752,14 @@ def _simulate(
     as_of_day: int,
     client_of_row: np.ndarray,
     clients: _Clients,
+    last_day: int | None = None,
 ) -> dict[str, Any]:
-    """Simulate one persona variant for many rows at once. Day numbers are days since 1970-01-01."""
+    """Simulate one persona variant for many rows at once. Day numbers are days since 1970-01-01.
+
+    Applications are spread over each client's span ending on ``as_of_day``. With ``last_day``
+    (one client only, ``generate_search``) they are spread over the span ending on that day
+    instead, the first and last day of it each get the first two rows, and events are still
+    revealed up to ``as_of_day``; the random draws are the same either way."""
     n = len(client_of_row)
 
     # --- what was applied to, and when -----------------------------------------------------
@@ -761,10 +767,14 @@ def _simulate(
     resume = rng.choice(len(params.resume_versions), n, p=params.resume_share)
     industry = rng.choice(len(INDUSTRIES), n, p=params.industry_share)
     age = rng.integers(0, clients.search_span_days[client_of_row], dtype=np.int64)
-    applied = as_of_day - age
+    applied = (as_of_day if last_day is None else last_day) - age
     weekday = (applied + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0
     to_friday = (weekday >= 5) & (rng.random(n) < WEEKEND_TO_FRIDAY_SHARE)
     applied = applied - np.where(to_friday, weekday - 4, 0)
+    if last_day is not None:  # a fixed calendar: first and last day taken, nothing outside them
+        first_day = last_day - int(clients.search_span_days[0]) + 1
+        applied = np.maximum(applied, first_day)
+        applied[:2] = (first_day, last_day)[:n]
 
     # --- first reply -------------------------------------------------------------------------
     # The follow-up decision is made up front so its boost can be part of the reply probability.
@@ -925,6 +935,7 @@ def _simulate(
         "posting_number": rng.integers(100_000, 10_000_000, n),
         "status": status,
         "interview_rounds": attended_rounds,
+        "round_days": round_days,  # (n, MAX_INTERVIEW_ROUNDS): the first `interview_rounds` were attended
         "note": note,
         "dates": dates,
         "revealed": revealed,
@@ -1065,6 +1076,62 @@ def generate(
         "definitions": _DEFINITIONS,
     }
     return table, truth
+
+
+SEARCH_EXTRA_COLUMNS: tuple[str, ...] = ("status_on", "interview_dates")
+
+
+def generate_search(
+    params: PersonaParams,
+    *,
+    seed: int | Sequence[int],
+    first_applied_on: datetime.date,
+    last_applied_on: datetime.date,
+    as_of: datetime.date,
+    applications: int,
+    client: str = "me",
+    id_prefix: str | None = None,
+) -> pa.Table:
+    """One search on a fixed calendar, as its log stood on ``as_of`` (simulations that look at a
+    search week by week: benchmarks/calibrate.py).
+
+    ``applications`` are spread over ``first_applied_on`` .. ``last_applied_on`` (one on each of
+    those two days); ``as_of`` may be later than the last application (a quiet tail: answers keep
+    coming) or earlier (the log so far: only the applications made by then, and what happened to
+    them by then). The same seed and calendar give the same search whatever ``as_of`` is.
+
+    The rows are COLUMNS plus SEARCH_EXTRA_COLUMNS, which date what the canonical columns leave
+    undated, so that reading the log as of an earlier date shows only what had happened by then:
+    ``status_on`` is the day a ``ghosted`` mark was made (once the application had had the
+    window), ``interview_dates`` every attended round's date (a list; ``interview_on`` is the
+    first). No truth file: ``persona_params`` and the truth of ``generate`` describe the model."""
+    params.validate()
+    _check_count("applications", applications)
+    if applications < 2 or last_applied_on < first_applied_on:
+        raise ValueError("a search on a calendar needs 2+ applications and first_applied_on <= last_applied_on")
+    rng = np.random.default_rng(seed)
+    span = (last_applied_on - first_applied_on).days + 1
+    clients = _draw_clients(rng, 1, np.array([span]))
+    client_of_row = np.zeros(applications, dtype=np.int64)
+    as_of_day = _day_number(as_of)
+    simulated = _simulate(params, rng, as_of_day, client_of_row, clients, last_day=_day_number(last_applied_on))
+    # sorted by date; the log as it stood on as_of holds only the applications made by then
+    order = np.argsort(simulated["dates"]["applied_on"], kind="stable")
+    order = order[simulated["dates"]["applied_on"][order] <= as_of_day]
+    simulated = _permute(simulated, order)
+    applied = simulated["dates"]["applied_on"]
+    prefix = f"{params.id_prefix}-" if id_prefix is None else id_prefix
+    table = _finish_table([_group_table(params, simulated, client_of_row[order])], [client], [prefix])
+    ghosted = simulated["status"] == STATUSES.index("ghosted")
+    marked = applied + WINDOW_DAYS  # <= as_of: a ghosted mark needs an application that old
+    rounds = simulated["interview_rounds"]
+    attended = np.arange(MAX_INTERVIEW_ROUNDS) < rounds[:, None]
+    offsets = np.concatenate([[0], np.cumsum(rounds)]).astype(np.int32)
+    round_dates = pa.array(simulated["round_days"][attended].astype(np.int32)).cast(pa.date32())
+    table = table.append_column(
+        "status_on", pa.array(np.where(ghosted, marked, 0).astype(np.int32), mask=~ghosted).cast(pa.date32())
+    ).append_column("interview_dates", pa.ListArray.from_arrays(pa.array(offsets), round_dates))
+    return table
 
 
 def _assign_personas(rng: np.random.Generator, clients: int) -> np.ndarray:

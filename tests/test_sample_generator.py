@@ -491,3 +491,64 @@ def test_committed_samples_show_their_planted_failure() -> None:
     table, _ = generate("no_follow_up", seed=build.BUILD_SEEDS["no_follow_up"], as_of=build.AS_OF)
     followed = table.num_rows - table.column("followed_up_on").null_count
     assert 1 <= followed <= 0.05 * table.num_rows
+
+
+# ------------------------------------------------------------------------------------------
+# searches on a fixed calendar (benchmarks/calibrate.py)
+# ------------------------------------------------------------------------------------------
+
+
+def test_a_search_on_a_calendar_is_the_same_search_whatever_its_as_of_date() -> None:
+    """generate_search: the first and last application on the calendar's days, a quiet tail after
+    the last, and an earlier as-of date gives the log as it stood then: the same applications
+    (those made by then) with only what had happened by then. Every ghosted mark and every
+    attended interview round is dated."""
+    from sample_data.generator import SEARCH_EXTRA_COLUMNS, generate_search, persona_params
+
+    first, last = datetime.date(2026, 1, 5), datetime.date(2026, 5, 25)
+    final, earlier = last + datetime.timedelta(days=14), datetime.date(2026, 3, 9)
+
+    def search(persona: str, as_of: datetime.date) -> pa.Table:
+        return generate_search(persona_params(persona), seed=[7, 1], first_applied_on=first, last_applied_on=last,
+                               as_of=as_of, applications=2_000)  # fmt: skip
+
+    table = search("interview_stall", final)
+    assert tuple(table.column_names) == COLUMNS + SEARCH_EXTRA_COLUMNS and table.num_rows == 2_000
+    applied = table.column("applied_on").to_pylist()
+    assert min(applied) == first and max(applied) == last
+    responded = [day for day in table.column("responded_on").to_pylist() if day is not None]
+    assert max(responded) > last and max(responded) <= final  # answers keep coming in the quiet tail
+    status = strings(table, "status")
+    marked = table.column("status_on").to_pylist()
+    assert (status == "ghosted").sum() > 100
+    assert all((day is not None) == (s == "ghosted") for day, s in zip(marked, status, strict=True))
+    assert all(
+        day is None or day == a + datetime.timedelta(days=WINDOW_DAYS) for day, a in zip(marked, applied, strict=True)
+    )
+    rounds = table.column("interview_rounds").to_pylist()
+    dates = table.column("interview_dates").to_pylist()
+    assert sum(r or 0 for r in rounds) > sum(r is not None for r in rounds)  # second rounds exist
+    for r, days_of_rounds, first_round in zip(rounds, dates, table.column("interview_on").to_pylist(), strict=True):
+        assert len(days_of_rounds) == (r or 0)
+        assert days_of_rounds == sorted(days_of_rounds) and all(day <= final for day in days_of_rounds)
+        assert (days_of_rounds[0] if days_of_rounds else None) == first_round
+
+    then = search("interview_stall", earlier)
+    made = [day <= earlier for day in applied]
+    assert then.num_rows == sum(made) and 0 < then.num_rows < table.num_rows
+    for name in ("application_id", "applied_on", "channel", "resume_version", "industry", "company"):
+        assert then.column(name).to_pylist() == table.column(name).to_pylist()[: then.num_rows], name
+    for name in ALL_DATES:
+        for day, later in zip(then.column(name).to_pylist(), table.column(name).to_pylist(), strict=False):
+            assert day == (later if later is not None and later <= earlier else None), name
+    # a ghosted mark made by then is in the later log too, unless a withdrawal or closure replaced it
+    replaced = 0
+    for day, later, now in zip(then.column("status_on").to_pylist(), marked, status, strict=False):
+        if later is not None and later <= earlier:
+            assert day == later
+        elif day is not None:
+            assert later is None and now in ("withdrawn", "position_closed")
+            replaced += 1
+    assert replaced < 0.1 * (status == "ghosted").sum()
+    assert_rows_consistent(then.select(COLUMNS))
+    assert_rows_consistent(table.select(COLUMNS))
