@@ -496,10 +496,13 @@ def _km_counts(cur: duckdb.DuckDBPyConnection, by: list[str], window: int) -> di
     """Per group, the Kaplan-Meier curve of the first response within the window.
 
     A dated response is an event on its day; an undated one, an event on day 0 (within the window,
-    day unknown). No response (yet): censored at its age, capped at the window.
+    day unknown), also when a later answer has a date (an undated interview before a dated
+    rejection): the settled-only rate counts it within the window too. No response (yet): censored
+    at its age, capped at the window.
     """
     duration = (
-        "case when answered_in_window then coalesce(greatest(days_to_first_response, 0), 0)"
+        "case when answered_in_window and undated_response then 0"
+        " when answered_in_window then coalesce(greatest(days_to_first_response, 0), 0)"
         " else least(greatest(age_days, 0), $window) end"
     )
     return _curves(cur, by, _curve_sql(by, duration, "answered_in_window"), {"window": window})

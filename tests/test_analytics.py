@@ -461,3 +461,19 @@ def test_measures_of_each_client_equal_their_own(db_path: Path) -> None:
     assert by_client["client_01_vera"]["response_rate_settled"]["rate"] is None
     assert by_client["client_02_ivan"]["response_rate_settled"]["rate"] is not None
     con.close()
+
+
+def test_both_response_rates_place_an_undated_answer_alike(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """An answer without a date counts as one within the window (its day is unknown), also when a
+    later answer is dated (a sheet's "Rejected" beside a reply date 50 days on): the headline and the
+    settled-only rate agree on it. A reply dated day 50 alone is answered, but not within 30 days."""
+    header = ["company", "role", "applied_on", "status", "responded_on"]
+    rows = [["Undated then dated", "R", _days_ago(80), "rejected", _days_ago(30)],
+            ["Late", "R", _days_ago(80), "response", _days_ago(30)]]  # fmt: skip
+    rows += [[f"Silent {i}", "R", _days_ago(80), "ghosted", None] for i in range(8)]
+    _canonical(con, tmp_path / "late.csv", header, rows)
+    measured = analytics.measures(con, Scope(as_of=AS_OF))
+    assert measured.answered == 2 and measured.answered_share == 0.2
+    # every application has had the window: the Kaplan-Meier rate is the settled share
+    assert measured.response_rate_settled["rate"] == 0.1
+    assert measured.response_rate["rate"] == pytest.approx(0.1)
