@@ -456,12 +456,12 @@ def _targets(counts: Counts, scope: Scope) -> Finding:
 
 def _interviews(counts: Counts, scope: Scope) -> Finding:
     reached, settled, progressed, offers, second_rounds = counts.interviews
-    rounds = second_rounds > 0  # the log records rounds: "led on" includes a next round
+    rounds = counts.recorded.interview_rounds  # the log tells rounds apart: "led on" includes a next round
     floor = INTERVIEW_FLOOR_ROUNDS if rounds else INTERVIEW_FLOOR_OFFERS
     led_on = progressed if rounds else offers
     what = "led to a next round or an offer" if rounds else "led to an offer"
     numbers = {"interviews": reached, "interviews_settled": settled, "led_on": led_on, "measure": what,
-               "reference_floor": floor}  # fmt: skip
+               "reference_floor": floor, "second_rounds": second_rounds}  # fmt: skip
     if settled < MIN_INTERVIEWS:
         return Finding("interviews", "not enough data", {**numbers, "sentence": (
             f"{reached} applications reached an interview; {settled} of them have had {INTERVIEW_SETTLE_DAYS} days"

@@ -778,7 +778,7 @@ def _finish_run(cur: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
     cur.execute(
         "update ingest_runs set status = ?, message = ?, rows_read = ?, inserted = ?, updated = ?,"
         " unchanged = ?, rejected = ?, skipped = ?, events_inserted = ?, events_updated = ?,"
-        " finished_at = current_timestamp where run_id = ?",
+        " mapped_fields = ?, finished_at = current_timestamp where run_id = ?",
         [
             result.status,
             result.message,
@@ -790,6 +790,8 @@ def _finish_run(cur: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
             result.skipped,
             result.events_inserted,
             result.events_updated,
+            # the fields the file had a column for (what its log can record: pipelines/recorded.py)
+            sorted(result.columns.get("mapped", {})) or None,
             result.run_id,
         ],
     )

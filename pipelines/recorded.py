@@ -10,6 +10,9 @@ LinkedIn's for outcomes, never fills it):
   (anything beyond the application itself and follow-ups). A LinkedIn export has none until an
   events file or the dashboard adds them;
 - interviews: recorded wherever outcomes are (an interview is a stage of the outcome);
+- interview_rounds: the log can tell a second round from the first: its file had an Interview
+  rounds column (ingest_runs.mapped_fields) and some application was interviewed, or some
+  application reached a second round. Without it, "an interview led on" can only mean an offer;
 - channel, resume_version, cover_letter, industry: any application with a value;
 - referral: any application with a Referral value, or one whose channel is a referral;
 - follow_ups: any follow-up in the stage history (a follow-up column left empty in every row
@@ -30,7 +33,8 @@ import duckdb
 
 from pipelines.db import translate_errors
 
-FIELDS = ("outcomes", "interviews", "channel", "referral", "follow_ups", "resume_version", "cover_letter", "industry")
+FIELDS = ("outcomes", "interviews", "channel", "referral", "follow_ups", "resume_version", "cover_letter", "industry",
+          "interview_rounds")
 
 # what to add, in a person's words, when a field is not recorded
 HOW_TO_RECORD: dict[str, str] = {
@@ -43,6 +47,7 @@ HOW_TO_RECORD: dict[str, str] = {
     "resume_version": "add a Resume version column naming the resume each application used",
     "cover_letter": "add a Cover letter column (yes or no)",
     "industry": "add an Industry column",
+    "interview_rounds": "add an Interview rounds column (how many rounds each process had)",
 }
 
 
@@ -58,6 +63,7 @@ class Recorded:
     resume_version: bool = False
     cover_letter: bool = False
     industry: bool = False
+    interview_rounds: bool = False
 
     def to_json(self) -> dict[str, bool]:
         return {name: bool(getattr(self, name)) for name in FIELDS}
@@ -101,16 +107,19 @@ def recorded_by(
                 coalesce(bool_or(s.followed_up), false),
                 count(a.resume_version) > 0,
                 count(a.cover_letter) > 0,
-                count(a.industry) > 0
+                count(a.industry) > 0,
+                coalesce(bool_or(s.interview_rounds >= 2), false)
+                    or coalesce(bool_or(list_contains(r.mapped_fields, 'interview_rounds') and s.interviewed), false)
             from applications as a
             left join application_stages as s using (application_id)
+            left join ingest_runs as r on r.run_id = a.last_run_id
             where {" and ".join(conditions)}
             group by 1
             """,  # noqa: S608
             params,
         ).fetchall()
     result = {}
-    for key, outcomes, channel, referral, follow_ups, resume_version, cover_letter, industry in rows:
+    for key, outcomes, channel, referral, follow_ups, resume_version, cover_letter, industry, rounds in rows:
         result[key] = Recorded(
             outcomes=bool(outcomes),
             interviews=bool(outcomes),
@@ -120,6 +129,7 @@ def recorded_by(
             resume_version=bool(resume_version),
             cover_letter=bool(cover_letter),
             industry=bool(industry),
+            interview_rounds=bool(rounds),
         )
     return result
 

@@ -47,7 +47,7 @@ def test_a_linkedin_export_has_no_outcomes_so_nothing_is_judged(con: duckdb.Duck
     assert verdicts == dict.fromkeys(diagnosis.AREAS, "not recorded")
     assert payload["recorded"] == {"outcomes": False, "interviews": False, "channel": True, "referral": False,
                                    "follow_ups": False, "resume_version": True, "cover_letter": False,
-                                   "industry": False}  # fmt: skip
+                                   "industry": False, "interview_rounds": False}  # fmt: skip
     for finding in payload["findings"]:  # type: ignore[attr-defined]
         assert "no outcomes recorded" in finding["evidence"]["sentence"]
         assert finding["evidence"]["missing"] == ["outcomes"]
@@ -111,7 +111,7 @@ def test_a_sheet_without_referral_and_follow_up_columns(con: duckdb.DuckDBPyConn
     assert "Followed-up column" in findings["follow_up"]["action"]
     assert payload["recorded"] == {"outcomes": True, "interviews": True, "channel": True, "referral": False,
                                    "follow_ups": False, "resume_version": False, "cover_letter": False,
-                                   "industry": False}  # fmt: skip
+                                   "industry": False, "interview_rounds": False}  # fmt: skip
 
 
 def test_answers_two_years_old_are_no_longer_in_progress(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -149,7 +149,7 @@ def test_diagnose_json_has_the_recorded_map_and_the_new_verdict(
     assert main(["diagnose", "--db", str(db), "--as-of", AS_OF.isoformat(), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert set(payload["recorded"]) == {"outcomes", "interviews", "channel", "referral", "follow_ups",
-                                        "resume_version", "cover_letter", "industry"}  # fmt: skip
+                                        "resume_version", "cover_letter", "industry", "interview_rounds"}  # fmt: skip
     assert payload["outcomes_recorded"] is True
     assert "not recorded" in {f["verdict"] for f in payload["findings"]}
     assert main(["diagnose", "--db", str(db), "--as-of", AS_OF.isoformat()]) == 0
