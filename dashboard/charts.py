@@ -220,7 +220,7 @@ def sankey(flows: pd.DataFrame) -> go.Figure:
             },
         )
     )
-    figure.update_layout(title_text="Where applications went", margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=380)
+    figure.update_layout(title_text="Where applications went", margin={"l": 10, "r": 10, "t": 40, "b": 10}, height=460)
     return figure
 
 

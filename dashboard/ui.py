@@ -47,6 +47,9 @@ NOT_RECORDED_EXPLAINED = (
     "Not recorded: your log does not hold what this part reads, so it is not judged. Unknown is not “no”:"
     " the next step says what to add."
 )
+# a card's value when the log records no outcomes ("no outcomes recorded" does not fit a card; the
+# notice above the cards says it in full, with the next step)
+NOT_RECORDED_VALUE = "not recorded"
 # the measures that cannot be told without recorded outcomes (pending: "no answer yet" needs them too)
 _NEEDS_OUTCOMES = {*data.OUTCOME_MEASURES, "pending"}
 
@@ -155,30 +158,40 @@ def no_outcomes_notice() -> None:
 
 
 def measure_card(measures: dict[str, Any], name: str) -> None:
-    """One headline number (analytics.Measures.to_json) under its label, which states its definition."""
+    """One headline number (analytics.Measures.to_json) under its label, which states its definition.
+    The label is written out in full above the number (a metric's own label is cut to one line)."""
     label = md(measures["labels"][name])
+    value, help_text, notes = _card_text(measures, name)
+    with st.container(border=True, height="stretch"):
+        st.markdown(f"**{label}**", help=help_text)
+        st.metric(label, value, label_visibility="collapsed")
+        for note in notes:
+            st.caption(note)
+
+
+def _card_text(measures: dict[str, Any], name: str) -> tuple[str, str | None, list[str]]:
+    """(value, help, notes under the value) of one card."""
     if name in _NEEDS_OUTCOMES and not measures["outcomes_recorded"]:
-        st.metric(label, data.NO_OUTCOMES, border=True)
-        return
-    if name in ("response_rate", "response_rate_settled"):
+        return NOT_RECORDED_VALUE, None, []
+    if name == "response_rate":
         rate = measures[name]
-        if name == "response_rate":
-            value = "too early" if rate["rate"] is None else pct(rate["rate"])
-            help_text = (
-                "Chance of any answer (a rejection included) within the response window, Kaplan–Meier: an"
-                " application without an answer yet counts for the days it has had. “Too early”: no application"
-                " has had the whole window yet."
-            )
-        else:
-            value = pct(rate["rate"])
-            help_text = "The share of the applications that have had the whole window that were answered within it."
-        st.metric(label, value, help=help_text, border=True)
-        where = "" if name == "response_rate" else f"of {count(rate['n'], 'application')}; "
-        st.caption(f"{where}95 % interval {interval(rate['low'], rate['high'])}")
-        return
-    st.metric(label, f"{measures[name]:,}", border=True)
+        help_text = (
+            "Chance of any answer (a rejection included) within the response window, Kaplan–Meier: an"
+            " application without an answer yet counts for the days it has had. “Too early”: no application"
+            " has had the whole window yet."
+        )
+        value = "too early" if rate["rate"] is None else pct(rate["rate"])
+        return value, help_text, [f"95 % interval {interval(rate['low'], rate['high'])}"]
+    if name == "response_rate_settled":
+        rate = measures[name]
+        help_text = "The share of the applications that have had the whole window that were answered within it."
+        return pct(rate["rate"]), help_text, [
+            f"of {count(rate['n'], 'application')}; 95 % interval {interval(rate['low'], rate['high'])}"
+        ]
+    notes = []
     if name == "answered" and measures["answered_share"] is not None:
-        st.caption(f"{pct(measures['answered_share'])} of applications, at any time")
+        notes.append(f"{pct(measures['answered_share'])} of applications, at any time")
+    return f"{measures[name]:,}", None, notes
 
 
 def measure_cards(measures: dict[str, Any], names: tuple[str, ...], per_row: int = 3) -> list[Any]:

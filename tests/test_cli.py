@@ -326,3 +326,37 @@ def test_a_where_value_may_hold_an_equals_sign(capsys: pytest.CaptureFixture[str
     assert [group["group"]["company"] for group in payload["groups"]] == ["Acme"]
     assert main(["rates", "--db", str(db), "--where", "=x"]) == 1
     assert 'expected "FIELD=VALUE"' in capsys.readouterr().err
+
+
+def test_analytics_text_opens_with_the_measures_under_their_labels(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "m.duckdb"
+    sample = next(path for path in sample_files() if path.stem == "resume_gap")
+    assert _run(capsys, "ingest", str(sample), "--db", str(db))[0] == 0
+    for command in ("funnel", "rates", "diagnose"):
+        code, out, _ = _run(capsys, command, "--db", str(db), "--as-of", "2026-11-01")
+        assert code == 0
+        lines = out.splitlines()
+        assert lines[0] == "Applications: 180", command
+        for label in ("Answered (any reply, rejections included): ", "Reached an interview: ",
+                      "Response rate among applications that have had 30 days: "):  # fmt: skip
+            assert any(line.startswith(label) for line in lines), (command, label)
+    _, funnel, _ = _run(capsys, "funnel", "--db", str(db), "--as-of", "2026-11-01")
+    assert "no further answer: an answer or offer followed by nothing for 60 days or more" in funnel
+    assert "_" not in funnel  # plain words: "no response", not no_response
+
+
+def test_a_log_without_outcomes_says_so_with_the_next_step(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    rows = [[f"Co {i}", "Analyst", f"2026-09-{i + 1:02d}", "applied"] for i in range(25)]
+    log = write_csv(tmp_path / "applied.csv", ["company", "role", "applied_on", "status"], rows)
+    db = tmp_path / "q.duckdb"
+    assert _run(capsys, "ingest", str(log), "--db", str(db))[0] == 0
+    for command in ("funnel", "rates", "timing", "trend", "diagnose"):
+        code, out, _ = _run(capsys, command, "--db", str(db), "--as-of", "2026-11-01")
+        assert code == 0
+        assert "no outcomes recorded" in out and "on the Database page" in out, command
+        assert "0%" not in out and "100%" not in out and "ghosting" not in out, command
+    code, out, _ = _run(capsys, "rates", "--db", str(db), "--as-of", "2026-11-01", "--json")
+    payload = json.loads(out)
+    assert payload["outcomes_recorded"] is False and payload["overall"]["response_rate"]["rate"] is None

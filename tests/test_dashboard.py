@@ -409,7 +409,7 @@ def test_a_log_without_outcomes_says_so_instead_of_zeros(monkeypatch: pytest.Mon
     assert not at.exception, [e.value for e in at.exception]
     cards = {_unescaped(metric.label): metric.value for metric in at.metric}
     assert cards["Applications"] == "40"
-    assert cards["Reached an interview"] == cards["Median wait for an answer"] == "no outcomes recorded"
+    assert cards["Reached an interview"] == cards["Median wait for an answer"] == "not recorded"
     assert not [value for value in cards.values() if value.endswith("%")]
     warnings = " ".join(_unescaped(str(w.value)) for w in at.warning)
     assert "No outcomes recorded" in warnings and "on the Database page" in warnings

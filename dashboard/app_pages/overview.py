@@ -22,16 +22,15 @@ spare = ui.measure_cards(
     ("applications", "response_rate", "response_rate_settled", "answered", "callbacks", "interviews", "offers",
      "pending"),
 )  # fmt: skip
-with spare[0]:
+with spare[0], st.container(border=True, height="stretch"):
+    st.markdown(
+        "**Median wait for an answer**",
+        help="“Not reached” when fewer than half of the applications are ever answered.",
+    )
     if not measures["outcomes_recorded"]:
-        st.metric("Median wait for an answer", data.NO_OUTCOMES, border=True)
+        st.metric("Median wait for an answer", ui.NOT_RECORDED_VALUE, label_visibility="collapsed")
     else:
-        st.metric(
-            "Median wait for an answer",
-            ui.days(result["median_days"]),
-            border=True,
-            help="“Not reached” when fewer than half of the applications are ever answered.",
-        )
+        st.metric("Median wait for an answer", ui.days(result["median_days"]), label_visibility="collapsed")
         if result["median_days"] is not None:
             st.caption(f"95 % interval {ui.days(result['median_low'])} – {ui.days(result['median_high'])}")
 
@@ -49,10 +48,10 @@ st.subheader("Funnel")
 if not measures["outcomes_recorded"]:
     ui.no_outcomes_notice()
 else:
-    left, right = st.columns(2)
-    left.altair_chart(charts.funnel_bars(result["funnel"], scope.window))
+    # one above the other: the stages carry their measures' labels, which need the width
+    st.altair_chart(charts.funnel_bars(result["funnel"], scope.window))
     if not result["flows"].empty:
-        right.plotly_chart(charts.sankey(result["flows"]))
+        st.plotly_chart(charts.sankey(result["flows"]))
     st.caption(
         "Each application counts at the furthest stage it reached, at any time: the cards' numbers. "
         f"{ui.md(result['step_conversion_label'])} (in each bar's tooltip). No further answer: an answer or an offer "
