@@ -28,9 +28,8 @@ Scenarios and goals (exit code 1 when one is missed):
   help), for information only.
 
 Printed per scenario: the figures, their goals and a per-part breakdown of the verdicts at the last
-look. `--json` prints the report as JSON instead (progress then goes to stderr).
-
-`simulate()` is the older single-look calibration (one as-of date per persona; tests/test_diagnosis.py).
+look. `--json` prints the report as JSON instead (progress then goes to stderr). A small version
+runs in the tests (tests/test_diagnosis.py, tests/test_calibrate.py).
 """
 
 from __future__ import annotations
@@ -44,7 +43,6 @@ import sys
 import tempfile
 import time
 import zlib
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -52,7 +50,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from pipelines import diagnosis
 from pipelines.analytics import Scope
@@ -62,7 +59,6 @@ from sample_data.generator import (
     CHANNELS,
     DATE_COLUMNS,
     PersonaParams,
-    generate,
     generate_search,
     persona_params,
     table_to_csv_bytes,
@@ -471,63 +467,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n{'all goals met' if not missed else f'{len(missed)} goals missed: ' + '; '.join(missed)}"
               f" ({seconds} s)")  # fmt: skip
     return 1 if missed else 0
-
-
-# ---------------------------------------------------------------- the older single-look calibration
-
-AS_OF = dt.date(2026, 11, 1)
-FAILURE_AREA = {
-    "healthy": None,
-    "spray_and_pray": "strategy",
-    "resume_gap": "resume",
-    "wrong_industry": "targets",
-    "interview_stall": "interviews",
-    "no_follow_up": "follow_up",
-}
-
-
-def simulate(persona: str, runs: int, applications: int, folder: Path, seed0: int = 1000) -> dict[str, Any]:
-    """Each persona's searches diagnosed once, as of AS_OF (tests/test_diagnosis.py)."""
-    tables = []
-    for run in range(runs):
-        table, _ = generate(persona, seed=seed0 + run, as_of=AS_OF, applications=applications)
-        client = pa.array([f"{persona}-{run}"] * table.num_rows)
-        tables.append(table.set_column(table.schema.get_field_index("client"), "client", client))
-    path = folder / f"{persona}.csv"
-    pacsv.write_csv(pa.concat_tables(tables), path)
-    con = connect(folder / f"{persona}.duckdb")
-    result = ingest_file(con, path, progress=False)
-    assert result.status == "loaded" and result.rejected == 0, result.message
-    verdicts: Counter[tuple[str, str]] = Counter()
-    any_failing = named = top = 0
-    area = FAILURE_AREA[persona]
-    for run in range(runs):
-        findings = diagnosis.diagnose(con, Scope(as_of=AS_OF, client=f"{persona}-{run}"))["findings"]
-        for finding in findings:
-            verdicts[(finding["area"], finding["verdict"])] += 1
-        any_failing += any(f["verdict"] == "failing" for f in findings)
-        if area:
-            named += any(f["area"] == area and f["verdict"] in FLAGGED for f in findings)
-            top += findings[0]["area"] == area and findings[0]["verdict"] in FLAGGED
-    con.close()
-    return {
-        "persona": persona,
-        "runs": runs,
-        "any_failing": any_failing / runs,
-        "planted_area": area,
-        "planted_named": named / runs if area else None,
-        "planted_top": top / runs if area else None,
-        "by_part": {
-            part: {verdict: verdicts[(part, verdict)] / runs for verdict in diagnosis.VERDICTS}
-            for part in diagnosis.AREAS
-        },
-    }
-
-
-def meets_bars(report: dict[str, Any]) -> bool:
-    if report["planted_area"] is None:
-        return report["any_failing"] <= 0.05
-    return report["planted_named"] >= 0.8 and report["planted_top"] > 0.5
 
 
 if __name__ == "__main__":

@@ -54,6 +54,16 @@ def test_a_linkedin_export_has_no_outcomes_so_nothing_is_judged(con: duckdb.Duck
         assert "Database page" in finding["action"]
         # none of "working", "keep using", "ghosting 100 %" or "0 of 66 followed up"
         assert "keep" not in finding["action"].lower() and "%" not in finding["evidence"]["sentence"]
+    # the rates, timing and ghosting say "no outcomes recorded": null, never 0 % answered or 100 % ghosted
+    scope = Scope(as_of=AS_OF)
+    rates = analytics.rates(con, scope, ["resume_version"])
+    assert rates["outcomes_recorded"] is False
+    for group in [rates["overall"], *rates["groups"]]:
+        assert group["response_rate"]["rate"] is None and group["response_rate_settled"]["rate"] is None
+        assert group["interview_rate"]["rate"] is None and group["offer_rate"]["rate"] is None
+    timing = analytics.timing(con, scope, [])
+    assert timing["outcomes_recorded"] is False and timing["groups"][0]["ghosting_rate"]["rate"] is None
+    assert analytics.NO_OUTCOMES == "no outcomes recorded"
 
 
 def _sheet_without_channel(tmp_path: Path) -> Path:
@@ -125,7 +135,7 @@ def test_answers_two_years_old_are_no_longer_in_progress(con: duckdb.DuckDBPyCon
     ingest_file(con, write_csv(tmp_path / "old.csv", ["Company", "Role", "Applied", "Status", "Interview date"], rows))
     verdicts, _ = _verdicts(con)
     assert verdicts == {
-        "strategy": "at risk",  # no application in the last four weeks: the search has stopped
+        "strategy": "not recorded",  # no channel column (the pace, nothing in four weeks, is told)
         "resume": "not recorded",
         "network": "not recorded",
         "targets": "not recorded",
