@@ -172,6 +172,8 @@ def roster(
             "follow_ups_due": found["follow_ups_due"] if found else 0,
             "stalled": days_since is None or days_since >= STALL_DAYS,
             "accepted_offers": found["accepted_offers"] if found else 0,
+            # what the client's log records (pipelines/recorded.py); null before any application
+            "recorded": diagnoses[name]["recorded"] if name in diagnoses else None,
         }
         entry["follow_ups_due_this_week"] = found["follow_ups_due_this_week"] if found else 0
         entry["follow_ups_piling"] = entry["follow_ups_due_this_week"] >= FOLLOW_UPS_PILING

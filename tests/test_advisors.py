@@ -397,7 +397,10 @@ def test_cli_roster(capsys: pytest.CaptureFixture[str], caseload_db: Path) -> No
     assert len(payload["clients"]) == 20 and payload["clients"][0]["rank"] == 1
     assert set(payload["clients"][0]) >= {"client", "display_name", "advisor", "status", "applications",
         "last_activity_on", "days_since_last_application", "response_rate", "small", "furthest_stage", "worst_part",
-        "failing", "at_risk", "follow_ups_due", "stalled", "needs_attention", "reasons", "rank"}  # fmt: skip
+        "failing", "at_risk", "follow_ups_due", "stalled", "needs_attention", "reasons", "rank",
+        "follow_ups_due_this_week", "follow_ups_piling", "accepted_offers", "recorded"}  # fmt: skip
+    assert payload["follow_ups_piling"] == 10
+    assert all(set(entry["recorded"]) >= {"outcomes", "channel", "referral", "follow_ups"} for entry in payload["clients"])
     assert main(["roster", "--db", str(caseload_db), "--as-of", AS_OF.isoformat()]) == 0
     human = capsys.readouterr().out
     assert human.startswith("20 clients,") and "failing: targets" in human
