@@ -400,7 +400,8 @@ def test_cli_roster(capsys: pytest.CaptureFixture[str], caseload_db: Path) -> No
         "failing", "at_risk", "follow_ups_due", "stalled", "needs_attention", "reasons", "rank",
         "follow_ups_due_this_week", "follow_ups_piling", "accepted_offers", "recorded"}  # fmt: skip
     assert payload["follow_ups_piling"] == 10
-    assert all(set(entry["recorded"]) >= {"outcomes", "channel", "referral", "follow_ups"} for entry in payload["clients"])
+    inputs = {"outcomes", "channel", "referral", "follow_ups"}
+    assert all(set(entry["recorded"]) >= inputs for entry in payload["clients"])
     assert main(["roster", "--db", str(caseload_db), "--as-of", AS_OF.isoformat()]) == 0
     human = capsys.readouterr().out
     assert human.startswith("20 clients,") and "failing: targets" in human
