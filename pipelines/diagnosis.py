@@ -276,7 +276,14 @@ def _strategy(counts: Counts, scope: Scope) -> Finding:
     numbers = {"one_click_share": share, "one_click": [one_k, one_n], "other_channels": [rest_k, rest_n],
                "applications_last_4_weeks": recent, "per_week": pace}  # fmt: skip
     window = scope.window
-    if counts.recorded.channel and share >= ONE_CLICK_SHARE and one_n >= MIN_GROUP and rest_n >= MIN_GROUP:
+    if counts.recorded.channel and share >= ONE_CLICK_SHARE and (one_n < MIN_GROUP or rest_n < MIN_GROUP):
+        # mostly one-click, but one side has too few answered-or-expired applications to compare
+        return Finding("strategy", "not enough data", {**numbers, "sentence": (
+            f"{share:.0%} of your applications are one-click applications; {one_n} of them and {rest_n} through"
+            f" other channels have had {window} days, too few on one side to compare the two.")},
+            f"Send some applications through company sites, recruiters and people you know; about {MIN_GROUP}"
+            " that have had the full window will show whether they answer you more often than one-click.")  # fmt: skip
+    if counts.recorded.channel and share >= ONE_CLICK_SHARE:
         p = stats.always_valid_lower_p([(one_k, one_n - one_k, rest_k, rest_n - rest_k)])
         verdict = _verdict(p)
         if verdict != "working":
@@ -345,11 +352,17 @@ def _resume(counts: Counts, scope: Scope) -> Finding:
     if not tests:
         used = len([v for v in counts.versions if v[0] is not None])
         sentence = (
+            f"Fewer than {MIN_GROUP} applications with and without a cover letter have had {window} days."
+            if not recorded.resume_version else
             "Only one resume version is in use, so there is nothing to compare it with." if used <= 1 else
             f"Your resume versions have fewer than {MIN_GROUP} applications each that have had {window} days.")
-        return Finding("resume", "not enough data", {"variants": used, "sentence": sentence},
+        action = (
+            f"Go on noting whether a cover letter went with each application; about {MIN_GROUP} with and"
+            f" {MIN_GROUP} without that have had {window} days will start to tell."
+            if not recorded.resume_version else
             "To learn which resume works, send two versions alternately to the same kinds of jobs;"
-            f" about {MIN_GROUP} applications each that have had {window} days will start to tell.")  # fmt: skip
+            f" about {MIN_GROUP} applications each that have had {window} days will start to tell.")
+        return Finding("resume", "not enough data", {"variants": used, "sentence": sentence}, action)  # fmt: skip
     adjusted = stats.holm([t[0] for t in tests])
     (p_raw, kind, details), p = min(zip(tests, adjusted, strict=True), key=lambda item: (item[1], item[0][0]))
     verdict = _verdict(p)
@@ -370,8 +383,17 @@ def _resume(counts: Counts, scope: Scope) -> Finding:
             f" {_share(int(weaker[3]), int(weaker[2]))}; resume {better[0]}: {_share(int(better[3]), int(better[2]))}"
         )
         if verdict != "working":
+            # the test holds the channel equal; the shares above pool every channel and can point the
+            # other way when the versions went through different channels (Simpson's paradox)
+            pooled_weaker = int(weaker[3]) / int(weaker[2])
+            pooled_better = int(better[3]) / int(better[2])
+            within = (
+                "; the gap holds within the same channels." if pooled_weaker < pooled_better else
+                f". Pooled, {weaker[0]} looks as good or better, but within the same channels it answers less:"
+                " it went more often through channels that answer you more."
+            )  # fmt: skip
             return Finding(
-                "resume", verdict, {**numbers, "sentence": sentence + "; the gap holds within the same channels."},
+                "resume", verdict, {**numbers, "sentence": sentence + within},
                 f"Resume {weaker[0]} → retire it, and send {better[0]} (or a new variant built from it)."
                 if verdict == "failing"
                 else f"Resume {weaker[0]} may be weaker: send {better[0]} for the next applications and check again.",
@@ -414,8 +436,9 @@ def _targets(counts: Counts, scope: Scope) -> Finding:
     if not counts.recorded.industry:
         return _not_recorded("targets", ["industry"], "Your log does not say which industry each application was in.")
     rows, total, window = counts.industries, counts.total, scope.window
-    all_k = sum(int(r[3]) for r in rows)
-    all_n = sum(int(r[2]) for r in rows)
+    # an industry is compared with the applications whose industry is known: a blank is no industry
+    all_k = sum(int(r[3]) for r in rows if r[0] is not None)
+    all_n = sum(int(r[2]) for r in rows if r[0] is not None)
     tested = []
     for industry, applications, n, k in rows:
         if industry is None or n < MIN_GROUP or all_n - n < MIN_GROUP:
@@ -437,7 +460,7 @@ def _targets(counts: Counts, scope: Scope) -> Finding:
     others = [(None, name, 0, int(k2), int(n2)) for name, _, n2, k2 in rows
               if name is not None and name != industry and n2 >= 3]  # fmt: skip
     best = sorted(others, key=lambda t: (-(t[3] / t[4]), -t[4], t[1]))[:2]
-    where = "; ".join(f"{t[1]}: {_share(t[3], t[4])}" for t in best)
+    where = "; ".join(f"{t[1]}: {_share(t[3], t[4])}" for t in best) or "the other industries together"
     share = applications / total if total else 0.0
     numbers = {"industry": industry, "share": share, "answered": [k, n], "others": [all_k - k, all_n - n],
                "p_value": p, "p_holm": p_holm, "where_answers_come_from": [t[1] for t in best]}  # fmt: skip
@@ -452,7 +475,8 @@ def _targets(counts: Counts, scope: Scope) -> Finding:
         {**numbers, "sentence": (
             f"Among applications that have had {window} days, {industry}: {_share(k, n)}, {share:.0%} of your"
             f" applications; all other industries: {_share(all_k - k, all_n - n)}. Your answers come from {where}.")},
-        f"Move applications from {industry} to the industries that answer you ({', '.join(t[1] for t in best)});"
+        f"Move applications from {industry} to the industries that answer you"
+        + (f" ({', '.join(t[1] for t in best)})" if best else "") + ";"
         f" if {industry} is a career change, go through people in it rather than cold applications.",
         strength=p_holm,
     )  # fmt: skip
@@ -519,7 +543,8 @@ def _follow_up(counts: Counts, scope: Scope) -> Finding:
                 f" Of the applications still unanswered on day {analytics.FOLLOW_UP_LANDMARK}, followed up:"
                 f" {_share(k_yes, yes['n'], 'answered later')}; not followed up:"
                 f" {_share(k_no, no['n'], 'answered later')}"
-                + (": following up measurably helped you." if p < RISK_P else
+                + (": following up measurably helped you." if p < FAIL_P else
+                   ": a hint that following up helps you, not yet firm." if p < RISK_P else
                    ": this does not show whether following up helps you, either way.")
             )  # fmt: skip
     if silent < MIN_GROUP:

@@ -304,8 +304,10 @@ def _row_problems(plan: _Plan) -> list[tuple[str, str]]:
         ),
     ]
     for name in BOOL_FIELDS:
+        # a referral nobody knows (`?`, `unknown`) is left blank, not refused
+        unknown = f" and not bb_unknown({name}_raw)" if name == "referral" else ""
         problems.append(
-            _problem(f"{name}_raw is not null and {name}_flag is null", name, f"{name}_raw", "'not yes or no'")
+            _problem(f"{name}_raw is not null and {name}_flag is null{unknown}", name, f"{name}_raw", "'not yes or no'")
         )
     for name in DATE_FIELDS[1:]:
         problems.append(
@@ -508,8 +510,8 @@ def _prepare_lookups(cur: duckdb.DuckDBPyConnection, plan: _Plan, status_map: di
     for name in BOOL_FIELDS:
         column, params = value_sql(name)
         if column is not None:
-            # `Referred by: Jane Roe` - a name where a yes/no would be means yes
-            flag = "coalesce(bb_bool(raw), true)" if name == "referral" else "bb_bool(raw)"
+            # `Referred by: Jane Roe` - a name where a yes/no would be means yes ("none": no, "?": unknown)
+            flag = "bb_referral(raw)" if name == "referral" else "bb_bool(raw)"
             cur.execute(_lookup_sql(f"{name}_lookup", column, f"{flag} as flag"), params)
     column, params = value_sql("status")
     if column is not None:
@@ -790,8 +792,8 @@ def _finish_run(cur: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
             result.skipped,
             result.events_inserted,
             result.events_updated,
-            # the fields the file had a column for (what its log can record: pipelines/recorded.py)
-            sorted(result.columns.get("mapped", {})) or None,
+            # the fields whose column holds a value somewhere (what its log records: pipelines/recorded.py)
+            result.columns.get("filled") or None,
             result.run_id,
         ],
     )
@@ -1123,6 +1125,15 @@ def _plan(
                 f'(--map "{column.column}={name}" to read it anyway; yes means the stage was reached)'
             )
     result.columns = mapping.to_json()
+    # the fields whose column holds a value in some row: what this file's log records (a column blank
+    # in every row records nothing). Stored with the run for pipelines/recorded.py.
+    if mapping.indexes:
+        with translate_errors(f"reading {path.name} failed"):
+            values = cur.execute(
+                "select " + ", ".join(f"count(bb_blank(c{index}))" for index in mapping.indexes.values())
+                + " from staged"
+            ).fetchone()
+        result.columns["filled"] = sorted(name for name, n in zip(mapping.indexes, values, strict=True) if n)
     result.dates = {name: column.to_json() for name, column in dates.items()}
     for column in dates.values():
         if column.decided_by.startswith("AMBIGUOUS"):

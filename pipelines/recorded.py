@@ -11,10 +11,12 @@ LinkedIn's for outcomes, never fills it):
   events file or the dashboard adds them;
 - interviews: recorded wherever outcomes are (an interview is a stage of the outcome);
 - interview_rounds: the log can tell a second round from the first: its file had an Interview
-  rounds column (ingest_runs.mapped_fields) and some application was interviewed, or some
+  rounds column with a value in some row (ingest_runs.mapped_fields), or some
   application reached a second round. Without it, "an interview led on" can only mean an offer;
 - channel, resume_version, cover_letter, industry: any application with a value;
-- referral: any application with a Referral value, or one whose channel is a referral;
+- referral: any application with a Referral value, or one whose channel is a referral (a database
+  loaded before rules version 3 stored an unknown referral as "no": there only a yes counts, until
+  the file is loaded again);
 - follow_ups: any follow-up in the stage history (a follow-up column left empty in every row
   cannot be told from no column at all).
 
@@ -43,7 +45,8 @@ HOW_TO_RECORD: dict[str, str] = {
     "interviews": "record interviews in a Status column or an Interview date column",
     "channel": "add a Channel column (job board, company site, referral, recruiter, one-click …)",
     "referral": "add a Referral column (yes when someone you know referred you)",
-    "follow_ups": "add a Followed-up column with the date you followed up",
+    "follow_ups": "add a Followed-up column with the date you followed up (a yes/no column is read with"
+    ' --map "COLUMN=followed_up_on")',
     "resume_version": "add a Resume version column naming the resume each application used",
     "cover_letter": "add a Cover letter column (yes or no)",
     "industry": "add an Industry column",
@@ -103,7 +106,11 @@ def recorded_by(
             select {_KEYS[by]} as key,
                 coalesce(bool_or(s.responded or s.marked_ghosted or s.withdrawn or s.position_closed), false),
                 count(a.channel) > 0,
-                count(a.referral) > 0 or coalesce(bool_or(a.channel = 'referral'), false),
+                -- a load before rules version 3 (no mapped_fields) wrote "no" for an unknown referral:
+                -- only its yeses count
+                coalesce(bool_or(a.referral), false)
+                    or count(a.referral) filter (where r.mapped_fields is not null) > 0
+                    or coalesce(bool_or(a.channel = 'referral'), false),
                 coalesce(bool_or(s.followed_up), false),
                 count(a.resume_version) > 0,
                 count(a.cover_letter) > 0,

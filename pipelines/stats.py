@@ -574,12 +574,11 @@ def always_valid_below_p(successes: int, n: int, p0: float, alternatives: float 
     if n == 0:
         return 1.0
     x = alternatives * p0
-    # P(Bin(n+1, x) >= k+1) = 1 - P(Bin(n+1, x) <= k): sum the short side in log space
-    low_terms = _log_binom_pmf(np.arange(k + 1), n + 1, x)
-    top = float(low_terms.max())
-    at_most_k = math.exp(top) * float(np.exp(low_terms - top).sum())
-    upper_tail = max(1.0 - at_most_k, 0.0)
-    if upper_tail == 0.0:
-        return 1.0
-    log_lambda = math.log(upper_tail) - math.log((n + 1) * x) - float(_log_binom_pmf(k, n, p0)[0])
+    # log P(Bin(n+1, x) >= k+1), summed term by term in log space: 1 - P(<= k) would leave a rounding
+    # error of 1e-16 where the tail is far smaller, and dividing by a tiny P(Bin(n, p0) = k) would turn
+    # it into "decisive" evidence against an excellent rate
+    tail_terms = _log_binom_pmf(np.arange(k + 1, n + 2), n + 1, x)
+    top = float(tail_terms.max())
+    log_tail = top + math.log(float(np.exp(tail_terms - top).sum()))
+    log_lambda = log_tail - math.log((n + 1) * x) - float(_log_binom_pmf(k, n, p0)[0])
     return 1.0 if log_lambda <= 0 else math.exp(-log_lambda)

@@ -28,6 +28,20 @@ create or replace macro bb_bool(value) as
 create or replace macro bb_token(value) as
     trim(regexp_replace(lower(trim(value)), '[^a-z0-9]+', '_', 'g'), '_');
 
+-- "I don't know" in a Referral cell (and bare punctuation, `?`): unknown, neither a value nor an error
+create or replace macro bb_unknown(value) as
+    bb_token(value) in ('', 'unknown', 'tbd', 'dont_know', 'don_t_know', 'not_sure', 'unsure');
+
+-- a Referral cell: yes or no, or a name where a yes/no would be (`Jane Roe`: yes). Words for "no one
+-- referred me" are no; words for "I don't know" say nothing
+create or replace macro bb_referral(value) as
+    case
+        when bb_blank(value) is null or bb_unknown(value) then null
+        when bb_token(value) in ('none', 'no_one', 'noone', 'nobody', 'self', 'myself', 'me', 'nope',
+                                 'no_referral', 'not_referred', 'direct', 'cold', 'cold_apply') then false
+        else coalesce(bb_bool(value), true)
+    end;
+
 create or replace macro bb_channel(value) as
     case
         when bb_blank(value) is null then null
