@@ -14,6 +14,10 @@ Definitions (README "Analytics"):
   window, every unanswered application censored at its age (pending ones are still in the race).
   A response without a date counts as a response within the window (its day is unknown).
 - callback, interview and offer rates are among settled applications.
+- no further answer: an answer or an offer followed by nothing for STALE_DAYS (60) days has ended.
+- the headline numbers (`measures`, MEASURE_LABELS) have one definition each, and every place that
+  shows one (dashboard, command line, report, diagnosis) takes it and its label from there.
+- a log that records no outcomes at all (pipelines/recorded.py) has no rates: they are null.
 Rates are fractions in [0, 1] with 95 % intervals; a group with fewer than 10 settled applications
 is flagged `small`.
 """
