@@ -101,6 +101,7 @@ def test_ingest_json_contract(capsys: pytest.CaptureFixture[str], tmp_path: Path
         "mapped": {"company": "company", "applied_on": "applied_on"},
         "ignored": ["colour"],
         "dropped": [],
+        "filled": ["applied_on", "company"],  # the mapped fields with a value in some row
     }
     code, out, _ = _run(capsys, "status", "--db", str(tmp_path / "x.duckdb"), "--json")
     status = json.loads(out)
