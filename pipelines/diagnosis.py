@@ -105,6 +105,8 @@ _PROGRESSED = "(offered or interview_rounds >= 2)"
 _SETTLED_INTERVIEW = f"""{_REACHED} and ({_PROGRESSED} or (outcome <> 'withdrawn' and (
     last_interview_on <= $as_of - $days or outcome in ('rejected', 'no_response', 'no_further_answer'))))"""
 _INTERVIEW_COUNTS = (
+    "count(*) filter (where called_back and settled)",
+    "count(*) filter (where called_back and settled and interviewed)",
     f"count(*) filter (where {_REACHED})",
     f"count(*) filter (where {_SETTLED_INTERVIEW})",
     f"count(*) filter (where {_SETTLED_INTERVIEW} and {_PROGRESSED})",
@@ -146,9 +148,9 @@ class Counts:
     one_click: Split = (0, 0, 0, 0, 0)
     letters: Split = (0, 0, 0, 0, 0)
     referrals: Split = (0, 0, 0, 0, 0)
-    # reached an interview, of them settled, settled that led on, settled with an offer, and
-    # applications with a second round (does the log record rounds at all?)
-    interviews: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)
+    # settled callbacks, of them interviewed (context only); reached an interview, of them settled,
+    # settled that led on, settled with an offer, and applications with a second round
+    interviews: tuple[int, int, int, int, int, int, int] = (0, 0, 0, 0, 0, 0, 0)
     follow_up: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # analytics.FOLLOW_UP_EFFECT_COUNTS
     habit: tuple[int, int] = (0, 0)  # silent after a week, and followed up by day 14
     due_total: int = 0
@@ -188,8 +190,8 @@ def gather(
         v = [int(value) for value in values]
         counts[group] = Counts(
             total=v[0], settled=v[1], recent=v[2], span_days=v[3], one_click=tuple(v[4:9]), letters=tuple(v[9:14]),
-            referrals=tuple(v[14:19]), interviews=tuple(v[19:24]), follow_up=tuple(v[24:29]), habit=tuple(v[29:31]),
-            due_total=v[31], recorded=recorded.get(group, Recorded()),
+            referrals=tuple(v[14:19]), interviews=tuple(v[19:26]), follow_up=tuple(v[26:31]), habit=tuple(v[31:33]),
+            due_total=v[33], recorded=recorded.get(group, Recorded()),
         )  # type: ignore[arg-type]  # fmt: skip
     for group, company in cur.execute(
         f"""
@@ -344,7 +346,8 @@ def _resume(counts: Counts, scope: Scope) -> Finding:
                 strata = [(*c[a[0]], *c[b[0]]) for c in cells.values() if a[0] in c and b[0] in c]
                 # no direction is expected: each pair is tested both ways, both in the family
                 for weaker, better, rows in ((a, b, strata), (b, a, [(s[2], s[3], s[0], s[1]) for s in strata])):
-                    tests.append((stats.always_valid_lower_p(rows), "version", {"weaker": weaker, "better": better}))
+                    found = {"weaker": weaker, "better": better, "strata": rows}
+                    tests.append((stats.always_valid_lower_p(rows), "version", found))
     with_k, with_n, without_k, without_n, _ = counts.letters
     if recorded.cover_letter and with_n >= MIN_GROUP and without_n >= MIN_GROUP:
         p = stats.always_valid_lower_p([(without_k, without_n - without_k, with_k, with_n - with_k)])
@@ -377,7 +380,10 @@ def _resume(counts: Counts, scope: Scope) -> Finding:
                            strength=p)  # fmt: skip
     else:
         weaker, better = details["weaker"], details["better"]
-        numbers = {"weaker": weaker[0], "better": better[0], "p_value": p_raw, "p_holm": p}
+        numbers = {"weaker": weaker[0], "better": better[0], "p_value": p_raw, "p_holm": p,
+                   "adjusted": stats.mantel_haenszel(details["strata"]) if details["strata"] else None}  # fmt: skip
+        if recorded.cover_letter and with_n >= MIN_GROUP and without_n >= MIN_GROUP:
+            numbers["cover_letter"] = {"with_letter": [with_k, with_n], "without_letter": [without_k, without_n]}
         sentence = (
             f"Among applications that have had {window} days, resume {weaker[0]}:"
             f" {_share(int(weaker[3]), int(weaker[2]))}; resume {better[0]}: {_share(int(better[3]), int(better[2]))}"
@@ -483,13 +489,16 @@ def _targets(counts: Counts, scope: Scope) -> Finding:
 
 
 def _interviews(counts: Counts, scope: Scope) -> Finding:
-    reached, settled, progressed, offers, second_rounds = counts.interviews
+    callbacks, to_interview, reached, settled, progressed, offers, second_rounds = counts.interviews
     rounds = counts.recorded.interview_rounds  # the log tells rounds apart: "led on" includes a next round
     floor = INTERVIEW_FLOOR_ROUNDS if rounds else INTERVIEW_FLOOR_OFFERS
     led_on = progressed if rounds else offers
     what = "led to a next round or an offer" if rounds else "led to an offer"
     numbers = {"interviews": reached, "interviews_settled": settled, "led_on": led_on, "measure": what,
-               "reference_floor": floor, "second_rounds": second_rounds}  # fmt: skip
+               "reference_floor": floor, "second_rounds": second_rounds,
+               # context, no longer the comparison: settled callbacks and those that led to an interview
+               "callbacks": callbacks, "callbacks_to_interview": to_interview,
+               "interviews_to_next_round_or_offer": progressed}  # fmt: skip
     if settled < MIN_INTERVIEWS:
         return Finding("interviews", "not enough data", {**numbers, "sentence": (
             f"{reached} applications reached an interview; {settled} of them have had {INTERVIEW_SETTLE_DAYS} days"

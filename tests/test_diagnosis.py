@@ -108,3 +108,19 @@ def test_no_industry_singled_out_names_the_lowest(con: duckdb.DuckDBPyConnection
         assert targets["evidence"]["p_holm"] == 1.0, targets
         assert targets["evidence"]["industry"] == "zulu", targets
         assert targets["evidence"]["where_answers_come_from"] == ["bravo", "charlie"], targets
+
+
+def test_the_evidence_keeps_the_keys_it_had(con: duckdb.DuckDBPyConnection) -> None:
+    """The JSON contract only ever adds keys: the always-valid rules kept the older evidence numbers."""
+    for path in sample_files():
+        if path.stem in ("resume_gap", "interview_stall"):
+            ingest_file(con, path, client=path.stem)
+    findings = {client: {f["area"]: f for f in diagnosis.diagnose(con, Scope(as_of=AS_OF, client=client))["findings"]}
+                for client in ("resume_gap", "interview_stall")}  # fmt: skip
+    resume = findings["resume_gap"]["resume"]["evidence"]
+    assert {"weaker", "better", "p_holm", "p_value", "adjusted"} <= set(resume)
+    assert resume["adjusted"]["odds_ratio"] < 1  # the weaker version, within the same channels
+    interviews = findings["interview_stall"]["interviews"]["evidence"]
+    assert {"callbacks", "callbacks_to_interview", "interviews", "interviews_to_next_round_or_offer"} <= set(interviews)
+    for area in ("strategy", "network", "targets", "follow_up"):
+        assert "sentence" in findings["resume_gap"][area]["evidence"]

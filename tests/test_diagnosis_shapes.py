@@ -96,6 +96,9 @@ def test_a_sheet_without_a_channel_column(con: duckdb.DuckDBPyConnection, tmp_pa
     assert payload["recorded"]["channel"] is False and payload["recorded"]["referral"] is True  # type: ignore[index]
     strategy = next(f for f in payload["findings"] if f["area"] == "strategy")  # type: ignore[attr-defined]
     assert strategy["evidence"]["missing"] == ["channel"] and "Channel column" in strategy["action"]
+    # outcomes are recorded here: the rates are numbers, not "no outcomes recorded"
+    rates = analytics.rates(con, Scope(as_of=AS_OF), [])
+    assert rates["outcomes_recorded"] is True and rates["overall"]["response_rate_settled"]["rate"] is not None
 
 
 def test_a_sheet_without_referral_and_follow_up_columns(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -119,6 +122,9 @@ def test_a_sheet_without_referral_and_follow_up_columns(con: duckdb.DuckDBPyConn
     assert findings["network"]["evidence"]["missing"] == ["referral"]
     assert "Referral column" in findings["network"]["action"]
     assert "Followed-up column" in findings["follow_up"]["action"]
+    rates = analytics.rates(con, Scope(as_of=AS_OF), ["channel"])
+    assert rates["outcomes_recorded"] is True and all(g["response_rate_settled"]["rate"] is not None
+                                                      for g in rates["groups"])  # fmt: skip
     assert payload["recorded"] == {"outcomes": True, "interviews": True, "channel": True, "referral": False,
                                    "follow_ups": False, "resume_version": False, "cover_letter": False,
                                    "industry": False, "interview_rounds": False}  # fmt: skip
