@@ -1009,7 +1009,9 @@ def _roster(path: str, version: Version, key: tuple[Any, ...], advisor: str | No
             **{key: entry["response_rate"][key] for key in ("rate", "low", "high")},
             "reliability": _reliability(entry["small"]),
             "furthest_stage": entry["furthest_stage"],
-            "worst_part": None
+            "worst_part": (
+                "no outcomes recorded" if entry["recorded"] and not entry["recorded"]["outcomes"] else "–"
+            )
             if entry["worst_part"] is None
             else f"{entry['worst_part']['area']}: {entry['worst_part']['verdict']}",
             "follow_ups_due": entry["follow_ups_due"],

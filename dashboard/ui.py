@@ -8,6 +8,7 @@ a heading or a colour directive. HTML is never enabled (no `unsafe_allow_html`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -66,7 +67,10 @@ def pct(value: float | None, digits: int = 0) -> str:
 
 
 def interval(low: float | None, high: float | None) -> str:
-    return "–" if low is None or high is None else f"{pct(low)}–{pct(high)}"
+    # a table cell holds NaN where the payload said null (no rate): the same "–"
+    if low is None or high is None or math.isnan(low) or math.isnan(high):
+        return "–"
+    return f"{pct(low)}–{pct(high)}"
 
 
 def count(number: int, noun: str) -> str:
@@ -305,8 +309,10 @@ whole window. **Settled-only rate**: the share of settled applications answered 
 
 Every rate comes with its 95 % interval. **Faded** groups have fewer than 10 settled applications.
 
-**Failing** (strategy health) needs a strict test; **at risk** is a weaker signal. **Not recorded**:
-the log does not hold what a part reads (no outcomes, no Referral column …), so it is not judged.
+**Failing** (strategy health) needs evidence that stays valid however often you look (a search with
+nothing wrong is called failing less than 5 % of the time, weekly looks included); **at risk** is a
+weaker signal: check again. **Not recorded**: the log does not hold what a part reads (no outcomes,
+no Referral column …), so it is not judged.
 """
 
 

@@ -36,8 +36,9 @@ with spare[0], st.container(border=True, height="stretch"):
 
 st.subheader("Strategy health")
 st.caption(
-    "Each part of the search compared with your own other channels, versions and stages; "
-    "“failing” needs a strict test. The most severe first."
+    "Each part of the search judged on what your log records: your own channels, versions and industries "
+    "against each other, your interviews against published hiring funnels. “Failing” needs evidence that "
+    "stays valid however often you look; “at risk” means check again. The most severe first."
 )
 columns = st.columns(2)
 for index, item in enumerate(result["findings"]):
