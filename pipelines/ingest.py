@@ -45,6 +45,7 @@ from pipelines.sources import (
     CANONICAL_COLUMNS,
     DATE_FIELDS,
     EVENT_FIELDS,
+    FREE_TEXT_COLUMNS,
     SOURCES,
     SPECS,
     STAGE_DATE_EVENTS,
@@ -163,6 +164,32 @@ def _raw_json_sql(header: list[str], mapping: ColumnMapping) -> tuple[str, dict[
     kept = [i for i, name in enumerate(header) if name not in mapping.dropped]
     parts = ", ".join(f"$h{i}, s.c{i}" for i in kept)
     return f"json_object({parts})", {f"h{i}": header[i] for i in kept}
+
+
+def _scrub_contacts(cur: duckdb.DuckDBPyConnection, plan: _Plan, result: IngestResult) -> None:
+    """The applicant's own contact details never reach the database. Their columns are left out
+    (mapping.dropped), their values are removed from every other cell of the same row, and every
+    e-mail address and phone number in an export's free text (LinkedIn's answers) is removed too:
+    the staged cells are cleaned before anything reads them."""
+    header = plan.header
+    personal = [i for i, name in enumerate(header) if name in plan.mapping.dropped]
+    free = {i for i, name in enumerate(header) if header_token(name) in FREE_TEXT_COLUMNS and i not in personal}
+    sets = []
+    for index in range(len(header)):
+        if index in personal:
+            continue
+        value = f"c{index}"
+        for own in personal:
+            value = f"bb_without({value}, c{own})"
+        if index in free:
+            value = f"bb_scrub_contacts({value})"
+        if value != f"c{index}":
+            sets.append(f"c{index} = {value}")
+    if sets:
+        # staging identifiers c0..cN only; no value becomes SQL
+        cur.execute(f"update staged set {', '.join(sets)}")
+        if free:
+            result.notes.append("e-mail addresses and phone numbers in the answers' text are not stored")
 
 
 def _problem(condition: str, column: str, value_sql: str, reason_sql: str) -> tuple[str, str]:
@@ -1202,6 +1229,7 @@ def _ingest_applications(
 ) -> None:
     with translate_errors("normalising the rows failed"):
         plan, column_map, status_map = _plan(cur, path, staged, result, options, spec)
+        _scrub_contacts(cur, plan, result)
         result.notes.extend(spec.notes)
         if staged.parsed_rows:  # else every row is a structural reject, and the refusal lists them
             _check_applied_dates(cur, path, plan)

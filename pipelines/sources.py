@@ -212,6 +212,10 @@ PERSONAL_COLUMNS = frozenset(
     }
 )
 
+# Free text of an export that quotes what the applicant typed (LinkedIn's answers to the application's
+# questions: phone, e-mail, ...). Kept in the row's raw fields, every e-mail and phone number removed.
+FREE_TEXT_COLUMNS = frozenset({"question_and_answers", "questions_and_answers"})
+
 EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "client": ("client",),
     "application_id": ("application_id", "id", "app_id"),

@@ -28,6 +28,20 @@ create or replace macro bb_bool(value) as
 create or replace macro bb_token(value) as
     trim(regexp_replace(lower(trim(value)), '[^a-z0-9]+', '_', 'g'), '_');
 
+-- The applicant's own contact details, removed from a cell where they were quoted (`personal`: the
+-- value of a personal column of the same row, such as LinkedIn's Contact Email)
+create or replace macro bb_without(value, personal) as
+    case
+        when value is null or bb_blank(personal) is null then value
+        else regexp_replace(value, regexp_escape(trim(personal)), '[removed: your contact details]', 'gi')
+    end;
+
+-- every e-mail address and phone number (7 or more digits with separators) in an export's free text
+create or replace macro bb_scrub_contacts(value) as
+    regexp_replace(
+        regexp_replace(value, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '[removed: e-mail]', 'g'),
+        '\+?\(?\d(?:[\s().-]*\d){6,}', '[removed: phone]', 'g');
+
 -- "I don't know" in a Referral cell (and bare punctuation, `?`): unknown, neither a value nor an error
 create or replace macro bb_unknown(value) as
     bb_token(value) in ('', 'unknown', 'tbd', 'dont_know', 'don_t_know', 'not_sure', 'unsure');

@@ -1,0 +1,48 @@
+"""Private by default: the applicant's own contact details are stored nowhere, raw text included."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from pipelines.ingest import ingest_file
+from tests.conftest import write_csv
+from tests.test_formats import LINKEDIN_HEADER
+
+OWN_EMAIL, OWN_PHONE = "Me.Myself@Example.com", " +1 555 0100"
+SECRETS = ("me.myself@example.com", "555 0100", "5550100", "recruiter@acme.example", "212", "0199")
+
+
+def _answers(i: int) -> str:
+    # LinkedIn quotes the application's questions and the applicant's answers, contact details too
+    return (f"<p>Email address</p> : {OWN_EMAIL.lower()} | Mobile phone number : +1 555 0100 | Phone (backup) :"
+            f" (212) 555-0199 | Who told you about us? : recruiter@acme.example | Years of experience : {i % 7}")
+
+
+def _export(path: Path) -> Path:
+    rows = [[f"{1 + i % 9}/{1 + i}/26, 9:00 AM", OWN_EMAIL, OWN_PHONE, f"Company {i}", "Data Analyst",
+             f"https://www.linkedin.com/jobs/view/{500 + i}", "cv.pdf", _answers(i)] for i in range(12)]  # fmt: skip
+    return write_csv(path, LINKEDIN_HEADER, rows, quote_all=True)
+
+
+def _everything(con: duckdb.DuckDBPyConnection) -> str:
+    """Every cell of every table, as text."""
+    tables = [row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()]
+    return "\n".join(
+        str(row) for table in tables for row in con.execute(f'select * from "{table}"').fetchall()
+    ).lower()
+
+
+def test_no_table_holds_the_applicants_contact_details(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    result = ingest_file(con, _export(tmp_path / "Job Applications.csv"))
+    assert (result.status, result.inserted, result.rejected) == ("loaded", 12, 0)
+    stored = _everything(con)
+    for secret in SECRETS:
+        assert secret not in stored, secret
+    # the rest of the answers is kept, with what was removed marked
+    raw = json.loads(con.execute("select raw from applications limit 1").fetchone()[0])
+    answers = raw["Question And Answers"]
+    assert "Years of experience" in answers and "[removed: e-mail]" in answers and "[removed: phone]" in answers
+    assert any("not stored" in note for note in result.notes)
