@@ -166,6 +166,24 @@ def _raw_json_sql(header: list[str], mapping: ColumnMapping) -> tuple[str, dict[
     return f"json_object({parts})", {f"h{i}": header[i] for i in kept}
 
 
+def _note_stage_words(cur: duckdb.DuckDBPyConnection, plan: _Plan, result: IngestResult) -> None:
+    """Say which words in a stage date column were read as "stage unknown" (see _row_problems)."""
+    for name, column in plan.dates.items():
+        if name == "applied_on":
+            continue
+        # the lookup's name is the date reader's allowlisted identifier; values stay data
+        words, count = cur.execute(
+            f"select list(raw order by raw)[1:3], count(*) from {column.table}"
+            " where problem is not null and not regexp_matches(raw, '[0-9]')"
+        ).fetchone()
+        if count:
+            shown = ", ".join(repr(word) for word in words) + (" …" if count > len(words) else "")
+            result.notes.append(
+                f"column {column.column!r}: {shown} {'is' if count == 1 else 'are'} not a date; that stage is left"
+                " unknown where they stand, and the applications load"
+            )
+
+
 def _scrub_contacts(cur: duckdb.DuckDBPyConnection, plan: _Plan, result: IngestResult) -> None:
     """The applicant's own contact details never reach the database. Their columns are left out
     (mapping.dropped), their values are removed from every other cell of the same row, and every
@@ -337,8 +355,15 @@ def _row_problems(plan: _Plan) -> list[tuple[str, str]]:
             _problem(f"{name}_raw is not null and {name}_flag is null{unknown}", name, f"{name}_raw", "'not yes or no'")
         )
     for name in DATE_FIELDS[1:]:
+        # a word in a stage column (`expired`, `TBD`, `Other`) leaves that stage unknown and the
+        # application loads (noted by _note_stage_words); a date that does not read is refused
         problems.append(
-            _problem(f"{name}_raw is not null and {name}_problem is not null", name, f"{name}_raw", f"{name}_problem")
+            _problem(
+                f"{name}_raw is not null and {name}_problem is not null and regexp_matches({name}_raw, '[0-9]')",
+                name,
+                f"{name}_raw",
+                f"{name}_problem",
+            )
         )
         problems.append(
             _problem(
@@ -1230,6 +1255,7 @@ def _ingest_applications(
     with translate_errors("normalising the rows failed"):
         plan, column_map, status_map = _plan(cur, path, staged, result, options, spec)
         _scrub_contacts(cur, plan, result)
+        _note_stage_words(cur, plan, result)
         result.notes.extend(spec.notes)
         if staged.parsed_rows:  # else every row is a structural reject, and the refusal lists them
             _check_applied_dates(cur, path, plan)
