@@ -581,7 +581,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
                 f"={run['unchanged']:,} rejected {run['rejected']:,} skipped {run['skipped']:,}"
                 + (f" - {run['message']}" if run["message"] else "")
             )
-    print(f"rejected rows on record: {status['rejects_total']:,} (table ingest_rejects)")
+    print(f"rejected rows, latest load of each file: {status['rejects_total']:,} (table ingest_rejects)")
     return 0
 
 

@@ -85,6 +85,15 @@ def _share(k: int, n: int, what: str = "answered") -> str:
     return f"{k} of {n} {what} ({_pct(k / n if n else None)}, {_pct(low)}–{_pct(high)})"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _per_week(pace: float) -> str:
+    # 0.25, not 0.2: two decimals where one would round a quarter away
+    return f"{pace:.2f}".rstrip("0").rstrip(".") if pace < 1 else f"{pace:.1f}"
+
+
 def _verdict(p: float) -> str:
     return "failing" if p < FAIL_P else "at risk" if p < RISK_P else "working"
 
@@ -307,8 +316,8 @@ def _strategy(counts: Counts, scope: Scope) -> Finding:
             " cannot be judged."))  # fmt: skip
     if pace is not None and pace < LOW_PACE_PER_WEEK:
         return Finding("strategy", "at risk", {**numbers, "sentence": (
-            f"{recent} applications in the last 4 weeks ({pace:.1f} a week): at this pace it takes months to learn"
-            " which channels and versions work.")},
+            f"{_count(recent, 'application')} in the last 4 weeks ({_per_week(pace)} a week): at this pace it takes"
+            " months to learn which channels and versions work.")},
             f"Aim for at least {LOW_PACE_PER_WEEK + 1:.0f} applications a week, spread over the channels that"
             " answer you.", strength=0.5)  # fmt: skip
     if settled < MIN_SETTLED:

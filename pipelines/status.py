@@ -47,8 +47,11 @@ def database_status(con: duckdb.DuckDBPyConnection, db_path: Path, viewer: Viewe
             " order by run_id desc limit ?",
             [*params, RECENT_RUNS],
         ).fetchall()
+        # the rows the latest load of each file rejected: loading the same file again rejects the same
+        # rows again, and they must not count twice
         rejects_total = cur.execute(
-            f"select count(*) from ingest_rejects where run_id in (select run_id from ingest_runs where {visible})",
+            "select count(*) from ingest_rejects where run_id in ("
+            f" select max(run_id) from ingest_runs where {visible} group by coalesce(sha256, file_path, file_name))",
             params,
         ).fetchone()[0]
     return {

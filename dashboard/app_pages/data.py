@@ -61,7 +61,7 @@ cards = st.columns(4)
 cards[0].metric("Applications", status["applications"], border=True)
 cards[1].metric("Events", status["events"], border=True)
 cards[2].metric("Clients", len(status["clients"]), border=True)
-cards[3].metric("Rejected rows (all loads)", status["rejects_total"], border=True)
+cards[3].metric("Rejected rows (latest load of each file)", status["rejects_total"], border=True)
 if status["first_applied_on"]:
     st.caption(f"Applied from {status['first_applied_on']} to {status['last_applied_on']}.")
 if status["clients"]:
