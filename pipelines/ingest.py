@@ -496,7 +496,13 @@ select
         else d.first_disposition
     end as disposition,
     -- a one-click flag (`Easy Application? y`) says how the application went, whatever the site
-    case when d.one_click_flag then 'linkedin_easy_apply' else d.written_channel end as channel,
+    case
+        when d.one_click_flag then 'linkedin_easy_apply'
+        -- no channel written (or none we know): the host of the application page says it
+        when d.written_channel is null or d.written_channel = 'other'
+            then coalesce(bb_channel_of_url(d.job_url), d.written_channel)
+        else d.written_channel
+    end as channel,
     -- a referral channel says yes; without a Referral value or a referral channel it is unknown
     -- (null), never "no": a log with no Referral column says nothing about referrals
     coalesce(d.referral_flag, case when d.written_channel = 'referral' then true end) as referral,

@@ -56,32 +56,69 @@ create or replace macro bb_referral(value) as
         else coalesce(bb_bool(value), true)
     end;
 
+-- channel words compared without case, spaces or punctuation (`Built In` = `builtin` = `BUILT-IN`), letters
+-- of every script kept (`内部推荐`)
+create or replace macro bb_channel_key(value) as
+    regexp_replace(lower(bb_blank(value)), '[^\p{L}\p{N}]+', '', 'g');
+
 create or replace macro bb_channel(value) as
     case
         when bb_blank(value) is null then null
-        when bb_token(value) in ('referral', 'referred', 'employee_referral', 'internal_referral',
-                                  'friend', 'network', 'networking', 'contact')
+        when bb_channel_key(value) in ('referral', 'referred', 'employeereferral', 'internalreferral', 'friend',
+                                       'network', 'networking', 'contact', 'referralfriend', '内部推荐', '内推',
+                                       '员工推荐', '推荐', '紹介', '社員紹介', '리퍼럴', '추천', 'empfehlung',
+                                       'mitarbeiterempfehlung', 'indicacao', 'indicação', 'referencia',
+                                       'recomendacion', 'recomendación', 'cooptation', 'parrainage')
             then 'referral'
-        when bb_token(value) in ('linkedin_easy_apply', 'easy_apply', 'easyapply', 'one_click',
-                                  'quick_apply', 'indeed_apply', 'indeed_easy_apply')
+        when bb_channel_key(value) in ('linkedineasyapply', 'easyapply', 'oneclick', 'quickapply', 'indeedapply',
+                                       'indeedeasyapply', 'linkedinquickapply', 'easyapplication')
             then 'linkedin_easy_apply'
-        when bb_token(value) in ('job_board', 'jobboard', 'board', 'linkedin', 'indeed', 'glassdoor',
-                                  'monster', 'ziprecruiter', 'dice', 'handshake', 'otta', 'wellfound',
-                                  'angellist', 'simplyhired', 'builtin', 'hired', 'otterjobs',
-                                  'otter_jobs', 'careerbuilder', 'seek', 'stepstone', 'xing', 'usajobs',
-                                  'government_jobs', 'governmentjobs', 'ripplematch', 'jobright', 'reed',
-                                  'totaljobs', 'naukri', 'welcome_to_the_jungle', 'workable', 'jobs_board')
+        when bb_channel_key(value) in ('jobboard', 'jobsboard', 'board', 'linkedin', 'indeed', 'glassdoor',
+                                       'monster', 'ziprecruiter', 'dice', 'handshake', 'otta', 'wellfound',
+                                       'angellist', 'simplyhired', 'builtin', 'hired', 'otterjobs',
+                                       'careerbuilder', 'seek', 'stepstone', 'xing', 'usajobs', 'governmentjobs',
+                                       'ripplematch', 'jobright', 'reed', 'totaljobs', 'naukri',
+                                       'welcometothejungle', 'remoterocketship', 'climatebase', 'themomproject',
+                                       'momproject', 'weworkremotely', 'remoteok', 'remotive', 'flexjobs',
+                                       'idealist', 'hiringcafe', 'levelsfyi', 'theladders', 'ladders',
+                                       'snagajob', 'craigslist', 'jobbank', 'infojobs', 'computrabajo',
+                                       'bumeran', 'jobstreet', 'jobsdb', 'wuzzuf', 'bayt', 'hh', 'headhunterru',
+                                       'pracuj', 'kariyer', '智联招聘', '前程无忧', 'boss直聘', '猎聘', '拉勾')
             then 'job_board'
-        when bb_token(value) in ('company_site', 'company_website', 'company', 'website', 'career_site',
-                                  'careers_page', 'careers', 'career_page', 'direct', 'workday',
-                                  'greenhouse', 'lever')
+        when bb_channel_key(value) in ('companysite', 'companywebsite', 'company', 'website', 'careersite',
+                                       'careerspage', 'careers', 'careerpage', 'direct', 'companycareerssite',
+                                       'companycareers', 'companycareerspage', 'corporatewebsite',
+                                       'employerwebsite', 'workday', 'myworkdayjobs', 'greenhouse', 'lever',
+                                       'ashby', 'ashbyhq', 'icims', 'smartrecruiters', 'breezy', 'breezyhr',
+                                       'taleo', 'successfactors', 'jobvite', 'workable', 'bamboohr',
+                                       'teamtailor', 'recruitee', 'jazzhr', 'applytojob', 'personio', '官网',
+                                       '公司官网')
             then 'company_site'
-        when bb_token(value) in ('recruiter', 'headhunter', 'recruiter_outreach', 'inbound',
-                                  'recruiter_reached_out', 'sourcer')
+        when bb_channel_key(value) in ('recruiter', 'headhunter', 'recruiteroutreach', 'inbound',
+                                       'recruiterreachedout', 'sourcer', '猎头')
             then 'recruiter'
-        when bb_token(value) in ('agency', 'staffing', 'staffing_agency', 'recruitment_agency')
+        when bb_channel_key(value) in ('agency', 'staffing', 'staffingagency', 'recruitmentagency')
             then 'agency'
+        -- a longer phrase naming one of them (`Company careers site`, `Referred by a friend`)
+        when bb_channel_key(value) like '%referr%' or bb_channel_key(value) like '%推荐%' then 'referral'
+        when bb_channel_key(value) like '%easyapply%' then 'linkedin_easy_apply'
+        when bb_channel_key(value) like '%recruiter%' or bb_channel_key(value) like '%headhunt%' then 'recruiter'
+        when bb_channel_key(value) like '%agency%' or bb_channel_key(value) like '%staffing%' then 'agency'
+        when bb_channel_key(value) like '%career%' or bb_channel_key(value) like '%companysite%'
+             or bb_channel_key(value) like '%companywebsite%' then 'company_site'
         else 'other'
+    end;
+
+-- the channel a job URL's host shows: an applicant-tracking system's page is the company's own site
+-- (`jobs.ashbyhq.com/acme`), a board's page is a board
+create or replace macro bb_channel_of_url(url) as
+    case
+        when regexp_extract(lower(url), '^[a-z]+://([^/:?#]+)', 1) similar to
+             '(.*\.)?(greenhouse\.io|lever\.co|ashbyhq\.com|myworkdayjobs\.com|workday\.com|icims\.com|smartrecruiters\.com|breezy\.hr|taleo\.net|successfactors\.(com|eu)|jobvite\.com|workable\.com|bamboohr\.com|teamtailor\.com|recruitee\.com|applytojob\.com|jazzhr\.com|personio\.(de|com))'
+            then 'company_site'
+        when regexp_extract(lower(url), '^[a-z]+://([^/:?#]+)', 1) similar to
+             '(.*\.)?(linkedin\.com|indeed\.com|glassdoor\.com|ziprecruiter\.com|monster\.com|dice\.com|wellfound\.com|builtin\.com|usajobs\.gov|simplyhired\.com|otta\.com|welcometothejungle\.com)'
+            then 'job_board'
     end;
 
 -- status words of the canonical format -> the current stage they state; 'saved' is not an
