@@ -338,8 +338,8 @@ def _row_problems(plan: _Plan) -> list[tuple[str, str]]:
             "status_raw is not null and status is null",
             "status",
             "status_raw",
-            "'status not understood; tell bounceback what it means: --status-map \"' || status_raw"
-            " || '=rejected\" (or applied, screen, interview, offer, ghosted, ...)'",
+            # the closest stages or none, and saved and ignore (normalise_status.sql)
+            "bb_status_hint(status_raw)",
         ),
         _problem(
             "interview_rounds_raw is not null and (interview_rounds is null or interview_rounds not between 0 and 50)",
@@ -577,13 +577,16 @@ def _prepare_lookups(cur: duckdb.DuckDBPyConnection, plan: _Plan, status_map: di
         if status_map:
             # 'pending' is how people say it; 'applied' is the stage name (sent, no answer yet)
             chosen = {text: header_token(status).replace("pending", "applied") for text, status in status_map.items()}
-            cur.executemany("insert into status_overrides values (bb_token(?), ?)", [list(i) for i in chosen.items()])
+            # matched by its own text only (bb_status_key: Unicode-folded; symbols or emoji as written)
+            cur.executemany(
+                "insert into status_overrides values (bb_status_key(?), ?)", [list(i) for i in chosen.items()]
+            )
         cur.execute(
             _lookup_sql(
                 "status_classified",
                 column,
                 "bb_classify_status(raw) as classified, (select any_value(o.status) from status_overrides as o"
-                " where o.token = bb_token(raw)) as chosen",
+                " where o.token = bb_status_key(raw)) as chosen",
             ),
             params,
         )
@@ -1561,14 +1564,14 @@ def _ingest_events(
         cur.execute("create or replace temp table status_overrides (token varchar, status varchar)")
         if options.status_map:
             cur.executemany(
-                "insert into status_overrides values (bb_token(?), ?)",
+                "insert into status_overrides values (bb_status_key(?), ?)",
                 [[text, header_token(status)] for text, status in options.status_map.items()],
             )
         cur.execute(
             _lookup_sql(
                 "event_lookup",
                 f"c{mapping.indexes['event']}",
-                "coalesce((select any_value(o.status) from status_overrides as o where o.token = bb_token(raw)),"
+                "coalesce((select any_value(o.status) from status_overrides as o where o.token = bb_status_key(raw)),"
                 " bb_event(raw), case when bb_classify_status(raw).status not in ('applied', 'saved')"
                 " then bb_classify_status(raw).status end) as event",
             )

@@ -10,13 +10,15 @@
 --         is reported, never guessed at.
 -- via     a funnel stage the text says was reached on the way ('Rejected after phone screen' ->
 --         rejected via screen, 'Offer declined' -> declined via offer), else null
--- how     'blank' (nothing written: applied), 'exact' (the folded text is a status name),
+-- how     'blank' (nothing written: applied), 'exact' (the folded text is a status name, or a
+--         status word of another language: bb_status_vocabulary),
 --         'keyword' (a rule below matched), 'typo' (a rule matched once misspelt words were
 --         corrected), or null when unclassified
 --
 -- The loader runs this on the distinct values of a column, so it favours clarity over speed.
--- Text is compared as bb_token folds it: lower case, every run of other characters (spaces,
--- punctuation, emoji) one '_'. 'On-site!' is 'on_site'.
+-- Text is compared as bb_status_fold folds it: lower case, every run of other characters (spaces,
+-- punctuation, emoji) one '_'. 'On-site!' is 'on_site', 'Отказ!' is 'отказ' (letters of every
+-- script are kept).
 
 -- The keyword rules, in priority order: the first rule whose phrase counts in the text decides.
 -- A phrase is whole words ('no reply' does not match 'no replyto'); a trailing * makes its last
@@ -605,11 +607,541 @@ create or replace macro bb_status_classify_token(text) as
         else {'status': null, 'via': null, 'how': null}
     end)[1])[1];
 
+-- Unicode: a text with any character beyond ASCII is folded with every script in mind (an ASCII text
+-- is folded by bb_token, as it always was): NFKC for the forms that matter in a status cell (the
+-- full-width Latin letters and digits and the ideographic space of CJK input, half-width katakana),
+-- then NFC, lower case and case folding ('ß' is 'ss', a final 'ς' is 'σ', a Turkish dotless 'ı' is
+-- 'i'), then every run of characters that are no letter, mark or digit of any script one '_'.
+-- 'Отказ!' is 'отказ', '１次面接' is '1次面接', 'ghosted 👻' is 'ghosted'; only symbols or emoji
+-- ('👻', '❓') fold to '' and are unknown, not blank.
+create or replace macro bb_status_fold(value) as
+    case
+        when strlen(value) = length(value) then bb_token(value)
+        else trim(regexp_replace(
+            replace(replace(replace(
+                lower(nfc_normalize(translate(value,
+                    '　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～｡｢｣､･ｦｧｨｩｪｫｬｭｮｯｰｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝﾞﾟ',
+                    ' !"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン゙゚'))),
+                'ß', 'ss'), 'ς', 'σ'), 'ı', 'i'),
+            '[^\p{L}\p{M}\p{N}]+', '_', 'g'), '_')
+    end;
+
+-- What a --status-map text is matched by: its folded text, or, when that is '' (symbols or emoji
+-- only), the text itself, trimmed. A map matches its own text only: '一面=interview' is not '已投递',
+-- and '👻=ghosted' is not '❓'.
+create or replace macro bb_status_key(value) as
+    case when bb_status_fold(value) = '' then nfc_normalize(trim(value)) else bb_status_fold(value) end;
+
+-- The folded text as the vocabulary below is written: in Latin script accents do not matter
+-- ('Refusée', 'refusee'); other scripts keep their marks (Hindi vowel signs, Japanese dakuten).
+create or replace macro bb_status_vocabulary_key(folded) as
+    case when regexp_full_match(folded, '[\p{Latin}\p{M}\p{N}_]*') then strip_accents(folded) else folded end;
+
+-- Status words in the languages job logs are most often kept in besides English: Spanish,
+-- Portuguese, French, German, Italian, Dutch, Polish, Russian, Ukrainian, Turkish, Chinese,
+-- Japanese, Korean, Hindi. A whole status text (folded, keyed as above) found here is that status;
+-- a referral ('Referido', '内推') is an application with no outcome yet (applied). Nothing is
+-- matched by part or by likeness: a text that is not here, nor read by the English rules, is
+-- unknown, its rows rejected and listed. (tests/test_statuses_unicode.py checks every entry is
+-- written as it is keyed and that no entry contradicts the English rules.)
+create or replace macro bb_status_vocabulary() as [
+    -- es
+    {'text': 'aplicado', 'status': 'applied'},
+    {'text': 'aplicada', 'status': 'applied'},
+    {'text': 'postulado', 'status': 'applied'},
+    {'text': 'postulada', 'status': 'applied'},
+    {'text': 'enviado', 'status': 'applied'},
+    {'text': 'enviada', 'status': 'applied'},
+    {'text': 'solicitud_enviada', 'status': 'applied'},
+    {'text': 'candidatura_enviada', 'status': 'applied'},
+    {'text': 'cv_enviado', 'status': 'applied'},
+    {'text': 'inscrito', 'status': 'applied'},
+    {'text': 'inscrita', 'status': 'applied'},
+    {'text': 'sin_respuesta', 'status': 'ghosted'},
+    {'text': 'rechazado', 'status': 'rejected'},
+    {'text': 'rechazada', 'status': 'rejected'},
+    {'text': 'rechazo', 'status': 'rejected'},
+    {'text': 'descartado', 'status': 'rejected'},
+    {'text': 'descartada', 'status': 'rejected'},
+    {'text': 'no_seleccionado', 'status': 'rejected'},
+    {'text': 'no_seleccionada', 'status': 'rejected'},
+    {'text': 'preseleccion', 'status': 'screen'},
+    {'text': 'llamada', 'status': 'screen'},
+    {'text': 'llamada_rrhh', 'status': 'screen'},
+    {'text': 'llamada_de_rrhh', 'status': 'screen'},
+    {'text': 'llamada_con_rrhh', 'status': 'screen'},
+    {'text': 'entrevista', 'status': 'interview'},
+    {'text': 'entrevistado', 'status': 'interview'},
+    {'text': 'entrevistada', 'status': 'interview'},
+    {'text': 'entrevista_tecnica', 'status': 'interview'},
+    {'text': 'entrevista_final', 'status': 'interview'},
+    {'text': 'entrevista_telefonica', 'status': 'interview'},
+    {'text': 'prueba', 'status': 'assessment'},
+    {'text': 'prueba_tecnica', 'status': 'assessment'},
+    {'text': 'examen', 'status': 'assessment'},
+    {'text': 'evaluacion', 'status': 'assessment'},
+    {'text': 'oferta', 'status': 'offer'},
+    {'text': 'oferta_recibida', 'status': 'offer'},
+    {'text': 'aceptado', 'status': 'accepted'},
+    {'text': 'aceptada', 'status': 'accepted'},
+    {'text': 'oferta_aceptada', 'status': 'accepted'},
+    {'text': 'contratado', 'status': 'accepted'},
+    {'text': 'contratada', 'status': 'accepted'},
+    {'text': 'retirado', 'status': 'withdrawn'},
+    {'text': 'retirada', 'status': 'withdrawn'},
+    {'text': 'me_retire', 'status': 'withdrawn'},
+    {'text': 'candidatura_retirada', 'status': 'withdrawn'},
+    {'text': 'cerrado', 'status': 'position_closed'},
+    {'text': 'cerrada', 'status': 'position_closed'},
+    {'text': 'vacante_cerrada', 'status': 'position_closed'},
+    {'text': 'puesto_cerrado', 'status': 'position_closed'},
+    {'text': 'referido', 'status': 'applied'},
+    {'text': 'referida', 'status': 'applied'},
+    {'text': 'recomendado', 'status': 'applied'},
+    {'text': 'recomendada', 'status': 'applied'},
+    -- pt
+    {'text': 'candidatado', 'status': 'applied'},
+    {'text': 'candidatada', 'status': 'applied'},
+    {'text': 'candidatura_enviada', 'status': 'applied'},
+    {'text': 'inscrita', 'status': 'applied'},
+    {'text': 'sem_resposta', 'status': 'ghosted'},
+    {'text': 'rejeitado', 'status': 'rejected'},
+    {'text': 'rejeitada', 'status': 'rejected'},
+    {'text': 'reprovado', 'status': 'rejected'},
+    {'text': 'reprovada', 'status': 'rejected'},
+    {'text': 'recusado', 'status': 'rejected'},
+    {'text': 'recusada', 'status': 'rejected'},
+    {'text': 'nao_selecionado', 'status': 'rejected'},
+    {'text': 'nao_selecionada', 'status': 'rejected'},
+    {'text': 'triagem', 'status': 'screen'},
+    {'text': 'contato_do_rh', 'status': 'screen'},
+    {'text': 'entrevista_tecnica', 'status': 'interview'},
+    {'text': 'teste', 'status': 'assessment'},
+    {'text': 'teste_tecnico', 'status': 'assessment'},
+    {'text': 'avaliacao', 'status': 'assessment'},
+    {'text': 'desafio', 'status': 'assessment'},
+    {'text': 'proposta', 'status': 'offer'},
+    {'text': 'proposta_recebida', 'status': 'offer'},
+    {'text': 'aceito', 'status': 'accepted'},
+    {'text': 'aceita', 'status': 'accepted'},
+    {'text': 'proposta_aceita', 'status': 'accepted'},
+    {'text': 'desisti', 'status': 'withdrawn'},
+    {'text': 'desistencia', 'status': 'withdrawn'},
+    {'text': 'vaga_encerrada', 'status': 'position_closed'},
+    {'text': 'vaga_fechada', 'status': 'position_closed'},
+    {'text': 'encerrado', 'status': 'position_closed'},
+    {'text': 'encerrada', 'status': 'position_closed'},
+    {'text': 'fechado', 'status': 'position_closed'},
+    {'text': 'fechada', 'status': 'position_closed'},
+    {'text': 'indicado', 'status': 'applied'},
+    {'text': 'indicada', 'status': 'applied'},
+    {'text': 'indicacao', 'status': 'applied'},
+    -- fr
+    {'text': 'postule', 'status': 'applied'},
+    {'text': 'postulee', 'status': 'applied'},
+    {'text': 'candidature_envoyee', 'status': 'applied'},
+    {'text': 'envoye', 'status': 'applied'},
+    {'text': 'envoyee', 'status': 'applied'},
+    {'text': 'pas_de_reponse', 'status': 'ghosted'},
+    {'text': 'sans_reponse', 'status': 'ghosted'},
+    {'text': 'aucune_reponse', 'status': 'ghosted'},
+    {'text': 'refuse', 'status': 'rejected'},
+    {'text': 'refusee', 'status': 'rejected'},
+    {'text': 'refus', 'status': 'rejected'},
+    {'text': 'rejete', 'status': 'rejected'},
+    {'text': 'rejetee', 'status': 'rejected'},
+    {'text': 'candidature_refusee', 'status': 'rejected'},
+    {'text': 'non_retenu', 'status': 'rejected'},
+    {'text': 'non_retenue', 'status': 'rejected'},
+    {'text': 'preselection', 'status': 'screen'},
+    {'text': 'appel_rh', 'status': 'screen'},
+    {'text': 'appel_telephonique', 'status': 'screen'},
+    {'text': 'entretien', 'status': 'interview'},
+    {'text': 'entretien_technique', 'status': 'interview'},
+    {'text': 'entretien_telephonique', 'status': 'interview'},
+    {'text': 'test_technique', 'status': 'assessment'},
+    {'text': 'exercice', 'status': 'assessment'},
+    {'text': 'offre', 'status': 'offer'},
+    {'text': 'offre_recue', 'status': 'offer'},
+    {'text': 'accepte', 'status': 'accepted'},
+    {'text': 'acceptee', 'status': 'accepted'},
+    {'text': 'offre_acceptee', 'status': 'accepted'},
+    {'text': 'embauche', 'status': 'accepted'},
+    {'text': 'embauchee', 'status': 'accepted'},
+    {'text': 'retire', 'status': 'withdrawn'},
+    {'text': 'retiree', 'status': 'withdrawn'},
+    {'text': 'desiste', 'status': 'withdrawn'},
+    {'text': 'candidature_retiree', 'status': 'withdrawn'},
+    {'text': 'cloture', 'status': 'position_closed'},
+    {'text': 'cloturee', 'status': 'position_closed'},
+    {'text': 'ferme', 'status': 'position_closed'},
+    {'text': 'fermee', 'status': 'position_closed'},
+    {'text': 'poste_ferme', 'status': 'position_closed'},
+    {'text': 'annonce_expiree', 'status': 'position_closed'},
+    {'text': 'recommande', 'status': 'applied'},
+    {'text': 'recommandee', 'status': 'applied'},
+    {'text': 'cooptation', 'status': 'applied'},
+    -- de
+    {'text': 'beworben', 'status': 'applied'},
+    {'text': 'bewerbung_gesendet', 'status': 'applied'},
+    {'text': 'bewerbung_verschickt', 'status': 'applied'},
+    {'text': 'abgeschickt', 'status': 'applied'},
+    {'text': 'keine_antwort', 'status': 'ghosted'},
+    {'text': 'keine_ruckmeldung', 'status': 'ghosted'},
+    {'text': 'keine_rueckmeldung', 'status': 'ghosted'},
+    {'text': 'abgelehnt', 'status': 'rejected'},
+    {'text': 'absage', 'status': 'rejected'},
+    {'text': 'erstgesprach', 'status': 'screen'},
+    {'text': 'erstgespraech', 'status': 'screen'},
+    {'text': 'telefonat', 'status': 'screen'},
+    {'text': 'vorauswahl', 'status': 'screen'},
+    {'text': 'vorstellungsgesprach', 'status': 'interview'},
+    {'text': 'vorstellungsgespraech', 'status': 'interview'},
+    {'text': 'bewerbungsgesprach', 'status': 'interview'},
+    {'text': 'bewerbungsgespraech', 'status': 'interview'},
+    {'text': 'einstellungstest', 'status': 'assessment'},
+    {'text': 'probeaufgabe', 'status': 'assessment'},
+    {'text': 'angebot', 'status': 'offer'},
+    {'text': 'jobangebot', 'status': 'offer'},
+    {'text': 'zusage', 'status': 'offer'},
+    {'text': 'angenommen', 'status': 'accepted'},
+    {'text': 'angebot_angenommen', 'status': 'accepted'},
+    {'text': 'zuruckgezogen', 'status': 'withdrawn'},
+    {'text': 'zurueckgezogen', 'status': 'withdrawn'},
+    {'text': 'geschlossen', 'status': 'position_closed'},
+    {'text': 'stelle_geschlossen', 'status': 'position_closed'},
+    {'text': 'empfehlung', 'status': 'applied'},
+    {'text': 'empfohlen', 'status': 'applied'},
+    -- it
+    {'text': 'candidato', 'status': 'applied'},
+    {'text': 'candidata', 'status': 'applied'},
+    {'text': 'candidatura_inviata', 'status': 'applied'},
+    {'text': 'inviato', 'status': 'applied'},
+    {'text': 'inviata', 'status': 'applied'},
+    {'text': 'nessuna_risposta', 'status': 'ghosted'},
+    {'text': 'rifiutato', 'status': 'rejected'},
+    {'text': 'rifiutata', 'status': 'rejected'},
+    {'text': 'scartato', 'status': 'rejected'},
+    {'text': 'scartata', 'status': 'rejected'},
+    {'text': 'non_selezionato', 'status': 'rejected'},
+    {'text': 'non_selezionata', 'status': 'rejected'},
+    {'text': 'telefonata', 'status': 'screen'},
+    {'text': 'chiamata', 'status': 'screen'},
+    {'text': 'colloquio', 'status': 'interview'},
+    {'text': 'colloquio_tecnico', 'status': 'interview'},
+    {'text': 'intervista', 'status': 'interview'},
+    {'text': 'prova', 'status': 'assessment'},
+    {'text': 'prova_tecnica', 'status': 'assessment'},
+    {'text': 'offerta', 'status': 'offer'},
+    {'text': 'offerta_ricevuta', 'status': 'offer'},
+    {'text': 'accettato', 'status': 'accepted'},
+    {'text': 'accettata', 'status': 'accepted'},
+    {'text': 'assunto', 'status': 'accepted'},
+    {'text': 'assunta', 'status': 'accepted'},
+    {'text': 'offerta_accettata', 'status': 'accepted'},
+    {'text': 'ritirato', 'status': 'withdrawn'},
+    {'text': 'ritirata', 'status': 'withdrawn'},
+    {'text': 'chiuso', 'status': 'position_closed'},
+    {'text': 'chiusa', 'status': 'position_closed'},
+    {'text': 'posizione_chiusa', 'status': 'position_closed'},
+    {'text': 'segnalato', 'status': 'applied'},
+    {'text': 'segnalata', 'status': 'applied'},
+    {'text': 'segnalazione', 'status': 'applied'},
+    -- nl
+    {'text': 'gesolliciteerd', 'status': 'applied'},
+    {'text': 'sollicitatie_verstuurd', 'status': 'applied'},
+    {'text': 'verstuurd', 'status': 'applied'},
+    {'text': 'geen_reactie', 'status': 'ghosted'},
+    {'text': 'geen_antwoord', 'status': 'ghosted'},
+    {'text': 'afgewezen', 'status': 'rejected'},
+    {'text': 'afwijzing', 'status': 'rejected'},
+    {'text': 'telefonische_screening', 'status': 'screen'},
+    {'text': 'kennismakingsgesprek', 'status': 'screen'},
+    {'text': 'sollicitatiegesprek', 'status': 'interview'},
+    {'text': 'gesprek', 'status': 'interview'},
+    {'text': 'opdracht', 'status': 'assessment'},
+    {'text': 'aanbod', 'status': 'offer'},
+    {'text': 'aanbieding', 'status': 'offer'},
+    {'text': 'aangenomen', 'status': 'accepted'},
+    {'text': 'geaccepteerd', 'status': 'accepted'},
+    {'text': 'teruggetrokken', 'status': 'withdrawn'},
+    {'text': 'gesloten', 'status': 'position_closed'},
+    {'text': 'vacature_gesloten', 'status': 'position_closed'},
+    {'text': 'doorverwezen', 'status': 'applied'},
+    -- pl
+    {'text': 'aplikowano', 'status': 'applied'},
+    {'text': 'wysłano', 'status': 'applied'},
+    {'text': 'aplikacja_wysłana', 'status': 'applied'},
+    {'text': 'brak_odpowiedzi', 'status': 'ghosted'},
+    {'text': 'odrzucono', 'status': 'rejected'},
+    {'text': 'odrzucona', 'status': 'rejected'},
+    {'text': 'odrzucony', 'status': 'rejected'},
+    {'text': 'odmowa', 'status': 'rejected'},
+    {'text': 'rozmowa_wstepna', 'status': 'screen'},
+    {'text': 'rozmowa_telefoniczna', 'status': 'screen'},
+    {'text': 'rozmowa', 'status': 'interview'},
+    {'text': 'rozmowa_kwalifikacyjna', 'status': 'interview'},
+    {'text': 'zadanie', 'status': 'assessment'},
+    {'text': 'zadanie_rekrutacyjne', 'status': 'assessment'},
+    {'text': 'oferta_pracy', 'status': 'offer'},
+    {'text': 'zaakceptowano', 'status': 'accepted'},
+    {'text': 'przyjeto', 'status': 'accepted'},
+    {'text': 'wycofano', 'status': 'withdrawn'},
+    {'text': 'wycofana', 'status': 'withdrawn'},
+    {'text': 'zamknieta', 'status': 'position_closed'},
+    {'text': 'rekrutacja_zamknieta', 'status': 'position_closed'},
+    {'text': 'polecenie', 'status': 'applied'},
+    -- ru
+    {'text': 'откликнулся', 'status': 'applied'},
+    {'text': 'откликнулась', 'status': 'applied'},
+    {'text': 'отклик', 'status': 'applied'},
+    {'text': 'подано', 'status': 'applied'},
+    {'text': 'отправлено', 'status': 'applied'},
+    {'text': 'резюме_отправлено', 'status': 'applied'},
+    {'text': 'нет_ответа', 'status': 'ghosted'},
+    {'text': 'без_ответа', 'status': 'ghosted'},
+    {'text': 'отказ', 'status': 'rejected'},
+    {'text': 'отклонено', 'status': 'rejected'},
+    {'text': 'отказали', 'status': 'rejected'},
+    {'text': 'скрининг', 'status': 'screen'},
+    {'text': 'звонок', 'status': 'screen'},
+    {'text': 'собеседование', 'status': 'interview'},
+    {'text': 'интервью', 'status': 'interview'},
+    {'text': 'тестовое', 'status': 'assessment'},
+    {'text': 'тестовое_задание', 'status': 'assessment'},
+    {'text': 'тест', 'status': 'assessment'},
+    {'text': 'оффер', 'status': 'offer'},
+    {'text': 'предложение', 'status': 'offer'},
+    {'text': 'принято', 'status': 'accepted'},
+    {'text': 'оффер_принят', 'status': 'accepted'},
+    {'text': 'отозвал', 'status': 'withdrawn'},
+    {'text': 'отозвала', 'status': 'withdrawn'},
+    {'text': 'закрыта', 'status': 'position_closed'},
+    {'text': 'вакансия_закрыта', 'status': 'position_closed'},
+    {'text': 'рекомендация', 'status': 'applied'},
+    {'text': 'реферал', 'status': 'applied'},
+    -- uk
+    {'text': 'відгукнувся', 'status': 'applied'},
+    {'text': 'відгукнулася', 'status': 'applied'},
+    {'text': 'надіслано', 'status': 'applied'},
+    {'text': 'немає_відповіді', 'status': 'ghosted'},
+    {'text': 'без_відповіді', 'status': 'ghosted'},
+    {'text': 'відмова', 'status': 'rejected'},
+    {'text': 'відхилено', 'status': 'rejected'},
+    {'text': 'скринінг', 'status': 'screen'},
+    {'text': 'дзвінок', 'status': 'screen'},
+    {'text': 'співбесіда', 'status': 'interview'},
+    {'text': 'інтерв_ю', 'status': 'interview'},
+    {'text': 'тестове_завдання', 'status': 'assessment'},
+    {'text': 'офер', 'status': 'offer'},
+    {'text': 'пропозиція', 'status': 'offer'},
+    {'text': 'прийнято', 'status': 'accepted'},
+    {'text': 'відкликано', 'status': 'withdrawn'},
+    {'text': 'закрито', 'status': 'position_closed'},
+    {'text': 'вакансію_закрито', 'status': 'position_closed'},
+    {'text': 'рекомендація', 'status': 'applied'},
+    -- tr
+    {'text': 'basvuruldu', 'status': 'applied'},
+    {'text': 'basvuru_yapildi', 'status': 'applied'},
+    {'text': 'basvurdum', 'status': 'applied'},
+    {'text': 'basvuru', 'status': 'applied'},
+    {'text': 'yanit_yok', 'status': 'ghosted'},
+    {'text': 'cevap_yok', 'status': 'ghosted'},
+    {'text': 'donus_yok', 'status': 'ghosted'},
+    {'text': 'reddedildi', 'status': 'rejected'},
+    {'text': 'red', 'status': 'rejected'},
+    {'text': 'olumsuz', 'status': 'rejected'},
+    {'text': 'on_gorusme', 'status': 'screen'},
+    {'text': 'telefon_gorusmesi', 'status': 'screen'},
+    {'text': 'mulakat', 'status': 'interview'},
+    {'text': 'gorusme', 'status': 'interview'},
+    {'text': 'degerlendirme', 'status': 'assessment'},
+    {'text': 'teklif', 'status': 'offer'},
+    {'text': 'is_teklifi', 'status': 'offer'},
+    {'text': 'kabul', 'status': 'accepted'},
+    {'text': 'kabul_edildi', 'status': 'accepted'},
+    {'text': 'teklif_kabul', 'status': 'accepted'},
+    {'text': 'geri_cekildi', 'status': 'withdrawn'},
+    {'text': 'kapandi', 'status': 'position_closed'},
+    {'text': 'ilan_kapandi', 'status': 'position_closed'},
+    {'text': 'referans', 'status': 'applied'},
+    -- zh
+    {'text': '已投递', 'status': 'applied'},
+    {'text': '已申请', 'status': 'applied'},
+    {'text': '投递', 'status': 'applied'},
+    {'text': '申请', 'status': 'applied'},
+    {'text': '已投', 'status': 'applied'},
+    {'text': '网申', 'status': 'applied'},
+    {'text': '已投遞', 'status': 'applied'},
+    {'text': '无回复', 'status': 'ghosted'},
+    {'text': '未回复', 'status': 'ghosted'},
+    {'text': '没回复', 'status': 'ghosted'},
+    {'text': '無回覆', 'status': 'ghosted'},
+    {'text': '拒绝', 'status': 'rejected'},
+    {'text': '被拒', 'status': 'rejected'},
+    {'text': '已拒绝', 'status': 'rejected'},
+    {'text': '挂了', 'status': 'rejected'},
+    {'text': '不合适', 'status': 'rejected'},
+    {'text': '拒信', 'status': 'rejected'},
+    {'text': '拒絕', 'status': 'rejected'},
+    {'text': '电话沟通', 'status': 'screen'},
+    {'text': '初筛', 'status': 'screen'},
+    {'text': 'hr面', 'status': 'screen'},
+    {'text': 'hr_面', 'status': 'screen'},
+    {'text': '面试', 'status': 'interview'},
+    {'text': '一面', 'status': 'interview'},
+    {'text': '二面', 'status': 'interview'},
+    {'text': '三面', 'status': 'interview'},
+    {'text': '终面', 'status': 'interview'},
+    {'text': '技术面', 'status': 'interview'},
+    {'text': '面試', 'status': 'interview'},
+    {'text': '笔试', 'status': 'assessment'},
+    {'text': '测评', 'status': 'assessment'},
+    {'text': '筆試', 'status': 'assessment'},
+    {'text': '录用', 'status': 'offer'},
+    {'text': '录取', 'status': 'offer'},
+    {'text': '收到offer', 'status': 'offer'},
+    {'text': '錄取', 'status': 'offer'},
+    {'text': '已接受', 'status': 'accepted'},
+    {'text': '入职', 'status': 'accepted'},
+    {'text': '撤回', 'status': 'withdrawn'},
+    {'text': '放弃', 'status': 'withdrawn'},
+    {'text': '职位关闭', 'status': 'position_closed'},
+    {'text': '已关闭', 'status': 'position_closed'},
+    {'text': '内推', 'status': 'applied'},
+    {'text': '推荐', 'status': 'applied'},
+    -- ja
+    {'text': '応募', 'status': 'applied'},
+    {'text': '応募済み', 'status': 'applied'},
+    {'text': '応募済', 'status': 'applied'},
+    {'text': 'エントリー', 'status': 'applied'},
+    {'text': '書類提出', 'status': 'applied'},
+    {'text': '返事なし', 'status': 'ghosted'},
+    {'text': '連絡なし', 'status': 'ghosted'},
+    {'text': '音沙汰なし', 'status': 'ghosted'},
+    {'text': '不採用', 'status': 'rejected'},
+    {'text': 'お祈り', 'status': 'rejected'},
+    {'text': '落選', 'status': 'rejected'},
+    {'text': 'カジュアル面談', 'status': 'screen'},
+    {'text': '電話面談', 'status': 'screen'},
+    {'text': '面談', 'status': 'screen'},
+    {'text': '面接', 'status': 'interview'},
+    {'text': '一次面接', 'status': 'interview'},
+    {'text': '二次面接', 'status': 'interview'},
+    {'text': '最終面接', 'status': 'interview'}, {'text': 'インタビュー', 'status': 'interview'},
+    {'text': '適性検査', 'status': 'assessment'},
+    {'text': 'webテスト', 'status': 'assessment'},
+    {'text': '筆記試験', 'status': 'assessment'},
+    {'text': '課題', 'status': 'assessment'},
+    {'text': '内定', 'status': 'offer'},
+    {'text': 'オファー', 'status': 'offer'},
+    {'text': '内定承諾', 'status': 'accepted'},
+    {'text': '承諾', 'status': 'accepted'},
+    {'text': '入社', 'status': 'accepted'},
+    {'text': '辞退', 'status': 'withdrawn'},
+    {'text': '募集終了', 'status': 'position_closed'},
+    {'text': 'リファラル', 'status': 'applied'},
+    {'text': '紹介', 'status': 'applied'},
+    -- ko
+    {'text': '지원', 'status': 'applied'},
+    {'text': '지원함', 'status': 'applied'},
+    {'text': '지원완료', 'status': 'applied'},
+    {'text': '지원_완료', 'status': 'applied'},
+    {'text': '무응답', 'status': 'ghosted'},
+    {'text': '연락없음', 'status': 'ghosted'},
+    {'text': '연락_없음', 'status': 'ghosted'},
+    {'text': '불합격', 'status': 'rejected'},
+    {'text': '탈락', 'status': 'rejected'},
+    {'text': '거절', 'status': 'rejected'},
+    {'text': '전화_인터뷰', 'status': 'screen'},
+    {'text': '폰스크린', 'status': 'screen'},
+    {'text': '면접', 'status': 'interview'},
+    {'text': '인터뷰', 'status': 'interview'},
+    {'text': '1차면접', 'status': 'interview'},
+    {'text': '1차_면접', 'status': 'interview'},
+    {'text': '최종면접', 'status': 'interview'},
+    {'text': '코딩테스트', 'status': 'assessment'},
+    {'text': '과제', 'status': 'assessment'},
+    {'text': '인적성', 'status': 'assessment'},
+    {'text': '오퍼', 'status': 'offer'},
+    {'text': '최종합격', 'status': 'offer'},
+    {'text': '수락', 'status': 'accepted'},
+    {'text': '입사', 'status': 'accepted'},
+    {'text': '지원취소', 'status': 'withdrawn'},
+    {'text': '철회', 'status': 'withdrawn'},
+    {'text': '마감', 'status': 'position_closed'},
+    {'text': '채용마감', 'status': 'position_closed'},
+    {'text': '추천', 'status': 'applied'},
+    -- hi
+    {'text': 'आवेदन', 'status': 'applied'},
+    {'text': 'आवेदन_किया', 'status': 'applied'},
+    {'text': 'आवेदन_भेजा', 'status': 'applied'},
+    {'text': 'कोई_जवाब_नहीं', 'status': 'ghosted'},
+    {'text': 'जवाब_नहीं', 'status': 'ghosted'},
+    {'text': 'अस्वीकृत', 'status': 'rejected'},
+    {'text': 'रिजेक्ट', 'status': 'rejected'},
+    {'text': 'खारिज', 'status': 'rejected'},
+    {'text': 'स्क्रीनिंग', 'status': 'screen'},
+    {'text': 'फोन_कॉल', 'status': 'screen'},
+    {'text': 'साक्षात्कार', 'status': 'interview'},
+    {'text': 'इंटरव्यू', 'status': 'interview'},
+    {'text': 'परीक्षा', 'status': 'assessment'},
+    {'text': 'टेस्ट', 'status': 'assessment'},
+    {'text': 'असेसमेंट', 'status': 'assessment'},
+    {'text': 'ऑफर', 'status': 'offer'},
+    {'text': 'प्रस्ताव', 'status': 'offer'},
+    {'text': 'ऑफर_स्वीकार', 'status': 'accepted'},
+    {'text': 'वापस_लिया', 'status': 'withdrawn'},
+    {'text': 'बंद', 'status': 'position_closed'},
+    {'text': 'रेफरल', 'status': 'applied'}
+];
+
+-- The stages a status text not understood most likely means, closest first (at most two), for
+-- the hint; [] when nothing is close: a status name or vocabulary word that is a whole word of
+-- the text (for Chinese, Japanese and Korean, which do not separate words, a part of it), or one
+-- edit from the whole text (two for 8 letters or more).
+create or replace macro bb_status_suggest(value) as
+    list_transform([bb_status_vocabulary_key(bb_status_fold(value))], lambda k:
+        list_distinct(list_transform(list_sort(list_transform(list_filter(
+            list_concat(bb_status_vocabulary(), list_transform(bb_status_names(), lambda n: {'text': n, 'status': n})),
+            lambda e: k <> '' and (
+                contains('_' || k || '_', '_' || e.text || '_')
+                or (regexp_matches(e.text, '[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]') and contains(k, e.text))
+                or (length(e.text) >= 5
+                    and damerau_levenshtein(k, e.text) <= case when length(e.text) >= 8 then 2 else 1 end))),
+            lambda e: {'longest': -length(e.text), 'status': e.status})), lambda e: e.status))[1:2])[1];
+
+-- The reason a row with such a status is rejected: what --status-map says, proposing the closest
+-- stages (or none: STAGE), and the two other ways out, saved and ignore.
+create or replace macro bb_status_hint(value) as
+    list_transform([bb_status_suggest(value)], lambda s:
+        'status not understood; tell bounceback what it means: --status-map "' || trim(value) || '='
+        || coalesce(s[1], 'STAGE') || '"'
+        || case when len(s) > 0 then ' (closest: ' || array_to_string(s, ', ') || '; or another stage: '
+                else ' (STAGE: ' end
+        || 'applied, response, screen, assessment, interview, offer, accepted, declined, rejected,'
+        || ' withdrawn, position_closed, ghosted), --status-map "' || trim(value) || '=saved" for a job'
+        || ' you only saved, or'
+        || ' --map "<status column>=ignore" not to read the status column')[1];
+
 -- The entry point: any cell of a status column -> {status, via, how} (see the top of this file).
 create or replace macro bb_classify_status(value) as
-    case
-        -- nothing written (blank, 'N/A', '-', 'n/a!', or only punctuation and emoji): still pending
-        when bb_blank(value) is null or bb_token(value) in ('', 'na', 'n_a', 'null')
+    list_transform([{'value': value, 'folded': bb_status_fold(value)}], lambda v: case
+        -- nothing written (blank, 'N/A', '-', 'n/a!', '—', '- 🙂': punctuation of any script, with or
+        -- without emoji, or white space only): still pending
+        when bb_blank(v.value) is null or v.folded in ('na', 'n_a', 'null')
+             or (v.folded = '' and (strlen(v.value) = length(v.value)
+                                    or regexp_full_match(v.value, '[\s\p{Z}\p{C}]*')
+                                    or regexp_matches(v.value, '[\p{P}\x21-\x2F\x3A-\x40\x5B-\x60\x7B-\x7E]')))
             then {'status': 'applied', 'via': null, 'how': 'blank'}
-        else bb_status_classify_token(bb_token(value))
-    end;
+        -- only symbols or emoji ('👻', '❓', '✓'): written, but no status word: unknown
+        when v.folded = ''
+            then {'status': null, 'via': null, 'how': null}
+        when list_contains(bb_status_names(), v.folded)
+            then {'status': v.folded, 'via': null, 'how': 'exact'}
+        -- a status word of another language (bb_status_vocabulary)
+        when list_contains(list_transform(bb_status_vocabulary(), lambda e: e.text), bb_status_vocabulary_key(v.folded))
+            then {'status': list_filter(bb_status_vocabulary(), lambda e: e.text = bb_status_vocabulary_key(v.folded))[1].status,
+                  'via': null, 'how': 'exact'}
+        else bb_status_classify_token(v.folded)
+    end)[1];
