@@ -463,7 +463,9 @@ def _human_ingest(result: IngestResult) -> None:
         texts = ", ".join(f"{text!r} ({count:,})" for text, count in result.unclassified_statuses.items())
         first = next(iter(result.unclassified_statuses))
         print(f"  statuses not understood, their rows rejected: {texts}")
-        print(f'    say what they mean: --status-map "{first}=rejected" (or pending, interview, ghosted, ...)')
+        # never a guess at the meaning: the stage is the person's to name (the rejects suggest the closest)
+        print(f'    say what they mean: --status-map "{first}=STAGE", STAGE one of applied, screen, assessment,'
+              " interview, offer, rejected, ghosted, withdrawn, position_closed; saved if it is no application")
     for note in result.notes:
         print(f"  note: {note}")
     if result.events_inserted or result.events_updated:

@@ -269,7 +269,8 @@ def test_dry_run_of_a_spreadsheet_shows_mapping_dates_and_statuses(
     assert "dates in 'Date sent' -> applied_on: M/D/YYYY" in out
     assert "'Inter + Rejec' -> rejected (after interview): 1 rows" in out
     assert "statuses not understood, their rows rejected: 'Waitlisted' (1)" in out
-    assert '--status-map "Waitlisted=rejected"' in out
+    # the hint names no guessed stage (a waitlist is not a rejection)
+    assert '--status-map "Waitlisted=STAGE"' in out and "Waitlisted=rejected" not in out
     assert "line 4, applied_on = '8/82021': not a date (a typo?)" in out
     assert not db.exists()  # a dry run creates nothing
 
