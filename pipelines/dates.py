@@ -60,6 +60,9 @@ class DateColumn:
     several: bool = False  # some cell holds more than one date
     says_yes: bool = False  # some cell says yes (stage reached, no date)
     kinds: dict[str, int] = field(default_factory=dict, repr=False)
+    # per order (mdy / dmy): how many values only that order reads, and the first few of them (sorted)
+    proof: dict[str, int] = field(default_factory=dict, repr=False)
+    proof_values: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -195,22 +198,29 @@ def build_date_lookups(
     for field_name, header_name, staging in columns:
         column = DateColumn(field=field_name, column=header_name, staging=staging, table=f"dl_{field_name}")
         cur.execute(_pieces_sql(staging, f"dp_{field_name}"))
+        # the examples are the first proving values in sorted order: identical runs say the same thing
         stats = cur.execute(
             f"""
             select count(distinct raw),
                    count(*) filter (where kind = 'numeric' and a between 13 and 31),
                    count(*) filter (where kind = 'numeric' and b between 13 and 31),
-                   any_value(raw) filter (where kind = 'numeric' and a between 13 and 31),
-                   any_value(raw) filter (where kind = 'numeric' and b between 13 and 31),
+                   list_sort(list_distinct(coalesce(
+                       list(raw) filter (where kind = 'numeric' and a between 13 and 31), [])))[1:3],
+                   list_sort(list_distinct(coalesce(
+                       list(raw) filter (where kind = 'numeric' and b between 13 and 31), [])))[1:3],
                    count(*) filter (where kind = 'numeric' and a <> b)
             from dp_{field_name}
             """
         ).fetchone()
         column.distinct_values = int(stats[0])
         column.kinds = dict(
-            cur.execute(f"select kind, count(*) from dp_{field_name} group by kind order by 2 desc").fetchall()
+            cur.execute(f"select kind, count(*) from dp_{field_name} group by kind order by 2 desc, 1").fetchall()
         )
-        day_first, month_first, day_first_example, month_first_example, ambiguous = stats[1:]
+        day_first, month_first, ambiguous = int(stats[1]), int(stats[2]), stats[5]
+        column.proof = {"dmy": day_first, "mdy": month_first}
+        column.proof_values = {"dmy": list(stats[3]), "mdy": list(stats[4])}
+        day_first_example = column.proof_values["dmy"][0] if day_first else None
+        month_first_example = column.proof_values["mdy"][0] if month_first else None
         if order:
             column.order, column.decided_by = order, order_reason
         elif day_first and not month_first:
@@ -235,9 +245,65 @@ def build_date_lookups(
     _settle_ambiguous_orders(cur, result)
     low, high = _file_span(cur, result)
     for column in result.values():
+        column.format = _format_label(cur, column)
         _write_lookup(cur, column, low, high)
         _describe(cur, column)
     return result
+
+
+def order_contradiction(columns: dict[str, DateColumn], order: str) -> str | None:
+    """Why a day/month order fixed by --date-order cannot be right for these columns, or None.
+
+    A column contradicts the order when more of its values can only be read the other way
+    (`11/25/2023` is M/D/Y: there is no 25th month) than this way. Read with the given order, each
+    of those values would be rejected and every ambiguous one stored with day and month swapped.
+    """
+    other = "mdy" if order == "dmy" else "dmy"
+    against = [c for c in columns.values() if c.proof.get(other, 0) > c.proof.get(order, 0)]
+    if not against:
+        return None
+    column = against[0]
+    shown = ", ".join(repr(_clip(value)) for value in column.proof_values[other])
+    count = column.proof[other]
+    more = f"; so do {len(against) - 1} other date column(s)" if len(against) > 1 else ""
+    # another column proves the given order: the columns differ, and only reading each from its own
+    # values (no --date-order) loads them all
+    split = any(c.proof.get(order, 0) > c.proof.get(other, 0) for c in columns.values())
+    instead = "" if split else f", or pass --date-order {other}"
+    return (
+        f"--date-order {order} contradicts column {_clip(column.column)!r}: {shown} can only be "
+        f"{_ORDER_LABEL[other]} ({count} value{'s' if count != 1 else ''} like {'these' if count != 1 else 'it'})"
+        f'{more}; drop --date-order (on the dashboard: "decide from the file") so each column\'s order is '
+        f"read from its values{instead}"
+    )
+
+
+def date_like_columns(
+    cur: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]], *, limit: int = 3
+) -> list[tuple[str, float]]:
+    """The columns of temp table `staged` (header name, staging column) that hold dates: at least
+    half of their non-blank values read as a date. Each with the share of the file's rows whose value
+    reads as one, most first (then in file order), at most `limit`."""
+    if not columns:
+        return []
+    probes = [(f"probe{i}", name, staging) for i, (name, staging) in enumerate(columns)]
+    lookups = build_date_lookups(cur, probes)
+    found: list[tuple[float, int, str]] = []
+    for position, (probe, name, staging) in enumerate(probes):
+        table = lookups[probe].table
+        dated, filled, rows = cur.execute(
+            f"select count(*) filter (where len(l.dates) > 0), count(bb_blank(s.{staging})), count(*)"
+            f" from staged as s left join {table} as l on l.raw = bb_blank(s.{staging})"
+        ).fetchone()
+        if dated and dated * 2 >= filled:
+            found.append((-dated / rows, position, name))
+        cur.execute(f"drop table if exists {table}")
+        cur.execute(f"drop table if exists dp_{probe}")
+    return [(name, -share) for share, _, name in sorted(found)[:limit]]
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _settle_ambiguous_orders(cur: duckdb.DuckDBPyConnection, columns: dict[str, DateColumn]) -> None:
@@ -353,22 +419,41 @@ def _write_lookup(cur: duckdb.DuckDBPyConnection, column: DateColumn, low: Any, 
         from judged
         group by raw
         """,
-        {"low": low, "high": high, "label": label, "format": _format_label(column)},
+        {"low": low, "high": high, "label": label, "format": column.format},
     )
 
 
-def _format_label(column: DateColumn) -> str:
+def _format_label(cur: duckdb.DuckDBPyConnection, column: DateColumn) -> str:
+    """The column's format as people write it: `M/D/YYYY`, `D Mon YYYY` (`14 Jan 2026`), `D Mon
+    (no year)` (`8-Jul`), `Mon D, YYYY`; its two commonest kinds, and whether times were ignored."""
     kinds = [k for k in column.kinds if k in ("iso", "numeric", "day_month", "month_day")]
     if not kinds:
         yes_no = column.kinds.get("yes") or column.kinds.get("no")
         return "yes/no (stage reached, date unknown)" if yes_no else "no dates"
+    short_year, has_time, dmon_year, dmon_none, mond_year, mond_none = cur.execute(
+        f"""
+        select coalesce(bool_or(kind = 'numeric' and year_written < 100), false),
+               coalesce(bool_or(has_time), false),
+               coalesce(bool_or(kind = 'day_month' and year_written is not null), false),
+               coalesce(bool_or(kind = 'day_month' and year_written is null), false),
+               coalesce(bool_or(kind = 'month_day' and year_written is not null), false),
+               coalesce(bool_or(kind = 'month_day' and year_written is null), false)
+        from dp_{column.field}
+        """
+    ).fetchone()
+
+    def with_year(written: str, unwritten: str, has: bool, lacks: bool) -> str:
+        return f"{written} or {unwritten} (no year)" if has and lacks else written if has else f"{unwritten} (no year)"
+
+    year = "YY" if short_year else "YYYY"
     labels = {
         "iso": "YYYY-MM-DD",
-        "numeric": "M/D/YYYY" if (column.order or "mdy") == "mdy" else "D/M/YYYY",
-        "day_month": "D-Mon",
-        "month_day": "Mon D, YYYY",
+        "numeric": f"M/D/{year}" if (column.order or "mdy") == "mdy" else f"D/M/{year}",
+        "day_month": with_year("D Mon YYYY", "D Mon", dmon_year, dmon_none),
+        "month_day": with_year("Mon D, YYYY", "Mon D", mond_year, mond_none),
     }
-    return ", ".join(labels[k] for k in kinds[:2])
+    label = ", ".join(labels[k] for k in kinds[:2])
+    return label + " (time ignored)" if has_time else label
 
 
 def _describe(cur: duckdb.DuckDBPyConnection, column: DateColumn) -> None:
@@ -380,11 +465,3 @@ def _describe(cur: duckdb.DuckDBPyConnection, column: DateColumn) -> None:
     column.unreadable_values, column.year_inferred, readable = int(row[0]), int(row[1]), int(row[2])
     column.has_dates = readable > 0
     column.several, column.says_yes = int(row[3]) > 1, bool(row[4])
-    details = cur.execute(
-        f"select bool_or(kind = 'numeric' and year_written < 100), bool_or(has_time) from dp_{column.field}"
-    ).fetchone()
-    column.format = _format_label(column)
-    if details[0]:
-        column.format = column.format.replace("YYYY", "YY", 1)
-    if details[1]:
-        column.format += " (time ignored)"

@@ -38,7 +38,7 @@ import duckdb
 
 from pipelines import archives, readers
 from pipelines.clients import register_clients
-from pipelines.dates import DATE_ORDERS, DateColumn, build_date_lookups
+from pipelines.dates import DATE_ORDERS, DateColumn, build_date_lookups, date_like_columns, order_contradiction
 from pipelines.db import refresh_application_stages, rollback, translate_errors
 from pipelines.errors import BouncebackError, DatabaseError, InputError
 from pipelines.sources import (
@@ -1072,14 +1072,35 @@ def _require(
     required: list[str],
     one_of: list[str],
     fields: dict[str, tuple[str, ...]] | None = None,
+    suggestions: dict[str, str] | None = None,
 ) -> None:
     for name in required:
         if name not in mapping.mapped:
             spellings = (fields or {}).get(name, ())[:4]
             hint = f" (a column named like {', '.join(repr(s) for s in spellings)})" if spellings else ""
-            raise InputError(f"{path.name}: missing column: {name}{hint}")
+            raise InputError(f"{path.name}: missing column: {name}{hint}{(suggestions or {}).get(name, '')}")
     if one_of and not any(name in mapping.mapped for name in one_of):
         raise InputError(f"{path.name}: missing column: {' or '.join(one_of)} (at least one is needed)")
+
+
+def _applied_on_suggestion(cur: duckdb.DuckDBPyConnection, header: list[str], mapping: ColumnMapping) -> str:
+    """What to do when no column is the applied date: the file's columns that hold dates, and the --map."""
+    ignored = {header_token(name) for name, target in mapping.overridden.items() if target is None}
+    unused = [
+        (name, f"c{i}")
+        for i, name in enumerate(header)
+        if i not in mapping.indexes.values() and name not in mapping.dropped and header_token(name) not in ignored
+    ]
+    found = date_like_columns(cur, unused)
+    if not found:
+        return "; no column of the file holds dates (add one: the date each application was sent)"
+    # a header can be a pasted page: names are shortened, and one too long to type is not spelled out
+    shown = ", ".join(f"{_shortened(name)!r} ({share:.0%} of rows read as dates)" for name, share in found)
+    first = found[0][0]
+    flag = f'--map "{first}=applied_on"'
+    if len(first) > 60:
+        flag = '--map "COLUMN=applied_on" (COLUMN: the first one\'s full name)'
+    return f"; the file's columns that hold dates: {shown}; try {flag}"
 
 
 def _commit_or_rollback(cur: duckdb.DuckDBPyConnection, result: IngestResult, dry_run: bool) -> None:
@@ -1149,7 +1170,10 @@ def _plan(
     while True:
         mapping = map_columns(staged.header, spec.fields, overrides, lenient=options.lenient_map)
         if spec.skip_every_row is None:
-            _require(mapping, path, ["applied_on"], ["company", "role"], spec.fields)
+            suggestions = None
+            if "applied_on" not in mapping.mapped:
+                suggestions = {"applied_on": _applied_on_suggestion(cur, staged.header, mapping)}
+            _require(mapping, path, ["applied_on"], ["company", "role"], spec.fields, suggestions)
         date_columns = [
             (name, mapping.mapped[name], f"c{mapping.indexes[name]}") for name in DATE_FIELDS if name in mapping.indexes
         ]
@@ -1169,6 +1193,10 @@ def _plan(
             break  # nothing better: the load refuses it below, with examples of what the column holds
         overrides = {**overrides, applied.column: None}
         result.notes.append(f"column {applied.column!r} holds no dates, so it was not read as applied_on")
+    # --date-order against values that prove the other order would reject them and swap the rest
+    contradiction = order_contradiction(dates, options.date_order) if options.date_order else None
+    if contradiction:
+        raise InputError(f"{path.name}: {contradiction}")
     # A spreadsheet column named like a stage (`Recruiter`, `Phone`, `Onsite`) that holds no date is
     # about something else: a name, or yes/no that may mean "the job is on site". Not used, and said so.
     if spec.unmap_dateless:
@@ -1547,6 +1575,9 @@ def _ingest_events(
         dates = build_date_lookups(
             cur, date_columns, order=options.date_order, order_reason="--date-order" if options.date_order else ""
         )
+        contradiction = order_contradiction(dates, options.date_order) if options.date_order else None
+        if contradiction:
+            raise InputError(f"{path.name}: {contradiction}")
         result.dates = {name: column.to_json() for name, column in dates.items()}
 
         def date_sql(name: str, part: str) -> str:
