@@ -356,7 +356,7 @@ _STAGE_COUNTS = (
 )
 
 
-def _recorded(
+def recorded_map(
     cur: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | None, by_client: bool = False
 ) -> dict[Any, Recorded]:
     """What the scope's log records (pipelines/recorded.py): keyed '' for the whole scope, or by
@@ -372,7 +372,7 @@ def _recorded(
 
 
 def _recorded_overall(cur: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | None) -> Recorded:
-    return _recorded(cur, scope, prepared).get("", Recorded())
+    return recorded_map(cur, scope, prepared).get("", Recorded())
 
 
 def _recorded_keys(recorded: Recorded) -> dict[str, Any]:
@@ -427,7 +427,7 @@ def measures_each(
     cur, total = _facts(con, scope, prepared, ["client"])
     if total == 0:
         return {}
-    each = _recorded(cur, scope, prepared, by_client=True)
+    each = recorded_map(cur, scope, prepared, by_client=True)
     rows = {row["group"]["client"]: row for row in _rates_rows(cur, ["client"], scope.window, Recorded(), each)}
     stages = cur.execute(f"select client, {', '.join(_STAGE_COUNTS)} from facts group by 1").fetchall()
     return {
@@ -620,7 +620,7 @@ def rates(
     if total == 0:
         return _empty(scope, by=by, groups=[], overall=None, **_recorded_keys(recorded))
     # grouped by client, each client's rates follow what their own log records
-    each = _recorded(cur, scope, prepared, by_client=True) if "client" in by else None
+    each = recorded_map(cur, scope, prepared, by_client=True) if "client" in by else None
     return {
         "scope": scope.to_json(),
         "applications": total,
@@ -674,7 +674,7 @@ def timing(
     recorded = _recorded_overall(cur, scope, prepared)
     if total == 0:
         return _empty(scope, by=by, groups=[], **_recorded_keys(recorded))
-    each = _recorded(cur, scope, prepared, by_client=True) if "client" in by else None
+    each = recorded_map(cur, scope, prepared, by_client=True) if "client" in by else None
     # time to first response: a dated response is an event; no response yet is censored at its
     # age; a response without a date cannot be placed on the curve and is counted apart
     response_sql = _curve_sql(

@@ -553,7 +553,7 @@ def _follow_up(counts: Counts, scope: Scope) -> Finding:
         yes, no = effect["followed_up"], effect["not_followed_up"]
         numbers.update({"followed_up": yes, "not_followed_up": no})
         if yes["n"] >= MIN_GROUP and no["n"] >= MIN_GROUP:
-            k_yes, k_no = round(yes["rate"] * yes["n"]), round(no["rate"] * no["n"])
+            _, k_yes, _, k_no, _ = counts.follow_up  # the counts behind the two rates
             # the fair comparison: still silent on day 14, answered later with or without a follow-up
             p = stats.always_valid_lower_p([(k_no, no["n"] - k_no, k_yes, yes["n"] - k_yes)])
             numbers["p_value"] = p
@@ -596,7 +596,9 @@ def diagnose(
     scope with FIELDS (the overview shares one load); anything else is loaded afresh."""
     if prepared is None or prepared.scope != scope or not set(FIELDS) <= prepared.columns:
         prepared = analytics.prepare(con, scope, FIELDS)
-    counts = gather(prepared.cur, scope) if prepared.total else {}
+    # what the log records: read once per prepared facts, shared with the measures below
+    counts = gather(prepared.cur, scope, recorded=analytics.recorded_map(prepared.cur, scope, prepared)) if (
+        prepared.total) else {}  # fmt: skip
     result = decide(counts.get("", Counts()), scope)
     # the headline numbers, from the one function every other place takes them from
     result["measures"] = analytics.measures(con, scope, prepared).to_json()
@@ -616,7 +618,7 @@ def diagnose_each(
         prepared = analytics.prepare(con, scope, FIELDS)
     if not prepared.total:
         return {}
-    each = gather(prepared.cur, scope, "client")
+    each = gather(prepared.cur, scope, "client", analytics.recorded_map(prepared.cur, scope, prepared, by_client=True))
     results = {}
     for done, (client, counts) in enumerate(each.items(), start=1):
         results[client] = decide(counts, dataclasses.replace(scope, client=client))
