@@ -10,6 +10,7 @@ sees the upload before it is loaded.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -50,7 +51,10 @@ def _applications(db: Path, client: str | None = None) -> int:
 
 
 def _shown_applications(page: Page) -> int:
-    card = page.locator("[data-testid='stMetric']").filter(has_text="Applications").first
+    # the card labelled exactly "Applications": other cards' labels mention applications too, and
+    # while the page is still drawing the first match can be one of them
+    label = page.locator("[data-testid='stMetricLabel']", has_text=re.compile(r"^\s*Applications\s*$"))
+    card = page.locator("[data-testid='stMetric']").filter(has=label).first
     card.wait_for(timeout=60_000)
     return int(card.locator("[data-testid='stMetricValue']").inner_text().replace(",", ""))
 
