@@ -15,7 +15,8 @@ Identity: application_id = first 16 hex digits of md5(client, source, source_key
 is the file's own `application_id` column when it has one, else company + role + applied date
 (case and white space folded). Two rows of one file with the same identity: the LAST row wins
 (spreadsheets grow downwards, so the lower row is the newer edit); the earlier ones are counted as
-skipped, naming the line that won.
+skipped, naming the line that won. A weak key (company or role blank) merges rows only when they are
+identical; rows sharing it that differ are kept apart (_WEAK_KEY_SPLIT_SQL) and counted in `kept_apart`.
 
 Events keep history: a re-import adds events it has not seen and fills in or corrects dates, but
 never deletes an event because a newer export no longer implies it (funnels come from history).
@@ -95,6 +96,7 @@ class IngestResult:
     reconciled: bool = False
     rejects: list[dict[str, Any]] = field(default_factory=list)
     skipped_reasons: dict[str, int] = field(default_factory=dict)
+    kept_apart: int = 0  # rows sharing a weak key (no company or role) that differ: not merged
     columns: dict[str, Any] = field(default_factory=dict)
     dates: dict[str, Any] = field(default_factory=dict)
     statuses: list[dict[str, Any]] = field(default_factory=list)
@@ -376,6 +378,49 @@ def _row_problems(plan: _Plan) -> list[tuple[str, str]]:
     return problems
 
 
+# A weak key (no id in the file, and the company or the role blank) says too little to call two rows
+# one application: a log without a company column holds the same role applied to twice on one day.
+# Rows sharing a weak key are one application only when identical in every column (a pasted
+# duplicate); rows that differ anywhere are kept apart. The variant holding the last row keeps the
+# key, so an application stored before this rule keeps its id; each other variant adds its location
+# and job link to the key, and its order among the variants sharing those (stable on re-import).
+_WEAK_KEY_SPLIT_SQL = """
+weak_variants as (
+    select application_id, md5(cast(raw as varchar)) as row_hash, min(line) as first_line,
+           max(line) as last_line,
+           any_value(coalesce(lower(location), '') || '|' || coalesce(lower(job_url), '')) as place
+    from disposed
+    where first_disposition = 'valid' and source_key like 'k:%' and (company is null or role is null)
+    group by application_id, row_hash
+),
+weak_groups as (
+    select *,
+           count(*) over (partition by application_id) as variants,
+           last_line = max(last_line) over (partition by application_id) as keeps_key
+    from weak_variants
+),
+weak_split as (
+    select application_id, row_hash,
+           case when not keeps_key then '|' || place || '|' || row_number() over (
+               partition by application_id, place, keeps_key order by first_line
+           ) end as suffix
+    from weak_groups
+    where variants > 1
+),
+rekeyed as (
+    select d.* replace (
+               d.source_key || coalesce(w.suffix, '') as source_key,
+               case when w.suffix is null then d.application_id
+                    else left(md5(d.client || chr(31) || $source || chr(31) || d.source_key || w.suffix), 16)
+               end as application_id
+           ),
+           w.application_id is not null as kept_apart
+    from disposed as d
+    left join weak_split as w on w.application_id = d.application_id and w.row_hash = md5(cast(d.raw as varchar))
+),
+"""
+
+
 def _build_checked_sql(plan: _Plan) -> tuple[str, dict[str, Any]]:
     """SQL creating temp table `checked` from `staged`, and its named parameters."""
     mapping = plan.mapping
@@ -479,10 +524,11 @@ disposed as materialized (
         end as first_disposition
     from identified
 ),
+{_WEAK_KEY_SPLIT_SQL}
 duplicated as (
     -- identities that more than one valid row claims; the last row wins
     select application_id, max(line) as winning_line
-    from disposed
+    from rekeyed
     where first_disposition = 'valid'
     group by application_id
     having count(*) > 1
@@ -509,7 +555,7 @@ select
     d.cover_letter_flag as cover_letter,
     -- every stored field derives from the raw row, the client and the rules: same inputs, same hash
     md5(cast(d.raw as varchar) || $signature) as content_hash
-from disposed as d
+from rekeyed as d
 left join duplicated as dup using (application_id)
 """
     kept = [
@@ -528,6 +574,7 @@ left join duplicated as dup using (application_id)
         *DATE_FIELDS,
         *(f"{name}_all" for name in DATE_FIELDS if _several(plan, name)),
         *(f"{name}_yes" for name in DATE_FIELDS if _yes_sql(plan, name) != "false"),
+        "kept_apart",
         "applied_on_raw",  # the value of a reject added after the checks (_reject_applied_dates_after_stored_events)
         "raw",
         "problems",
@@ -1307,6 +1354,7 @@ def _ingest_applications(
         if _reject_applied_dates_after_stored_events(cur):
             cur.execute(_row_events_sql(plan))  # without the rows just rejected
         valid_clients = _count_dispositions(cur, result, staged, "checked", "client")
+        _note_kept_apart(cur, result)
         if options.client is None and plan.mapping.indexes.get("client") is not None:
             result.client = f"{valid_clients} clients from the file's client column"
     meter.step("checked")
@@ -1340,6 +1388,19 @@ def _ingest_applications(
 
     _write_in_transaction(cur, path, staged, result, options.dry_run, started, "checked", merge)
     meter.step(f"{result.inserted:,} inserted, {result.updated:,} updated")
+
+
+def _note_kept_apart(cur: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
+    """Say how many rows a weak key would have merged and were kept as applications of their own."""
+    kept = cur.execute("select count(*) from checked where kept_apart and disposition = 'valid'").fetchone()
+    result.kept_apart = int(kept[0]) if kept else 0
+    if result.kept_apart:
+        rows = "1 row shares" if result.kept_apart == 1 else f"{result.kept_apart:,} rows share"
+        result.notes.append(
+            f"{rows} a role and applied date with another row, with no company (or no role) to tell them"
+            " apart, and differ in other columns: each is read as an application of its own, not merged"
+            " (a row repeated exactly is still one application)"
+        )
 
 
 # Rows that move a stored application's applied date later than an event already stored for it

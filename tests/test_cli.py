@@ -16,6 +16,7 @@ from pipelines.ingest import CANONICAL_COLUMNS
 from tests.conftest import held_by_another_process, sample_files, table_checksums, write_csv
 
 INGEST_FILE_KEYS = {
+    "kept_apart",
     "file",
     "status",
     "source",
