@@ -37,7 +37,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines import archives, readers
+from pipelines import archives, readers, trackers
 from pipelines.clients import register_clients
 from pipelines.dates import DATE_ORDERS, DateColumn, build_date_lookups, date_like_columns, order_contradiction
 from pipelines.db import refresh_application_stages, rollback, translate_errors
@@ -1107,6 +1107,8 @@ def _ingest(
 
     detected = detect_source(staged.header) if options.source == "auto" else options.source
     result.source = detected
+    # other trackers' exports whose rows are not one application each (an e-mail, a card's board)
+    staged = trackers.reshape(cur, staged, detected, options.status_map, result.notes)
     if detected == "events":
         _ingest_events(cur, path, staged, result, options, meter, started)
     else:
@@ -1345,9 +1347,11 @@ def _ingest_applications(
             _check_applied_dates(cur, path, plan)
         _prepare_lookups(cur, plan, status_map)
         if "status" in plan.mapping.indexes:
+            trackers.apply_status_words(cur, spec)
             _report_statuses(cur, plan, result)
         sql, params = _build_checked_sql(plan)
         cur.execute(sql, params)
+        trackers.add_reshaped_skips(cur)
         cur.execute("create or replace temp view valid_rows as from checked where disposition = 'valid'")
         cur.execute("drop table staged")  # its content lives on in checked.raw; free the memory
         cur.execute(_row_events_sql(plan))

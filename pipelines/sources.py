@@ -2,7 +2,8 @@
 
 Sources: our canonical format, a personal spreadsheet (any shape), a LinkedIn data export
 (`Job Applications.csv`, and `Saved Jobs.csv` which holds no applications), a Huntr board export,
-a Simplify export, and an events file (outcomes added to loaded applications).
+a Simplify export, a JobSync export, a JustAJobApp export (one row per e-mail, reshaped into
+applications by pipelines/trackers.py), and an events file (outcomes added to loaded applications).
 
 Headers are compared as tokens: case, spaces and punctuation do not matter (`Date sent` =
 `date_sent` = `DATE-SENT`). Each field lists its spellings in order of preference; when two columns
@@ -245,6 +246,13 @@ class SourceSpec:
     notes: tuple[str, ...] = ()
     skip_every_row: str | None = None  # a file of the export that holds no applications
     key_by_url: bool = False  # identity includes the job URL (company and title can be blank)
+    # the export's own status words the vocabulary does not know (text -> status); a --status-map wins
+    status_words: dict[str, str] = field(default_factory=dict)
+
+
+# the stage date columns besides interview_on, by the event each records (STAGE_DATE_EVENTS without
+# follow-ups: no tracker's status says "followed up")
+_STAGE_COLUMN_EVENTS = {name: event for name, event in STAGE_DATE_EVENTS.items() if event != "follow_up"}
 
 
 def header_token(name: str) -> str:
@@ -289,9 +297,13 @@ SPECS: dict[str, SourceSpec] = {
             "role": ("title",),
             "location": ("location",),
             "job_url": ("url",),
-            "applied_on": ("createdat",),
+            # the earliest createdAt of a card held on several boards (pipelines/trackers.py adds it)
+            "applied_on": ("earliest_createdat", "createdat"),
             "status": ("listname",),
             "status_on": ("lastmovedat",),
+            # the stages the card reached on its other boards (pipelines/trackers.py)
+            "interview_on": ("interview_on_another_board",),
+            **{name: (f"{event}_on_another_board",) for name, event in _STAGE_COLUMN_EVENTS.items()},
         },
         notes=(
             "Huntr export: the card's list is its status, dated by lastMovedAt; Huntr has no applied date, "
@@ -311,8 +323,41 @@ SPECS: dict[str, SourceSpec] = {
             "notes": ("notes",),
         },
     ),
+    "jobsync": SourceSpec(
+        name="jobsync",
+        fields={
+            "company": ("company",),
+            "role": ("jobtitle",),
+            "location": ("location", "locations"),
+            "channel": ("jobsource",),
+            "applied_on": ("applieddate",),
+            "status": ("status",),
+        },
+        date_order="mdy",  # written YYYY-MM-DD; the order is never needed
+        # JobSync's own statuses: Draft (saved), Applied, Interview, Offer, Rejected, Expired (the
+        # posting closed) and Archived, which records no outcome: still waiting, as far as we know
+        status_words={"Archived": "applied"},
+        notes=(
+            "JobSync export: a job not applied for (applied: No) is a saved job, not an application; appliedDate"
+            " is the applied date, JobSource the channel",
+        ),
+    ),
+    # the columns pipelines/trackers.py writes for a JustAJobApp export, one row per application
+    "justajobapp": SourceSpec(
+        name="justajobapp",
+        fields={
+            "application_id": ("application",),
+            "company": ("company_name",),
+            "role": ("job_title",),
+            "applied_on": ("applied_on",),
+            "status": ("status",),
+            "status_on": ("status_on",),
+            **{name: (name,) for name in ("interview_on", *_STAGE_COLUMN_EVENTS)},
+        },
+        date_order="mdy",  # the dates are written YYYY-MM-DD by the reshaping
+    ),
 }
-SOURCES = ("auto", "spreadsheet", "canonical", "linkedin", "huntr", "simplify", "events")
+SOURCES = ("auto", "spreadsheet", "canonical", "linkedin", "huntr", "simplify", "events", "jobsync", "justajobapp")
 
 
 def detect_source(header: list[str]) -> str:
@@ -326,6 +371,11 @@ def detect_source(header: list[str]) -> str:
         return "huntr"
     if {"applied_date", "status_date", "company_name", "job_title"} <= tokens and tokens & {"archived", "job_url"}:
         return "simplify"
+    if {"createdat", "applied", "applieddate", "company", "jobtitle", "status"} <= tokens:
+        return "jobsync"
+    # one row per e-mail; the Subject and Sender columns tell it from a log with an application status
+    if {"company_name", "application_status", "received_at", "job_title"} <= tokens and tokens & {"subject", "sender"}:
+        return "justajobapp"
     # an events file names an event per row; a log with a `Stage` column is still a log
     if "status" not in tokens and ("event" in tokens or ("stage" in tokens and tokens & {"occurred_on", "event_date"})):
         return "events"

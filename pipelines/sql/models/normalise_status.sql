@@ -366,7 +366,9 @@ create or replace macro bb_status_rules() as [
     {'phrase': 'wish list',           'status': 'saved',           'via': null},
     {'phrase': 'bookmark*',           'status': 'saved',           'via': null},
     {'phrase': 'interested',          'status': 'saved',           'via': null},
-    {'phrase': 'draft',               'status': 'saved',           'via': null}
+    {'phrase': 'draft',               'status': 'saved',           'via': null},
+    -- Notion's job-tracker status before anything was sent (its Date Applied is blank)
+    {'phrase': 'not started',         'status': 'saved',           'via': null}
 ];
 
 -- The words a misspelling is corrected to: only words that carry a status, none under 5 letters,

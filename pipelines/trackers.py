@@ -1,0 +1,378 @@
+"""Other trackers' exports whose rows are not one application each, reshaped before the load.
+
+Runs right after the file is staged (temp table `staged`), on the same cursor, set-based:
+
+- JobSync: a job not applied for (`applied: No`) is a saved job, not an application.
+- JustAJobApp: one row per e-mail. The e-mails of one application (company + job title, case and
+  white space folded) become one row: the earliest e-mail dates the application, the latest one's
+  status is its status, and each e-mail's status is a stage dated by that e-mail. The Subject and
+  Sender never reach the database (mail content and a contact detail the product does not need):
+  the new `staged` table has no column for them, and a ragged row's text is not quoted.
+- Huntr: the same card (its id) on several boards. One row stands for the card, and the stages its
+  other rows reached are added to it as stage dates (a funnel must not lose the interview held on
+  the board that was left behind).
+
+Every row taken out of `staged` is accounted for: in temp table `reshaped_skips` (line, reason),
+which `add_reshaped_skips` puts into `checked` as skipped rows, or in `staged_rejects`. So
+rows_read = inserted + updated + unchanged + rejected + skipped still holds per row of the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import duckdb
+
+from pipelines.dates import build_date_lookups
+from pipelines.readers import StagedFile
+from pipelines.sources import STAGE_DATE_EVENTS, SourceSpec, header_token
+
+# stage date column -> the stage (event) it records, in the order the reshaped header lists them
+STAGE_COLUMNS: dict[str, str] = {
+    "responded_on": "response",
+    "screen_on": "screen",
+    "assessment_on": "assessment",
+    "interview_on": "interview",
+    **{name: event for name, event in STAGE_DATE_EVENTS.items() if event not in ("response", "screen",
+                                                                                   "assessment", "follow_up")},
+}  # fmt: skip
+
+# JustAJobApp's statuses (its e-mail classifier's labels, old and new) the status vocabulary does
+# not read, or reads otherwise for one e-mail: what each e-mail says about its application.
+# `not_job`: not about a job application; `inbound`: the company reached out, nobody applied.
+JUSTAJOBAPP_WORDS: dict[str, str] = {
+    "False positive": "not_job",
+    "Application confirmation": "applied",
+    "Application received": "applied",
+    "Applied": "applied",
+    "Availability request": "response",  # an answer asking when you are free: which stage, unknown
+    "Request for availability": "response",
+    "Information request": "response",
+    "Assessment sent": "assessment",
+    "Interview invitation": "interview",
+    "Interview scheduled": "interview",
+    "Did not apply - inbound request": "inbound",
+    "Did not apply - they reached out": "inbound",
+    "Action required from company": "applied",  # waiting on the company
+    "On hold": "applied",
+    "No response": "applied",  # one e-mail cannot say that nobody answered
+    "Hiring freeze notification": "position_closed",
+    "Withdrew application": "withdrawn",
+    "Offer": "offer",
+    "Offer made": "offer",
+    "Offer extended": "offer",
+    "Rejection": "rejected",
+}
+# what an e-mail's status may be read as (the vocabulary's `saved` is no news an e-mail brings)
+_EMAIL_STAGES = ("applied", "ghosted", "not_job", "inbound", *STAGE_COLUMNS.values())
+
+# the reshaped JustAJobApp header, then the stage columns some e-mail fills (SPECS["justajobapp"] maps them)
+_JUSTAJOBAPP_HEADER = ("application", "Company Name", "Job Title", "applied_on", "status", "status_on", "e_mails",
+                       "statuses")  # fmt: skip
+
+
+def reshape(
+    cur: duckdb.DuckDBPyConnection,
+    staged: StagedFile,
+    source: str,
+    status_map: dict[str, str],
+    notes: list[str],
+) -> StagedFile:
+    """The staged file as rows of applications (see the module docstring); others unchanged."""
+    cur.execute("create or replace temp table reshaped_skips (line bigint, reason varchar)")
+    if staged.parsed_rows == 0:
+        return staged
+    columns = {header_token(name): f"c{i}" for i, name in reversed(list(enumerate(staged.header)))}
+    if source == "jobsync" and "applied" in columns:
+        return _jobsync(cur, staged, columns["applied"])
+    if source == "justajobapp":
+        return _justajobapp(cur, staged, columns, status_map, notes)
+    if source == "huntr" and {"id", "listname", "createdat", "lastmovedat"} <= columns.keys():
+        return _huntr_boards(cur, staged, columns, status_map, notes)
+    return staged
+
+
+def add_reshaped_skips(cur: duckdb.DuckDBPyConnection) -> None:
+    """The rows reshape() took out of `staged`, into `checked` as skipped (their line, their reason)."""
+    cur.execute("insert into checked by name select line, 'skip:' || reason as disposition from reshaped_skips")
+
+
+def apply_status_words(cur: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
+    """An export's own status words (SourceSpec.status_words) in the status lookup; a --status-map wins."""
+    if not spec.status_words:
+        return
+    cur.execute("create or replace temp table export_status_words (token varchar, status varchar)")
+    cur.executemany(
+        "insert into export_status_words values (bb_status_key(?), ?)", [list(i) for i in spec.status_words.items()]
+    )
+    cur.execute(
+        "update status_lookup set status = w.status, via = null, how = $how from export_status_words as w"
+        " where w.token = bb_status_key(status_lookup.raw) and status_lookup.how is distinct from 'your --status-map'",
+        {"how": f"the {spec.name} export's word"},
+    )
+
+
+def _take_out(cur: duckdb.DuckDBPyConnection, staged: StagedFile) -> StagedFile:
+    """Drop the rows now in reshaped_skips from `staged`."""
+    cur.execute("delete from staged where line in (select line from reshaped_skips)")
+    left = int(cur.execute("select count(*) from staged").fetchone()[0])
+    return replace(staged, parsed_rows=left)
+
+
+def _jobsync(cur: duckdb.DuckDBPyConnection, staged: StagedFile, applied: str) -> StagedFile:
+    # `applied` is JobSync's own switch; a draft never sent says No (blank: unknown, the row is read)
+    cur.execute(
+        "insert into reshaped_skips select line, 'JobSync job not applied for (applied: No): a saved job,"
+        f" not an application' from staged where lower(bb_blank({applied})) in ('no', 'false')"
+    )
+    return _take_out(cur, staged)
+
+
+def _status_table(cur: duckdb.DuckDBPyConnection, name: str, words: dict[str, str]) -> None:
+    """Temp table `name` (token, status): status texts matched by their folded text, as a --status-map is."""
+    cur.execute(f"create or replace temp table {name} (token varchar, status varchar)")
+    if words:
+        # 'pending' is how people say it; 'applied' is the stage name
+        rows = [[text, header_token(status).replace("pending", "applied")] for text, status in words.items()]
+        cur.executemany(f"insert into {name} values (bb_status_key(?), ?)", rows)
+
+
+def _stage_sql(text_sql: str) -> str:
+    """What a status text says: the user's --status-map, else the export's words, else the vocabulary."""
+    return (
+        f"coalesce((select any_value(status) from user_status_words where token = bb_status_key({text_sql})),"
+        f" (select any_value(status) from export_status_words where token = bb_status_key({text_sql})),"
+        f" bb_classify_status({text_sql}).status)"
+    )
+
+
+def _justajobapp(
+    cur: duckdb.DuckDBPyConnection,
+    staged: StagedFile,
+    columns: dict[str, str],
+    status_map: dict[str, str],
+    notes: list[str],
+) -> StagedFile:
+    company, title = columns.get("company_name", "null"), columns.get("job_title", "null")
+    status, received = columns.get("application_status", "null"), columns["received_at"]
+    # a ragged row is rejected with its text quoted: that text holds the subject and the sender
+    cur.execute("update staged_rejects set value = null")
+    _status_table(cur, "user_status_words", status_map)
+    _status_table(cur, "export_status_words", JUSTAJOBAPP_WORDS)
+    dates = build_date_lookups(cur, [("jaja_received", "Received At", received)])["jaja_received"]
+    every_cell_blank = " and ".join(f"c{i} is null" for i in range(len(staged.header)))
+    stages = ", ".join(f"'{stage}'" for stage in _EMAIL_STAGES)  # fixed names, never user text
+    # staging identifiers c0..cN and fixed names only; every value stays data
+    cur.execute(
+        f"""
+        create or replace temp table jaja_mails as
+        with read as (
+            select s.line, ({every_cell_blank}) as blank_row,
+                   bb_blank({company}) as company, bb_blank({title}) as title, bb_blank({status}) as status_text,
+                   bb_blank({received}) as received_raw, d.dates[1] as received_on, d.problem as date_problem
+            from staged as s
+            left join {dates.table} as d on d.raw = bb_blank({received})
+        ),
+        understood as (select *, {_stage_sql("status_text")} as stage_read from read)
+        select * exclude (stage_read), case when stage_read in ({stages}) then stage_read end as stage,
+               lower(regexp_replace(trim(coalesce(company, '')), '\\s+', ' ', 'g')) || ' | '
+                   || lower(regexp_replace(trim(coalesce(title, '')), '\\s+', ' ', 'g')) as application
+        from understood
+        """
+    )
+    # an e-mail that cannot be placed (no date, no company or title) or whose status is not understood
+    # (an e-mail about no job application is skipped whatever its date)
+    cur.execute(
+        """
+        create or replace temp table jaja_rejects as
+        select line, 'Received At' as column_name, null as value,
+               'no date: the e-mail cannot be placed in its application''s history' as reason
+        from jaja_mails where not blank_row and received_raw is null and stage is distinct from 'not_job'
+        union all
+        select line, 'Received At', received_raw, date_problem
+        from jaja_mails
+        where not blank_row and received_raw is not null and received_on is null and stage is distinct from 'not_job'
+        union all
+        select line, 'Company Name', null, 'needs a company or a job title'
+        from jaja_mails where not blank_row and company is null and title is null and stage is distinct from 'not_job'
+        union all
+        select line, 'Application Status', status_text,
+               coalesce(bb_status_hint(status_text), 'no status: what the e-mail says is unknown')
+        from jaja_mails where not blank_row and stage is null
+        """
+    )
+    cur.execute("insert into staged_rejects select * from jaja_rejects")
+    rejected_lines = int(cur.execute("select count(distinct line) from jaja_rejects").fetchone()[0])
+    cur.execute(
+        "create or replace temp table jaja_usable as "
+        "select *, row_number() over (partition by application order by received_on, line) as k "
+        "from jaja_mails where not blank_row and stage <> 'not_job' and line not in (select line from jaja_rejects)"
+    )
+    cur.execute(
+        """
+        insert into reshaped_skips
+        select line, 'blank row' from jaja_mails where blank_row
+        union all
+        select line, 'JustAJobApp e-mail not about a job application (False positive)'
+        from jaja_mails where stage = 'not_job'
+        union all
+        -- the company wrote first ("Did not apply"): nobody applied, so no application
+        select u.line, case when u.k = 1 then 'the company reached out (JustAJobApp: Did not apply): not an'
+                   || ' application you sent'
+               else 'e-mail about a job the company reached out for (line ' || f.line || '), not an application'
+               end
+        from jaja_usable as u join jaja_usable as f on f.application = u.application and f.k = 1
+        where f.stage = 'inbound'
+        union all
+        select u.line, 'e-mail folded into its application, whose events it adds (line ' || f.line || ')'
+        from jaja_usable as u join jaja_usable as f on f.application = u.application and f.k = 1
+        where f.stage <> 'inbound' and u.k > 1
+        """
+    )
+    stage_dates = ", ".join(
+        # several interview invitations are as many rounds (the load reads `a & b` as two dates)
+        f"string_agg(distinct strftime(received_on, '%Y-%m-%d'), ' & ' order by strftime(received_on, '%Y-%m-%d'))"
+        f" filter (where stage = '{event}') as {name}"
+        if name == "interview_on"
+        else f"strftime(min(received_on) filter (where stage = '{event}'), '%Y-%m-%d') as {name}"
+        for name, event in STAGE_COLUMNS.items()
+    )
+    cur.execute(
+        f"""
+        create or replace temp table jaja_applications as
+        select min(line) filter (where k = 1) as line, application,
+               arg_min(company, k) filter (where company is not null) as company,
+               arg_min(title, k) filter (where title is not null) as title,
+               strftime(min(received_on), '%Y-%m-%d') as applied_on,
+               -- the latest e-mail's news is the status; one saying they wrote first adds nothing
+               replace(arg_max(stage, k), 'inbound', 'applied') as status,
+               strftime(max(received_on), '%Y-%m-%d') as status_on,
+               cast(count(*) as varchar) as e_mails,
+               string_agg(status_text, '; ' order by k) as statuses,
+               {stage_dates}
+        from jaja_usable
+        group by application
+        having arg_min(stage, k) <> 'inbound'
+        """
+    )
+    # a stage no e-mail of the file reached gets no column (the dry run lists only what the file says)
+    filled = cur.execute(
+        "select " + ", ".join(f"count({name}) > 0" for name in STAGE_COLUMNS) + " from jaja_applications"
+    ).fetchone()
+    stage_names = [name for name, used in zip(STAGE_COLUMNS, filled, strict=True) if used]
+    names = ["application", "company", "title", "applied_on", "status", "status_on", "e_mails", "statuses",
+             *stage_names]  # fmt: skip
+    cur.execute(
+        "create or replace temp table staged as select line, "
+        + ", ".join(f"{name} as c{i}" for i, name in enumerate(names))
+        + " from jaja_applications"
+    )
+    applications = int(cur.execute("select count(*) from staged").fetchone()[0])
+    emails = int(cur.execute("select coalesce(sum(cast(e_mails as integer)), 0) from jaja_applications").fetchone()[0])
+    notes.append(
+        f"JustAJobApp export: {emails} e-mails of {applications} applications (one per company + job title): the"
+        " first e-mail dates the application, each e-mail's status is a stage on its date, the latest one is its"
+        " status; the Subject and Sender are not stored"
+    )
+    return replace(
+        staged,
+        header=[*_JUSTAJOBAPP_HEADER[: len(names) - len(stage_names)], *stage_names],
+        parsed_rows=applications,
+        structural_rejects=staged.structural_rejects + rejected_lines,
+    )
+
+
+def _huntr_boards(
+    cur: duckdb.DuckDBPyConnection,
+    staged: StagedFile,
+    columns: dict[str, str],
+    status_map: dict[str, str],
+    notes: list[str],
+) -> StagedFile:
+    card = columns["id"]
+    shared = cur.execute(
+        f"select count(*), coalesce(sum(n), 0) from (select count(*) as n from staged"
+        f" where bb_blank({card}) is not null group by bb_blank({card}) having count(*) > 1)"
+    ).fetchone()
+    if not shared[0]:
+        return staged  # the usual export: nothing to combine, the file is read as it is
+    _status_table(cur, "user_status_words", status_map)
+    _status_table(cur, "export_status_words", {})
+    dates = build_date_lookups(
+        cur,
+        [("huntr_created", "createdAt", columns["createdat"]), ("huntr_moved", "lastMovedAt", columns["lastmovedat"])],
+    )
+    created, moved = dates["huntr_created"].table, dates["huntr_moved"].table
+    board = columns.get("boardname", "cast(null as varchar)")
+    cur.execute(
+        f"""
+        create or replace temp table huntr_cards as
+        with read as (
+            select s.line, bb_blank({card}) as card, bb_blank({board}) as board,
+                   bb_blank({columns["createdat"]}) as created_raw, c.dates[1] as created_on,
+                   bb_blank({columns["lastmovedat"]}) as moved_raw, m.dates[1] as moved_on,
+                   {_stage_sql(f"bb_blank({columns['listname']})")} as stage
+            from staged as s
+            left join {created} as c on c.raw = bb_blank({columns["createdat"]})
+            left join {moved} as m on m.raw = bb_blank({columns["lastmovedat"]})
+            where bb_blank({card}) is not null
+        )
+        -- the row that stands for the card: a list we read as a stage of an application first, then
+        -- the latest move (its list is where the card is now), then the lower row
+        select *, row_number() over (
+                   partition by card order by coalesce(stage not in ('saved'), false) desc, moved_on desc nulls last,
+                   line desc) as rank,
+               count(*) over (partition by card) as rows_of_card
+        from read
+        """
+    )
+    cur.execute(
+        """
+        insert into reshaped_skips
+        select o.line, 'same Huntr card on board ' || coalesce('''' || o.board || '''', '(no name)')
+                   || ' as the row it was combined into (line ' || w.line || '); its stage is kept there'
+        from huntr_cards as o join huntr_cards as w on w.card = o.card and w.rank = 1
+        where o.rank > 1
+        """
+    )
+    added = ", ".join(
+        f"arg_min(o.moved_raw, o.moved_on) filter (where o.rank > 1 and o.stage = '{event}'"
+        f' and o.stage is distinct from w.stage) as "{event}_on_another_board"'
+        for event in STAGE_COLUMNS.values()
+    )
+    # earliest createdAt: a stage reached on another board may predate this board's copy of the card
+    cur.execute(
+        f"""
+        create or replace temp table huntr_added as
+        select w.line, coalesce(arg_min(o.created_raw, o.created_on), w.created_raw) as earliest_createdat, {added}
+        from huntr_cards as w join huntr_cards as o on o.card = w.card
+        where w.rank = 1
+        group by w.line, w.created_raw
+        """
+    )
+    width = len(staged.header)
+    # only the stages another board reached get a column
+    filled = cur.execute(
+        "select "
+        + ", ".join(f'count("{event}_on_another_board") > 0' for event in STAGE_COLUMNS.values())
+        + " from huntr_added"
+    ).fetchone()
+    events = [event for event, used in zip(STAGE_COLUMNS.values(), filled, strict=True) if used]
+    extra = ["earliest createdAt", *(f"{event} on another board" for event in events)]
+    sources = ["earliest_createdat", *(f'"{event}_on_another_board"' for event in events)]
+    cur.execute(
+        "create or replace temp table staged as select s.line, "
+        + ", ".join(f"s.c{i}" for i in range(width))
+        + ", "
+        # a row without a card id keeps its own createdAt
+        + f"coalesce(a.earliest_createdat, s.{columns['createdat']}) as c{width}"
+        + "".join(f", a.{name} as c{width + 1 + i}" for i, name in enumerate(sources[1:]))
+        + " from staged as s left join huntr_added as a using (line)"
+        + " where s.line not in (select line from reshaped_skips)"
+    )
+    notes.append(
+        f"Huntr export: {shared[0]} cards are on several boards ({shared[1]} rows): each is one application, its"
+        " current list the status (the latest move), the stages its other boards reached kept as events"
+    )
+    left = int(cur.execute("select count(*) from staged").fetchone()[0])
+    return replace(staged, header=[*staged.header, *extra], parsed_rows=left)
