@@ -24,7 +24,16 @@ from pipelines.analytics import DEFAULT_WINDOW, GROUP_FIELDS, METRICS, Scope
 from pipelines.clients import get_client
 from pipelines.db import DB_ENV_VAR, connect, connect_memory, original_error, resolve_db_path, storage_failure
 from pipelines.errors import BouncebackError, StorageError, is_storage_failure
-from pipelines.ingest import DEFAULT_CLIENT, SOURCES, IngestResult, LoadOptions, ingest_path
+from pipelines.ingest import (
+    CHANNEL_NAMES,
+    DEFAULT_CLIENT,
+    SOURCES,
+    VALUE_MAP_KEYS,
+    IngestResult,
+    LoadOptions,
+    ingest_path,
+    parse_value_map,
+)
 from pipelines.sources import parse_assignments
 from pipelines.status import database_status
 
@@ -78,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar='"TEXT=STATUS"',
         help='what a status you wrote means, e.g. --status-map "Waitlisted=pending"; repeatable; remembered',
+    )
+    ingest.add_argument(
+        "--value-map",
+        action="append",
+        metavar='"FIELD:TEXT=VALUE"',
+        help='what a value you wrote is read as, e.g. --value-map "channel:Company careers site=company_site";'
+        f" FIELD one of {', '.join(VALUE_MAP_KEYS)}; a channel is one of {', '.join(CHANNEL_NAMES)};"
+        " repeatable; remembered",
     )
     ingest.add_argument("--sheet", help="XLSX: the sheet to read (default: the first sheet with data)")
     ingest.add_argument(
@@ -466,6 +483,7 @@ def _human_ingest(result: IngestResult) -> None:
         # never a guess at the meaning: the stage is the person's to name (the rejects suggest the closest)
         print(f'    say what they mean: --status-map "{first}=STAGE", STAGE one of applied, screen, assessment,'
               " interview, offer, rejected, ghosted, withdrawn, position_closed; saved if it is no application")
+    _human_values(result)
     for note in result.notes:
         print(f"  note: {note}")
     if result.events_inserted or result.events_updated:
@@ -481,6 +499,25 @@ def _human_ingest(result: IngestResult) -> None:
         hidden = len(result.rejects) - HUMAN_REJECTS_SHOWN
         if hidden > 0 or result.rejected > len(result.rejects):
             print("    ... more in --json output and in the database table ingest_rejects")
+
+
+def _human_values(result: IngestResult) -> None:
+    """The value maps applied, and the channel values read as `other` with the flag that corrects them."""
+    if result.value_maps:
+        print("  values read as you said:")
+        for item in result.value_maps[:HUMAN_STATUSES_SHOWN]:
+            remembered = " (remembered)" if item["remembered"] else ""
+            rows = f"{item['rows']:,} row" + ("" if item["rows"] == 1 else "s")
+            print(f"    {item['field']} {item['text']!r} -> {item['value']}: {rows}{remembered}")
+        if len(result.value_maps) > HUMAN_STATUSES_SHOWN:
+            print(f"    ... {len(result.value_maps) - HUMAN_STATUSES_SHOWN} more in --json output")
+    other = [item for item in result.channels if item["channel"] == "other" and item["how"] is None]
+    if other:
+        shown = ", ".join(f"{item['text']!r} ({item['rows']:,})" for item in other[:5])
+        more = f" and {len(other) - 5} more" if len(other) > 5 else ""
+        print(f"  channels read as other: {shown}{more}")
+        print(f'    say what one is: --value-map "channel:{other[0]["text"]}=CHANNEL", CHANNEL one of'
+              f" {', '.join(CHANNEL_NAMES)}")  # fmt: skip
 
 
 def _print_quietly_on_closed_pipe(printer: Callable[[IngestResult], None], result: IngestResult) -> None:
@@ -518,6 +555,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         progress=False if (args.quiet or args.json) else None,
         column_map=parse_assignments(args.map, "--map"),
         status_map=parse_assignments(args.status_map, "--status-map"),
+        value_map=parse_value_map(args.value_map),
         sheet=args.sheet,
         date_order=args.date_order,
     )

@@ -59,7 +59,17 @@ from pipelines.sources import (
     map_columns,
 )
 
-__all__ = ["CANONICAL_COLUMNS", "SOURCES", "IngestResult", "LoadOptions", "ingest_file", "ingest_path"]
+__all__ = [
+    "CANONICAL_COLUMNS",
+    "CHANNEL_NAMES",
+    "SOURCES",
+    "VALUE_MAP_KEYS",
+    "IngestResult",
+    "LoadOptions",
+    "ingest_file",
+    "ingest_path",
+    "parse_value_map",
+]
 
 DEFAULT_CLIENT = "me"
 MAX_REJECTS_REPORTED = 1000  # the JSON output lists this many; ingest_rejects keeps them all
@@ -75,6 +85,17 @@ UNIFIED_FIELDS: dict[str, str] = {
     # resume names are file names: `resume (2).pdf` and `resume(2).pdf` stay two versions
     "resume_version": "regexp_replace(lower(raw), '\\s+', ' ', 'g')",
 }
+# what a channel is read as (bb_channel in normalise.sql); a --value-map for channel names one of them
+CHANNEL_NAMES = ("job_board", "company_site", "referral", "recruiter", "agency", "linkedin_easy_apply", "other")
+# --value-map "FIELD:TEXT=VALUE": the fields whose values are looked up, each with what a value map's
+# text is matched by. A map matches its own text only: Unicode-folded like a --status-map
+# (bb_status_key), and a resume name with its punctuation (`resume (2).pdf` is not `resume(2).pdf`).
+VALUE_MAP_KEYS: dict[str, str] = {
+    "channel": "bb_status_key({})",
+    "industry": "bb_status_key({})",
+    "resume_version": "regexp_replace(lower(nfc_normalize(trim({}))), '\\s+', ' ', 'g')",
+}
+VALUES_REPORTED = 1000  # the distinct channel values a result lists (a file has a few dozen)
 BOOL_FIELDS = ("cover_letter", "referral", "one_click")
 
 
@@ -101,6 +122,11 @@ class IngestResult:
     dates: dict[str, Any] = field(default_factory=dict)
     statuses: list[dict[str, Any]] = field(default_factory=list)
     unclassified_statuses: dict[str, int] = field(default_factory=dict)
+    # each --value-map (given or remembered): field, text, value, rows it matched, remembered
+    value_maps: list[dict[str, Any]] = field(default_factory=list)
+    # the file's distinct channel values: text, channel (as read), how (a value map or None), rows
+    channels: list[dict[str, Any]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # the file's columns as written (also when refused)
     notes: list[str] = field(default_factory=list)
     message: str | None = None
     sha256: str | None = None
@@ -125,6 +151,8 @@ class LoadOptions:
     progress: bool | None = None
     column_map: dict[str, str] = field(default_factory=dict)  # --map "Header=field"
     status_map: dict[str, str] = field(default_factory=dict)  # --status-map "Text=status"
+    # --value-map "channel:Company careers site=company_site": field -> {text: value}
+    value_map: dict[str, dict[str, str]] = field(default_factory=dict)
     sheet: str | None = None
     date_order: str | None = None  # mdy | dmy
     origin: str | None = None  # where the file came from, when it was unpacked from an archive
@@ -277,6 +305,7 @@ class _Plan:
     client: str | None
     dates: dict[str, DateColumn]
     status_map: dict[str, str] = field(default_factory=dict)
+    value_map: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {text: value}
 
 
 def _date_selects(plan: _Plan) -> list[str]:
@@ -582,7 +611,10 @@ left join duplicated as dup using (application_id)
     sql = sql.replace("{kept_columns}", ", ".join(f"d.{name}" for name in kept))
     # the rules' signature: a change of rules or of the column mapping re-normalises every row
     params["signature"] = json.dumps(
-        [RULES_VERSION, mapping.mapped, plan.spec.constants, plan.status_map], sort_keys=True
+        [RULES_VERSION, mapping.mapped, plan.spec.constants, plan.status_map]
+        # a value map joins only when there is one: a file loaded before value maps keeps its hashes
+        + ([plan.value_map] if plan.value_map else []),
+        sort_keys=True,
     )
     params["source"] = plan.spec.name
     return sql, params
@@ -599,19 +631,37 @@ def _prepare_lookups(cur: duckdb.DuckDBPyConnection, plan: _Plan, status_map: di
             return "cast($constant as varchar)", {"constant": plan.spec.constants[name]}
         return None, {}
 
+    # --value-map: what a value of the file is read as, matched by its own text (VALUE_MAP_KEYS)
+    cur.execute(
+        "create or replace temp table value_overrides (field varchar, text varchar, token varchar, value varchar)"
+    )
+    for name, texts in plan.value_map.items():
+        cur.executemany(
+            f"insert into value_overrides select $1, $2, {VALUE_MAP_KEYS[name].format('cast($2 as varchar)')}, $3",
+            [[name, text, value] for text, value in texts.items()],
+        )
     for name, key_sql in UNIFIED_FIELDS.items():
         column, params = value_sql(name)
         if column is None:
             continue
         stored_column = "channel_raw" if name == "channel" else name
         cur.execute(_unified_sql(f"{name}_unified", column, key_sql, stored_column), params)
+        # field names and match keys come from VALUE_MAP_KEYS (ours); the texts and values are data
+        overrides = (
+            "left join (select token, any_value(value) as value from value_overrides"
+            f" where field = '{name}' group by token) as o on o.token = {VALUE_MAP_KEYS[name].format('u.raw')}"
+        )
         if name == "channel":
             cur.execute(
                 "create or replace temp table channel_lookup as "
-                "select raw, value, bb_channel(value) as channel from channel_unified"
+                "select u.raw, u.value, coalesce(o.value, bb_channel(u.value)) as channel,"
+                f" o.value is not null as mapped from channel_unified as u {overrides}"
             )
         else:
-            cur.execute(f"create or replace temp table {name}_lookup as select raw, value from {name}_unified")
+            cur.execute(
+                f"create or replace temp table {name}_lookup as select u.raw, coalesce(o.value, u.value) as value,"
+                f" o.value is not null as mapped from {name}_unified as u {overrides}"
+            )
     for name in BOOL_FIELDS:
         column, params = value_sql(name)
         if column is not None:
@@ -1073,6 +1123,43 @@ def ingest_path(
     return results
 
 
+def parse_value_map(values: list[str] | None, option: str = "--value-map") -> dict[str, dict[str, str]]:
+    """`--value-map "channel:Company careers site=company_site"` -> {"channel": {"Company careers site":
+    "company_site"}} (later ones win). The field ends at the first ":", the value starts after the last
+    "=": the text between may hold either. What the field and the value may be: _check_value_map."""
+    parsed: dict[str, dict[str, str]] = {}
+    for entry in values or []:
+        name, colon, rest = entry.partition(":")
+        text, equals, value = rest.rpartition("=")
+        if not colon or not equals or not name.strip() or not text.strip():
+            example = f'{option} "channel:Company careers site=company_site"'
+            raise InputError(f'{option} {entry!r}: expected "FIELD:TEXT=VALUE", e.g. {example}')
+        parsed.setdefault(header_token(name), {})[text.strip()] = value.strip()
+    return parsed
+
+
+def _check_value_map(value_map: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The value maps checked, a channel's value as its name (`Company site` -> company_site)."""
+    checked: dict[str, dict[str, str]] = {}
+    allowed = ", ".join(VALUE_MAP_KEYS)
+    for name, texts in value_map.items():
+        if name == "status":
+            raise InputError(f'--value-map {name}:...: a status is said with --status-map "TEXT=STATUS"')
+        if name not in VALUE_MAP_KEYS:
+            what = "is stored as written" if name in CANONICAL_COLUMNS else "is no field"
+            raise InputError(f"--value-map {name}:...: only the values of {allowed} can be mapped ({name!r} {what})")
+        for text, value in texts.items():
+            if name == "channel" and header_token(value) not in CHANNEL_NAMES:
+                raise InputError(
+                    f"--value-map {name}:{text}={value}: unknown channel {value!r} "
+                    f"(expected one of: {', '.join(CHANNEL_NAMES)})"
+                )
+            if not value.strip():
+                raise InputError(f"--value-map {name}:{text}=: say what {text!r} is read as")
+            checked.setdefault(name, {})[text] = header_token(value) if name == "channel" else value.strip()
+    return checked
+
+
 def _check_options(options: LoadOptions) -> None:
     if options.source not in SOURCES:
         raise InputError(f"unknown --source {options.source!r} (expected one of: {', '.join(SOURCES)})")
@@ -1086,6 +1173,7 @@ def _check_options(options: LoadOptions) -> None:
                 f"--status-map {text}={status}: unknown status {status!r} "
                 f"(expected one of: pending, {', '.join(STATUS_NAMES)})"
             )
+    _check_value_map(options.value_map)
 
 
 def _ingest(
@@ -1171,14 +1259,16 @@ def _header_key(header: list[str], client: str | None) -> str:
 
 def _remembered(
     cur: duckdb.DuckDBPyConnection, header: list[str], client: str | None
-) -> tuple[dict[str, str], dict[str, str], Any]:
+) -> tuple[dict[str, str], dict[str, str], dict[str, dict[str, str]], Any]:
+    """The column, status and value maps confirmed for this header, and when (None: none)."""
     row = cur.execute(
-        "select column_map, status_map, saved_at from remembered_mappings where header_key = ?",
+        "select column_map, status_map, value_map, saved_at from remembered_mappings where header_key = ?",
         [_header_key(header, client)],
     ).fetchone()
     if row is None:
-        return {}, {}, None
-    return json.loads(row[0]), json.loads(row[1]), row[2]
+        return {}, {}, {}, None
+    # value_map: null for a mapping saved before migration 0006
+    return json.loads(row[0]), json.loads(row[1]), json.loads(row[2] or "{}"), row[3]
 
 
 def _remember(
@@ -1187,11 +1277,18 @@ def _remember(
     client: str | None,
     column_map: dict[str, str],
     status_map: dict[str, str],
+    value_map: dict[str, dict[str, str]] | None = None,
 ) -> None:
     cur.execute(
-        "insert or replace into remembered_mappings (header_key, header, column_map, status_map, saved_at)"
-        " values (?, ?, ?, ?, current_timestamp)",
-        [_header_key(header, client), json.dumps(header), json.dumps(column_map), json.dumps(status_map)],
+        "insert or replace into remembered_mappings (header_key, header, column_map, status_map, value_map,"
+        " saved_at) values (?, ?, ?, ?, ?, current_timestamp)",
+        [
+            _header_key(header, client),
+            json.dumps(header),
+            json.dumps(column_map),
+            json.dumps(status_map),
+            json.dumps(value_map or {}, sort_keys=True),
+        ],
     )
 
 
@@ -1204,13 +1301,27 @@ def _plan(
     spec: SourceSpec,
 ) -> tuple[_Plan, dict[str, str], dict[str, str]]:
     """Map the columns (remembered or given mapping first) and read every date column's format."""
-    column_map, status_map, saved_at = _remembered(cur, staged.header, options.client)
+    column_map, status_map, value_map, saved_at = _remembered(cur, staged.header, options.client)
+    result.header = list(staged.header)
     if saved_at is not None:
+        remembered_values = [(name, text, value) for name, texts in value_map.items() for text, value in texts.items()]
+        values = ""
+        if remembered_values:
+            shown = ", ".join(f"{name} {_shortened(text)!r} as {value}" for name, text, value in remembered_values[:3])
+            more = f" and {len(remembered_values) - 3} more" if len(remembered_values) > 3 else ""
+            values = f", with your value maps ({shown}{more})"
         result.notes.append(
-            f"used the mapping you confirmed for this header on {saved_at:%Y-%m-%d} (--map / --status-map change it)"
+            f"used the mapping you confirmed for this header on {saved_at:%Y-%m-%d}{values}"
+            " (--map / --status-map / --value-map change it)"
         )
     column_map = {**column_map, **options.column_map}
     status_map = {**status_map, **options.status_map}
+    given_values = _check_value_map(options.value_map)
+    value_map = {
+        name: {**value_map.get(name, {}), **given_values.get(name, {})}
+        for name in VALUE_MAP_KEYS
+        if value_map.get(name) or given_values.get(name)
+    }
     overrides = column_overrides(column_map)
     forced = {header_token(name) for name in overrides}
     order_reason = (
@@ -1284,6 +1395,7 @@ def _plan(
             client=options.client,
             dates=dates,
             status_map=status_map,
+            value_map=value_map,
         ),
         column_map,
         status_map,
@@ -1328,6 +1440,66 @@ def _report_statuses(cur: duckdb.DuckDBPyConnection, plan: _Plan, result: Ingest
     result.unclassified_statuses = {text: count for text, status, _, _, count in rows if status is None}
 
 
+def _report_values(
+    cur: duckdb.DuckDBPyConnection, plan: _Plan, result: IngestResult, given: dict[str, dict[str, str]]
+) -> None:
+    """Each value map with the rows it matched (given or remembered), and every channel value of the
+    file with what it is read as (the dashboard's table to correct them). Reads `staged`."""
+
+    def value_sql(name: str) -> tuple[str | None, dict[str, Any]]:
+        if name in plan.mapping.indexes:
+            return f"bb_blank(s.c{plan.mapping.indexes[name]})", {}
+        if name in plan.spec.constants:
+            return "bb_blank(cast($constant as varchar))", {"constant": plan.spec.constants[name]}
+        return None, {}
+
+    for name, texts in plan.value_map.items():
+        column, params = value_sql(name)
+        counts: dict[str, int] = {}
+        if column is not None:
+            # the lookup and the match key are ours (UNIFIED_FIELDS, VALUE_MAP_KEYS); texts are data
+            rows = cur.execute(
+                f"""
+                with counted as (
+                    select l.raw, count(*) as rows
+                    from staged as s join {name}_lookup as l on l.raw = {column}
+                    where l.mapped group by l.raw
+                )
+                select o.text, coalesce(sum(c.rows), 0)
+                from value_overrides as o
+                left join counted as c on o.token = {VALUE_MAP_KEYS[name].format("c.raw")}
+                where o.field = $field
+                group by o.text
+                """,
+                {**params, "field": name},
+            ).fetchall()
+            counts = {text: int(count) for text, count in rows}
+        for text, value in texts.items():
+            remembered = text not in given.get(name, {})
+            result.value_maps.append(
+                {"field": name, "text": text, "value": value, "rows": counts.get(text, 0), "remembered": remembered}
+            )
+            if not remembered and not counts.get(text):
+                where = f"the file's {name} column" if column is not None else f"the file, which has no {name} column"
+                result.notes.append(f"--value-map {name}:{text}={value} matched no value of {where}")
+    column, params = value_sql("channel")
+    if column is not None:
+        rows = cur.execute(
+            f"""
+            select l.raw, l.channel, l.mapped, count(*) as rows
+            from staged as s join channel_lookup as l on l.raw = {column}
+            group by all
+            order by rows desc, l.raw
+            limit {int(VALUES_REPORTED)}
+            """,
+            params,
+        ).fetchall()
+        result.channels = [
+            {"text": text, "channel": channel, "how": "your value map" if mapped else None, "rows": count}
+            for text, channel, mapped, count in rows
+        ]
+
+
 def _ingest_applications(
     cur: duckdb.DuckDBPyConnection,
     path: Path,
@@ -1349,6 +1521,7 @@ def _ingest_applications(
         if "status" in plan.mapping.indexes:
             trackers.apply_status_words(cur, spec)
             _report_statuses(cur, plan, result)
+        _report_values(cur, plan, result, _check_value_map(options.value_map))
         sql, params = _build_checked_sql(plan)
         cur.execute(sql, params)
         trackers.add_reshaped_skips(cur)
@@ -1386,9 +1559,9 @@ def _ingest_applications(
             "select count(*) filter (where not existed), count(*) filter (where existed) from event_changes"
         ).fetchone()
         result.events_inserted, result.events_updated = (int(v) for v in event_totals)
-        if options.column_map or options.status_map:
+        if options.column_map or options.status_map or options.value_map:
             # a mapping the user gave and loaded with is confirmed: files with this header get it again
-            _remember(cur, staged.header, options.client, column_map, status_map)
+            _remember(cur, staged.header, options.client, column_map, status_map, plan.value_map)
 
     _write_in_transaction(cur, path, staged, result, options.dry_run, started, "checked", merge)
     meter.step(f"{result.inserted:,} inserted, {result.updated:,} updated")
