@@ -38,7 +38,7 @@ from pipelines.analytics import DEFAULT_WINDOW, Scope
 from pipelines.clients import LOCAL_VIEWER, Viewer, resolve_viewer
 from pipelines.db import connect, resolve_db_path
 from pipelines.errors import BouncebackError, DatabaseBusy, DatabaseError, InputError
-from pipelines.ingest import STATUS_NAMES, IngestResult, LoadOptions, ingest_path
+from pipelines.ingest import CHANNEL_NAMES, STATUS_NAMES, IngestResult, LoadOptions, ingest_path
 from pipelines.safety import MAX_UPLOAD_MB, check_upload_size
 from pipelines.sharing import SharedConnection
 from pipelines.sources import FIELD_SYNONYMS
@@ -672,6 +672,8 @@ IGNORE = "ignore"
 FIELD_CHOICES: tuple[str, ...] = (*sorted(FIELD_SYNONYMS), IGNORE)
 # what a status text the importer did not understand can be said to mean
 STATUS_CHOICES: tuple[str, ...] = ("pending", *STATUS_NAMES)
+# what a channel value of the file can be read as
+CHANNEL_CHOICES: tuple[str, ...] = CHANNEL_NAMES
 DATE_ORDER_CHOICES: dict[str, str] = {
     "": "decide from the file",
     "mdy": "month first (M/D/Y)",
@@ -679,6 +681,7 @@ DATE_ORDER_CHOICES: dict[str, str] = {
 }
 REJECTS_SHOWN = 100
 MAPPING_COLUMNS = ["column", "field"]
+CHANNEL_COLUMNS = ["value", "rows", "read as"]
 
 
 @dataclass(frozen=True)
@@ -698,13 +701,18 @@ class ImportChoices:
     column_map: tuple[tuple[str, str], ...] = ()
     status_map: tuple[tuple[str, str], ...] = ()
     date_order: str | None = None
+    value_map: tuple[tuple[str, str, str], ...] = ()  # (field, value as written, read as): `--value-map`
 
     def options(self, name: str, dry_run: bool) -> LoadOptions:
+        value_map: dict[str, dict[str, str]] = {}
+        for field_name, text, value in self.value_map:
+            value_map.setdefault(field_name, {})[text] = value
         return LoadOptions(
             client=self.client,
             dry_run=dry_run,
             column_map=dict(self.column_map),
             status_map=dict(self.status_map),
+            value_map=value_map,
             date_order=self.date_order,
             origin=name,
         )
@@ -741,11 +749,60 @@ def _reconciliation(result: dict[str, Any]) -> str:
 
 
 def _mapping_frame(result: dict[str, Any]) -> pd.DataFrame:
-    """Header -> field as the importer chose it; unused headers read `ignore`."""
+    """Header -> field as the importer chose it; unused headers read `ignore`. A file refused before
+    its columns were matched (no applied date) lists its own columns, each with no field yet."""
     columns = result.get("columns") or {}
     rows = [{"column": header, "field": name} for name, header in (columns.get("mapped") or {}).items()]
     rows += [{"column": header, "field": IGNORE} for header in columns.get("ignored") or []]
+    if not rows:
+        rows = [{"column": header, "field": None} for header in result.get("header") or []]
     return pd.DataFrame(rows, columns=MAPPING_COLUMNS)
+
+
+def _channel_frame(result: dict[str, Any]) -> pd.DataFrame:
+    """The file's distinct channel values, their rows, and what each is read as."""
+    rows = [
+        {"value": entry["text"], "rows": entry["rows"], "read as": entry["channel"]}
+        for entry in result.get("channels") or []
+    ]
+    return pd.DataFrame(rows, columns=CHANNEL_COLUMNS)
+
+
+def _order_choice(code: str) -> str:
+    return f"choose “{DATE_ORDER_CHOICES[code]}” under Day/month order of dates"
+
+
+# The importer's words name command-line flags; on the page they say what to choose instead. Tried
+# in this order (the special forms before the general ones).
+_SCREEN_WORDS: list[tuple[re.Pattern[str], Any]] = [
+    (
+        re.compile(r"(?:try )?--map \"COLUMN=(\w+)\" \(COLUMN: the first one's full name\)"),
+        r"choose \1 for the first of them in the Columns table above",
+    ),
+    (re.compile(r'--map "<status column>=ignore"'), "choose ignore for the status column in the Columns table above"),
+    (
+        re.compile(r"--map: both (.+?) and (.+?) are mapped to (\w+); choose one"),
+        r"the Columns table reads both \1 and \2 as \3; choose one",
+    ),
+    (re.compile(r'(?:try )?--map "(.+?)=([^"=]*)"'), r"choose \2 for the column “\1” in the Columns table above"),
+    (re.compile(r'--status-map "(.+?)=([^"=]*)"'), r"choose \2 for “\1” under Statuses not understood"),
+    (re.compile(r'drop --date-order \(on the dashboard: "decide from the file"\)'), lambda m: _order_choice("")),
+    (re.compile(r"pass --date-order (mdy|dmy)"), lambda m: _order_choice(m[1])),
+    (
+        re.compile(r"--date-order (mdy|dmy) contradicts"),
+        lambda m: f"The order you chose, “{DATE_ORDER_CHOICES[m[1]]}”, contradicts",
+    ),
+    (re.compile(r"--map / --status-map(?: / --value-map)? change it"), "your choices here change it"),
+]
+
+
+def screen_words(text: str | None) -> str | None:
+    """A message of the importer as the page says it: what to choose here, not which flag to type."""
+    if text is None:
+        return None
+    for pattern, words in _SCREEN_WORDS:
+        text = pattern.sub(words, text)
+    return text
 
 
 def _report(result: dict[str, Any], folder: str) -> dict[str, Any]:
@@ -754,6 +811,9 @@ def _report(result: dict[str, Any], folder: str) -> dict[str, Any]:
     def shown(text: str | None) -> str | None:
         # an archive's member is named `<temporary folder>/export.zip!Jobs/...`: the folder means nothing
         return None if text is None else text.replace(folder.rstrip("/") + "/", "")
+
+    def said(text: str | None) -> str | None:
+        return screen_words(shown(text))
 
     dates = pd.DataFrame(
         [{"field": name, **info} for name, info in (result.get("dates") or {}).items()],
@@ -781,12 +841,15 @@ def _report(result: dict[str, Any], folder: str) -> dict[str, Any]:
         ],
         columns=["text", "read as", "via", "how", "rows"],
     )
-    rejects = pd.DataFrame(result.get("rejects", [])[:REJECTS_SHOWN], columns=["line", "column", "value", "reason"])
+    rejects = pd.DataFrame(
+        [{**reject, "reason": screen_words(reject["reason"])} for reject in result.get("rejects", [])[:REJECTS_SHOWN]],
+        columns=["line", "column", "value", "reason"],
+    )
     return {
         "file": shown(result["file"]),
         "status": result["status"],
         "ok": result["status"] in ("loaded", "dry_run"),
-        "message": shown(result.get("message")),
+        "message": said(result.get("message")),
         "source": result.get("source"),
         "client": result.get("client"),
         "run_id": result.get("run_id"),
@@ -798,13 +861,16 @@ def _report(result: dict[str, Any], folder: str) -> dict[str, Any]:
         "reconciled": result.get("reconciled", False),
         "reconciliation": _reconciliation(result),
         "mapping": _mapping_frame(result),
+        "channels": _channel_frame(result),
+        "channel_column": ((result.get("columns") or {}).get("mapped") or {}).get("channel"),
+        "value_maps": list(result.get("value_maps") or []),
         "dropped": list((result.get("columns") or {}).get("dropped") or []),
         "dates": dates,
         "statuses": statuses,
         "unclassified": dict(result.get("unclassified_statuses") or {}),
         "rejects": rejects,
         "skipped_reasons": dict(result.get("skipped_reasons") or {}),
-        "notes": [shown(note) for note in result.get("notes") or []],
+        "notes": [said(note) for note in result.get("notes") or []],
     }
 
 
@@ -883,6 +949,33 @@ def column_changes(base: pd.DataFrame, edited: pd.DataFrame) -> tuple[tuple[str,
         if header.strip() and target and target != chosen.get(header):
             changes[header] = target
     return tuple(sorted(changes.items()))
+
+
+def editable_channels(reports: list[dict[str, Any]]) -> pd.DataFrame:
+    """The distinct channel values of every file of an upload (rows added up; the first file's reading)."""
+    frames = [report["channels"] for report in reports if not report["channels"].empty]
+    if not frames:
+        return pd.DataFrame(columns=CHANNEL_COLUMNS)
+    merged = pd.concat(frames, ignore_index=True)
+    rows = merged.groupby("value", sort=False, as_index=False).agg({"rows": "sum", "read as": "first"})
+    return rows.sort_values(["rows", "value"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def channel_column(reports: list[dict[str, Any]]) -> str | None:
+    """The column the channel is read from (first file that has one)."""
+    return next((report["channel_column"] for report in reports if report["channel_column"]), None)
+
+
+def channel_changes(base: pd.DataFrame, edited: pd.DataFrame) -> tuple[tuple[str, str, str], ...]:
+    """The channel values whose reading was changed in the table: `--value-map channel:...` entries."""
+    chosen = {str(row.value): row[2] for row in base.itertuples(index=False)}
+    changes: dict[str, str] = {}
+    for row in edited.itertuples(index=False):
+        value, target = str(row[0]), row[2]
+        if target is None or pd.isna(target) or target == chosen.get(value):
+            continue
+        changes[value] = str(target)
+    return tuple(("channel", value, target) for value, target in sorted(changes.items()))
 
 
 def unclassified_statuses(reports: list[dict[str, Any]]) -> dict[str, int]:

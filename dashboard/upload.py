@@ -1,9 +1,12 @@
 """The Database page's import: upload, dry run (mapping, dates, statuses, rejects), then "Load it".
 
 Nothing is written before the person presses "Load it": every other run is a dry run of the same
-call (pipelines.ingest.ingest_path), cached per upload and per choice. The mapping editor and the
-status selectboxes always show the importer's own reading of the file (a dry run without the
-person's changes), so what they change stays put while the preview below follows it.
+call (pipelines.ingest.ingest_path), cached per upload and per choice. The mapping editor, the
+status selectboxes and the channel table always show the importer's own reading of the file (a dry
+run without the person's changes), so what they change stays put while the preview below follows it.
+A file refused for a missing column (no applied date) still lists its own columns in the mapping
+editor, to choose the one that holds it. The importer's messages say what to choose on the page,
+not which flag to type (data.screen_words).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def section(src: data.Source) -> None:
     choices = data.ImportChoices(client=client.strip() or None, date_order=date_order or None)
     choices = replace(choices, column_map=_columns(src, upload, choices))
     choices = replace(choices, status_map=_statuses(src, upload, choices))
+    choices = replace(choices, value_map=_channels(src, upload, choices))
     reports = ui.fetch(data.preview_upload, src, upload, choices)
     st.markdown("**What would be loaded** (a dry run: nothing written yet)")
     for entry in reports:
@@ -67,24 +71,53 @@ def section(src: data.Source) -> None:
 def _columns(src: data.Source, upload: data.Upload, choices: data.ImportChoices) -> tuple[tuple[str, str], ...]:
     """The mapping editor (the importer's own reading); the rows changed in it, as `--map` entries.
 
-    A file refused before its columns were read (a missing applied date) gets an empty editor whose
-    rows name a column and the field it holds."""
+    A file refused before its columns were matched (a missing applied date) lists the file's own
+    columns with no field yet: the person picks the one that holds the applied date, and retries."""
     base = data.editable_mapping(ui.fetch(data.preview_upload, src, upload, choices))
-    st.markdown("**Columns**: change a field to read a column differently, or `ignore` it")
     if base.empty:
-        st.caption("The file's columns could not be matched: add a row per column (its name as in the file).")
+        return ()  # no header was read (not a job log at all): nothing to choose
+    st.markdown("**Columns**: change a field to read a column differently, or `ignore` it")
+    if base["field"].isna().all():
+        st.caption(
+            "The file's columns could not be matched. Choose what a column holds: `applied_on` for the date"
+            " each application was sent, `company` or `role` for what it was. Columns you leave blank are"
+            " matched by their names."
+        )
     edited = st.data_editor(
         base,
         key=f"upload_columns_{upload.file_id}",
         hide_index=True,
-        num_rows="fixed" if not base.empty else "dynamic",
-        disabled=["column"] if not base.empty else False,
+        num_rows="fixed",
+        disabled=["column"],
         column_config={
             "column": st.column_config.TextColumn("column in the file"),
             "field": st.column_config.SelectboxColumn("read as", options=list(data.FIELD_CHOICES), required=True),
         },
     )
     return data.column_changes(base, edited)
+
+
+def _channels(src: data.Source, upload: data.Upload, choices: data.ImportChoices) -> tuple[tuple[str, str, str], ...]:
+    """The file's channel values, each with what it is read as; the readings changed (`--value-map`)."""
+    reports = ui.fetch(data.preview_upload, src, upload, choices)
+    base = data.editable_channels(reports)
+    if base.empty:
+        return ()
+    st.markdown("**Channels**: how you applied, as read from each value of the file; change one that is read wrongly")
+    edited = st.data_editor(
+        base,
+        # another channel column, other values: a table of its own
+        key=f"upload_channels_{upload.file_id}_{data.channel_column(reports)}",
+        hide_index=True,
+        num_rows="fixed",
+        disabled=["value", "rows"],
+        column_config={
+            "value": st.column_config.TextColumn("value in the file"),
+            "rows": st.column_config.NumberColumn("rows"),
+            "read as": st.column_config.SelectboxColumn("read as", options=list(data.CHANNEL_CHOICES), required=True),
+        },
+    )
+    return data.channel_changes(base, edited)
 
 
 def _statuses(src: data.Source, upload: data.Upload, choices: data.ImportChoices) -> tuple[tuple[str, str], ...]:

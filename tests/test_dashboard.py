@@ -320,11 +320,12 @@ def test_a_refused_upload_says_why_and_a_column_can_be_named(monkeypatch: pytest
     assert not at.exception
     assert "missing column: applied_on" in _errors(at)
     assert not [button for button in at.button if button.key == "upload_load"]
-    # the columns are unknown: the editor takes rows that name a column and its field
+    # the columns were not matched: the editor lists the file's own columns, to choose what each holds
+    assert list(at.data_editor[0].value["column"]) == ["Company", "Position", "When"]
     file_id = at.file_uploader[0].value.file_id
     at.session_state[f"upload_columns_{file_id}"] = {
-        "edited_rows": {},
-        "added_rows": [{"column": "When", "field": "applied_on"}],
+        "edited_rows": {2: {"field": "applied_on"}},
+        "added_rows": [],
         "deleted_rows": [],
     }
     at.run()
