@@ -58,6 +58,7 @@ from pipelines.sources import (
     header_token,
     map_columns,
 )
+from pipelines.status_column import StatusCandidate, choose_status_column
 
 __all__ = [
     "CANONICAL_COLUMNS",
@@ -1324,6 +1325,9 @@ def _plan(
     }
     overrides = column_overrides(column_map)
     forced = {header_token(name) for name in overrides}
+    status_candidates = _choose_status_column(cur, staged.header, spec, overrides, result)
+    if status_candidates:
+        overrides = {**overrides, status_candidates[0].column: "status"}
     order_reason = (
         "--date-order" if options.date_order else (f"the {spec.name} export's format" if spec.date_order else "")
     )
@@ -1374,6 +1378,7 @@ def _plan(
                 f'(--map "{column.column}={name}" to read it anyway; yes means the stage was reached)'
             )
     result.columns = mapping.to_json()
+    result.columns["status_candidates"] = [candidate.to_json() for candidate in status_candidates]
     # the fields whose column holds a value in some row: what this file's log records (a column blank
     # in every row records nothing). Stored with the run for pipelines/recorded.py.
     if mapping.indexes:
@@ -1400,6 +1405,27 @@ def _plan(
         column_map,
         status_map,
     )
+
+
+def _choose_status_column(
+    cur: duckdb.DuckDBPyConnection,
+    header: list[str],
+    spec: SourceSpec,
+    overrides: dict[str, str | None],
+    result: IngestResult,
+) -> list[StatusCandidate]:
+    """Several columns named like a status: the one whose values read best as statuses, said so."""
+    if "status" not in spec.fields:
+        return []
+    candidates = choose_status_column(cur, header, spec.fields["status"], overrides)
+    if candidates:
+        won, *others = candidates
+        lost = "; ".join(f"{c.column!r} {c.share:.0%}" for c in others)
+        result.notes.append(
+            f"status read from {won.column!r}: {won.share:.0%} of its {won.rows_written:,} written values read as"
+            f" statuses, against {lost} (--map \"COLUMN=status\" to choose another)"
+        )
+    return candidates
 
 
 def _shortened(text: str, limit: int = 40) -> str:

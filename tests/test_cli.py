@@ -106,6 +106,7 @@ def test_ingest_json_contract(capsys: pytest.CaptureFixture[str], tmp_path: Path
         "ignored": ["colour"],
         "dropped": [],
         "filled": ["applied_on", "company"],  # the mapped fields with a value in some row
+        "status_candidates": [],  # several columns named like a status: how each read
     }
     code, out, _ = _run(capsys, "status", "--db", str(tmp_path / "x.duckdb"), "--json")
     status = json.loads(out)

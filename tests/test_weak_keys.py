@@ -31,7 +31,9 @@ ROWS = [
 def _statuses(con: duckdb.DuckDBPyConnection) -> list[tuple[str | None, str]]:
     return sorted(
         con.cursor()
-        .execute("select location, furthest_stage from application_facts(date '2026-06-01', 30) where role like 'Data A%'")
+        .execute(
+            "select location, furthest_stage from application_facts(date '2026-06-01', 30) where role like 'Data A%'"
+        )
         .fetchall(),
         key=lambda row: (row[0] or "", row[1]),
     )
