@@ -43,6 +43,7 @@ from pipelines.safety import MAX_UPLOAD_MB, check_upload_size
 from pipelines.sharing import SharedConnection
 from pipelines.sources import FIELD_SYNONYMS
 from pipelines.status import content_version, database_status
+from pipelines.words import counted
 
 __all__ = [
     "DEFAULT_WINDOW",
@@ -742,7 +743,7 @@ def _safe_name(name: str) -> str:
 
 def _reconciliation(result: dict[str, Any]) -> str:
     line = (
-        f"{result['rows_read']} rows read = {result['inserted']} inserted + {result['updated']} updated + "
+        f"{counted(result['rows_read'], 'row')} read = {result['inserted']} inserted + {result['updated']} updated + "
         f"{result['unchanged']} unchanged + {result['rejected']} rejected + {result['skipped']} skipped"
     )
     return line if result["reconciled"] else f"{line} (these do not add up: nothing was written)"

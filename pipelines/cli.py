@@ -36,6 +36,7 @@ from pipelines.ingest import (
 )
 from pipelines.sources import parse_assignments
 from pipelines.status import database_status
+from pipelines.words import counted
 
 HUMAN_REJECTS_SHOWN = 20
 HUMAN_STATUSES_SHOWN = 15
@@ -605,11 +606,11 @@ def _cmd_status(args: argparse.Namespace) -> int:
         print("no applications yet: load a file with `bounceback ingest FILE`")
     else:
         print(
-            f"{status['applications']:,} applications, {status['events']:,} events, "
+            f"{counted(status['applications'], 'application')}, {counted(status['events'], 'event')}, "
             f"applied {status['first_applied_on']} .. {status['last_applied_on']}"
         )
         for client in status["clients"]:
-            print(f"  {client['client']}: {client['applications']:,} applications")
+            print(f"  {client['client']}: {counted(client['applications'], 'application')}")
         outcomes = ", ".join(f"{k} {v:,}" for k, v in status["outcomes_today"].items())
         print(f"outcomes today (30-day window): {outcomes}")
     if status["last_runs"]:
@@ -647,7 +648,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(payload)
     else:
-        print(f"wrote {rows:,} applications to {args.out} (cells that read like formulas start with a quote)")
+        print(f"wrote {counted(rows, 'application')} to {args.out} (cells that read like formulas start with a quote)")
     return 0
 
 
@@ -700,7 +701,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         _print_json(payload)
     else:
         print(
-            f"wrote {payload['applications']} applications ({args.persona}, seed {args.seed}, "
+            f"wrote {counted(payload['applications'], 'application')} ({args.persona}, seed {args.seed}, "
             f"as of {payload['as_of']}) to {args.out}; true rates in {payload['truth']}"
         )
     return 0

@@ -19,6 +19,7 @@ from pipelines import clients, roster
 from pipelines.analytics import DEFAULT_WINDOW, Scope
 from pipelines.db import connect, resolve_db_path
 from pipelines.errors import InputError
+from pipelines.words import counted
 
 # --flag -> clients table field
 CLIENT_FLAGS = {
@@ -148,7 +149,8 @@ def _human_roster(payload: dict[str, Any]) -> None:
         interval = "" if rate["rate"] is None else f" ({_pct(rate['low'])}-{_pct(rate['high'])})"
         flag = "!" if entry["needs_attention"] else " "
         print(
-            f"{flag} {entry['rank']:>3}. {entry['display_name']} [{entry['status']}]: {entry['applications']} apps,"
+            f"{flag} {entry['rank']:>3}. {entry['display_name']} [{entry['status']}]:"
+            f" {counted(entry['applications'], 'app')},"
             f" response {_pct(rate['rate'])}{interval}{' small' if entry['small'] else ''},"
             f" furthest {entry['furthest_stage'] or '-'}, follow-ups due {entry['follow_ups_due']}"
             + (f" - {'; '.join(entry['reasons'])}" if entry["reasons"] else "")

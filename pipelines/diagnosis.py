@@ -30,6 +30,7 @@ import duckdb
 from pipelines import analytics, stats
 from pipelines.analytics import Scope
 from pipelines.recorded import HOW_TO_RECORD, Recorded, recorded_by
+from pipelines.words import counted as _count
 
 AREAS = ("strategy", "resume", "network", "targets", "interviews", "follow_up")
 VERDICTS = ("failing", "at risk", "working", "not enough data", "not recorded")
@@ -83,10 +84,6 @@ def _pct(rate: float | None) -> str:
 def _share(k: int, n: int, what: str = "answered") -> str:
     low, high = stats.wilson_interval(k, n)
     return f"{k} of {n} {what} ({_pct(k / n if n else None)}, {_pct(low)}–{_pct(high)})"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _per_week(pace: float) -> str:
@@ -312,7 +309,7 @@ def _strategy(counts: Counts, scope: Scope) -> Finding:
         # the part reads the channel mix: without it, not judged at all (the pace is only told)
         told = f" ({recent} in the last 4 weeks)" if pace is not None else ""
         return _not_recorded("strategy", ["channel"], (
-            f"{total} applications{told}; your log does not say through which channel each went, so the mix"
+            f"{_count(total, 'application')}{told}; your log does not say through which channel each went, so the mix"
             " cannot be judged."))  # fmt: skip
     if pace is not None and pace < LOW_PACE_PER_WEEK:
         return Finding("strategy", "at risk", {**numbers, "sentence": (
@@ -322,14 +319,15 @@ def _strategy(counts: Counts, scope: Scope) -> Finding:
             " answer you.", strength=0.5)  # fmt: skip
     if settled < MIN_SETTLED:
         return Finding("strategy", "not enough data", {**numbers, "sentence": (
-            f"{settled} applications have had the full {window} days to be answered; the overall strategy"
+            f"{_count(settled, 'application')} {'has' if settled == 1 else 'have'} had the full {window} days to be"
+            " answered; the overall strategy"
             f" can be judged from {MIN_SETTLED}.")},
             f"Keep applying; about {MIN_SETTLED - settled} more applications that have had {window} days will"
             " tell.")  # fmt: skip
     sentence = (
-        f"{total} applications, {_pct(share)} of them one-click; one-click is not your main channel"
+        f"{_count(total, 'application')}, {_pct(share)} of them one-click; one-click is not your main channel"
         " (under 40 %)." if share < ONE_CLICK_SHARE else
-        f"{total} applications, {_pct(share)} of them one-click; among those that have had {window} days,"
+        f"{_count(total, 'application')}, {_pct(share)} of them one-click; among those that have had {window} days,"
         f" one-click: {_share(one_k, one_n)}; other channels: {_share(rest_k, rest_n)}: no clear gap yet."
     )  # fmt: skip
     return Finding("strategy", "working", {**numbers, "sentence": sentence},
@@ -427,7 +425,7 @@ def _network(counts: Counts, scope: Scope) -> Finding:
     ref_k, ref_n, rest_k, rest_n, referred = counts.referrals
     share = referred / total if total else 0.0
     numbers = {"referral_share": share, "referrals": [ref_k, ref_n], "others": [rest_k, rest_n]}
-    sentence = f"{referred} of {total} applications ({share:.0%}) went through a referral or a contact."
+    sentence = f"{referred} of {_count(total, 'application')} ({share:.0%}) went through a referral or a contact."
     if ref_n and rest_n:
         sentence += (f" Among those that have had {scope.window} days, referrals: {_share(ref_k, ref_n)}; other"
                      f" channels: {_share(rest_k, rest_n)}.")  # fmt: skip
@@ -510,13 +508,15 @@ def _interviews(counts: Counts, scope: Scope) -> Finding:
                "interviews_to_next_round_or_offer": progressed}  # fmt: skip
     if settled < MIN_INTERVIEWS:
         return Finding("interviews", "not enough data", {**numbers, "sentence": (
-            f"{reached} applications reached an interview; {settled} of them have had {INTERVIEW_SETTLE_DAYS} days"
+            f"{_count(reached, 'application')} reached an interview; {settled} of them"
+            f" {'has' if settled == 1 else 'have'} had {INTERVIEW_SETTLE_DAYS} days"
             f" to lead somewhere, and about {MIN_INTERVIEWS} are needed to see how interviews go.")},
             "Prepare each interview and note every round; the picture comes with a few more.")  # fmt: skip
     p = stats.always_valid_below_p(led_on, settled, floor)
     verdict = _verdict(p)
     sentence = (
-        f"{reached} applications reached an interview. Of the {settled} that have had {INTERVIEW_SETTLE_DAYS} days,"
+        f"{_count(reached, 'application')} reached an interview. Of the {settled} that have had"
+        f" {INTERVIEW_SETTLE_DAYS} days,"
         f" {_share(led_on, settled, what)}; in published hiring funnels at least {floor:.0%} do."
     )
     numbers["p_value"] = p
@@ -567,7 +567,8 @@ def _follow_up(counts: Counts, scope: Scope) -> Finding:
             )  # fmt: skip
     if silent < MIN_GROUP:
         return Finding("follow_up", "not enough data", {**numbers, "sentence": (
-            f"{silent} applications were still unanswered a week after applying and are two weeks old.")},
+            f"{_count(silent, 'application')} {'was' if silent == 1 else 'were'} still unanswered a week after"
+            f" applying and {'is' if silent == 1 else 'are'} two weeks old.")},
             due_text if due else "Follow up one to two weeks after applying when you hear nothing.")  # fmt: skip
     sentence = (
         f"You followed up within two weeks on {followed} of {silent} applications still unanswered after a week"

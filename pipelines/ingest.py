@@ -59,6 +59,7 @@ from pipelines.sources import (
     map_columns,
 )
 from pipelines.status_column import StatusCandidate, choose_status_column
+from pipelines.words import counted
 
 __all__ = [
     "CANONICAL_COLUMNS",
@@ -1928,7 +1929,8 @@ def _ingest_events(
             "select count(*) from checked_events where matches = 0 and disposition = 'rejected'"
         ).fetchone()[0]
         result.notes.append(
-            f"events matched {matched} applications; {unmatched} rows matched no application (listed as rejected)"
+            f"events matched {counted(matched, 'application')}; {counted(unmatched, 'row')} matched no application"
+            " (listed as rejected)"
         )
     meter.step("checked")
 

@@ -331,7 +331,7 @@ def test_a_refused_upload_says_why_and_a_column_can_be_named(monkeypatch: pytest
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error
-    assert "1 rows read = 1 inserted" in _text(at)
+    assert "1 row read = 1 inserted" in _text(at)
     # not a job log at all
     at.file_uploader[0].set_value(("notes.xlsx", b"not a workbook", "application/octet-stream")).run()
     assert "not an XLSX workbook" in _errors(at)

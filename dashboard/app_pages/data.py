@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import data, filters, ui, upload
+from pipelines.words import counted
 
 st.title("Database")
 src = ui.open_source()
@@ -36,7 +37,7 @@ st.subheader("Downloads")
 left, right = st.columns(2)
 rows = ui.fetch(data.export_rows, src, scope.client)
 left.download_button(
-    f"Download my data (CSV, {rows:,} applications)",
+    f"Download my data (CSV, {counted(rows, 'application')})",
     # made when clicked: a million-row export must not slow every visit to this page
     lambda: data.export_csv(src, scope.client)[0],
     file_name="bounceback-export.csv",

@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import data, filters, ui
+from pipelines.words import counted
 
 CLIENT_PAGE = Path(__file__).resolve().parent / "client.py"
 # what to act on first, then the numbers behind it
@@ -29,7 +30,8 @@ listed = sum(1 for entry in ui.fetch(data.clients, src) if not advisor or entry[
 if listed >= LARGE_CASELOAD:
     # every client gets the full six-part diagnosis (README "Speed"): say how long before it starts
     st.info(
-        f"Diagnosing {listed:,} clients takes about {max(1, round(listed * SECONDS_PER_CLIENT))} seconds"
+        f"Diagnosing {counted(listed, 'client')} takes about"
+        f" {counted(max(1, round(listed * SECONDS_PER_CLIENT)), 'second')}"
         " the first time; the roster is then kept until the data changes. Choose an advisor to see fewer."
     )
 result = ui.fetch(data.roster, src, scope, advisor or None)
