@@ -494,6 +494,7 @@ def _build_checked_sql(plan: _Plan) -> tuple[str, dict[str, Any]]:
         f"{looked_up('resume_version', 'value', 'cast(null as varchar)')} as resume_version",
         f"{looked_up('channel', 'value', 'cast(null as varchar)')} as channel_name",
         f"{looked_up('channel', 'channel', 'cast(null as varchar)')} as written_channel",
+        f"coalesce({looked_up('channel', 'mapped', 'false')}, false) as channel_mapped",
         "channel_raw",
         *(f"{looked_up(name, 'flag', 'cast(null as boolean)')} as {name}_flag" for name in BOOL_FIELDS),
         *(f"{name}_raw" for name in BOOL_FIELDS),
@@ -572,8 +573,10 @@ select
             then 'skip:same application as a later row (line ' || dup.winning_line || '), which wins'
         else d.first_disposition
     end as disposition,
-    -- a one-click flag (`Easy Application? y`) says how the application went, whatever the site
     case
+        -- what you said a channel value means (--value-map) is what it means, whatever else the row says
+        when d.channel_mapped then d.written_channel
+        -- a one-click flag (`Easy Application? y`) says how the application went, whatever the site
         when d.one_click_flag then 'linkedin_easy_apply'
         -- no channel written (or none we know): the host of the application page says it
         when d.written_channel is null or d.written_channel = 'other'

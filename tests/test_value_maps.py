@@ -159,3 +159,16 @@ def test_a_database_from_before_value_maps_keeps_its_remembered_mapping(tmp_path
         assert json.loads(stored[1]) == {"channel": {"The Mom Project": "agency"}}
     finally:
         con.close()
+
+
+def test_a_value_map_wins_over_the_job_links_site(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # without a map, an unknown channel value takes the channel of its job link's site; a value you
+    # mapped means what you said, even `other`
+    header = ["company", "role", "applied_on", "channel", "job_url"]
+    rows = [["Acme", "Analyst", "2026-01-05", "Friend's newsletter", "https://jobs.ashbyhq.com/acme/1"]]
+    path = write_csv(tmp_path / "links.csv", header, rows)
+    ingest_file(con, path)
+    assert _stored(con, "channel") == {"Acme": "company_site"}
+    result = ingest_file(con, path, value_map={"channel": {"Friend's newsletter": "other"}})
+    assert result.updated == 1
+    assert _stored(con, "channel") == {"Acme": "other"}
