@@ -235,11 +235,31 @@ def _scrub_contacts(cur: duckdb.DuckDBPyConnection, plan: _Plan, result: IngestR
             value = f"bb_scrub_contacts({value})"
         if value != f"c{index}":
             sets.append(f"c{index} = {value}")
+    if personal:
+        _scrub_reject_values(cur, personal)
     if sets:
         # staging identifiers c0..cN only; no value becomes SQL
         cur.execute(f"update staged set {', '.join(sets)}")
         if free:
             result.notes.append("e-mail addresses and phone numbers in the answers' text are not stored")
+
+
+OWN_CONTACT_VALUES_SCRUBBED = 100  # distinct values per personal column: a person has one or two
+
+
+def _scrub_reject_values(cur: duckdb.DuckDBPyConnection, personal: list[int]) -> None:
+    """A line the reader could not split is kept as a reject quoting its text, and in a file with
+    contact columns that text holds them: the person's own values (as the parsed rows give them) and
+    every e-mail address and phone number are removed from it, as from the rows."""
+    for index in personal:
+        # staging identifiers only; each value goes in as a parameter
+        values = cur.execute(
+            f"select distinct trim(c{index}) from staged where bb_blank(c{index}) is not null limit ?",
+            [OWN_CONTACT_VALUES_SCRUBBED],
+        ).fetchall()
+        for (value,) in values:
+            cur.execute("update staged_rejects set value = bb_without(value, ?) where value is not null", [value])
+    cur.execute("update staged_rejects set value = bb_scrub_contacts(value) where value is not null")
 
 
 def _problem(condition: str, column: str, value_sql: str, reason_sql: str) -> tuple[str, str]:

@@ -46,3 +46,19 @@ def test_no_table_holds_the_applicants_contact_details(con: duckdb.DuckDBPyConne
     answers = raw["Question And Answers"]
     assert "Years of experience" in answers and "[removed: e-mail]" in answers and "[removed: phone]" in answers
     assert any("not stored" in note for note in result.notes)
+
+
+def test_a_malformed_line_keeps_no_contact_details(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # a line the reader cannot split is stored as a reject with its text: scrubbed like the rows
+    path = _export(tmp_path / "Job Applications.csv")
+    with path.open("a", encoding="utf-8") as file:
+        file.write(f'"1/20/26, 9:00 AM","{OWN_EMAIL}","{OWN_PHONE}","Company X","Analyst","u","cv.pdf",'
+                   f'"call me on (212) 555-0199 or recruiter@acme.example","surplus field"\n')  # fmt: skip
+    result = ingest_file(con, path)
+    assert (result.status, result.inserted, result.rejected) == ("loaded", 12, 1)
+    assert result.rejects[0]["value"] is not None and "Company X" in result.rejects[0]["value"]
+    stored = _everything(con)
+    for secret in SECRETS:
+        assert secret not in stored, secret
+    for secret in SECRETS:
+        assert secret not in json.dumps(result.to_json()).lower(), secret
