@@ -241,7 +241,8 @@ def _scrub_contacts(cur: duckdb.DuckDBPyConnection, plan: _Plan, result: IngestR
         # staging identifiers c0..cN only; no value becomes SQL
         cur.execute(f"update staged set {', '.join(sets)}")
         if free:
-            result.notes.append("e-mail addresses and phone numbers in the answers' text are not stored")
+            names = ", ".join(repr(header[i]) for i in sorted(free))
+            result.notes.append(f"e-mail addresses and phone numbers in the text of {names} are not stored")
 
 
 OWN_CONTACT_VALUES_SCRUBBED = 100  # distinct values per personal column: a person has one or two
@@ -330,6 +331,29 @@ class _Plan:
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {text: value}
 
 
+PLANNED_WHEN_LATER = ("followed_up_on",)  # date fields whose dates after the load's day are plans
+
+
+def _note_planned_dates(cur: duckdb.DuckDBPyConnection, plan: _Plan, result: IngestResult) -> None:
+    """Say how many follow-up dates lie ahead, and so were not read as follow-ups made."""
+    for name in PLANNED_WHEN_LATER:
+        column = plan.dates.get(name)
+        if column is None:
+            continue
+        # the lookup table's name and the staging column come from the plan, not from the file
+        staging = f"c{plan.mapping.indexes[name]}"
+        later = cur.execute(
+            f"select count(*) from staged as s join {column.table} as d on d.raw = bb_blank(s.{staging})"
+            " where list_any_value(list_filter(d.dates, lambda day: day > current_date)) is not null"
+        ).fetchone()
+        if later and later[0]:
+            rows = "1 row of column {!r} holds" if later[0] == 1 else f"{later[0]:,} rows of column {{!r}} hold"
+            result.notes.append(
+                f"{rows.format(column.column)} a date after today: a follow-up you plan, not one"
+                " made, so not counted as a follow-up (load the file again once you have followed up)"
+            )
+
+
 def _date_selects(plan: _Plan) -> list[str]:
     """Per date field: the first date, yes (stage reached, undated), the problem, and - only for a
     column where some cell holds several dates - all of them (lists on a million rows cost)."""
@@ -339,9 +363,13 @@ def _date_selects(plan: _Plan) -> list[str]:
         if column is None:
             selects += [f"cast(null as date) as {name}", f"cast(null as varchar) as {name}_problem"]
             continue
-        selects += [f"{column.table}.dates[1] as {name}", f"{column.table}.problem as {name}_problem"]
+        dates = f"{column.table}.dates"
+        if name in PLANNED_WHEN_LATER:
+            # a follow-up dated after today is one you plan (a template's "Follow Up Date"), not one made
+            dates = f"list_filter({dates}, lambda day: day <= current_date)"
+        selects += [f"{dates}[1] as {name}", f"{column.table}.problem as {name}_problem"]
         if column.several:
-            selects.append(f"coalesce({column.table}.dates, []) as {name}_all")
+            selects.append(f"coalesce({dates}, []) as {name}_all")
         if column.says_yes:
             selects.append(f"coalesce({column.table}.yes, false) as {name}_yes")
     return selects
@@ -1564,6 +1592,7 @@ def _ingest_applications(
         plan, column_map, status_map = _plan(cur, path, staged, result, options, spec)
         _scrub_contacts(cur, plan, result)
         _note_stage_words(cur, plan, result)
+        _note_planned_dates(cur, plan, result)
         result.notes.extend(spec.notes)
         if staged.parsed_rows:  # else every row is a structural reject, and the refusal lists them
             _check_applied_dates(cur, path, plan)

@@ -214,8 +214,12 @@ PERSONAL_COLUMNS = frozenset(
 )
 
 # Free text of an export that quotes what the applicant typed (LinkedIn's answers to the application's
-# questions: phone, e-mail, ...). Kept in the row's raw fields, every e-mail and phone number removed.
-FREE_TEXT_COLUMNS = frozenset({"question_and_answers", "questions_and_answers"})
+# questions: phone, e-mail, ...), and a tracker's contact column (the Google Sheets template's
+# `Contact`: a recruiter's name, often with their e-mail and phone). Kept in the row's raw fields,
+# every e-mail address and phone number removed: the product needs neither.
+FREE_TEXT_COLUMNS = frozenset(
+    {"question_and_answers", "questions_and_answers", "contact", "contacts", "contact_info", "recruiter_contact"}
+)
 
 EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "client": ("client",),

@@ -281,3 +281,26 @@ def test_huntr_export_without_shared_cards_reads_as_before(con: duckdb.DuckDBPyC
     rows = [_huntr_row("h1", "2022-02-01 10:00:00", "Analyst", "Acme", "2022-02-01 10:00:00", "Applied")]
     result = ingest_file(con, write_csv(tmp_path / "huntr.csv", HUNTR_HEADER, rows))
     assert result.columns["mapped"]["applied_on"] == "createdAt" and not any("boards" in n for n in result.notes)
+
+
+def test_google_sheets_planned_follow_ups_and_contacts(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # the template's Follow Up Date is often the day you mean to follow up; its Contact column holds
+    # a recruiter's e-mail and phone. Dates are relative to today: the load reads "after today".
+    today = dt.date.today()
+    planned, done, applied = today + dt.timedelta(days=9), today - dt.timedelta(days=3), today - dt.timedelta(days=20)
+    day = "{d.month}/{d.day}/{d.year}".format
+    rows = [
+        ["Acme", "Analyst", day(d=applied), "Applied", "", "Jane Roe jane.roe@acme.example +1 (415) 555-0123",
+         day(d=planned), ""],
+        ["Beta", "Analyst", day(d=applied), "Applied", "", "", day(d=done), ""],
+    ]  # fmt: skip
+    result = ingest_file(con, write_csv(tmp_path / "tracker.csv", GOOGLE_SHEETS_HEADER, rows))
+    assert (result.status, result.inserted, result.rejected) == ("loaded", 2, 0), result.rejects
+    assert _history(con) == {
+        "Acme": [("applied", applied)],  # a plan, not a follow-up made
+        "Beta": [("applied", applied), ("follow_up", done)],
+    }
+    assert any("1 row of column 'Follow Up Date' holds a date after today" in note for note in result.notes)
+    raw = con.execute("select raw from applications where company = 'Acme'").fetchone()[0]
+    assert "Jane Roe" in raw and "jane.roe@acme.example" not in raw and "555-0123" not in raw
+    assert any("phone numbers in the text of 'Contact' are not stored" in note for note in result.notes)
