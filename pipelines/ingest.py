@@ -235,7 +235,7 @@ def _scrub_contacts(cur: duckdb.DuckDBPyConnection, plan: _Plan, result: IngestR
             value = f"bb_scrub_contacts({value})"
         if value != f"c{index}":
             sets.append(f"c{index} = {value}")
-    if personal:
+    if personal or free:  # a ragged line's text quotes the contact column too
         _scrub_reject_values(cur, personal)
     if sets:
         # staging identifiers c0..cN only; no value becomes SQL
@@ -1385,6 +1385,8 @@ def _plan(
     )
     while True:
         mapping = map_columns(staged.header, spec.fields, overrides, lenient=options.lenient_map)
+        # also on a refusal: what was matched, so the dashboard's table offers the rest to choose from
+        result.columns = mapping.to_json()
         if spec.skip_every_row is None:
             suggestions = None
             if "applied_on" not in mapping.mapped:

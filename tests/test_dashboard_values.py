@@ -91,10 +91,10 @@ def test_a_refused_upload_offers_its_own_columns(monkeypatch: pytest.MonkeyPatch
     # what to choose on the page, not which flag to type
     assert "choose applied_on for the column “activity_date” in the Columns table above" in error
     assert "--map" not in _screen(at)
-    # the file's own columns, each to choose a field for: nothing to type
+    # the file's own columns, as far as they were matched; the rest to choose a field for: nothing to type
     mapping = at.data_editor[0].value
     assert list(mapping["column"]) == ["Company", "Position", "activity_date"]
-    assert mapping["field"].isna().all()
+    assert list(mapping["field"]) == ["company", "role", "ignore"]
     file_id = at.file_uploader[0].value.file_id
     at.session_state[f"upload_columns_{file_id}"] = {
         "edited_rows": {2: {"field": "applied_on"}},
@@ -104,7 +104,7 @@ def test_a_refused_upload_offers_its_own_columns(monkeypatch: pytest.MonkeyPatch
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error
-    assert "1 rows read = 1 inserted" in _screen(at)
+    assert "1 row read = 1 inserted" in _screen(at)
     at.button(key="upload_load").click().run()
     assert _query(db, "select company, applied_on::varchar from applications") == [("Acme", "2025-01-15")]
 
