@@ -62,3 +62,20 @@ def test_a_malformed_line_keeps_no_contact_details(con: duckdb.DuckDBPyConnectio
         assert secret not in stored, secret
     for secret in SECRETS:
         assert secret not in json.dumps(result.to_json()).lower(), secret
+
+
+def test_a_malformed_line_of_a_tracker_with_a_contact_column_keeps_no_contact_details(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # the Google Sheets template's Contact column, no personal column: a ragged line is still scrubbed
+    path = write_csv(tmp_path / "tracker.csv", ["Company", "Job Title", "Date Applied", "Status", "Contact"],
+                     [["Acme", "Analyst", "1/5/2026", "Applied", "Jane recruiter@acme.example"]])  # fmt: skip
+    with path.open("a", encoding="utf-8") as file:
+        file.write("Beta,Dev,1/6/2026,Applied,Bob recruiter@acme.example (212) 555-0199,surplus field\n")
+    result = ingest_file(con, path)
+    assert (result.status, result.inserted, result.rejected) == ("loaded", 1, 1)
+    assert "Beta" in result.rejects[0]["value"]
+    stored = _everything(con)
+    for secret in ("recruiter@acme.example", "555-0199"):
+        assert secret not in stored, secret
+        assert secret not in json.dumps(result.to_json()).lower(), secret
