@@ -174,7 +174,9 @@ def _justajobapp(
             left join {dates.table} as d on d.raw = bb_blank({received})
         ),
         understood as (select *, {_stage_sql("status_text")} as stage_read from read)
-        select * exclude (stage_read), case when stage_read in ({stages}) then stage_read end as stage,
+        -- an e-mail about a job only saved (a --status-map to `saved`) is no news of an application
+        select * exclude (stage_read), stage_read = 'saved' as saved_job,
+               case when stage_read = 'saved' then 'not_job' when stage_read in ({stages}) then stage_read end as stage,
                lower(regexp_replace(trim(coalesce(company, '')), '\\s+', ' ', 'g')) || ' | '
                    || lower(regexp_replace(trim(coalesce(title, '')), '\\s+', ' ', 'g')) as application
         from understood
@@ -213,7 +215,8 @@ def _justajobapp(
         insert into reshaped_skips
         select line, 'blank row' from jaja_mails where blank_row
         union all
-        select line, 'JustAJobApp e-mail not about a job application (False positive)'
+        select line, case when saved_job then 'e-mail about a job you only saved (your --status-map): not an'
+                   || ' application' else 'JustAJobApp e-mail not about a job application (False positive)' end
         from jaja_mails where stage = 'not_job'
         union all
         -- the company wrote first ("Did not apply"): nobody applied, so no application

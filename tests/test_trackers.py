@@ -176,6 +176,22 @@ def test_justajobapp_newer_export_adds_events(con: duckdb.DuckDBPyConnection, tm
     assert con.cursor().execute("select count(*) from applications").fetchone()[0] == 1
 
 
+def test_justajobapp_status_mapped_to_saved_is_skipped_not_rejected(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # the reject of a status not understood proposes --status-map "TEXT=saved": it must then load
+    rows = [["Acme", "Application confirmation", "2026-01-05 10:00:00", "Data Analyst", "Thanks", "jobs@acme.example"],
+            ["Acme", "Waitlisted", "2026-01-09 10:00:00", "Data Analyst", "Update", "jobs@acme.example"],
+            ["Beta", "Waitlisted", "2026-01-10 10:00:00", "Dev", "Saved", "jobs@beta.example"]]  # fmt: skip
+    path = write_csv(tmp_path / "emails.csv", JUSTAJOBAPP_HEADER, rows)
+    assert "Waitlisted=saved" in ingest_file(con, path, dry_run=True).rejects[0]["reason"]
+    result = ingest_file(con, path, status_map={"Waitlisted": "saved"})
+    assert (result.status, result.inserted, result.rejected, result.skipped) == ("loaded", 1, 0, 2)
+    assert _reconciles(result)
+    assert result.skipped_reasons == {"e-mail about a job you only saved (your --status-map): not an application": 2}
+    assert _history(con) == {"Acme": [("applied", dt.date(2026, 1, 5))]}
+
+
 def test_justajobapp_dry_run_says_what_was_decided(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     result = ingest_file(con, write_csv(tmp_path / "e.csv", JUSTAJOBAPP_HEADER, _justajobapp_rows()), dry_run=True)
     assert (result.status, result.source, result.inserted) == ("dry_run", "justajobapp", 3)
