@@ -8,7 +8,7 @@ DEMO_DB := $(DEMO_DIR)/bounceback.duckdb
 DEMO_PORT ?= 8501
 PERSONAS := healthy spray_and_pray resume_gap wrong_industry interview_stall no_follow_up
 
-.PHONY: install test lint browser bench calibrate demo demo-data samples clean reliability fuzz
+.PHONY: install test lint browser bench calibrate demo demo-data samples clean reliability fuzz snapshot snapshot-compare
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bounceback needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -53,6 +53,15 @@ fuzz: install
 CALIBRATE_RUNS ?= 1000
 calibrate: install
 	$(BIN)/python -m benchmarks.calibrate --runs $(CALIBRATE_RUNS)
+
+# Issue 17's proof that a move changed no behaviour: the --json of every command on every sample,
+# written before the move and compared after it (floats within 1e-12).
+SNAPSHOT_DIR ?= benchmarks/results/cli_json
+snapshot: install
+	$(BIN)/python -m benchmarks.json_snapshot write $(SNAPSHOT_DIR)
+
+snapshot-compare: install
+	$(BIN)/python -m benchmarks.json_snapshot compare $(SNAPSHOT_DIR)
 
 # The demo database lives in .demo/, never in your own data folder. The sample searches are
 # generated as of today, so "pending" and "no answer yet" mean what they say.
