@@ -466,7 +466,7 @@ def _row_problems(plan: _Plan) -> list[tuple[str, str]]:
 _WEAK_KEY_SPLIT_SQL = """
 weak_variants as (
     select application_id, md5(cast(raw as varchar)) as row_hash, min(line) as first_line,
-           max(line) as last_line,
+           max(line) as last_line, list(line) as lines,
            any_value(coalesce(lower(location), '') || '|' || coalesce(lower(job_url), '')) as place
     from disposed
     where first_disposition = 'valid' and source_key like 'k:%' and (company is null or role is null)
@@ -479,12 +479,16 @@ weak_groups as (
     from weak_variants
 ),
 weak_split as (
-    select application_id, row_hash,
+    select lines,
            case when not keeps_key then '|' || place || '|' || row_number() over (
                partition by application_id, place, keeps_key order by first_line
            ) end as suffix
     from weak_groups
     where variants > 1
+),
+weak_lines as (
+    -- by line, so that only the weak rows are hashed (a join on the hash would hash every row)
+    select unnest(lines) as line, suffix from weak_split
 ),
 rekeyed as (
     select d.* replace (
@@ -493,9 +497,9 @@ rekeyed as (
                     else left(md5(d.client || chr(31) || $source || chr(31) || d.source_key || w.suffix), 16)
                end as application_id
            ),
-           w.application_id is not null as kept_apart
+           w.line is not null as kept_apart
     from disposed as d
-    left join weak_split as w on w.application_id = d.application_id and w.row_hash = md5(cast(d.raw as varchar))
+    left join weak_lines as w using (line)
 ),
 """
 

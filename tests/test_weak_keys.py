@@ -106,3 +106,17 @@ def test_the_dry_run_says_rows_were_kept_apart(con: duckdb.DuckDBPyConnection, t
     assert result.status == "dry_run" and result.kept_apart == 5
     assert result.to_json()["kept_apart"] == 5
     assert con.cursor().execute("select count(*) from applications").fetchone() == (0,)
+
+
+def test_identical_rows_in_a_variant_that_does_not_keep_the_key_stay_one(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # lines 2 and 3 are one row written twice; line 4 differs and is the last: it keeps the key
+    rows = [
+        ["Data Analyst", "2026-03-02", "Berlin", "rejected", ""],
+        ["Data Analyst", "2026-03-02", "Berlin", "rejected", ""],
+        ["Data Analyst", "2026-03-02", "Hamburg", "applied", ""],
+    ]
+    result = ingest_file(con, write_csv(tmp_path / "twice.csv", HEADER, rows))
+    assert (result.inserted, result.skipped, result.kept_apart) == (2, 1, 2)
+    assert ingest_file(con, tmp_path / "twice.csv").unchanged == 2
