@@ -329,13 +329,25 @@ def _huntr_boards(
         from read
         """
     )
+    # a list on another board that is not understood is no stage to keep: rejected like any status not understood
+    cur.execute(
+        f"""
+        create or replace temp table huntr_rejects as
+        select line, 'listName' as column_name, bb_blank({columns["listname"]}) as value,
+               bb_status_hint(bb_blank({columns["listname"]})) as reason
+        from staged
+        where line in (select line from huntr_cards where rank > 1 and stage is null)
+        """
+    )
+    cur.execute("insert into staged_rejects select * from huntr_rejects")
+    rejected_lines = int(cur.execute("select count(*) from huntr_rejects").fetchone()[0])
     cur.execute(
         """
         insert into reshaped_skips
         select o.line, 'same Huntr card on board ' || coalesce('''' || o.board || '''', '(no name)')
                    || ' as the row it was combined into (line ' || w.line || '); its stage is kept there'
         from huntr_cards as o join huntr_cards as w on w.card = o.card and w.rank = 1
-        where o.rank > 1
+        where o.rank > 1 and o.line not in (select line from huntr_rejects)
         """
     )
     added = ", ".join(
@@ -371,11 +383,12 @@ def _huntr_boards(
         + f"coalesce(a.earliest_createdat, s.{columns['createdat']}) as c{width}"
         + "".join(f", a.{name} as c{width + 1 + i}" for i, name in enumerate(sources[1:]))
         + " from staged as s left join huntr_added as a using (line)"
-        + " where s.line not in (select line from reshaped_skips)"
+        + " where s.line not in (select line from reshaped_skips) and s.line not in (select line from huntr_rejects)"
     )
     notes.append(
         f"Huntr export: {shared[0]} cards are on several boards ({shared[1]} rows): each is one application, its"
         " current list the status (the latest move), the stages its other boards reached kept as events"
     )
     left = int(cur.execute("select count(*) from staged").fetchone()[0])
-    return replace(staged, header=[*staged.header, *extra], parsed_rows=left)
+    return replace(staged, header=[*staged.header, *extra], parsed_rows=left,
+                   structural_rejects=staged.structural_rejects + rejected_lines)  # fmt: skip

@@ -293,6 +293,23 @@ def test_huntr_card_on_several_boards_keeps_every_stage(con: duckdb.DuckDBPyConn
     assert (again.inserted, again.updated, again.unchanged, again.skipped) == (0, 0, 2, 3)
 
 
+def test_huntr_list_not_understood_on_another_board_is_rejected_not_dropped(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # the skip says "its stage is kept there": a list no stage was read from is rejected instead, with the hint
+    rows = [_board_row("h2", "Job Search", "Applied", "2022-02-05 09:00:00"),
+            _board_row("h2", "Big Tech", "Waitlisted", "2022-02-08 09:00:00")]  # fmt: skip
+    path = write_csv(tmp_path / "huntr.csv", HUNTR_HEADER, rows)
+    result = ingest_file(con, path)
+    assert (result.rows_read, result.inserted, result.rejected, result.skipped) == (2, 1, 1, 0), result.rejects
+    assert _reconciles(result)
+    assert (result.rejects[0]["line"], result.rejects[0]["value"]) == (3, "Waitlisted")
+    assert "--status-map" in result.rejects[0]["reason"]
+    result = ingest_file(con, path, status_map={"Waitlisted": "screen"})
+    assert (result.rejected, result.skipped) == (0, 1) and _reconciles(result)
+    assert ("screen", dt.date(2022, 2, 8)) in _history(con)["Beta"]
+
+
 def test_huntr_export_without_shared_cards_reads_as_before(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     rows = [_huntr_row("h1", "2022-02-01 10:00:00", "Analyst", "Acme", "2022-02-01 10:00:00", "Applied")]
     result = ingest_file(con, write_csv(tmp_path / "huntr.csv", HUNTR_HEADER, rows))
