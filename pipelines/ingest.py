@@ -1253,7 +1253,9 @@ def _ingest(
     detected = detect_source(staged.header) if options.source == "auto" else options.source
     result.source = detected
     # other trackers' exports whose rows are not one application each (an e-mail, a card's board)
-    staged = trackers.reshape(cur, staged, detected, options.status_map, result.notes)
+    # a --status-map remembered for the file's header reads its e-mails and boards too
+    remembered_status_map = _remembered(cur, staged.header, options.client)[1]
+    staged = trackers.reshape(cur, staged, detected, {**remembered_status_map, **options.status_map}, result.notes)
     if detected == "events":
         _ingest_events(cur, path, staged, result, options, meter, started)
     else:
@@ -1358,7 +1360,7 @@ def _plan(
     spec: SourceSpec,
 ) -> tuple[_Plan, dict[str, str], dict[str, str]]:
     """Map the columns (remembered or given mapping first) and read every date column's format."""
-    column_map, status_map, value_map, saved_at = _remembered(cur, staged.header, options.client)
+    column_map, status_map, value_map, saved_at = _remembered(cur, staged.file_header or staged.header, options.client)
     result.header = list(staged.header)
     if saved_at is not None:
         remembered_values = [(name, text, value) for name, texts in value_map.items() for text, value in texts.items()]
@@ -1646,7 +1648,7 @@ def _ingest_applications(
         result.events_inserted, result.events_updated = (int(v) for v in event_totals)
         if options.column_map or options.status_map or options.value_map:
             # a mapping the user gave and loaded with is confirmed: files with this header get it again
-            _remember(cur, staged.header, options.client, column_map, status_map, plan.value_map)
+            _remember(cur, staged.file_header or staged.header, options.client, column_map, status_map, plan.value_map)
 
     _write_in_transaction(cur, path, staged, result, options.dry_run, started, "checked", merge)
     meter.step(f"{result.inserted:,} inserted, {result.updated:,} updated")

@@ -66,6 +66,8 @@ class StagedFile:
     structural_rejects: int
     size_bytes: int
     notes: list[str] = field(default_factory=list)
+    # the header as the file wrote it, when pipelines/trackers.py reshaped the rows (a remembered mapping's key)
+    file_header: list[str] | None = None
 
 
 def file_sha256(path: Path) -> str:

@@ -82,6 +82,7 @@ def reshape(
     cur.execute("create or replace temp table reshaped_skips (line bigint, reason varchar)")
     if staged.parsed_rows == 0:
         return staged
+    staged = replace(staged, file_header=staged.file_header or list(staged.header))
     columns = {header_token(name): f"c{i}" for i, name in reversed(list(enumerate(staged.header)))}
     if source == "jobsync" and "applied" in columns:
         return _jobsync(cur, staged, columns["applied"])

@@ -192,6 +192,22 @@ def test_justajobapp_status_mapped_to_saved_is_skipped_not_rejected(
     assert _history(con) == {"Acme": [("applied", dt.date(2026, 1, 5))]}
 
 
+def test_justajobapp_remembered_status_map_reads_the_emails(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # a --status-map is remembered for the file's header: next time, without the flag, the e-mails read the same,
+    # also once a newer export holds a stage the first did not (the reshaped columns change, the file's do not)
+    rows = [["Acme", "Application confirmation", "2026-01-05 10:00:00", "Data Analyst", "Thanks", "jobs@acme.example"],
+            ["Acme", "Waitlisted", "2026-01-09 10:00:00", "Data Analyst", "Update", "jobs@acme.example"]]  # fmt: skip
+    path = write_csv(tmp_path / "emails.csv", JUSTAJOBAPP_HEADER, rows)
+    assert ingest_file(con, path, status_map={"Waitlisted": "screen"}).rejected == 0
+    again = ingest_file(con, path)
+    assert (again.inserted, again.updated, again.unchanged, again.rejected) == (0, 0, 1, 0), again.rejects
+    newer = [*rows, ["Acme", "Rejection", "2026-01-20 10:00:00", "Data Analyst", "Sorry", "jobs@acme.example"]]
+    result = ingest_file(con, write_csv(tmp_path / "newer.csv", JUSTAJOBAPP_HEADER, newer))
+    assert (result.updated, result.rejected) == (1, 0), result.rejects
+    assert any("used the mapping you confirmed" in note for note in result.notes)
+    assert ("screen", dt.date(2026, 1, 9)) in _history(con)["Acme"]
+
+
 def test_justajobapp_dry_run_says_what_was_decided(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     result = ingest_file(con, write_csv(tmp_path / "e.csv", JUSTAJOBAPP_HEADER, _justajobapp_rows()), dry_run=True)
     assert (result.status, result.source, result.inserted) == ("dry_run", "justajobapp", 3)
