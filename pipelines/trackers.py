@@ -178,9 +178,26 @@ def _justajobapp(
         -- an e-mail about a job only saved (a --status-map to `saved`) is no news of an application
         select * exclude (stage_read), stage_read = 'saved' as saved_job,
                case when stage_read = 'saved' then 'not_job' when stage_read in ({stages}) then stage_read end as stage,
-               lower(regexp_replace(trim(coalesce(company, '')), '\\s+', ' ', 'g')) || ' | '
-                   || lower(regexp_replace(trim(coalesce(title, '')), '\\s+', ' ', 'g')) as application
+               -- `Acme Corp.` and `ACME  Corp` are one company: case, spaces and punctuation folded,
+               -- letters of every script kept
+               coalesce(bb_channel_key(company), '') as company_key,
+               coalesce(bb_channel_key(company), '') || ' | ' || coalesce(bb_channel_key(title), '') as application
         from understood
+        """
+    )
+    # an e-mail without a job title (a rejection that names none) belongs to the company's one
+    # application with a title; with several, which one is unknown, and it stays apart
+    cur.execute(
+        """
+        update jaja_mails as m set application = t.application
+        from (
+            select company_key, min(application) as application
+            from jaja_mails
+            where title is not null and company_key <> ''
+            group by company_key
+            having count(distinct application) = 1
+        ) as t
+        where m.title is null and m.company_key = t.company_key
         """
     )
     # an e-mail that cannot be placed (no date, no company or title) or whose status is not understood
@@ -202,6 +219,20 @@ def _justajobapp(
         select line, 'Application Status', status_text,
                coalesce(bb_status_hint(status_text), 'no status: what the e-mail says is unknown')
         from jaja_mails where not blank_row and stage is null
+        union all
+        -- no job title, and the company has several applications: which one it is about is unknown
+        select m.line, 'Job Title', null,
+               'no job title, and ' || t.applications || ' applications to this company have one: which one'
+               || ' this e-mail is about is unknown (add its job title)'
+        from jaja_mails as m
+        join (
+            select company_key, count(distinct application) as applications
+            from jaja_mails
+            where title is not null and company_key <> ''
+            group by company_key
+            having count(distinct application) > 1
+        ) as t using (company_key)
+        where not m.blank_row and m.title is null and m.stage is distinct from 'not_job'
         """
     )
     cur.execute("insert into staged_rejects select * from jaja_rejects")

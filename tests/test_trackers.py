@@ -353,3 +353,29 @@ def test_google_sheets_planned_follow_ups_and_contacts(con: duckdb.DuckDBPyConne
     raw = con.execute("select raw from applications where company = 'Acme'").fetchone()[0]
     assert "Jane Roe" in raw and "jane.roe@acme.example" not in raw and "555-0123" not in raw
     assert any("phone numbers in the text of 'Contact' are not stored" in note for note in result.notes)
+
+
+def test_justajobapp_spellings_and_untitled_mails_join_their_application(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # one application's e-mails spell the company three ways; a rejection names no job title
+    rows = [
+        ["Acme Corp", "Application confirmation", "2026-01-05 09:00:00", "Data Analyst", "Thanks", "jobs@acme.example"],
+        ["ACME  Corp.", "Interview invitation", "2026-01-12 09:00:00", "Data Analyst", "Next", "hr@acme.example"],
+        ["acme corp", "Rejection", "2026-01-30 09:00:00", "", "Update", "hr@acme.example"],
+        # two titled applications at Beta: an untitled e-mail cannot say which, and is rejected, saying so
+        ["Beta", "Application confirmation", "2026-01-06 09:00:00", "Analyst", "Thanks", "b@beta.example"],
+        ["Beta", "Application confirmation", "2026-01-07 09:00:00", "Engineer", "Thanks", "b@beta.example"],
+        ["Beta", "Rejection", "2026-01-20 09:00:00", "", "Update", "b@beta.example"],
+    ]
+    result = ingest_file(con, write_csv(tmp_path / "emails.csv", JUSTAJOBAPP_HEADER, rows))
+    assert (result.status, result.rejected) == ("loaded", 1), result.rejects
+    assert _reconciles(result)
+    assert result.rejects[0]["line"] == 7 and result.rejects[0]["column"] == "Job Title"
+    assert "2 applications to this company" in result.rejects[0]["reason"]
+    history = _history(con)
+    assert history["Acme Corp"] == [("applied", dt.date(2026, 1, 5)), ("interview", dt.date(2026, 1, 12)),
+                                    ("rejected", dt.date(2026, 1, 30))]  # fmt: skip
+    assert con.cursor().execute("select count(*) from applications where company ilike 'acme%'").fetchone() == (1,)
+    assert con.cursor().execute("select count(*) from applications where company = 'Beta'").fetchone() == (2,)
+    assert ingest_file(con, tmp_path / "emails.csv").unchanged == 3
