@@ -1,4 +1,4 @@
-"""bounceback's data work: reading, normalising, loading, and (later) metrics and diagnosis.
+"""bounceback's data work: reading and loading logs, the analytics, the diagnosis, the advisor's side, the report.
 
 Never imports streamlit: the dashboard reads through this package, not the other way round.
 """

@@ -5,7 +5,7 @@ of stage, response and outcome, narrowed by a Scope (client, applied dates, fiel
 temporary table on the caller's cursor. Counting is DuckDB set work; Python only turns a few
 hundred aggregated numbers into intervals, Kaplan-Meier curves and tests (pipelines/stats.py).
 
-Definitions (README "Analytics"):
+Definitions (docs/definitions.md):
 - response: any reply, rejection included. callback: a screen, assessment or interview invitation.
 - pending: no response yet and younger than the window. It is not a failure.
 - settled: applied at least `window` days before as-of; the settled-only response rate is the share

@@ -1,7 +1,7 @@
 """The `bounceback` command line.
 
 Every command takes --json and then prints one JSON object on stdout: a documented, stable
-contract (README, "JSON output"). Human output otherwise. Progress goes to stderr.
+contract (docs/json-output.md). Human output otherwise. Progress goes to stderr.
 Exit codes: 0 done; 1 refused or failed (bad input, database problem); 2 wrong arguments.
 """
 
@@ -47,7 +47,7 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
         "--db",
         help=f"database file (default: ${DB_ENV_VAR}, else bounceback.duckdb in your data folder)",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object (see README)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object (see docs/json-output.md)")
 
 
 def _date(text: str) -> dt.date:
@@ -136,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--applications", type=int, default=None, help="applications in the search (per client for advisor_caseload)"
     )
     sample.add_argument("--out", required=True, type=Path, help="CSV file to write")
-    sample.add_argument("--json", action="store_true", help="print one JSON object (see README)")
+    sample.add_argument("--json", action="store_true", help="print one JSON object (see docs/json-output.md)")
     return parser
 
 

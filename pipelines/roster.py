@@ -7,7 +7,7 @@ are loaded once; the counts and the diagnosis come from queries grouped by clien
 client's verdicts are decided by the same code as their own page (diagnosis.gather and
 diagnosis.decide), so the roster's verdicts are exactly the ones that page shows.
 
-"Needs attention" ordering (README "Advisors"), first to last:
+"Needs attention" ordering (docs/advisors.md, "Roster"), first to last:
 1. active clients before paused, placed and closed ones;
 1b. clients who need attention (below) before the others;
 2. more parts of the search **failing** first;

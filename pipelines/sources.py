@@ -135,7 +135,7 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "note", "comments", "comment", "remarks"),
 }
 
-# The canonical applications format: these columns, in this order (template, samples, README).
+# The canonical applications format: these columns, in this order (template, samples, docs/canonical-format.md).
 CANONICAL_COLUMNS: tuple[str, ...] = (
     "client",
     "application_id",

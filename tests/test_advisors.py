@@ -262,7 +262,7 @@ def test_a_mapping_confirmed_for_one_client_is_not_used_for_another(
 
 
 def _documented_needs_attention(entry: dict[str, Any]) -> bool:
-    """A decision for the advisor this week (README "Advisors"), written out independently: active,
+    """A decision for the advisor this week (docs/advisors.md, "Roster"), written out independently: active,
     no accepted offer, and a failing part, a stalled search or ten follow-ups due this week."""
     piling = entry["follow_ups_due_this_week"] >= 10
     return entry["status"] == "active" and not entry["accepted_offers"] and bool(
@@ -271,7 +271,7 @@ def _documented_needs_attention(entry: dict[str, Any]) -> bool:
 
 
 def _documented_key(entry: dict[str, Any]) -> tuple[Any, ...]:
-    """The README's needs-attention ordering, written out independently of pipelines/roster.py."""
+    """The needs-attention ordering of docs/advisors.md, written out independently of pipelines/roster.py."""
     status_rank = ["active", "paused", "placed", "closed"].index(entry["status"])
     return (status_rank, not _documented_needs_attention(entry), -len(entry["failing"]), not entry["stalled"],
             -len(entry["at_risk"]), -entry["follow_ups_due"], entry["display_name"].lower())  # fmt: skip

@@ -371,7 +371,7 @@ def test_an_answer_followed_by_nothing_for_60_days_ends_as_no_further_answer(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     stale, fresh = analytics.STALE_DAYS, analytics.STALE_DAYS - 1
-    assert stale == 60  # README "Definitions" says 60 days
+    assert stale == 60  # docs/definitions.md, "Definitions", says 60 days
     rows = [
         ["Stale interview", "R", _days_ago(100), "interview", _days_ago(stale), None, None],
         ["Fresh interview", "R", _days_ago(100), "interview", _days_ago(fresh), None, None],

@@ -47,7 +47,7 @@ def test_each_persona_gets_its_planted_failure_on_top(con: duckdb.DuckDBPyConnec
 
 def test_calibration_in_small(capsys: pytest.CaptureFixture[str]) -> None:
     """`make calibrate` looks at 1,000 searches per scenario every week; here 60, with the goals
-    loosened for the noise of so few (README "Calibration")."""
+    loosened for the noise of so few (docs/diagnosis.md, "Calibration")."""
     code = calibrate.main(["--runs", "60", "--json", "--scenarios", ",".join(
         ["healthy", "resume_gap", "wrong_industry", "network", "interview_stall", "no_follow_up", "spray_and_pray"])])
     report = {s["scenario"]: s for s in json.loads(capsys.readouterr().out)["scenarios"]}

@@ -127,7 +127,7 @@ def test_the_vocabulary_covers_the_languages_and_stages(shared_con: duckdb.DuckD
     assert [t for t, key, _ in keyed if key != t] == []
     meaning = {text: status for text, status in entries}
     assert [(t, status) for t, _, status in keyed if status != meaning[t]] == []
-    # the SQL file names its languages (the README too)
+    # the SQL file names its languages (docs/importing.md too)
     sql = (Path(__file__).parents[1] / "pipelines/sql/models/normalise_status.sql").read_text(encoding="utf-8")
     for lang in LANGUAGES:
         assert f"    -- {lang}\n" in sql, lang

@@ -49,7 +49,7 @@ left.download_button(
 right.download_button("Download template.csv", data.template_csv(), file_name="template.csv", mime="text/csv")
 st.caption(
     "The template: one row per application; only `applied_on` and a company or a role are required "
-    "(README, “The canonical format”)."
+    "(docs/canonical-format.md)."
 )
 
 # ---------------------------------------------------------------- what the database holds

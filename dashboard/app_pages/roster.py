@@ -28,7 +28,7 @@ advisor = st.selectbox(
 )
 listed = sum(1 for entry in ui.fetch(data.clients, src) if not advisor or entry["advisor"] == advisor)
 if listed >= LARGE_CASELOAD:
-    # every client gets the full six-part diagnosis (README "Speed"): say how long before it starts
+    # every client gets the full six-part diagnosis (docs/performance.md): say how long before it starts
     st.info(
         f"Diagnosing {counted(listed, 'client')} takes about"
         f" {counted(max(1, round(listed * SECONDS_PER_CLIENT)), 'second')}"
