@@ -452,7 +452,7 @@ def _human_ingest(result: IngestResult) -> None:
     else:
         verb = "would load" if result.status == "dry_run" else result.status
         print(
-            f"{name}: {result.source} file, {result.rows_read:,} rows read = {result.inserted:,} inserted"
+            f"{name}: {result.source} file, {counted(result.rows_read, 'row')} read = {result.inserted:,} inserted"
             f" + {result.updated:,} updated + {result.unchanged:,} unchanged + {result.rejected:,} rejected"
             f" + {result.skipped:,} skipped  [{verb}" + (f", run {result.run_id}]" if result.run_id else "]")
         )
@@ -474,7 +474,7 @@ def _human_ingest(result: IngestResult) -> None:
             meaning = item["status"] or "NOT UNDERSTOOD"
             if item["via"]:
                 meaning += f" (after {item['via']})"
-            print(f"    {item['text']!r} -> {meaning}: {item['rows']:,} rows")
+            print(f"    {item['text']!r} -> {meaning}: {counted(item['rows'], 'row')}")
         if len(result.statuses) > HUMAN_STATUSES_SHOWN:
             print(f"    ... {len(result.statuses) - HUMAN_STATUSES_SHOWN} more in --json output")
     if result.unclassified_statuses:
@@ -668,7 +668,7 @@ def _export_parquet(args: argparse.Namespace) -> int:
         _print_json(payload)
     else:
         written = ", ".join(f"{name} {rows:,}" for name, rows in tables.items())
-        print(f"wrote Parquet, partitioned by client, to {args.parquet}: {written} rows")
+        print(f"wrote Parquet, partitioned by client, to {args.parquet}: {counted(written, 'row')}")
     return 0
 
 

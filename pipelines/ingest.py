@@ -1771,7 +1771,7 @@ def _refused_for_rejects(
     The refused run is recorded with its rejects, so `status` can show what was wrong.
     """
     if result.rejected and strict:
-        result.message = f"--strict: {result.rejected} rows rejected, nothing loaded"
+        result.message = f"--strict: {counted(result.rejected, 'row')} rejected, nothing loaded"
     elif result.rejected and result.rejected == result.rows_read:
         result.message = f"{path.name}: every row was rejected ({result.rejected}); nothing loaded"
     else:

@@ -26,6 +26,7 @@ import duckdb
 from pipelines.dates import build_date_lookups
 from pipelines.readers import StagedFile
 from pipelines.sources import STAGE_DATE_EVENTS, SourceSpec, header_token
+from pipelines.words import counted
 
 # stage date column -> the stage (event) it records, in the order the reshaped header lists them
 STAGE_COLUMNS: dict[str, str] = {
@@ -305,7 +306,8 @@ def _justajobapp(
     applications = int(cur.execute("select count(*) from staged").fetchone()[0])
     emails = int(cur.execute("select coalesce(sum(cast(e_mails as integer)), 0) from jaja_applications").fetchone()[0])
     notes.append(
-        f"JustAJobApp export: {emails} e-mails of {applications} applications (one per company + job title): the"
+        f"JustAJobApp export: {counted(emails, 'e-mail')} of {counted(applications, 'application')}"
+        " (one per company + job title): the"
         " first e-mail dates the application, each e-mail's status is a stage on its date, the latest one is its"
         " status; the Subject and Sender are not stored"
     )
@@ -418,7 +420,8 @@ def _huntr_boards(
         + " where s.line not in (select line from reshaped_skips) and s.line not in (select line from huntr_rejects)"
     )
     notes.append(
-        f"Huntr export: {shared[0]} cards are on several boards ({shared[1]} rows): each is one application, its"
+        f"Huntr export: {counted(shared[0], 'card')} {'is' if shared[0] == 1 else 'are'} on several boards"
+        f" ({counted(shared[1], 'row')}): each is one application, its"
         " current list the status (the latest move), the stages its other boards reached kept as events"
     )
     left = int(cur.execute("select count(*) from staged").fetchone()[0])

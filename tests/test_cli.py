@@ -272,7 +272,7 @@ def test_dry_run_of_a_spreadsheet_shows_mapping_dates_and_statuses(
     assert "Application site -> channel" in out and "Date sent -> applied_on" in out
     assert "not used (kept in each row's raw fields): Website" in out
     assert "dates in 'Date sent' -> applied_on: M/D/YYYY" in out
-    assert "'Inter + Rejec' -> rejected (after interview): 1 rows" in out
+    assert "'Inter + Rejec' -> rejected (after interview): 1 row" in out
     assert "statuses not understood, their rows rejected: 'Waitlisted' (1)" in out
     # the hint names no guessed stage (a waitlist is not a rejection)
     assert '--status-map "Waitlisted=STAGE"' in out and "Waitlisted=rejected" not in out

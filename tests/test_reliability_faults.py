@@ -118,7 +118,7 @@ def test_a_full_disk_stops_the_command_and_keeps_the_files_loaded_before(bench: 
         done = faults.run_cli(args, file_size_limit=1_000_000)
         assert done.returncode == 1, done.stderr
         if mode == "human":
-            assert done.stdout.startswith("one-row.csv: canonical file, 1 rows read = 1 inserted")
+            assert done.stdout.startswith("one-row.csv: canonical file, 1 row read = 1 inserted")
             assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
             assert done.stderr.startswith(f"bounceback: cannot write the database {db}: the file reached the largest")
             assert done.stderr.rstrip().endswith(f"({bench.small_csv.name} was not loaded)")

@@ -296,7 +296,7 @@ def test_huntr_card_on_several_boards_keeps_every_stage(con: duckdb.DuckDBPyConn
         line: f"same Huntr card on board '{board}' as the row it was combined into (line 4); its stage is kept there"
         for line, board in ((2, "Job Search 2022"), (3, "Big Tech"), (5, "Someday"))
     }
-    assert any("1 cards are on several boards (4 rows)" in note for note in result.notes)
+    assert any("1 card is on several boards (4 rows)" in note for note in result.notes)
     # the card's history: created on the earliest board, and every stage reached on any board
     assert _history(con)["Beta"] == [
         ("applied", dt.date(2022, 1, 30)),
