@@ -223,7 +223,13 @@ def _scrub_contacts(cur: duckdb.DuckDBPyConnection, plan: _Plan, result: IngestR
     the staged cells are cleaned before anything reads them."""
     header = plan.header
     personal = [i for i, name in enumerate(header) if name in plan.mapping.dropped]
-    free = {i for i, name in enumerate(header) if header_token(name) in FREE_TEXT_COLUMNS and i not in personal}
+    # a column read as a date (`Recruiter`: the day the recruiter called) keeps its digits
+    dated = {plan.mapping.indexes[name] for name in DATE_FIELDS if name in plan.mapping.indexes}
+    free = {
+        i
+        for i, name in enumerate(header)
+        if header_token(name) in FREE_TEXT_COLUMNS and i not in personal and i not in dated
+    }
     sets = []
     for index in range(len(header)):
         if index in personal:

@@ -218,8 +218,13 @@ PERSONAL_COLUMNS = frozenset(
 # `Contact`: a recruiter's name, often with their e-mail and phone). Kept in the row's raw fields,
 # every e-mail address and phone number removed: the product needs neither.
 FREE_TEXT_COLUMNS = frozenset(
-    {"question_and_answers", "questions_and_answers", "contact", "contacts", "contact_info", "recruiter_contact"}
-)
+    {
+        "question_and_answers", "questions_and_answers",
+        "contact", "contacts", "contact_info", "contact_details", "contact_person", "contact_name",
+        "point_of_contact", "poc", "hr_contact", "hiring_manager", "recruiter", "recruiter_name",
+        "recruiter_contact", "recruiter_email", "recruiter_phone", "email", "e_mail", "emails",
+    }
+)  # fmt: skip
 
 EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "client": ("client",),

@@ -17,8 +17,10 @@ SECRETS = ("me.myself@example.com", "555 0100", "5550100", "recruiter@acme.examp
 
 def _answers(i: int) -> str:
     # LinkedIn quotes the application's questions and the applicant's answers, contact details too
-    return (f"<p>Email address</p> : {OWN_EMAIL.lower()} | Mobile phone number : +1 555 0100 | Phone (backup) :"
-            f" (212) 555-0199 | Who told you about us? : recruiter@acme.example | Years of experience : {i % 7}")
+    return (
+        f"<p>Email address</p> : {OWN_EMAIL.lower()} | Mobile phone number : +1 555 0100 | Phone (backup) :"
+        f" (212) 555-0199 | Who told you about us? : recruiter@acme.example | Years of experience : {i % 7}"
+    )
 
 
 def _export(path: Path) -> Path:
@@ -30,9 +32,7 @@ def _export(path: Path) -> Path:
 def _everything(con: duckdb.DuckDBPyConnection) -> str:
     """Every cell of every table, as text."""
     tables = [row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()]
-    return "\n".join(
-        str(row) for table in tables for row in con.execute(f'select * from "{table}"').fetchall()
-    ).lower()
+    return "\n".join(str(row) for table in tables for row in con.execute(f'select * from "{table}"').fetchall()).lower()
 
 
 def test_no_table_holds_the_applicants_contact_details(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -79,3 +79,29 @@ def test_a_malformed_line_of_a_tracker_with_a_contact_column_keeps_no_contact_de
     for secret in ("recruiter@acme.example", "555-0199"):
         assert secret not in stored, secret
         assert secret not in json.dumps(result.to_json()).lower(), secret
+
+
+def test_contact_columns_of_a_personal_sheet_keep_no_e_mail_or_phone(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    header = ["Company", "Role", "Date applied", "Recruiter", "Recruiter Email", "Point of Contact", "Hiring Manager"]
+    rows = [["Acme", "Analyst", "2026-01-05", "Jane Roe (jane@acme.example)", "jane@acme.example",
+             "Bob +44 20 7946 0958", "Ann, ann@acme.example, 415-555-0101"]]  # fmt: skip
+    result = ingest_file(con, write_csv(tmp_path / "contacts.csv", header, rows))
+    assert (result.status, result.inserted) == ("loaded", 1), result.message
+    stored = _everything(con)
+    for secret in ("jane@acme.example", "7946 0958", "ann@acme.example", "555-0101"):
+        assert secret not in stored, secret
+    raw = json.loads(con.execute("select raw from applications").fetchone()[0])
+    assert raw["Recruiter"].startswith("Jane Roe") and raw["Hiring Manager"].startswith("Ann")
+
+
+def test_a_recruiter_column_of_dates_keeps_its_dates(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # `Recruiter` named like a stage and holding dates is the day of the recruiter's call: not scrubbed
+    header = ["Company", "Role", "Date applied", "Recruiter"]
+    result = ingest_file(
+        con, write_csv(tmp_path / "dates.csv", header, [["Acme", "Analyst", "2026-01-05", "2026-01-09"]])
+    )
+    assert result.status == "loaded" and "Recruiter" in result.columns["mapped"].values()
+    events = con.execute("select event, occurred_on::varchar from events order by 2").fetchall()
+    assert events == [("applied", "2026-01-05"), ("screen", "2026-01-09")]
