@@ -347,7 +347,7 @@ def _huntr_boards(
         with read as (
             select s.line, bb_blank({card}) as card, bb_blank({board}) as board,
                    bb_blank({columns["createdat"]}) as created_raw, c.dates[1] as created_on,
-                   bb_blank({columns["lastmovedat"]}) as moved_raw, m.dates[1] as moved_on,
+                   bb_blank({columns["lastmovedat"]}) as moved_raw, m.dates[1] as moved_on, m.problem as moved_problem,
                    {_stage_sql(f"bb_blank({columns['listname']})")} as stage
             from staged as s
             left join {created} as c on c.raw = bb_blank({columns["createdat"]})
@@ -371,10 +371,15 @@ def _huntr_boards(
                bb_status_hint(bb_blank({columns["listname"]})) as reason
         from staged
         where line in (select line from huntr_cards where rank > 1 and stage is null)
+        union all
+        -- a stage reached on another board whose date does not read: rejected, not dropped unseen
+        select line, 'lastMovedAt', moved_raw, coalesce(moved_problem, 'not a date')
+        from huntr_cards
+        where rank > 1 and stage is not null and moved_raw is not null and moved_on is null
         """
     )
     cur.execute("insert into staged_rejects select * from huntr_rejects")
-    rejected_lines = int(cur.execute("select count(*) from huntr_rejects").fetchone()[0])
+    rejected_lines = int(cur.execute("select count(distinct line) from huntr_rejects").fetchone()[0])
     cur.execute(
         """
         insert into reshaped_skips

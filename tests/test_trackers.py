@@ -379,3 +379,16 @@ def test_justajobapp_spellings_and_untitled_mails_join_their_application(
     assert con.cursor().execute("select count(*) from applications where company ilike 'acme%'").fetchone() == (1,)
     assert con.cursor().execute("select count(*) from applications where company = 'Beta'").fetchone() == (2,)
     assert ingest_file(con, tmp_path / "emails.csv").unchanged == 3
+
+
+def test_huntr_stage_on_another_board_with_an_unreadable_date_is_rejected(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    rows = [
+        _board_row("h2", "Job Search", "Interview", "2022-02-10 09:00:00"),
+        _board_row("h2", "Old board", "Rejected", "not a date"),
+    ]
+    result = ingest_file(con, write_csv(tmp_path / "huntr.csv", HUNTR_HEADER, rows))
+    assert (result.status, result.inserted, result.rejected, result.skipped) == ("loaded", 1, 1, 0), result.rejects
+    assert _reconciles(result)
+    assert [(r["line"], r["column"], r["value"]) for r in result.rejects] == [(3, "lastMovedAt", "not a date")]
