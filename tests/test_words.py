@@ -33,3 +33,13 @@ def test_status_of_a_one_application_database(capsys: pytest.CaptureFixture[str]
     assert main(["ingest", str(events), "--db", db]) == 0
     out = capsys.readouterr().out
     assert "events matched 1 application; 0 rows matched no application" in out
+
+
+def test_the_parquet_export_says_what_it_wrote(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # found by mypy: its human line once passed the joined text where a count goes
+    db = str(tmp_path / "x.duckdb")
+    path = write_csv(tmp_path / "one.csv", ["company", "role", "applied_on"], [["Acme", "Analyst", "2026-01-05"]])
+    assert main(["ingest", str(path), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["export", "--parquet", str(tmp_path / "pq"), "--db", db]) == 0
+    assert "wrote Parquet, partitioned by client, to" in capsys.readouterr().out
