@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 
@@ -25,6 +26,28 @@ DB_ENV_VAR = "BOUNCEBACK_DB"
 LOCK_WAIT_SECONDS = 15.0
 LOCK_POLL_SECONDS = 0.1
 _SQL_PACKAGE = "pipelines.sql"
+
+
+class Clock(Protocol):
+    """Time as the waits for a busy database see it: the real one (SYSTEM_CLOCK), or in the tests
+    a fake that moves only when told, so that no test sleeps or measures how long something took."""
+
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    """The real time: time.monotonic and time.sleep."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+SYSTEM_CLOCK = SystemClock()
 
 
 def default_db_path() -> Path:
@@ -198,7 +221,11 @@ def _explain_open_failure(path: Path, error: duckdb.Error, read_only: bool = Fal
 
 
 def connect(
-    db: str | os.PathLike[str] | None = None, *, read_only: bool = False, wait: float | None = None
+    db: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    wait: float | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the database and bring its schema up to date.
 
@@ -207,7 +234,8 @@ def connect(
 
     DuckDB lets one process at a time open a file for writing. When another holds it (a load, or
     the dashboard reading between reruns: pipelines/sharing.py), this waits up to `wait` seconds
-    (LOCK_WAIT_SECONDS by default) for it, then raises DatabaseBusy.
+    (LOCK_WAIT_SECONDS by default) for it, looking every LOCK_POLL_SECONDS, then raises
+    DatabaseBusy. `clock` measures and spends that time (the tests pass a fake one).
     """
     wait = LOCK_WAIT_SECONDS if wait is None else wait
     path = resolve_db_path(db)
@@ -218,15 +246,15 @@ def connect(
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise DatabaseError(f"cannot create the folder for the database {path}: {e.strerror}") from e
-    deadline = time.monotonic() + wait
+    deadline = clock.monotonic() + wait
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only)
             break
         except duckdb.Error as e:
             if _is_lock_conflict(path, e, read_only):
-                if time.monotonic() < deadline:
-                    time.sleep(LOCK_POLL_SECONDS)
+                if clock.monotonic() < deadline:
+                    clock.sleep(LOCK_POLL_SECONDS)
                     continue
                 raise DatabaseBusy(
                     f"the database {path} is in use by another process (a load, or the dashboard while it"
