@@ -1,10 +1,12 @@
 """`bounceback dashboard [--db PATH] [--port N]`: start the Streamlit app on one database.
 
-The CLI wires this in (pipelines/cli.py); it lives here so that pipelines never imports streamlit.
+`bounceback dashboard` runs `python -m dashboard.launch` as a process of its own, so that pipelines
+never imports the dashboard or streamlit (tests/test_layers.py).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -45,3 +47,15 @@ def run(db_path: str | None, port: int | None) -> int:
         return subprocess.run(command(port), env=env, check=False).returncode  # noqa: S603 (fixed argv, no shell)
     except KeyboardInterrupt:
         return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bounceback dashboard")
+    parser.add_argument("--db")
+    parser.add_argument("--port", type=int)
+    args = parser.parse_args(argv)
+    return run(args.db, args.port)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -673,10 +674,15 @@ def _export_parquet(args: argparse.Namespace) -> int:
 
 
 def _cmd_dashboard(args: argparse.Namespace) -> int:
-    # imported here: the data commands must not need the dashboard's packages to run
-    from dashboard.launch import run
-
-    return run(args.db, args.port)
+    # a process of its own: the core never imports the dashboard (tests/test_layers.py), and the data
+    # commands never need the dashboard's packages
+    argv = [sys.executable, "-m", "dashboard.launch"]
+    argv += ["--db", str(args.db)] if args.db else []
+    argv += ["--port", str(args.port)] if args.port else []
+    try:
+        return subprocess.run(argv, check=False).returncode  # noqa: S603 (fixed argv, no shell)
+    except KeyboardInterrupt:
+        return 0
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:

@@ -367,3 +367,19 @@ def test_a_log_without_outcomes_says_so_with_the_next_step(capsys: pytest.Captur
     code, out, _ = _run(capsys, "rates", "--db", str(db), "--as-of", "2026-11-01", "--json")
     payload = json.loads(out)
     assert payload["outcomes_recorded"] is False and payload["overall"]["response_rate"]["rate"] is None
+
+
+def test_the_dashboard_command_starts_the_dashboard_in_a_process_of_its_own(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # the core never imports the dashboard (tests/test_layers.py): it runs `python -m dashboard.launch`
+    import subprocess as real_subprocess
+
+    import pipelines.cli as cli
+
+    calls: list[list[str]] = []
+    monkeypatch.setattr(
+        cli.subprocess, "run", lambda argv, check: calls.append(argv) or real_subprocess.CompletedProcess(argv, 0)
+    )
+    assert main(["dashboard", "--db", str(tmp_path / "x.duckdb"), "--port", "8765"]) == 0
+    assert calls == [[sys.executable, "-m", "dashboard.launch", "--db", str(tmp_path / "x.duckdb"), "--port", "8765"]]
