@@ -8,7 +8,9 @@ import duckdb
 import pytest
 
 from pipelines import db
-from pipelines.errors import DatabaseError
+from pipelines.errors import DatabaseBusy, DatabaseError
+from tests.conftest import held_by_another_process
+from tests.test_sharing import FakeClock
 
 
 def test_new_database_is_migrated_once(db_path: Path) -> None:
@@ -84,10 +86,6 @@ def test_default_location_is_in_the_user_data_folder(monkeypatch: pytest.MonkeyP
 def test_a_damaged_database_is_said_at_once_not_taken_for_a_busy_one(tmp_path: Path) -> None:
     """DuckDB's "Corrupt database file: … in block at …" holds the letters "lock": it is not a lock
     held by another process, so there is no wait and no "try again" (found in review)."""
-    import time
-
-    from pipelines.errors import DatabaseBusy
-
     path = tmp_path / "damaged.duckdb"
     con = db.connect(path)
     con.execute("create table big as select range as x, 'text' || range as y from range(200000)")
@@ -99,12 +97,45 @@ def test_a_damaged_database_is_said_at_once_not_taken_for_a_busy_one(tmp_path: P
         damaged = bytearray(data)
         damaged[header + block * block_size + 100] ^= 0xFF
         path.write_bytes(bytes(damaged))
-        started = time.monotonic()
+        clock = FakeClock()
         try:
-            db.connect(path, wait=5).close()
+            db.connect(path, wait=5, clock=clock).close()
         except DatabaseError as e:
             assert not isinstance(e, DatabaseBusy), str(e)
-            assert time.monotonic() - started < 2.5, "it waited for a lock nobody holds"
+            assert clock.slept == [], "it waited for a lock nobody holds"
             assert "\n" not in str(e)
             refused.append(str(e))
     assert any("Corrupt" in message or "checksum" in message for message in refused), refused
+
+
+def test_a_database_held_by_another_process_is_waited_for_then_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "held.duckdb"
+    db.connect(path).close()
+    monkeypatch.setattr(db, "LOCK_POLL_SECONDS", 0.25)  # (quarters add up exactly)
+    clock = FakeClock()
+    with held_by_another_process(path), pytest.raises(DatabaseBusy, match=r"in use by another process.*waited 1 s"):
+        db.connect(path, wait=1.0, clock=clock)
+    # it looked at 0, 0.25, 0.5, 0.75 and 1 s, and gave up at the deadline
+    assert clock.slept == [0.25] * 4
+    unheld = FakeClock()
+    db.connect(path, wait=1.0, clock=unheld).close()  # the file free: opened at once
+    assert unheld.slept == []
+
+
+def test_a_database_let_go_during_the_wait_is_opened(tmp_path: Path) -> None:
+    path = tmp_path / "held.duckdb"
+    db.connect(path).close()
+    with held_by_another_process(path) as holder:
+
+        def let_go_after_the_second_look() -> None:
+            if len(clock.slept) == 2:
+                holder.kill()
+                holder.wait(timeout=20)
+
+        clock = FakeClock(on_sleep=let_go_after_the_second_look)
+        con = db.connect(path, wait=5, clock=clock)
+        assert con.execute("select count(*) from schema_version").fetchone()[0] >= 1
+        con.close()
+    assert clock.slept == [db.LOCK_POLL_SECONDS] * 2
