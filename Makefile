@@ -19,8 +19,10 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
+# mypy is strict everywhere it looks ([tool.mypy] in pyproject.toml); tests/ is not type-checked.
 lint: install
 	$(BIN)/ruff check pipelines dashboard sample_data tests benchmarks
+	$(BIN)/mypy pipelines dashboard benchmarks sample_data
 
 test: lint browser
 	$(BIN)/python -m pytest
