@@ -92,12 +92,24 @@ def test_wilson_arrays_match_scalar_and_handle_empty_groups() -> None:
 
 
 @given(st.integers(0, 10**6).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
-def test_the_scalar_wilson_has_the_same_digits_as_the_arrays(case: tuple[int, int]) -> None:
-    """The scalar interval repeats the array arithmetic in plain floats: every bit must agree, or a
-    roster and a client's own page could print different intervals for the same counts."""
+def test_the_scalar_wilson_agrees_with_the_arrays_and_scipy(case: tuple[int, int]) -> None:
+    """The roster and a client's own page both use the scalar interval (so they print the same digits);
+    it stays within 1e-12 of the statsmodels arrays and of scipy's binomtest(...).proportion_ci."""
     successes, n = case
     low, high = wilson_arrays(np.array([successes]), np.array([n]))
-    assert wilson_interval(successes, n) == (float(low[0]), float(high[0]))
+    scalar = wilson_interval(successes, n)
+    assert scalar == pytest.approx((float(low[0]), float(high[0])), abs=1e-12)
+    if n:
+        ci = sps.binomtest(successes, n).proportion_ci(confidence_level=0.95, method="wilson")
+        assert scalar == pytest.approx((ci.low, ci.high), abs=1e-12)
+
+
+def test_wilson_arrays_take_any_z() -> None:
+    z99 = float(sps.norm.ppf(0.995))
+    successes, n = np.array([0, 3, 57, 400]), np.array([0, 10, 400, 400])
+    low, high = wilson_arrays(successes, n, z=z99)
+    for i in range(len(n)):
+        assert (low[i], high[i]) == pytest.approx(wilson_interval(int(successes[i]), int(n[i]), z=z99), abs=1e-12)
 
 
 def test_wilson_rejects_impossible_counts() -> None:
