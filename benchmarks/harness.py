@@ -12,7 +12,10 @@ Inputs are generated with the sample generator and kept in `--out` between runs:
 - a 1,000,000-application search (canonical CSV) and the same rows shaped like a personal
   spreadsheet (own headers, M/D/YYYY dates, free-text statuses with typos and emoji, channel
   variants); 1,000 and 100,000 application files for the size sweep;
-- a caseload of 10,000 clients x 200 applications (2,000,000) for the roster.
+- a caseload of 10,000 clients x 200 applications (2,000,000) for the roster;
+- hostile files whose refusal once took seconds to minutes (a zip claiming 60,000 members, an
+  export of 10,002, a row of 80,003 fields, a damaged database), and a file held by another process
+  while five dashboard sessions ask for it: the tests check how these are refused, this how fast.
 
 The table goes to stdout and the JSON to `--results/bench-<timestamp>.json` (and `latest.json`).
 `--smoke` runs everything at toy sizes once: the test suite uses it to check the harness works.
@@ -181,8 +184,153 @@ def _roster(db: str, repeats: str) -> dict[str, Any]:
     return {"roster": times, "clients": clients}
 
 
+def _guard_inputs(folder: Path) -> dict[str, Path]:
+    """The hostile files whose refusals once took long (the tests check how they are refused)."""
+    import struct
+    import zipfile
+
+    from pipelines.db import connect
+    from pipelines.errors import DatabaseBusy, DatabaseError
+
+    folder.mkdir(parents=True, exist_ok=True)
+    job_csv = b'"Application Date","Company Name","Job Title"\n"11/13/23, 9:42 AM","Acme","Data Analyst"\n'
+
+    def export(path: Path, extra: int) -> Path:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("Jobs/Job Applications.csv", job_csv)
+            archive.writestr("Connections.csv", "First Name,Last Name\nAda,Lovelace\n")
+            for i in range(extra):
+                archive.writestr(f"Messages/{i:05d}.csv", b"a\n")
+        return path
+
+    # a small archive whose end record claims 60,000 members
+    lies = export(folder / "lies.zip", 0)
+    data = bytearray(lies.read_bytes())
+    struct.pack_into("<HH", data, data.rfind(b"PK\x05\x06") + 8, 60_000, 60_000)
+    lies.write_bytes(bytes(data))
+    # one line of 80,003 fields: DuckDB records a reject per surplus field, with a copy of the row
+    wide = folder / "one-line.csv"
+    wide.write_bytes(b"company,role,applied_on\nA,R,2025-01-01" + b",x" * 80_000 + b"\nB,R,2025-01-02\n")
+    # a database with one flipped byte in a block that opening reads ("Corrupt database file: ... in
+    # block at ...": the letters "lock", and no lock held)
+    damaged = folder / "damaged.duckdb"
+    if not damaged.exists():
+        build = folder / "damaged.building.duckdb"
+        build.unlink(missing_ok=True)
+        con = connect(build)
+        con.execute("create table big as select range as x, 'text' || range as y from range(200000)")
+        con.close()
+        content = build.read_bytes()
+        block_size, header = 262144, 12288
+        for block in range((len(content) - header) // block_size):
+            flipped = bytearray(content)
+            flipped[header + block * block_size + 100] ^= 0xFF
+            damaged.write_bytes(bytes(flipped))
+            try:
+                connect(damaged, wait=0).close()
+            except DatabaseError as e:
+                if not isinstance(e, DatabaseBusy) and ("Corrupt" in str(e) or "checksum" in str(e)):
+                    break
+            damaged.unlink()
+        else:
+            raise RuntimeError("no block of the database is read when it is opened")
+        build.unlink()
+    return {"lies": lies, "members": export(folder / "export.zip", 10_000), "wide": wide, "damaged": damaged}
+
+
+def _guards(folder: str, repeats: str) -> dict[str, Any]:
+    """Refusals that must stay fast, each timed alone: a zip claiming 60,000 members, an export of
+    10,002, a row of 80,003 fields, a damaged database (no wait for a lock nobody holds)."""
+    import tempfile
+
+    from pipelines import readers, safety
+    from pipelines.db import connect
+    from pipelines.errors import DatabaseBusy, DatabaseError, InputError
+    from pipelines.ingest import ingest_path
+
+    files = _guard_inputs(Path(folder))
+    scratch = Path(tempfile.mkdtemp(prefix="bench-guards-"))
+    con = connect(scratch / "load.duckdb")
+
+    def refused(action: Callable[[], Any], error: type[BaseException] = InputError) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                action()
+            except error:
+                return
+            raise RuntimeError(f"{action} was not refused")
+
+        return run
+
+    def members() -> None:
+        (result,) = ingest_path(con, files["members"])
+        if result.status != "refused":
+            raise RuntimeError("the export of 10,002 members was not refused")
+
+    def damaged() -> None:
+        try:
+            connect(files["damaged"], wait=5).close()
+        except DatabaseBusy as e:
+            raise RuntimeError("a damaged database was taken for a busy one") from e
+        except DatabaseError:
+            return
+        raise RuntimeError("the damaged database opened")
+
+    cases = {
+        "lies": refused(lambda: safety.open_zip(files["lies"])),
+        "members": members,
+        "wide": refused(lambda: readers.stage(con.cursor(), files["wide"])),
+        "damaged": damaged,
+    }
+    return {name: [_clock(case) for _ in range(int(repeats))] for name, case in cases.items()}
+
+
+def _busy_sessions(folder: str, wait: str) -> dict[str, Any]:
+    """Five dashboard sessions while another process holds the file: how long until all five are
+    told it is busy, against one wait (they share one opening; in turn it was five waits)."""
+    import threading
+
+    from pipelines.db import connect
+    from pipelines.errors import DatabaseBusy
+    from pipelines.sharing import SharedConnection
+
+    db = Path(folder) / "held.duckdb"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    connect(db).close()
+    code = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(600)"
+    holder = subprocess.Popen([sys.executable, "-c", code, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        if holder.stdout is None or holder.stdout.readline().strip() != "held":
+            raise RuntimeError("the other process did not take the file")
+        shared = SharedConnection(str(db), lambda path: connect(path, wait=float(wait)))
+        told: list[bool] = []
+
+        def session() -> None:
+            try:
+                with shared.use():
+                    pass
+            except DatabaseBusy:
+                told.append(True)
+
+        def all_sessions() -> None:
+            threads = [threading.Thread(target=session) for _ in range(5)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+
+        seconds = _clock(all_sessions)
+        if len(told) != 5:
+            raise RuntimeError(f"{5 - len(told)} of the five sessions were not told the file is busy")
+        return {"all_told": seconds}
+    finally:
+        holder.kill()
+        holder.wait(timeout=20)
+
+
 WORKERS: dict[str, Callable[..., dict[str, Any]]] = {
     "bare": _bare, "pandas": _pandas, "ingest": _ingest, "overview": _overview, "apptest": _apptest, "roster": _roster,
+    "guards": _guards, "busy_sessions": _busy_sessions,
 }  # fmt: skip
 
 
@@ -353,6 +501,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                      None if seconds is None else round(seconds, 2), "s", "<= 1",
                      seconds is not None and seconds <= 1, timed_out=bool(roster.get("timeout")),
                      timeout_s=ROSTER_TIMEOUT))  # fmt: skip
+
+    # 7: refusals that once took seconds to minutes (the tests check how they are refused, this how fast)
+    step("hostile files refused, a busy database")
+    guards = _run("guards", str(out / "guards"), str(repeats))
+    for key, measure, limit in (
+        ("lies", "zip claiming 60,000 members refused (open_zip)", 1.0),
+        ("members", "export of 10,002 members refused (ingest)", 2.0),
+        ("wide", "row of 80,003 fields refused (stage)", 5.0),
+        ("damaged", "damaged database refused, no wait for a lock", 2.5),
+    ):
+        seconds = statistics.median(guards[key])
+        rows.append(_row(measure, round(seconds, 4), "s", f"<= {limit:g}", seconds <= limit))
+    wait = 0.5
+    busy = statistics.median([_run("busy_sessions", str(out / "busy"), str(wait))["all_told"] for _ in range(repeats)])
+    rows.append(_row("5 sessions on a busy file told it / one wait", round(busy / wait, 2), "x", "<= 1.5",
+                     busy / wait <= 1.5, all_told_s=round(busy, 3), wait_s=wait))  # fmt: skip
 
     return {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

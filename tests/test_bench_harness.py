@@ -31,6 +31,11 @@ def test_the_harness_runs_and_writes_its_results(tmp_path: Path) -> None:
         "Overview page at 2,000, cold",
         "Overview page at 2,000, warm",
         "roster of 20",
+        "zip claiming 60,000 members refused",
+        "export of 10,002 members refused",
+        "row of 80,003 fields refused",
+        "damaged database refused",
+        "5 sessions on a busy file",
     )
     for expected in expected_measures:
         assert any(expected in measure for measure in measures), expected
