@@ -1,10 +1,9 @@
 """Small, exact statistics for the analytics commands, on aggregated counts (never per-application rows).
 
-Where scipy or statsmodels has the function at a cost the callers can carry, it is called at run time:
-scipy.special for log Beta, log Gamma and the chi-square tail, scipy.stats.contingency for the odds
-ratio, statsmodels for the vectorised Wilson interval. What stays here is either offered by no library
-(the always-valid mixture tests, P(B beats A) in closed form, the sample-size formula) or sits on the
-roster's hot path, where the library's per-call cost would multiply the roster's time. The roster of
+Where scipy has the function at a cost the callers can carry, it is called at run time: scipy.special
+for log Beta, log Gamma and the chi-square tail, scipy.stats.contingency for the odds ratio. What
+stays here is either offered by no library (the always-valid mixture tests, P(B beats A) in closed
+form, the sample-size formula) or sits on the roster's hot path, where the library's per-call cost would multiply the roster's time. The roster of
 10,000 clients (`make bench`, target 1 s) makes per client about 17 Wilson intervals, 9 always-valid
 tests, 2 Holm adjustments, 1 Fisher test, 1 Mantel–Haenszel and 1 Kaplan–Meier; per call (timeit):
 
@@ -16,9 +15,9 @@ tests, 2 Holm adjustments, 1 Fisher test, 1 Mantel–Haenszel and 1 Kaplan–Mei
 
 so the library versions would add about 43 s, 3 s, 0.8 s, 1 s and 1.8 s to that roster (about 9.5 s
 today). Each of these is tested against the library as an oracle (tests/test_stats.py) and agrees
-within 1e-12. scipy and statsmodels are imported inside the functions that use them, so a command that
-computes no statistics (status, ingest) does not pay their import (0.3 s for scipy.special, about 1 s for
-statsmodels).
+within 1e-12. statsmodels is a test oracle only (the dev extra). scipy is imported inside the functions
+that use it, so a command that computes no statistics (status, ingest) does not pay its import (0.3 s
+for scipy.special).
 
 Undefined values come back as None (JSON null), never NaN: a NaN in a report silently poisons every
 comparison downstream, while a null is visibly "not enough data".
@@ -56,34 +55,6 @@ _MC_BLOCK = 100_000
 # --------------------------------------------------------------------------------------------
 # Binomial proportions
 # --------------------------------------------------------------------------------------------
-
-
-def wilson_arrays(
-    successes: np.ndarray | Sequence[int], n: np.ndarray | Sequence[int], z: float = Z95
-) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised Wilson score interval (statsmodels' proportion_confint); n == 0 gives (0, 1).
-
-    Wilson rather than the normal (Wald) interval because response rates are small and groups are
-    small: Wald collapses to (0, 0) at zero successes and spills outside [0, 1].
-    """
-    from scipy.special import ndtr
-    from statsmodels.stats.proportion import proportion_confint
-
-    s = np.asarray(successes, dtype=np.float64)
-    t = np.asarray(n, dtype=np.float64)
-    if s.shape != t.shape:
-        raise ValueError("successes and n must have the same shape")
-    if not (np.all(np.isfinite(s)) and np.all(np.isfinite(t))):
-        raise ValueError("successes and n must be finite")
-    if np.any(s < 0) or np.any(s > t):
-        raise ValueError("need 0 <= successes <= n")
-    empty = t == 0
-    alpha = 0.05 if z == Z95 else 2.0 * float(ndtr(-z))
-    low, high = proportion_confint(s, np.where(empty, 1.0, t), alpha=alpha, method="wilson")
-    # The bounds are exactly 0 / 1 at the extremes; make that exact rather than 1e-17 off.
-    lower = np.where((s == 0) | empty, 0.0, np.clip(low, 0.0, 1.0))
-    upper = np.where((s == t) | empty, 1.0, np.clip(high, 0.0, 1.0))
-    return lower, upper
 
 
 def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:

@@ -32,7 +32,6 @@ from pipelines.stats import (
     odds_ratio,
     prob_best,
     sample_size_per_group,
-    wilson_arrays,
     wilson_interval,
 )
 
@@ -81,35 +80,22 @@ def test_wilson_matches_statsmodels(case: tuple[int, int]) -> None:
     assert 0.0 <= low <= successes / n <= high <= 1.0
 
 
-def test_wilson_arrays_match_scalar_and_handle_empty_groups() -> None:
-    successes = np.array([0, 3, 10, 0, 57])
-    n = np.array([0, 10, 10, 10, 400])
-    low, high = wilson_arrays(successes, n)
-    assert (low[0], high[0]) == (0.0, 1.0)
-    for i in range(len(n)):
-        assert (low[i], high[i]) == pytest.approx(wilson_interval(int(successes[i]), int(n[i])), abs=1e-15)
-    assert not np.isnan(low).any() and not np.isnan(high).any()
-
-
 @given(st.integers(0, 10**6).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
-def test_the_scalar_wilson_agrees_with_the_arrays_and_scipy(case: tuple[int, int]) -> None:
+def test_the_scalar_wilson_agrees_with_scipy(case: tuple[int, int]) -> None:
     """The roster and a client's own page both use the scalar interval (so they print the same digits);
-    it stays within 1e-12 of the statsmodels arrays and of scipy's binomtest(...).proportion_ci."""
+    it stays within 1e-12 of scipy's binomtest(...).proportion_ci."""
     successes, n = case
-    low, high = wilson_arrays(np.array([successes]), np.array([n]))
     scalar = wilson_interval(successes, n)
-    assert scalar == pytest.approx((float(low[0]), float(high[0])), abs=1e-12)
     if n:
         ci = sps.binomtest(successes, n).proportion_ci(confidence_level=0.95, method="wilson")
         assert scalar == pytest.approx((ci.low, ci.high), abs=1e-12)
 
 
-def test_wilson_arrays_take_any_z() -> None:
+def test_wilson_takes_any_z() -> None:
     z99 = float(sps.norm.ppf(0.995))
-    successes, n = np.array([0, 3, 57, 400]), np.array([0, 10, 400, 400])
-    low, high = wilson_arrays(successes, n, z=z99)
-    for i in range(len(n)):
-        assert (low[i], high[i]) == pytest.approx(wilson_interval(int(successes[i]), int(n[i]), z=z99), abs=1e-12)
+    for successes, n in ((3, 10), (57, 400), (400, 400)):
+        ci = sps.binomtest(successes, n).proportion_ci(confidence_level=0.99, method="wilson")
+        assert wilson_interval(successes, n, z=z99) == pytest.approx((ci.low, ci.high), abs=1e-12)
 
 
 def test_wilson_rejects_impossible_counts() -> None:
