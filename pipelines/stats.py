@@ -3,9 +3,10 @@
 Where scipy has the function at a cost the callers can carry, it is called at run time: scipy.special
 for log Beta, log Gamma and the chi-square tail, scipy.stats.contingency for the odds ratio. What
 stays here is either offered by no library (the always-valid mixture tests, P(B beats A) in closed
-form, the sample-size formula) or sits on the roster's hot path, where the library's per-call cost would multiply the roster's time. The roster of
-10,000 clients (`make bench`, target 1 s) makes per client about 17 Wilson intervals, 9 always-valid
-tests, 2 Holm adjustments, 1 Fisher test, 1 Mantel–Haenszel and 1 Kaplan–Meier; per call (timeit):
+form, the sample-size formula) or sits on the roster's hot path, where the library's per-call cost
+would multiply the roster's time. The roster of 10,000 clients (`make bench`, target 1 s) makes per
+client about 17 Wilson intervals, 9 always-valid tests, 2 Holm adjustments, 1 Fisher test, 1
+Mantel–Haenszel and 1 Kaplan–Meier; per call (timeit):
 
     Wilson interval    own 0.7 µs    scipy binomtest(...).proportion_ci("wilson")      246 µs
     Fisher exact       own  14 µs    scipy.stats.fisher_exact                          302 µs
