@@ -246,7 +246,7 @@ def _group_label(group: dict[str, Any]) -> str:
 def _human_no_data(payload: dict[str, Any]) -> bool:
     if payload["no_data"]:
         print("no data: no applications match (load some with `bounceback ingest FILE`, or widen the filters)")
-    return payload["no_data"]
+    return bool(payload["no_data"])
 
 
 def _not_recorded_line(payload: dict[str, Any]) -> bool:
@@ -408,6 +408,7 @@ def _cmd_analytics(args: argparse.Namespace) -> int:
     db_path = resolve_db_path(args.db)
     # read-write: an older database is upgraded, and its SQL models refreshed, before reading it
     con = connect(db_path) if db_path.exists() else connect_memory()
+    human: Callable[[dict[str, Any]], None]
     try:
         if args.command in ("funnel", "rates"):
             # the headline numbers above the table, from the same load of the facts
@@ -715,7 +716,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "ingest": _cmd_ingest,
         "status": _cmd_status,
         "sample": _cmd_sample,

@@ -211,12 +211,20 @@ def _svg(chart: alt.TopLevelMixin, description: str) -> str:
 
 
 def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return (
+    configured: alt.TopLevelMixin = (  # altair types configure() as returning Any
         chart.configure(font="sans-serif", aria=False, background="white")
         .configure_view(stroke=None)
         .configure_axis(labelFontSize=11, titleFontSize=11, titleFontWeight="normal", gridColor="#e6e6e6")
         .configure_legend(labelFontSize=11, titleFontSize=11, orient="bottom")
     )
+    return configured
+
+
+def _inline(values: list[dict[str, Any]]) -> alt.Data:
+    """The rows as a chart's inline data (`{"values": [...]}` in the spec)."""
+    # altair's generated schema class Data takes untyped **kwds; InlineData and Data.from_dict are
+    # typed but write the rows to top-level `datasets` instead, a different spec
+    return alt.Data(values=values)  # type: ignore[no-untyped-call]
 
 
 def _axis_top(rows: list[dict[str, Any]]) -> float:
@@ -247,14 +255,14 @@ def _funnel_chart(stages: list[dict[str, Any]]) -> alt.TopLevelMixin:
     # whole applications: a handful gets one tick each, rather than ticks at 0.5
     most = max((row["count"] for row in counts), default=0)
     ticks = alt.Axis(values=list(range(most + 1)), format="d") if most <= 10 else alt.Axis(tickMinStep=1, format="d")
-    bars = alt.Chart(alt.Data(values=counts)).encode(
+    bars = alt.Chart(_inline(counts)).encode(
         y=y, x=alt.X("count:Q", title="applications that reached the stage", axis=ticks)
     )
     left = (bars.mark_bar(color=BLUE, height=16) + bars.mark_text(align="left", dx=3, fontSize=11).encode(
         text="count:Q")).properties(width=250, height=height, title="Stage counts")  # fmt: skip
     if not conversions:
         return _configure(left)
-    base = alt.Chart(alt.Data(values=conversions)).encode(
+    base = alt.Chart(_inline(conversions)).encode(
         y=y,
         opacity=alt.Opacity("small:N", scale=alt.Scale(domain=["no", "yes"], range=[1.0, SMALL_OPACITY]),
                             legend=alt.Legend(title=f"fewer than {SMALL_GROUP} settled")),
@@ -283,7 +291,7 @@ def _rates_chart(groups: list[dict[str, Any]], labels: list[str], title: str) ->
     if not rows:
         return None
     drawn = [label for label in labels if any(row["group"] == label for row in rows)]
-    base = alt.Chart(alt.Data(values=rows)).encode(
+    base = alt.Chart(_inline(rows)).encode(
         y=alt.Y("group:N", sort=drawn, title=None, axis=alt.Axis(labelLimit=230)),
         yOffset=alt.YOffset("metric:N", sort=[RESPONSE_LABEL, CALLBACK_LABEL]),
         color=alt.Color("metric:N", scale=alt.Scale(domain=[RESPONSE_LABEL, CALLBACK_LABEL], range=[BLUE, ORANGE]),
