@@ -33,6 +33,9 @@ OUTCOME_COLOURS = {
 }
 LABEL_LIMIT = 220  # pixels: a 5,000-character company name must not push the plot off the page
 
+# what alt.layer returns: a FacetChart only when every layer has the same facet encoding (none here)
+Layered = alt.LayerChart | alt.FacetChart
+
 # faded = too little data to lean on; the legend carries the explanation
 _RELIABILITY_OPACITY = alt.Opacity(
     "reliability:N",
@@ -45,9 +48,7 @@ def _pct_tooltip(field: str, title: str) -> alt.Tooltip:
     return alt.Tooltip(f"{field}:Q", title=title, format=".1%")
 
 
-def rate_bars(
-    frame: pd.DataFrame, *, label: str = "group", title: str = "", axis_title: str = "Rate"
-) -> alt.LayerChart:
+def rate_bars(frame: pd.DataFrame, *, label: str = "group", title: str = "", axis_title: str = "Rate") -> Layered:
     """Horizontal bars of `rate` per `label`, with a `low`-`high` interval rule on each.
 
     Expects columns: label, rate, low, high, n, reliability (and optionally applications, settled).
@@ -81,7 +82,7 @@ def rate_bars(
     return alt.layer(bars, interval, ticks).transform_filter("isValid(datum.rate)")
 
 
-def heatmap(frame: pd.DataFrame, *, rows: str, columns: str, title: str = "") -> alt.LayerChart:
+def heatmap(frame: pd.DataFrame, *, rows: str, columns: str, title: str = "") -> Layered:
     """A cell per (rows, columns) pair coloured by `rate`, its value written in; faded when small.
 
     A sequential single-hue scale (blues) reads the same with every common colour-vision deficiency.
@@ -115,7 +116,7 @@ def heatmap(frame: pd.DataFrame, *, rows: str, columns: str, title: str = "") ->
     return alt.layer(cells, text).transform_filter("isValid(datum.rate)")
 
 
-def funnel_bars(frame: pd.DataFrame, window: int) -> alt.LayerChart:
+def funnel_bars(frame: pd.DataFrame, window: int) -> Layered:
     """Applications at each stage reached (furthest stage in the history), in funnel order, each stage
     named by the measure that counts it (`label`), its count written at the end of its bar."""
     order = list(frame["label"]) if not frame.empty else []
@@ -165,12 +166,13 @@ def trend_line(frame: pd.DataFrame) -> alt.VConcatChart:
         base.mark_bar(color=OKABE_ITO[1]).encode(y=alt.Y("applications:Q", title="applications")).properties(height=90)
     )
     # one time axis for both panels: the young weeks without a rate still line up with their bars
-    return alt.vconcat(
+    stacked: alt.VConcatChart = alt.vconcat(  # altair types resolve_scale() as returning Any
         alt.layer(band, line, points).properties(title="Response rate by week applied", height=220), volume
     ).resolve_scale(x="shared")
+    return stacked
 
 
-def km_curves(frame: pd.DataFrame, *, title: str, y_title: str) -> alt.LayerChart:
+def km_curves(frame: pd.DataFrame, *, title: str, y_title: str) -> Layered:
     """Kaplan-Meier step curves (share still waiting, by day) with their 95 % bands, one per group.
 
     Expects the rows of data.timing()["curves"] for one `kind`.
@@ -224,7 +226,7 @@ def sankey(flows: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def caseload_strip(frame: pd.DataFrame) -> alt.LayerChart:
+def caseload_strip(frame: pd.DataFrame) -> Layered:
     """Per rate: the caseload's spread (min–max line, quartile box, median tick) and the client's
     own rate with its interval on top (a black diamond and rule).
 
@@ -263,7 +265,7 @@ def caseload_strip(frame: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(spread, quartiles, median, interval, own)
 
 
-def notes_timeline(weeks: pd.DataFrame, notes: pd.DataFrame) -> alt.LayerChart:
+def notes_timeline(weeks: pd.DataFrame, notes: pd.DataFrame) -> Layered:
     """Applications per week (bars) with the advisor's notes as dated markers above them.
 
     Expects `weeks` with week (timestamp) and applications; `notes` with noted_on (timestamp),

@@ -38,10 +38,10 @@ from pipelines.analytics import DEFAULT_WINDOW, Scope
 from pipelines.clients import LOCAL_VIEWER, Viewer, resolve_viewer
 from pipelines.db import connect, resolve_db_path
 from pipelines.errors import BouncebackError, DatabaseBusy, DatabaseError, InputError
-from pipelines.ingest import CHANNEL_NAMES, STATUS_NAMES, IngestResult, LoadOptions, ingest_path
+from pipelines.ingest import CHANNEL_NAMES, IngestResult, LoadOptions, ingest_path
 from pipelines.safety import MAX_UPLOAD_MB, check_upload_size
 from pipelines.sharing import SharedConnection
-from pipelines.sources import FIELD_SYNONYMS
+from pipelines.sources import FIELD_SYNONYMS, STATUS_NAMES
 from pipelines.status import content_version, database_status
 from pipelines.words import counted
 
@@ -419,7 +419,7 @@ def _overview(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, An
 def _flows_frame(funnel: dict[str, Any]) -> pd.DataFrame:
     """The Sankey's flows with the words on screen: each stage by the label of the measure that counts
     it (the cards' labels), each end in plain words ("no further answer", "still open")."""
-    names = {stage["stage"]: stage["label"] for stage in funnel["stages"]}
+    names: dict[str, str] = {stage["stage"]: stage["label"] for stage in funnel["stages"]}
 
     def word(name: str) -> str:
         return names.get(name, name.replace("_", " "))
@@ -933,7 +933,7 @@ def load_upload(src: Source, upload: Upload, choices: ImportChoices) -> list[dic
 
 def editable_mapping(reports: list[dict[str, Any]]) -> pd.DataFrame:
     """The headers of every file of an upload with the field each is read as (first file wins)."""
-    frames = [report["mapping"] for report in reports if not report["mapping"].empty]
+    frames: list[pd.DataFrame] = [report["mapping"] for report in reports if not report["mapping"].empty]
     if not frames:
         return pd.DataFrame(columns=MAPPING_COLUMNS).astype(str)
     merged = pd.concat(frames, ignore_index=True).drop_duplicates(subset="column", keep="first")
@@ -944,9 +944,9 @@ def column_changes(base: pd.DataFrame, edited: pd.DataFrame) -> tuple[tuple[str,
     """The rows of the mapping editor that differ from what the importer chose: `--map` entries."""
     chosen = {str(row.column): row.field for row in base.itertuples(index=False)}
     changes: dict[str, str] = {}
-    for row in edited.itertuples(index=False):
-        header = "" if row.column is None or pd.isna(row.column) else str(row.column)
-        target = None if row.field is None or pd.isna(row.field) else str(row.field)
+    for row in edited.to_dict("records"):  # the cells as Python values: str, or None / NaN when emptied
+        header = "" if row["column"] is None or pd.isna(row["column"]) else str(row["column"])
+        target = None if row["field"] is None or pd.isna(row["field"]) else str(row["field"])
         if header.strip() and target and target != chosen.get(header):
             changes[header] = target
     return tuple(sorted(changes.items()))
@@ -954,7 +954,7 @@ def column_changes(base: pd.DataFrame, edited: pd.DataFrame) -> tuple[tuple[str,
 
 def editable_channels(reports: list[dict[str, Any]]) -> pd.DataFrame:
     """The distinct channel values of every file of an upload (rows added up; the first file's reading)."""
-    frames = [report["channels"] for report in reports if not report["channels"].empty]
+    frames: list[pd.DataFrame] = [report["channels"] for report in reports if not report["channels"].empty]
     if not frames:
         return pd.DataFrame(columns=CHANNEL_COLUMNS)
     merged = pd.concat(frames, ignore_index=True)

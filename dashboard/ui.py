@@ -11,7 +11,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import streamlit as st
 
@@ -36,7 +36,9 @@ AREA_TITLES = {
     "follow_up": "Follow-ups",
 }
 # colour is never the only signal: each verdict has its own word and icon too
-VERDICT_STYLE: dict[str, tuple[str, str]] = {
+# the badge colours st.badge takes that the verdicts use
+BadgeColour = Literal["red", "orange", "blue", "gray"]
+VERDICT_STYLE: dict[str, tuple[BadgeColour, str]] = {
     "failing": ("red", ":material/error:"),
     "at risk": ("orange", ":material/warning:"),
     "working": ("blue", ":material/check_circle:"),
@@ -145,7 +147,7 @@ def finding(item: dict[str, Any]) -> None:
     """One diagnosis finding: verdict badge, the part judged, the evidence sentence, the next step."""
     colour, icon = VERDICT_STYLE.get(item["verdict"], ("gray", ":material/help:"))
     with st.container(border=True):
-        st.badge(item["verdict"].upper(), icon=icon, color=colour)  # type: ignore[arg-type]
+        st.badge(item["verdict"].upper(), icon=icon, color=colour)
         st.markdown(f"**{md(AREA_TITLES.get(item['area'], item['area']))}**")
         st.markdown(md(item["evidence"].get("sentence", "")))
         st.markdown(f"**Next:** {md(item['action'])}")

@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -140,7 +141,7 @@ def _discretised_lognormal_delay_pmf() -> np.ndarray:
     masses = np.array(
         [(cdf(hi) if hi > 0 else 0.0) - (cdf(lo) if lo > 0 else 0.0) for lo, hi in itertools.pairwise(edges)]
     )
-    return masses / masses.sum()
+    return masses / float(masses.sum())
 
 
 RESPONSE_DELAY_DAYS = np.arange(1, RESPONSE_DELAY_MAX_DAYS + 1)
@@ -501,7 +502,7 @@ def _response_probability(
     will_follow_up: np.ndarray,
 ) -> np.ndarray:
     """P(any reply) for index arrays of equal (or broadcastable) shape."""
-    raw = (
+    raw: npt.NDArray[np.float64] = (
         np.asarray(params.channel_base_response)[channel]
         * np.asarray(params.resume_multiplier)[resume]
         * np.asarray(params.industry_multiplier)[industry]
@@ -738,7 +739,7 @@ def _draw_clients(rng: np.random.Generator, count: int, span_days: np.ndarray) -
     )
 
 
-def _uniform_days(rng: np.random.Generator, bounds: tuple[int, int], shape: Any) -> np.ndarray:
+def _uniform_days(rng: np.random.Generator, bounds: tuple[int, int], shape: int | tuple[int, ...]) -> np.ndarray:
     return rng.integers(bounds[0], bounds[1] + 1, shape, dtype=np.int64)
 
 
