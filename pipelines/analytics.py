@@ -34,6 +34,7 @@ from pipelines import stats
 from pipelines.db import translate_errors
 from pipelines.errors import InputError
 from pipelines.recorded import HOW_TO_RECORD, Recorded, recorded_by
+from pipelines.rows import one_row, one_value
 
 DEFAULT_WINDOW = 30
 SMALL_GROUP = 10  # settled applications below this: the group is flagged, its verdicts are weak
@@ -124,6 +125,16 @@ TEXT_COLUMNS = ("resume_version", "channel", "industry", "role", "seniority", "c
 
 
 @dataclass
+class Memo:
+    """Results that depend on one Prepared's facts only, computed once for all its analyses."""
+
+    recorded: dict[Any, Recorded] | None = None
+    recorded_by_client: dict[Any, Recorded] | None = None
+    measures: Measures | None = None
+    overall: dict[str, Any] | None = None
+
+
+@dataclass
 class Prepared:
     """Facts loaded once on one cursor, for several analyses of the same scope (see analyse_all)."""
 
@@ -132,7 +143,7 @@ class Prepared:
     total: int
     columns: frozenset[str]
     # results that depend on these facts only (the overall rates), computed once for all analyses
-    memo: dict[str, Any] = field(default_factory=dict)
+    memo: Memo = field(default_factory=Memo)
 
 
 def prepare(con: duckdb.DuckDBPyConnection, scope: Scope, fields: tuple[str, ...] = TEXT_COLUMNS) -> Prepared:
@@ -200,7 +211,7 @@ def load_facts(cur: duckdb.DuckDBPyConnection, scope: Scope, fields: tuple[str, 
             """,
             params,
         )
-        return int(cur.execute("select count(*) from facts").fetchone()[0])
+        return int(one_value(cur.execute("select count(*) from facts")))
 
 
 def field_values(con: duckdb.DuckDBPyConnection, scope: Scope, fields: tuple[str, ...]) -> dict[str, list[str]]:
@@ -361,13 +372,17 @@ def recorded_map(
 ) -> dict[Any, Recorded]:
     """What the scope's log records (pipelines/recorded.py): keyed '' for the whole scope, or by
     client. Once per prepared facts."""
-    key = "recorded_by_client" if by_client else "recorded"
     memo = prepared.memo if prepared is not None and cur is prepared.cur else None
-    if memo is not None and key in memo:
-        return memo[key]
+    if memo is not None:
+        remembered = memo.recorded_by_client if by_client else memo.recorded
+        if remembered is not None:
+            return remembered
     found = recorded_by(cur, client=scope.client, allowed=scope.allowed, by="client" if by_client else None)
     if memo is not None:
-        memo[key] = found
+        if by_client:
+            memo.recorded_by_client = found
+        else:
+            memo.recorded = found
     return found
 
 
@@ -387,17 +402,17 @@ def measures(con: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | 
 
 def _measures(cur: duckdb.DuckDBPyConnection, total: int, scope: Scope, prepared: Prepared | None) -> Measures:
     memo = prepared.memo if prepared is not None and cur is prepared.cur else None
-    if memo is not None and "measures" in memo:
-        return memo["measures"]
+    if memo is not None and memo.measures is not None:
+        return memo.measures
     recorded = _recorded_overall(cur, scope, prepared)
     if total == 0:
         return Measures(window=scope.window, recorded=recorded)
     overall = _overall(cur, scope, prepared)
-    callbacks, interviews, offers, accepted = (int(v) for v in cur.execute(
-        f"select {', '.join(_STAGE_COUNTS)} from facts").fetchone())  # fmt: skip
+    callbacks, interviews, offers, accepted = (int(v) for v in one_row(cur.execute(
+        f"select {', '.join(_STAGE_COUNTS)} from facts")))  # fmt: skip
     found = _measures_of(scope.window, overall, (callbacks, interviews, offers, accepted), recorded)
     if memo is not None:
-        memo["measures"] = found
+        memo.measures = found
     return found
 
 
@@ -545,6 +560,9 @@ def _rates_rows(
         key = tuple(row[:width])
         applications, responses, pending, settled, answered, callbacks, interviews, offers = row[width:]
         curve = curves[key]
+        rate: float | None
+        low: float | None
+        high: float | None
         rate, low, high = stats.cumulative_incidence_within(curve, window)
         followed = max(curve.times) if curve.times else 0
         # undefined only while someone is still waiting and nobody has had the whole window; a
@@ -605,9 +623,9 @@ def _overall(cur: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | 
     recorded = _recorded_overall(cur, scope, prepared)
     if prepared is None or cur is not prepared.cur:
         return _rates_rows(cur, [], scope.window, recorded)[0]
-    if "overall" not in prepared.memo:
-        prepared.memo["overall"] = _rates_rows(cur, [], scope.window, recorded)[0]
-    return prepared.memo["overall"]
+    if prepared.memo.overall is None:
+        prepared.memo.overall = _rates_rows(cur, [], scope.window, recorded)[0]
+    return prepared.memo.overall
 
 
 def rates(
@@ -1008,8 +1026,10 @@ def followups(
     cur, total = _facts(con, scope, prepared, ["company", "role", "client"])
     if total == 0:
         return _empty(scope, effect=None, due=[], due_total=0)
-    row = cur.execute(f"select {', '.join(FOLLOW_UP_EFFECT_COUNTS)} from facts", {"landmark": FOLLOW_UP_LANDMARK})
-    effect = follow_up_effect(scope, *(int(v) for v in row.fetchone()))
+    row = one_row(
+        cur.execute(f"select {', '.join(FOLLOW_UP_EFFECT_COUNTS)} from facts", {"landmark": FOLLOW_UP_LANDMARK})
+    )
+    effect = follow_up_effect(scope, *(int(v) for v in row))
     due = cur.execute(
         f"""
         select application_id, client, company, role, applied_on, age_days, last_interview_on,

@@ -25,6 +25,7 @@ import duckdb
 
 from pipelines.db import rollback, translate_errors
 from pipelines.errors import InputError
+from pipelines.rows import one_row, one_value
 
 CLIENT_STATUSES = ("active", "paused", "placed", "closed")
 ROLES = ("admin", "advisor", "client")
@@ -231,7 +232,7 @@ def add_client(
     values.setdefault("status", "active")
     cur = con.cursor()
     with translate_errors("cannot add the client"):
-        if cur.execute("select count(*) from clients where client = ?", [client_id]).fetchone()[0]:
+        if one_value(cur.execute("select count(*) from clients where client = ?", [client_id])):
             raise InputError(f"client {client_id!r} exists already: use `bounceback clients update`")
         with _transaction(cur):
             _insert_client(cur, client_id, values)
@@ -330,14 +331,12 @@ def add_note(
     if day > dt.date.today():
         raise InputError(f"note date {day} is in the future: a note records what happened")
     with translate_errors("cannot save the note"):
-        row = (
-            con.cursor()
-            .execute(
+        row = one_row(
+            con.cursor().execute(
                 "insert into advisor_notes (client, noted_on, author, body) values (?, ?, ?, ?)"
                 f" returning {NOTE_COLUMNS}",
                 [client, day, viewer.principal, text],
             )
-            .fetchone()
         )
     return _note(row)
 
@@ -382,10 +381,12 @@ def grant(con: duckdb.DuckDBPyConnection, principal: str, role: str, client: str
         get_client(con, client)
     cur = con.cursor()
     with translate_errors("cannot change the access table"):
-        exists = cur.execute(
-            "select count(*) from access where principal = ? and role = ? and client is not distinct from ?",
-            [principal, role, client],
-        ).fetchone()[0]
+        exists = one_value(
+            cur.execute(
+                "select count(*) from access where principal = ? and role = ? and client is not distinct from ?",
+                [principal, role, client],
+            )
+        )
         if not exists:
             cur.execute("insert into access (principal, role, client) values (?, ?, ?)", [principal, role, client])
     return {"principal": principal, "role": role, "client": client, "granted": not exists}

@@ -20,10 +20,14 @@ distinct dates), written to a small lookup table the load joins: no per-row Pyth
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field  # DateColumn has a field named `field`
 from typing import Any
 
 import duckdb
+
+from pipelines.rows import one_row
 
 DATE_ORDERS = ("mdy", "dmy")
 _ORDER_LABEL = {"mdy": "M/D/Y", "dmy": "D/M/Y"}
@@ -59,10 +63,10 @@ class DateColumn:
     has_dates: bool = False  # at least one real date (a yes/no column has none)
     several: bool = False  # some cell holds more than one date
     says_yes: bool = False  # some cell says yes (stage reached, no date)
-    kinds: dict[str, int] = field(default_factory=dict, repr=False)
+    kinds: dict[str, int] = dataclass_field(default_factory=dict, repr=False)
     # per order (mdy / dmy): how many values only that order reads, and the first few of them (sorted)
-    proof: dict[str, int] = field(default_factory=dict, repr=False)
-    proof_values: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    proof: dict[str, int] = dataclass_field(default_factory=dict, repr=False)
+    proof_values: dict[str, list[str]] = dataclass_field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -184,7 +188,7 @@ from {pieces}
 
 def build_date_lookups(
     cur: duckdb.DuckDBPyConnection,
-    columns: list[tuple[str, str, str]],
+    columns: Sequence[tuple[str, str, str]],
     *,
     order: str | None = None,
     order_reason: str = "",
@@ -199,8 +203,9 @@ def build_date_lookups(
         column = DateColumn(field=field_name, column=header_name, staging=staging, table=f"dl_{field_name}")
         cur.execute(_pieces_sql(staging, f"dp_{field_name}"))
         # the examples are the first proving values in sorted order: identical runs say the same thing
-        stats = cur.execute(
-            f"""
+        stats = one_row(
+            cur.execute(
+                f"""
             select count(distinct raw),
                    count(*) filter (where kind = 'numeric' and a between 13 and 31),
                    count(*) filter (where kind = 'numeric' and b between 13 and 31),
@@ -211,7 +216,8 @@ def build_date_lookups(
                    count(*) filter (where kind = 'numeric' and a <> b)
             from dp_{field_name}
             """
-        ).fetchone()
+            )
+        )
         column.distinct_values = int(stats[0])
         column.kinds = dict(
             cur.execute(f"select kind, count(*) from dp_{field_name} group by kind order by 2 desc, 1").fetchall()
@@ -291,10 +297,12 @@ def date_like_columns(
     found: list[tuple[float, int, str]] = []
     for position, (probe, name, staging) in enumerate(probes):
         table = lookups[probe].table
-        dated, filled, rows = cur.execute(
-            f"select count(*) filter (where len(l.dates) > 0), count(bb_blank(s.{staging})), count(*)"
-            f" from staged as s left join {table} as l on l.raw = bb_blank(s.{staging})"
-        ).fetchone()
+        dated, filled, rows = one_row(
+            cur.execute(
+                f"select count(*) filter (where len(l.dates) > 0), count(bb_blank(s.{staging})), count(*)"
+                f" from staged as s left join {table} as l on l.raw = bb_blank(s.{staging})"
+            )
+        )
         if dated and dated * 2 >= filled:
             found.append((-dated / rows, position, name))
         cur.execute(f"drop table if exists {table}")
@@ -324,8 +332,9 @@ def _order_from_row_sequence(cur: duckdb.DuckDBPyConnection, column: DateColumn)
 
     Only trusted when one reading is clearly steadier (half the total jump or less).
     """
-    jumps = cur.execute(
-        f"""
+    jumps = one_row(
+        cur.execute(
+            f"""
         with readings as (
             select s.line,
                    {_make_date(_year("p.year_written"), "p.a", "p.b")} as as_mdy,
@@ -342,7 +351,8 @@ def _order_from_row_sequence(cur: duckdb.DuckDBPyConnection, column: DateColumn)
         )
         select sum(mdy_step), sum(dmy_step), count(*) from steps
         """
-    ).fetchone()
+        )
+    )
     mdy_total, dmy_total, rows = jumps
     if rows and rows >= 3 and mdy_total is not None and dmy_total is not None:
         if dmy_total * 2 <= mdy_total:
@@ -360,10 +370,12 @@ def _file_span(cur: duckdb.DuckDBPyConnection, columns: dict[str, DateColumn]) -
         f"select full_date from ({_dated_sql(f'dp_{c.field}', c.order or 'mdy')}) where full_date is not null"
         for c in columns.values()
     )
-    low, high = cur.execute(
-        f"select min(full_date), max(full_date) from ({parts}) where full_date between date '1970-01-01' "
-        "and current_date + 1"
-    ).fetchone()
+    low, high = one_row(
+        cur.execute(
+            f"select min(full_date), max(full_date) from ({parts}) where full_date between date '1970-01-01' "
+            "and current_date + 1"
+        )
+    )
     return low, high
 
 
@@ -430,8 +442,9 @@ def _format_label(cur: duckdb.DuckDBPyConnection, column: DateColumn) -> str:
     if not kinds:
         yes_no = column.kinds.get("yes") or column.kinds.get("no")
         return "yes/no (stage reached, date unknown)" if yes_no else "no dates"
-    short_year, has_time, dmon_year, dmon_none, mond_year, mond_none = cur.execute(
-        f"""
+    short_year, has_time, dmon_year, dmon_none, mond_year, mond_none = one_row(
+        cur.execute(
+            f"""
         select coalesce(bool_or(kind = 'numeric' and year_written < 100), false),
                coalesce(bool_or(has_time), false),
                coalesce(bool_or(kind = 'day_month' and year_written is not null), false),
@@ -440,7 +453,8 @@ def _format_label(cur: duckdb.DuckDBPyConnection, column: DateColumn) -> str:
                coalesce(bool_or(kind = 'month_day' and year_written is null), false)
         from dp_{column.field}
         """
-    ).fetchone()
+        )
+    )
 
     def with_year(written: str, unwritten: str, has: bool, lacks: bool) -> str:
         return f"{written} or {unwritten} (no year)" if has and lacks else written if has else f"{unwritten} (no year)"
@@ -457,11 +471,13 @@ def _format_label(cur: duckdb.DuckDBPyConnection, column: DateColumn) -> str:
 
 
 def _describe(cur: duckdb.DuckDBPyConnection, column: DateColumn) -> None:
-    row = cur.execute(
-        f"select count(*) filter (where problem is not null), coalesce(sum(inferred), 0),"
-        f" count(*) filter (where len(dates) > 0), coalesce(max(len(dates)), 0), coalesce(bool_or(yes), false)"
-        f" from {column.table}"
-    ).fetchone()
+    row = one_row(
+        cur.execute(
+            f"select count(*) filter (where problem is not null), coalesce(sum(inferred), 0),"
+            f" count(*) filter (where len(dates) > 0), coalesce(max(len(dates)), 0), coalesce(bool_or(yes), false)"
+            f" from {column.table}"
+        )
+    )
     column.unreadable_values, column.year_inferred, readable = int(row[0]), int(row[1]), int(row[2])
     column.has_dates = readable > 0
     column.several, column.says_yes = int(row[3]) > 1, bool(row[4])

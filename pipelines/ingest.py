@@ -42,6 +42,7 @@ from pipelines.clients import register_clients
 from pipelines.dates import DATE_ORDERS, DateColumn, build_date_lookups, date_like_columns, order_contradiction
 from pipelines.db import refresh_application_stages, rollback, translate_errors
 from pipelines.errors import BouncebackError, DatabaseError, InputError
+from pipelines.rows import one_row, one_value
 from pipelines.sources import (
     CANONICAL_COLUMNS,
     DATE_FIELDS,
@@ -204,10 +205,10 @@ def _note_stage_words(cur: duckdb.DuckDBPyConnection, plan: _Plan, result: Inges
         if name == "applied_on":
             continue
         # the lookup's name is the date reader's allowlisted identifier; values stay data
-        words, count = cur.execute(
+        words, count = one_row(cur.execute(
             f"select list(raw order by raw)[1:3], count(*) from {column.table}"
             " where problem is not null and not regexp_matches(raw, '[0-9]')"
-        ).fetchone()
+        ))
         if count:
             shown = ", ".join(repr(word) for word in words) + (" …" if count > len(words) else "")
             result.notes.append(
@@ -979,7 +980,7 @@ def _run_steps(cur: duckdb.DuckDBPyConnection, steps: list[tuple[str, str]], val
 def _insert_run(
     cur: duckdb.DuckDBPyConnection, result: IngestResult, path: Path, size: int, started: dt.datetime
 ) -> int:
-    row = cur.execute(
+    row = one_row(cur.execute(
         "insert into ingest_runs (file_name, file_path, sha256, size_bytes, detected_source, client,"
         " status, message, started_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning run_id",
         [
@@ -993,7 +994,7 @@ def _insert_run(
             result.message,
             started,
         ],
-    ).fetchone()
+    ))
     return int(row[0])
 
 
@@ -1139,7 +1140,7 @@ def _setting_bytes(text: str) -> float | None:
 def _memory_limit(cur: duckdb.DuckDBPyConnection, limit: int) -> Iterator[None]:
     """Lower DuckDB's memory limit for the load (never raise one a caller set lower), then put the
     old one back. The setting is the database's, so it holds for other cursors meanwhile too."""
-    previous = str(cur.execute("select current_setting('memory_limit')").fetchone()[0])
+    previous = str(one_value(cur.execute("select current_setting('memory_limit')")))
     current = _setting_bytes(previous)
     if current is None or current <= limit:  # lower already, or a form we cannot read: left alone
         yield
@@ -1151,7 +1152,7 @@ def _memory_limit(cur: duckdb.DuckDBPyConnection, limit: int) -> Iterator[None]:
         with contextlib.suppress(duckdb.Error):
             # the shown value is rounded ("18.8 GiB"): the default comes back exactly by a reset
             cur.execute("reset memory_limit")
-            if cur.execute("select current_setting('memory_limit')").fetchone()[0] != previous:
+            if one_value(cur.execute("select current_setting('memory_limit')")) != previous:
                 cur.execute(f"set memory_limit = '{int(current)}B'")  # an int, never text
 
 
@@ -1449,11 +1450,11 @@ def _plan(
     # in every row records nothing). Stored with the run for pipelines/recorded.py.
     if mapping.indexes:
         with translate_errors(f"reading {path.name} failed"):
-            values = cur.execute(
+            filled = one_row(cur.execute(
                 "select " + ", ".join(f"count(bb_blank(c{index}))" for index in mapping.indexes.values())
                 + " from staged"
-            ).fetchone()
-        result.columns["filled"] = sorted(name for name, n in zip(mapping.indexes, values, strict=True) if n)
+            ))
+        result.columns["filled"] = sorted(name for name, n in zip(mapping.indexes, filled, strict=True) if n)
     result.dates = {name: column.to_json() for name, column in dates.items()}
     for column in dates.values():
         if column.decided_by.startswith("AMBIGUOUS"):
@@ -1503,7 +1504,7 @@ def _check_applied_dates(cur: duckdb.DuckDBPyConnection, path: Path, plan: _Plan
     column = plan.dates.get("applied_on")
     if column is None:
         return
-    readable = cur.execute(f"select count(*) filter (where len(dates) > 0) from {column.table}").fetchone()[0]
+    readable = one_value(cur.execute(f"select count(*) filter (where len(dates) > 0) from {column.table}"))
     if readable == 0:
         examples = [row[0] for row in cur.execute(f"select raw from {column.table} order by raw limit 3").fetchall()]
         # a cell can hold a pasted page: the message stays one short line
@@ -1640,17 +1641,17 @@ def _ingest_applications(
             "select application_id from event_changes union select application_id from retracted"
         )
         refresh_application_stages(cur, only_touched=True)
-        totals = cur.execute(
+        totals = one_row(cur.execute(
             "with touched as (select application_id from event_changes union select application_id from retracted) "
             "select count(*) filter (where not c.existed),"
             " count(*) filter (where c.existed and (c.content_changed or t.application_id is not null)),"
             " count(*) filter (where c.existed and not c.content_changed and t.application_id is null) "
             "from app_changes as c left join touched as t using (application_id)"
-        ).fetchone()
+        ))
         result.inserted, result.updated, result.unchanged = (int(v) for v in totals)
-        event_totals = cur.execute(
+        event_totals = one_row(cur.execute(
             "select count(*) filter (where not existed), count(*) filter (where existed) from event_changes"
-        ).fetchone()
+        ))
         result.events_inserted, result.events_updated = (int(v) for v in event_totals)
         if options.column_map or options.status_map or options.value_map:
             # a mapping the user gave and loaded with is confirmed: files with this header get it again
@@ -1702,7 +1703,7 @@ group by m.line
 def _reject_applied_dates_after_stored_events(cur: duckdb.DuckDBPyConnection) -> bool:
     """Reject the rows of _LATER_APPLIED_DATES_SQL; True when there were any."""
     cur.execute(_LATER_APPLIED_DATES_SQL)
-    if not cur.execute("select count(*) from later_applied_dates").fetchone()[0]:
+    if not one_value(cur.execute("select count(*) from later_applied_dates")):
         return False
     cur.execute(
         """
@@ -1727,11 +1728,11 @@ def _count_dispositions(
     """Fill rejects, rejected, skipped and skip reasons from a judged table; return the distinct
     `key` values (clients, matched applications) among its valid rows."""
     _collect_rejects(cur, result, table)
-    counts = cur.execute(
+    counts = one_row(cur.execute(
         "select count(*) filter (where disposition = 'rejected'),"
         " count(*) filter (where disposition like 'skip:%'),"
         f" count(distinct {key}) filter (where disposition = 'valid') from {table}"
-    ).fetchone()
+    ))
     result.rejected = int(counts[0]) + staged.structural_rejects
     result.skipped = int(counts[1])
     result.skipped_reasons = _skip_summary(cur, table)
@@ -1893,7 +1894,10 @@ def _ingest_events(
         raise InputError(
             f"{path.name}: missing column: application_id (or company, role and applied_on to find the application)"
         )
-    c = lambda name: _col(mapping, name)  # noqa: E731
+
+    def c(name: str) -> str:
+        return _col(mapping, name)
+
     raw_sql, params = _raw_json_sql(staged.header, mapping)
     client_sql, client_params = _client_sql(f"bb_blank({_col(mapping, 'client')})", options.client)
     params.update(client_params)
@@ -1991,9 +1995,9 @@ def _ingest_events(
         )
         cur.execute(_CHECKED_EVENTS_SQL.replace("{event_problems}", _problems_sql(_EVENT_PROBLEMS)))
         matched = _count_dispositions(cur, result, staged, "checked_events", "application_id")
-        unmatched = cur.execute(
+        unmatched = one_value(cur.execute(
             "select count(*) from checked_events where matches = 0 and disposition = 'rejected'"
-        ).fetchone()[0]
+        ))
         result.notes.append(
             f"events matched {counted(matched, 'application')}; {counted(unmatched, 'row')} matched no application"
             " (listed as rejected)"
@@ -2010,10 +2014,10 @@ def _ingest_events(
             "select distinct application_id from valid_events where not existed or detail_changed"
         )
         refresh_application_stages(cur, only_touched=True)
-        totals = cur.execute(
+        totals = one_row(cur.execute(
             "select count(*) filter (where not existed), count(*) filter (where detail_changed),"
             " count(*) filter (where existed and not detail_changed) from valid_events"
-        ).fetchone()
+        ))
         result.inserted, result.updated, result.unchanged = (int(v) for v in totals)
         result.events_inserted, result.events_updated = result.inserted, result.updated
 

@@ -21,6 +21,7 @@ import duckdb
 from pipelines.clients import LOCAL_VIEWER, Viewer, get_client
 from pipelines.db import refresh_application_stages, rollback, translate_errors
 from pipelines.errors import InputError
+from pipelines.rows import one_value
 from pipelines.sources import CANONICAL_COLUMNS, RECORDABLE_EVENTS, STAGE_DATE_EVENTS
 
 EVENT_CHOICES: tuple[str, ...] = RECORDABLE_EVENTS
@@ -52,19 +53,23 @@ def record_event(
             raise InputError(f"{event} on {occurred_on} is before the application was sent ({applied_on})")
         if occurred_on is not None and occurred_on > dt.date.today():
             raise InputError(f"{event} on {occurred_on} is in the future")
-        rounds = cur.execute(
-            "select count(*) from events where application_id = ? and event = 'interview'", [application_id]
-        ).fetchone()[0]
+        rounds = one_value(
+            cur.execute(
+                "select count(*) from events where application_id = ? and event = 'interview'", [application_id]
+            )
+        )
         round_number = int(rounds) + 1 if event == "interview" else None
         cur.execute("begin transaction")
         try:
-            run_id = cur.execute(
-                "insert into ingest_runs (file_name, file_path, sha256, size_bytes, detected_source, client, status,"
-                " message, started_at, rows_read, inserted, updated, unchanged, rejected, skipped, events_inserted,"
-                " events_updated, finished_at) values ('dashboard', 'dashboard', null, 0, 'manual', ?, 'loaded',"
-                " ?, current_timestamp, 1, 0, 1, 0, 0, 0, 1, 0, current_timestamp) returning run_id",
-                [client, f"{event} recorded for {application_id}"],
-            ).fetchone()[0]
+            run_id = one_value(
+                cur.execute(
+                    "insert into ingest_runs (file_name, file_path, sha256, size_bytes, detected_source, client, status,"
+                    " message, started_at, rows_read, inserted, updated, unchanged, rejected, skipped, events_inserted,"
+                    " events_updated, finished_at) values ('dashboard', 'dashboard', null, 0, 'manual', ?, 'loaded',"
+                    " ?, current_timestamp, 1, 0, 1, 0, 0, 0, 1, 0, current_timestamp) returning run_id",
+                    [client, f"{event} recorded for {application_id}"],
+                )
+            )
             # one event per application, event, round and day: a second click records nothing new
             inserted = cur.execute(
                 "insert into events select md5(? || '|' || ? || '|' || coalesce(cast(? as varchar), '0') || '|manual|'"
@@ -212,9 +217,9 @@ def export_csv(
         with translate_errors("writing the export failed"):
             # COPY's target cannot be a parameter: the path is ours (or the caller's), quoted here
             # COPY answers with the number of rows it wrote
-            rows = cur.execute(
-                f"copy ({query}) to '{_sql_path(target)}' (format csv, header true, force_quote *)", params
-            ).fetchone()[0]
+            rows = one_value(
+                cur.execute(f"copy ({query}) to '{_sql_path(target)}' (format csv, header true, force_quote *)", params)
+            )
         if isinstance(out, io.TextIOBase):
             out.write(target.read_text(encoding="utf-8"))
     return int(rows)
@@ -282,11 +287,13 @@ def export_parquet(
         for table, query in PARQUET_TABLES.items():
             # COPY answers with the number of rows it wrote
             counts[table] = int(
-                cur.execute(
-                    f"copy (select * from ({query}) where {_visible('client')}) to '{_sql_path(target / table)}'"
-                    " (format parquet, partition_by (client), compression zstd)",
-                    params,
-                ).fetchone()[0]
+                one_value(
+                    cur.execute(
+                        f"copy (select * from ({query}) where {_visible('client')}) to '{_sql_path(target / table)}'"
+                        " (format parquet, partition_by (client), compression zstd)",
+                        params,
+                    )
+                )
             )
             if not counts[table]:
                 (target / table).rmdir()  # nothing of this table: no empty folder either

@@ -31,7 +31,7 @@ import io
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +42,7 @@ import pyarrow as pa
 
 from pipelines import safety
 from pipelines.errors import InputError
+from pipelines.rows import one_row, one_value
 
 MAX_CELL_BYTES = 16 * 1024 * 1024  # a pasted job description can be long; a 16 MB line is not a row
 _STRUCTURAL_REASONS = {
@@ -215,9 +216,9 @@ def _to_utf8(data: bytes, name: str) -> tuple[bytes, list[str]]:
         encoding = "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
         text = _from_utf16(data, encoding, 2, name)
         notes.append(f"read as UTF-16 {encoding[-2:].upper()}")
-    elif data.find(b"\x00") != -1 and (encoding := _utf16_without_bom(data)):
-        text = _from_utf16(data, encoding, 0, name)
-        notes.append(f"read as UTF-16 {encoding[-2:].upper()} (no byte order mark)")
+    elif data.find(b"\x00") != -1 and (guessed := _utf16_without_bom(data)):
+        text = _from_utf16(data, guessed, 0, name)
+        notes.append(f"read as UTF-16 {guessed[-2:].upper()} (no byte order mark)")
     else:
         text = data
         bad = _first_non_utf8(data) if data.find(b"\x00") == -1 else None  # binary: refused below
@@ -679,7 +680,7 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
             " any_value(csv_line), any_value(column_name)"
             " from bb_reject_errors group by line order by line"
         ).fetchall()
-        parsed = cur.execute("select count(*) from staged_raw").fetchone()[0]
+        parsed = one_value(cur.execute("select count(*) from staged_raw"))
 
         # A quote that is never closed swallows every following line into one field: those rows
         # cannot be listed one by one, so the file is refused rather than partly loaded.
@@ -808,7 +809,7 @@ def _stage_xlsx(cur: duckdb.DuckDBPyConnection, path: Path, sheet: str | None = 
     except Exception as e:  # calamine raises its own error types for broken workbooks
         raise InputError(f"{path.name}: not a readable XLSX workbook ({_first_line(e)})") from e
     names = workbook.sheet_names
-    chosen_rows: list[list[object]] | None = None
+    chosen_rows: Sequence[Sequence[object]] | None = None
     chosen_name = None
     for name in [sheet] if sheet is not None else names:
         if name not in names:
@@ -916,9 +917,9 @@ def _stage_jsonl(cur: duckdb.DuckDBPyConnection, path: Path) -> StagedFile:
         "from jsonl_lines where not usable",
         {"n": _VALUE_PREVIEW_CHARS},
     )
-    counts = cur.execute(
-        "select count(*) filter (where usable), count(*) filter (where not usable) from jsonl_lines"
-    ).fetchone()
+    counts = one_row(
+        cur.execute("select count(*) filter (where usable), count(*) filter (where not usable) from jsonl_lines")
+    )
     cur.execute("drop table jsonl_lines")
     return StagedFile(
         path=path,

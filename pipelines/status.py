@@ -9,6 +9,7 @@ import duckdb
 
 from pipelines.clients import LOCAL_VIEWER, Viewer, visibility_sql
 from pipelines.db import schema_version, translate_errors
+from pipelines.rows import one_row, one_value
 
 RECENT_RUNS = 10
 
@@ -19,18 +20,22 @@ def database_status(con: duckdb.DuckDBPyConnection, db_path: Path, viewer: Viewe
     cur = con.cursor()
     visible, params = visibility_sql(viewer)
     with translate_errors("cannot read the database"):
-        totals = cur.execute(
-            f"select count(*), count(distinct client), min(applied_on), max(applied_on) from applications"
-            f" where {visible}",
-            params,
-        ).fetchone()
-        events = cur.execute(
-            f"select count(*) from events where application_id in (select application_id from applications"
-            f" where {visible})"
-            if viewer.clients is not None
-            else "select count(*) from events",
-            params,
-        ).fetchone()[0]
+        totals = one_row(
+            cur.execute(
+                f"select count(*), count(distinct client), min(applied_on), max(applied_on) from applications"
+                f" where {visible}",
+                params,
+            )
+        )
+        events = one_value(
+            cur.execute(
+                f"select count(*) from events where application_id in (select application_id from applications"
+                f" where {visible})"
+                if viewer.clients is not None
+                else "select count(*) from events",
+                params,
+            )
+        )
         clients = cur.execute(
             f"select client, count(*) as applications, min(applied_on), max(applied_on) "
             f"from applications where {visible} group by client order by client",
@@ -49,11 +54,13 @@ def database_status(con: duckdb.DuckDBPyConnection, db_path: Path, viewer: Viewe
         ).fetchall()
         # the rows the latest load of each file rejected: loading the same file again rejects the same
         # rows again, and they must not count twice
-        rejects_total = cur.execute(
-            "select count(*) from ingest_rejects where run_id in ("
-            f" select max(run_id) from ingest_runs where {visible} group by coalesce(sha256, file_path, file_name))",
-            params,
-        ).fetchone()[0]
+        rejects_total = one_value(
+            cur.execute(
+                "select count(*) from ingest_rejects where run_id in ("
+                f" select max(run_id) from ingest_runs where {visible} group by coalesce(sha256, file_path, file_name))",
+                params,
+            )
+        )
     return {
         "database": str(db_path),
         "schema_version": schema_version(con),

@@ -25,6 +25,7 @@ import duckdb
 
 from pipelines.dates import build_date_lookups
 from pipelines.readers import StagedFile
+from pipelines.rows import one_row, one_value
 from pipelines.sources import STAGE_DATE_EVENTS, SourceSpec, header_token
 from pipelines.words import counted
 
@@ -117,7 +118,7 @@ def apply_status_words(cur: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None
 def _take_out(cur: duckdb.DuckDBPyConnection, staged: StagedFile) -> StagedFile:
     """Drop the rows now in reshaped_skips from `staged`."""
     cur.execute("delete from staged where line in (select line from reshaped_skips)")
-    left = int(cur.execute("select count(*) from staged").fetchone()[0])
+    left = int(one_value(cur.execute("select count(*) from staged")))
     return replace(staged, parsed_rows=left)
 
 
@@ -237,7 +238,7 @@ def _justajobapp(
         """
     )
     cur.execute("insert into staged_rejects select * from jaja_rejects")
-    rejected_lines = int(cur.execute("select count(distinct line) from jaja_rejects").fetchone()[0])
+    rejected_lines = int(one_value(cur.execute("select count(distinct line) from jaja_rejects")))
     cur.execute(
         "create or replace temp table jaja_usable as "
         "select *, row_number() over (partition by application order by received_on, line) as k "
@@ -292,9 +293,9 @@ def _justajobapp(
         """
     )
     # a stage no e-mail of the file reached gets no column (the dry run lists only what the file says)
-    filled = cur.execute(
-        "select " + ", ".join(f"count({name}) > 0" for name in STAGE_COLUMNS) + " from jaja_applications"
-    ).fetchone()
+    filled = one_row(
+        cur.execute("select " + ", ".join(f"count({name}) > 0" for name in STAGE_COLUMNS) + " from jaja_applications")
+    )
     stage_names = [name for name, used in zip(STAGE_COLUMNS, filled, strict=True) if used]
     names = ["application", "company", "title", "applied_on", "status", "status_on", "e_mails", "statuses",
              *stage_names]  # fmt: skip
@@ -303,8 +304,8 @@ def _justajobapp(
         + ", ".join(f"{name} as c{i}" for i, name in enumerate(names))
         + " from jaja_applications"
     )
-    applications = int(cur.execute("select count(*) from staged").fetchone()[0])
-    emails = int(cur.execute("select coalesce(sum(cast(e_mails as integer)), 0) from jaja_applications").fetchone()[0])
+    applications = int(one_value(cur.execute("select count(*) from staged")))
+    emails = int(one_value(cur.execute("select coalesce(sum(cast(e_mails as integer)), 0) from jaja_applications")))
     notes.append(
         f"JustAJobApp export: {counted(emails, 'e-mail')} of {counted(applications, 'application')}"
         " (one per company + job title): the"
@@ -327,10 +328,12 @@ def _huntr_boards(
     notes: list[str],
 ) -> StagedFile:
     card = columns["id"]
-    shared = cur.execute(
-        f"select count(*), coalesce(sum(n), 0) from (select count(*) as n from staged"
-        f" where bb_blank({card}) is not null group by bb_blank({card}) having count(*) > 1)"
-    ).fetchone()
+    shared = one_row(
+        cur.execute(
+            f"select count(*), coalesce(sum(n), 0) from (select count(*) as n from staged"
+            f" where bb_blank({card}) is not null group by bb_blank({card}) having count(*) > 1)"
+        )
+    )
     if not shared[0]:
         return staged  # the usual export: nothing to combine, the file is read as it is
     _status_table(cur, "user_status_words", status_map)
@@ -379,7 +382,7 @@ def _huntr_boards(
         """
     )
     cur.execute("insert into staged_rejects select * from huntr_rejects")
-    rejected_lines = int(cur.execute("select count(distinct line) from huntr_rejects").fetchone()[0])
+    rejected_lines = int(one_value(cur.execute("select count(distinct line) from huntr_rejects")))
     cur.execute(
         """
         insert into reshaped_skips
@@ -406,11 +409,13 @@ def _huntr_boards(
     )
     width = len(staged.header)
     # only the stages another board reached get a column
-    filled = cur.execute(
-        "select "
-        + ", ".join(f'count("{event}_on_another_board") > 0' for event in STAGE_COLUMNS.values())
-        + " from huntr_added"
-    ).fetchone()
+    filled = one_row(
+        cur.execute(
+            "select "
+            + ", ".join(f'count("{event}_on_another_board") > 0' for event in STAGE_COLUMNS.values())
+            + " from huntr_added"
+        )
+    )
     events = [event for event, used in zip(STAGE_COLUMNS.values(), filled, strict=True) if used]
     extra = ["earliest createdAt", *(f"{event} on another board" for event in events)]
     sources = ["earliest_createdat", *(f'"{event}_on_another_board"' for event in events)]
@@ -429,6 +434,6 @@ def _huntr_boards(
         f" ({counted(shared[1], 'row')}): each is one application, its"
         " current list the status (the latest move), the stages its other boards reached kept as events"
     )
-    left = int(cur.execute("select count(*) from staged").fetchone()[0])
+    left = int(one_value(cur.execute("select count(*) from staged")))
     return replace(staged, header=[*staged.header, *extra], parsed_rows=left,
                    structural_rejects=staged.structural_rejects + rejected_lines)  # fmt: skip
