@@ -168,6 +168,16 @@ class Counts:
     recorded: Recorded = field(default_factory=Recorded)
 
 
+def _five(values: list[int], start: int) -> Split:
+    a, b, c, d, e = values[start : start + 5]
+    return a, b, c, d, e
+
+
+def _seven(values: list[int], start: int) -> tuple[int, int, int, int, int, int, int]:
+    a, b, c, d, e, f, g = values[start : start + 7]
+    return a, b, c, d, e, f, g
+
+
 # `gather` groups by one of these: a single search, or each client of a caseload
 _KEYS = {None: "''", "client": "client"}
 _NAMED = 5  # companies named in an action
@@ -195,10 +205,10 @@ def gather(
     for group, *values in cur.execute(f"select key, {', '.join(row_sql)} from {facts} group by 1", params).fetchall():
         v = [int(value) for value in values]
         counts[group] = Counts(
-            total=v[0], settled=v[1], recent=v[2], span_days=v[3], one_click=tuple(v[4:9]), letters=tuple(v[9:14]),
-            referrals=tuple(v[14:19]), interviews=tuple(v[19:26]), follow_up=tuple(v[26:31]), habit=tuple(v[31:33]),
+            total=v[0], settled=v[1], recent=v[2], span_days=v[3], one_click=_five(v, 4), letters=_five(v, 9),
+            referrals=_five(v, 14), interviews=_seven(v, 19), follow_up=_five(v, 26), habit=(v[31], v[32]),
             due_total=v[33], recorded=recorded.get(group, Recorded()),
-        )  # type: ignore[arg-type]  # fmt: skip
+        )  # fmt: skip
     for group, company in cur.execute(
         f"""
         select key, company from {facts} where {analytics.FOLLOW_UP_DUE}
@@ -228,7 +238,7 @@ def gather(
         from {facts} group by all order by all
         """
     ).fetchall():
-        counts[group].industries.append(tuple(industry))  # type: ignore[arg-type]
+        counts[group].industries.append(tuple(industry))
     # the resume versions, held equal on the channel (see _resume_versions)
     for group, *variant in cur.execute(
         f"""

@@ -40,4 +40,4 @@ STORAGE_PREFIX = "cannot write the database"
 
 def is_storage_failure(message: str | None) -> bool:
     """True for the message of a StorageError (see there)."""
-    return bool(message) and message.startswith(STORAGE_PREFIX)
+    return message is not None and message.startswith(STORAGE_PREFIX)

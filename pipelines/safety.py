@@ -179,8 +179,8 @@ def check_file(path: Path) -> None:
         )
     if _binary(head):
         # worded like the CSV reader's own refusal, with the line of the first NUL byte
-        nul = head.find(b"\x00")
-        line = head.count(b"\n", 0, nul) + head.count(b"\r", 0, nul) - head.count(b"\r\n", 0, nul) + 1
+        first_nul = head.find(b"\x00")
+        line = head.count(b"\n", 0, first_nul) + head.count(b"\r", 0, first_nul) - head.count(b"\r\n", 0, first_nul) + 1
         raise InputError(
             f"{path.name}: line {line}: contains NUL bytes, so it is not a text file (CSV or JSON Lines) - was a"
             " binary file given the wrong extension?"
@@ -246,9 +246,9 @@ def open_zip(path: Path) -> zipfile.ZipFile:
         raise UnreadableZip(path, str(e)) from e
     # the directory zipfile read was bounded by its size; this is the count it really held
     if len(archive.infolist()) > MAX_ZIP_MEMBERS:
-        count = len(archive.infolist())
+        members = len(archive.infolist())
         archive.close()
-        raise InputError(_too_many(path, f"{count:,} members"))
+        raise InputError(_too_many(path, f"{members:,} members"))
     return archive
 
 
@@ -411,7 +411,7 @@ def _member_head(handle: BinaryIO, info: zipfile.ZipInfo, where: str, extent: _S
             f"{where}: compressed with zip method {info.compress_type}, which Excel never uses; refusing the workbook"
         )
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    head = bytearray()
+    inflated_head = bytearray()
     produced = 0
     left = info.compress_size
     try:
@@ -434,11 +434,11 @@ def _member_head(handle: BinaryIO, info: zipfile.ZipInfo, where: str, extent: _S
                     f"{where}: inflates to more than the {info.file_size:,} bytes its zip directory declares;"
                     " refusing a possible zip bomb"
                 )
-            if len(head) < XML_HEAD_BYTES:
-                head += out[: XML_HEAD_BYTES - len(head)]
+            if len(inflated_head) < XML_HEAD_BYTES:
+                inflated_head += out[: XML_HEAD_BYTES - len(inflated_head)]
     except zlib.error as e:
         raise InputError(f"{where}: damaged compressed data ({e}); not a readable XLSX workbook") from e
-    return bytes(head)
+    return bytes(inflated_head)
 
 
 def _check_xml_head(head: bytes, complete: bool, where: str) -> None:
