@@ -63,10 +63,11 @@ def record_event(
         try:
             run_id = one_value(
                 cur.execute(
-                    "insert into ingest_runs (file_name, file_path, sha256, size_bytes, detected_source, client, status,"
-                    " message, started_at, rows_read, inserted, updated, unchanged, rejected, skipped, events_inserted,"
-                    " events_updated, finished_at) values ('dashboard', 'dashboard', null, 0, 'manual', ?, 'loaded',"
-                    " ?, current_timestamp, 1, 0, 1, 0, 0, 0, 1, 0, current_timestamp) returning run_id",
+                    "insert into ingest_runs (file_name, file_path, sha256, size_bytes, detected_source, client,"
+                    " status, message, started_at, rows_read, inserted, updated, unchanged, rejected, skipped,"
+                    " events_inserted, events_updated, finished_at)"
+                    " values ('dashboard', 'dashboard', null, 0, 'manual', ?, 'loaded', ?, current_timestamp,"
+                    " 1, 0, 1, 0, 0, 0, 1, 0, current_timestamp) returning run_id",
                     [client, f"{event} recorded for {application_id}"],
                 )
             )

@@ -57,7 +57,8 @@ def database_status(con: duckdb.DuckDBPyConnection, db_path: Path, viewer: Viewe
         rejects_total = one_value(
             cur.execute(
                 "select count(*) from ingest_rejects where run_id in ("
-                f" select max(run_id) from ingest_runs where {visible} group by coalesce(sha256, file_path, file_name))",
+                f" select max(run_id) from ingest_runs where {visible}"
+                " group by coalesce(sha256, file_path, file_name))",
                 params,
             )
         )
