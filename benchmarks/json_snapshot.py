@@ -96,7 +96,8 @@ def snapshot() -> dict[str, Any]:
             reads = CASELOAD_READS if name == "advisor_caseload" else READS
             for args in _commands(db, reads, folder):
                 results[f"{name}/{' '.join(a for a in args if not a.startswith(str(folder)))}"] = _run(args)
-        return _steady(results, str(folder))
+        # the keys are 'persona/command', never a volatile key: only the outputs are made steady
+        return {key: _steady(output, str(folder)) for key, output in results.items()}
 
 
 def _differences(before: Any, after: Any, where: str = "") -> list[str]:
