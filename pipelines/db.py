@@ -19,6 +19,7 @@ from typing import Protocol
 import duckdb
 
 from pipelines.errors import STORAGE_PREFIX, DatabaseBusy, DatabaseError, StorageError, is_storage_failure
+from pipelines.rows import one_row
 
 DB_ENV_VAR = "BOUNCEBACK_DB"
 # another process holding the file: how long to wait for it, and how often to look. The dashboard
@@ -398,9 +399,11 @@ def refresh_application_stages(cur: duckdb.DuckDBPyConnection, only_touched: boo
     """Recompute application_stages: all of it, or for the applications in temp table
     `touched_applications` (a load's changed applications). Runs in the caller's transaction."""
     if only_touched:
-        touched, stored = cur.execute(
-            "select (select count(*) from touched_applications), (select count(*) from application_stages)"
-        ).fetchone()
+        touched, stored = one_row(
+            cur.execute(
+                "select (select count(*) from touched_applications), (select count(*) from application_stages)"
+            )
+        )
         # a first load, or one touching much of the data: one pass over all events beats the
         # per-application filter (which the planner cannot push below the history's window)
         only_touched = touched * 3 < stored
