@@ -51,10 +51,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import diagnosis
-from pipelines.analytics import Scope
-from pipelines.db import connect
-from pipelines.ingest import ingest_file
+from pipelines.analyse import diagnosis
+from pipelines.analyse.analytics import Scope
+from pipelines.load.ingest import ingest_file
+from pipelines.store.db import connect
 from sample_data.generator import (
     CHANNELS,
     DATE_COLUMNS,
@@ -71,7 +71,7 @@ QUIET_WEEKS = 2  # the last look: two weeks after the last application
 FLAGGED = ("failing", "at risk")
 NOT_RECORDED = "not recorded"
 
-# Which inputs (pipelines/recorded.py field names) each part reads: a part's input is missing when
+# Which inputs (pipelines/analyse/recorded.py field names) each part reads: a part's input is missing when
 # none of its own fields is recorded, or when outcomes are not (every part reads outcomes).
 PART_READS: dict[str, tuple[str, ...]] = {
     "strategy": ("channel",),

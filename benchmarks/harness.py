@@ -120,7 +120,7 @@ def _pandas(csv: str, db: str) -> dict[str, Any]:
 
 def _ingest(csv: str, db: str) -> dict[str, Any]:
     """`bounceback ingest` as a user runs it (the console script's main)."""
-    from pipelines.cli import main
+    from pipelines.cli.commands import main
 
     code = main(["ingest", csv, "--db", db, "--quiet", "--json"])
     if code != 0:
@@ -130,8 +130,8 @@ def _ingest(csv: str, db: str) -> dict[str, Any]:
 
 def _overview(db: str, repeats: str) -> dict[str, Any]:
     """The full overview computation against one bare group-by, both on the same warm connection."""
-    from pipelines import analytics, diagnosis
-    from pipelines.db import connect
+    from pipelines.analyse import analytics, diagnosis
+    from pipelines.store.db import connect
 
     con = connect(db)
     scope = analytics.Scope(as_of=AS_OF)
@@ -171,9 +171,9 @@ def _apptest(db: str, repeats: str, modules_loaded: str) -> dict[str, Any]:
 
 
 def _roster(db: str, repeats: str) -> dict[str, Any]:
-    from pipelines import roster
-    from pipelines.analytics import Scope
-    from pipelines.db import connect
+    from pipelines.advisors import roster
+    from pipelines.analyse.analytics import Scope
+    from pipelines.store.db import connect
 
     con = connect(db)
     times = []
@@ -189,8 +189,8 @@ def _guard_inputs(folder: Path) -> dict[str, Path]:
     import struct
     import zipfile
 
-    from pipelines.db import connect
     from pipelines.errors import DatabaseBusy, DatabaseError
+    from pipelines.store.db import connect
 
     folder.mkdir(parents=True, exist_ok=True)
     job_csv = b'"Application Date","Company Name","Job Title"\n"11/13/23, 9:42 AM","Acme","Data Analyst"\n'
@@ -243,10 +243,11 @@ def _guards(folder: str, repeats: str) -> dict[str, Any]:
     10,002, a row of 80,003 fields, a damaged database (no wait for a lock nobody holds)."""
     import tempfile
 
-    from pipelines import readers, safety
-    from pipelines.db import connect
     from pipelines.errors import DatabaseBusy, DatabaseError, InputError
-    from pipelines.ingest import ingest_path
+    from pipelines.load import guard as safety
+    from pipelines.load import readers
+    from pipelines.load.ingest import ingest_path
+    from pipelines.store.db import connect
 
     files = _guard_inputs(Path(folder))
     scratch = Path(tempfile.mkdtemp(prefix="bench-guards-"))
@@ -290,9 +291,9 @@ def _busy_sessions(folder: str, wait: str) -> dict[str, Any]:
     told it is busy, against one wait (they share one opening; in turn it was five waits)."""
     import threading
 
-    from pipelines.db import connect
     from pipelines.errors import DatabaseBusy
-    from pipelines.sharing import SharedConnection
+    from pipelines.store.db import connect
+    from pipelines.store.sharing import SharedConnection
 
     db = Path(folder) / "held.duckdb"
     db.parent.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """The dashboard's only door to `pipelines`: one cached connection, cached analyses, plain frames.
 
 Pages never query the database or compute a metric. They ask this module for dicts and pandas
-DataFrames that are the analytics payloads (pipelines/analytics.py, pipelines/diagnosis.py) laid
+DataFrames that are the analytics payloads (pipelines/analyse/analytics.py, pipelines/analyse/diagnosis.py) laid
 out as tables, and hand them to dashboard/charts.py.
 
 Caching:
@@ -31,18 +31,19 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from pipelines import analytics, diagnosis, outcomes
-from pipelines import clients as client_store
-from pipelines import roster as roster_logic
-from pipelines.analytics import DEFAULT_WINDOW, Scope
-from pipelines.clients import LOCAL_VIEWER, Viewer, resolve_viewer
-from pipelines.db import connect, resolve_db_path
+from pipelines.advisors import clients as client_store
+from pipelines.advisors import outcomes
+from pipelines.advisors import roster as roster_logic
+from pipelines.advisors.clients import LOCAL_VIEWER, Viewer, resolve_viewer
+from pipelines.analyse import analytics, diagnosis
+from pipelines.analyse.analytics import DEFAULT_WINDOW, Scope
+from pipelines.cli.status import content_version, database_status
 from pipelines.errors import BouncebackError, DatabaseBusy, DatabaseError, InputError
-from pipelines.ingest import CHANNEL_NAMES, IngestResult, LoadOptions, ingest_path
-from pipelines.safety import MAX_UPLOAD_MB, check_upload_size
-from pipelines.sharing import SharedConnection
-from pipelines.sources import FIELD_SYNONYMS, STATUS_NAMES
-from pipelines.status import content_version, database_status
+from pipelines.load.columns import FIELD_SYNONYMS, STATUS_NAMES
+from pipelines.load.guard import MAX_UPLOAD_MB, check_upload_size
+from pipelines.load.ingest import CHANNEL_NAMES, IngestResult, LoadOptions, ingest_path
+from pipelines.store.db import connect, resolve_db_path
+from pipelines.store.sharing import SharedConnection
 from pipelines.words import counted
 
 __all__ = [
@@ -92,7 +93,7 @@ OUTCOME_MEASURES = analytics.OUTCOME_MEASURES
 BLANK = "(blank)"
 SMALL_LABEL = "small group: read with care"
 ENOUGH_LABEL = "enough settled applications"
-# the events a person can record by hand (pipelines/outcomes.py)
+# the events a person can record by hand (pipelines/advisors/outcomes.py)
 EVENT_CHOICES: tuple[str, ...] = outcomes.EVENT_CHOICES
 # signed in, but not (or no longer) in the access table: sees nothing
 NOBODY = Viewer(principal="", role="none", clients=())
@@ -210,7 +211,7 @@ def _shared(path: str) -> SharedConnection:
 
 def _connection(path: str) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
     """The database, open for the `with` block. Every session shares one connection, and it is
-    closed after a second unused (pipelines/sharing.py), so `bounceback ingest` in a terminal can
+    closed after a second unused (pipelines/store/sharing.py), so `bounceback ingest` in a terminal can
     load while the dashboard runs; the next rerun reopens the file and sees the new data.
 
     connect() creates and migrates the file like every bounceback command; a failure (the file held
@@ -348,7 +349,7 @@ def filter_options(src: Source, as_of: dt.date, window: int, client: str | None)
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _overview(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, Any]:
-    # one load of the facts for every part of the page (pipelines/diagnosis.py overview)
+    # one load of the facts for every part of the page (pipelines/analyse/diagnosis.py overview)
     with _connection(path) as con:
         everything = diagnosis.overview(con, _scope(key, version))
     funnel = everything["funnel"]
@@ -881,7 +882,7 @@ def _ingest_upload(
     """Write the bytes to a temporary file that keeps the upload's name, and load (or dry-run) it.
 
     The file is written only inside a new temporary folder, removed afterwards, and only read as
-    a log file (pipelines.ingest): never opened as a database."""
+    a log file (pipelines.load.ingest): never opened as a database."""
     safe = _safe_name(name)
     with tempfile.TemporaryDirectory(prefix="bounceback-upload-") as folder:
         try:
@@ -904,7 +905,7 @@ def _preview(
 
 
 def _check_upload_client(viewer: Viewer, choices: ImportChoices) -> None:
-    # the client given overrides a client column in the file (pipelines/ingest.py), so a file
+    # the client given overrides a client column in the file (pipelines/load/ingest.py), so a file
     # cannot write into anybody else's search
     if viewer.clients is not None and (choices.client is None or not viewer.may_see(choices.client)):
         raise InputError("choose one of your clients for this file: it is loaded as their search")
@@ -1123,7 +1124,7 @@ def _roster(path: str, version: Version, key: tuple[Any, ...], advisor: str | No
 
 
 def roster(src: Source, filters: Filters, advisor: str | None = None) -> dict[str, Any]:
-    """Every visible client, needing attention first (pipelines/roster.py documents the order)."""
+    """Every visible client, needing attention first (pipelines/advisors/roster.py documents the order)."""
     return _roster(src.path, src.version, filters.key(), advisor)
 
 
@@ -1191,7 +1192,7 @@ SMALL_GROUP_SIZE = analytics.SMALL_GROUP
 
 @st.cache_data(show_spinner="Writing the report…", max_entries=8)
 def _report_html(path: str, version: Version, key: tuple[Any, ...], client: str) -> str:
-    from pipelines.report import build_report  # altair + vl-convert: only when a report is asked for
+    from pipelines.report.html import build_report  # altair + vl-convert: only when a report is asked for
 
     # the whole search as of the view's date: the sidebar's narrower filters are for exploring
     scope = _scope(key, version)

@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipelines.db import DB_ENV_VAR, resolve_db_path
-from pipelines.safety import MAX_UPLOAD_MB
+from pipelines.load.guard import MAX_UPLOAD_MB
+from pipelines.store.db import DB_ENV_VAR, resolve_db_path
 
 APP = Path(__file__).resolve().parent / "streamlit_app.py"
 DEFAULT_PORT = 8501

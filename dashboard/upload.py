@@ -1,7 +1,7 @@
 """The Database page's import: upload, dry run (mapping, dates, statuses, rejects), then "Load it".
 
 Nothing is written before the person presses "Load it": every other run is a dry run of the same
-call (pipelines.ingest.ingest_path), cached per upload and per choice. The mapping editor, the
+call (pipelines.load.ingest.ingest_path), cached per upload and per choice. The mapping editor, the
 status selectboxes and the channel table always show the importer's own reading of the file (a dry
 run without the person's changes), so what they change stays put while the preview below follows it.
 A file refused for a missing column (no applied date) still lists its own columns in the mapping

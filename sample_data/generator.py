@@ -33,7 +33,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.ingest import CANONICAL_COLUMNS
+from pipelines.load.ingest import CANONICAL_COLUMNS
 
 # --------------------------------------------------------------------------------------------
 # Canonical vocabulary

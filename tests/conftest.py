@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from hypothesis import HealthCheck, settings
 
-from pipelines.db import connect
+from pipelines.store.db import connect
 
 # `make test` runs a quick pass; HYPOTHESIS_PROFILE=thorough runs the long one.
 settings.register_profile("default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

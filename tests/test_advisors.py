@@ -1,5 +1,6 @@
 """Advisors: client records, notes, access grants and the viewer's scope, the roster and the caseload
-comparison, and their CLI commands (pipelines/clients.py, pipelines/roster.py, pipelines/cli_advisors.py)."""
+comparison, and their CLI commands (pipelines/advisors/clients.py, pipelines/advisors/roster.py,
+pipelines/cli/advisors.py)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,15 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipelines import analytics, clients, outcomes, roster
-from pipelines.analytics import Scope
-from pipelines.cli import main
-from pipelines.clients import LOCAL_VIEWER, Viewer
-from pipelines.db import connect, data_tests
+from pipelines.advisors import clients, outcomes, roster
+from pipelines.advisors.clients import LOCAL_VIEWER, Viewer
+from pipelines.analyse import analytics
+from pipelines.analyse.analytics import Scope
+from pipelines.cli.commands import main
+from pipelines.cli.status import database_status
 from pipelines.errors import InputError
-from pipelines.ingest import ingest_file
-from pipelines.status import database_status
+from pipelines.load.ingest import ingest_file
+from pipelines.store.db import connect, data_tests
 from tests.conftest import SAMPLE_DIR, write_csv
 
 AS_OF = dt.date(2026, 11, 1)
@@ -271,7 +273,7 @@ def _documented_needs_attention(entry: dict[str, Any]) -> bool:
 
 
 def _documented_key(entry: dict[str, Any]) -> tuple[Any, ...]:
-    """The needs-attention ordering of docs/advisors.md, written out independently of pipelines/roster.py."""
+    """The needs-attention ordering of docs/advisors.md, written out independently of pipelines/advisors/roster.py."""
     status_rank = ["active", "paused", "placed", "closed"].index(entry["status"])
     return (status_rank, not _documented_needs_attention(entry), -len(entry["failing"]), not entry["stalled"],
             -len(entry["at_risk"]), -entry["follow_ups_due"], entry["display_name"].lower())  # fmt: skip
@@ -410,7 +412,7 @@ def test_cli_roster(capsys: pytest.CaptureFixture[str], caseload_db: Path) -> No
 
 def test_a_big_roster_reports_its_progress_on_stderr(capsys: pytest.CaptureFixture[str], caseload_db: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    from pipelines import cli_advisors
+    from pipelines.cli import advisors as cli_advisors
 
     calls: list[tuple[int, int]] = []
     con = connect(caseload_db)
@@ -448,7 +450,7 @@ def test_an_export_of_another_advisors_client_is_refused_not_empty(con: duckdb.D
 
 def test_the_migration_registers_clients_of_an_older_database(tmp_path: Path) -> None:
     """A database from before migration 0004 gets a client record for every client it holds."""
-    from pipelines.db import migrations
+    from pipelines.store.db import migrations
 
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
@@ -506,7 +508,7 @@ def test_follow_ups_due_agree_between_roster_and_followups(caseload_db: Path) ->
 def test_the_roster_verdicts_are_the_clients_own_diagnosis(caseload_db: Path) -> None:
     """The roster cuts each client's facts from one load of the caseload: its verdicts must be exactly
     those of the client's own diagnosis (what the Client review and Overview pages show)."""
-    from pipelines import diagnosis
+    from pipelines.analyse import diagnosis
 
     con = connect(caseload_db)
     try:

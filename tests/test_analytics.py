@@ -13,12 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines import analytics
-from pipelines.analytics import Scope
-from pipelines.cli import main
-from pipelines.db import connect, refresh_application_stages
-from pipelines.ingest import ingest_file
-from pipelines.recorded import FIELDS
+from pipelines.analyse import analytics
+from pipelines.analyse.analytics import Scope
+from pipelines.analyse.recorded import FIELDS
+from pipelines.cli.commands import main
+from pipelines.load.ingest import ingest_file
+from pipelines.store.db import connect, refresh_application_stages
 from tests.conftest import sample_files, write_csv
 
 AS_OF = dt.date(2026, 11, 1)

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from pipelines.db import connect
-from pipelines.ingest import ingest_file
+from pipelines.load.ingest import ingest_file
+from pipelines.store.db import connect
 from tests.conftest import write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,7 +159,7 @@ def _caseload_db(folder: Path) -> Path:
     con = connect(db)
     ingest_file(con, ROOT / "sample_data" / "advisor_caseload.csv")
     con.close()
-    from pipelines.cli import main
+    from pipelines.cli.commands import main
 
     assert main(["clients", "import", str(ROOT / "sample_data" / "advisor_caseload.clients.csv"), "--db", str(db)]) == 0
     return db

@@ -3,7 +3,7 @@ only what had happened by then, the missing-column logs, and every key of the re
 
 A few seeded searches per scenario: these tests check how the calibration is made, never its
 statistical goals (those need the full run). Assertions marked DIAGNOSIS depend on the diagnosis
-judging only what the log records ("not recorded", pipelines/recorded.py).
+judging only what the log records ("not recorded", pipelines/analyse/recorded.py).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import pytest
 
 from benchmarks import calibrate
 from benchmarks.calibrate import BY_NAME, GOALS, SCENARIOS, calendar, search_table
-from pipelines import diagnosis
-from pipelines.db import connect
-from pipelines.ingest import ingest_file
+from pipelines.analyse import diagnosis
+from pipelines.load.ingest import ingest_file
+from pipelines.store.db import connect
 from sample_data.generator import CHANNELS, COLUMNS, table_to_csv_bytes
 
 RUNS = 3  # searches per scenario in the small run of the whole report

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.ingest import ingest_file
+from pipelines.load.ingest import ingest_file
 from tests.conftest import write_csv
 
 WRITTEN = {

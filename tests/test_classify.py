@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
-from pipelines.db import connect
+from pipelines.store.db import connect
 
 # (text as a job seeker wrote it, status, via)
 CASES: list[tuple[str | None, str | None, str | None]] = [

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import main
-from pipelines.db import connect
-from pipelines.ingest import CANONICAL_COLUMNS
+from pipelines.cli.commands import main
+from pipelines.load.ingest import CANONICAL_COLUMNS
+from pipelines.store.db import connect
 from tests.conftest import held_by_another_process, sample_files, table_checksums, write_csv
 
 INGEST_FILE_KEYS = {
@@ -223,7 +223,7 @@ def test_console_script_unknown_source_is_a_usage_error(tmp_path: Path) -> None:
 def test_database_in_use_by_another_process_is_one_clear_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pipelines import db as database
+    from pipelines.store import db as database
 
     monkeypatch.setattr(database, "LOCK_WAIT_SECONDS", 0.5)  # the holder never lets go: no need to wait 15 s
     db = tmp_path / "busy.duckdb"
@@ -375,7 +375,7 @@ def test_the_dashboard_command_starts_the_dashboard_in_a_process_of_its_own(
     # the core never imports the dashboard (tests/test_layers.py): it runs `python -m dashboard.launch`
     import subprocess as real_subprocess
 
-    import pipelines.cli as cli
+    import pipelines.cli.commands as cli
 
     calls: list[list[str]] = []
     monkeypatch.setattr(

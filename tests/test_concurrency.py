@@ -1,7 +1,7 @@
 """Issue 9, part 4: the dashboard and the command line on one database file, and many sessions at once.
 
 DuckDB lets one process at a time write a file. The dashboard holds it only while a rerun reads
-(pipelines/sharing.py), so `bounceback ingest` in a terminal loads while the dashboard runs, and the
+(pipelines/store/sharing.py), so `bounceback ingest` in a terminal loads while the dashboard runs, and the
 dashboard shows the new data on its next rerun, without a restart. While a load holds the file, the
 dashboard says so in one line and shows the data once the load is done. Ten browser sessions change
 filters while another uploads a file: none fails, each shows the numbers of its own filter, and none
@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from pipelines.analytics import Scope, funnel
-from pipelines.db import connect
-from pipelines.ingest import ingest_file
+from pipelines.analyse.analytics import Scope, funnel
+from pipelines.load.ingest import ingest_file
+from pipelines.store.db import connect
 from tests.conftest import SAMPLE_DIR, held_by_another_process, write_csv
 from tests.test_browser import ROOT, _serve, browser  # noqa: F401 - the fixture is used by name
 

@@ -18,8 +18,8 @@ from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data, launch
-from pipelines.db import connect
-from pipelines.safety import MAX_UPLOAD_MB
+from pipelines.load.guard import MAX_UPLOAD_MB
+from pipelines.store.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".streamlit" / "config.toml"

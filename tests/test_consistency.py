@@ -29,12 +29,12 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import analytics
-from pipelines.analytics import Scope
-from pipelines.cli import main
-from pipelines.db import connect
-from pipelines.ingest import LoadOptions, ingest_file
-from pipelines.report import build_report
+from pipelines.analyse import analytics
+from pipelines.analyse.analytics import Scope
+from pipelines.cli.commands import main
+from pipelines.load.ingest import LoadOptions, ingest_file
+from pipelines.report.html import build_report
+from pipelines.store.db import connect
 from tests.conftest import SAMPLE_DIR, sample_files, write_csv
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import diagnosis, status
-from pipelines.analytics import Scope
-from pipelines.ingest import ingest_file
+from pipelines.analyse import diagnosis
+from pipelines.analyse.analytics import Scope
+from pipelines.cli import status
+from pipelines.load.ingest import ingest_file
 from tests.conftest import write_csv
 
 

@@ -15,11 +15,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
-from pipelines import clients, roster
-from pipelines.analytics import Scope
-from pipelines.cli import main
-from pipelines.db import connect
-from pipelines.ingest import ingest_file
+from pipelines.advisors import clients, roster
+from pipelines.analyse.analytics import Scope
+from pipelines.cli.commands import main
+from pipelines.load.ingest import ingest_file
+from pipelines.store.db import connect
 from tests.conftest import SAMPLE_DIR, write_csv
 from tests.reliability.access import AUTH_SECRETS
 from tests.reliability.access import screen_bytes as _screen

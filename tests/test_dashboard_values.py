@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
-from pipelines.db import connect
+from pipelines.store.db import connect
 from tests.conftest import write_csv
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"

@@ -8,8 +8,8 @@ import duckdb
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.dates import build_date_lookups
-from pipelines.db import connect_memory
+from pipelines.load.dates import build_date_lookups
+from pipelines.store.db import connect_memory
 
 FORMATS = {
     "iso": lambda d: d.isoformat(),

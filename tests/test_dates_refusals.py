@@ -18,9 +18,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.cli import main
-from pipelines.db import connect_memory
-from pipelines.ingest import ingest_file
+from pipelines.cli.commands import main
+from pipelines.load.ingest import ingest_file
+from pipelines.store.db import connect_memory
 from tests.conftest import table_checksums, write_csv
 
 # M/D/Y proved by 11/25/2023 and the like (no 25th month); the rest read either way

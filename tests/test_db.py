@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import db
 from pipelines.errors import DatabaseBusy, DatabaseError
+from pipelines.store import db
 from tests.conftest import held_by_another_process
 from tests.test_sharing import FakeClock
 

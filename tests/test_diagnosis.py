@@ -10,11 +10,11 @@ import duckdb
 import pytest
 
 from benchmarks import calibrate
-from pipelines import diagnosis
-from pipelines.analytics import Scope
-from pipelines.cli import main
-from pipelines.db import connect
-from pipelines.ingest import ingest_file
+from pipelines.analyse import diagnosis
+from pipelines.analyse.analytics import Scope
+from pipelines.cli.commands import main
+from pipelines.load.ingest import ingest_file
+from pipelines.store.db import connect
 from tests.conftest import sample_files, write_csv
 
 AS_OF = dt.date(2026, 11, 1)

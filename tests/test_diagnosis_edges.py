@@ -11,10 +11,10 @@ from typing import Any
 
 import duckdb
 
-from pipelines import diagnosis
-from pipelines.analytics import Scope
-from pipelines.ingest import ingest_file
-from pipelines.recorded import recorded_by
+from pipelines.analyse import diagnosis
+from pipelines.analyse.analytics import Scope
+from pipelines.analyse.recorded import recorded_by
+from pipelines.load.ingest import ingest_file
 from tests.conftest import write_csv
 
 AS_OF = dt.date(2026, 11, 1)

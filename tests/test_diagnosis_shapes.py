@@ -14,10 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import analytics, diagnosis
-from pipelines.analytics import Scope
-from pipelines.cli import main
-from pipelines.ingest import ingest_file
+from pipelines.analyse import analytics, diagnosis
+from pipelines.analyse.analytics import Scope
+from pipelines.cli.commands import main
+from pipelines.load.ingest import ingest_file
 from tests.conftest import write_csv
 from tests.test_formats import LINKEDIN_HEADER
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.db import run_data_tests
-from pipelines.ingest import ingest_file, ingest_path
+from pipelines.load.ingest import ingest_file, ingest_path
+from pipelines.store.db import run_data_tests
 from tests.conftest import table_checksums, write_csv
 
 LINKEDIN_HEADER = [

@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import ingest
-from pipelines.db import connect, run_data_tests
-from pipelines.ingest import ingest_file
+from pipelines.load import ingest
+from pipelines.load.ingest import ingest_file
+from pipelines.store.db import connect, run_data_tests
 from tests.conftest import table_checksums, write_csv
 
 HEADER = ["company", "role", "applied_on", "channel", "status", "rejected_on", "interview_on"]
@@ -495,7 +495,7 @@ def test_the_downloadable_template_loads_cleanly(con: duckdb.DuckDBPyConnection)
 def test_a_load_lowers_the_memory_limit_and_puts_it_back(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     """A load spills beyond LOAD_MEMORY_LIMIT_BYTES (peak memory stays low on big files); afterwards the
     database's own limit is back, and a limit set lower than the load's is never raised."""
-    from pipelines import ingest
+    from pipelines.load import ingest
 
     seen: list[str] = []
     real = ingest._ingest

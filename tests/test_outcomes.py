@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.db import connect, run_data_tests
+from pipelines.advisors.outcomes import applications_without_outcome, export_csv, neutralise, record_event
 from pipelines.errors import InputError
-from pipelines.ingest import ingest_file
-from pipelines.outcomes import applications_without_outcome, export_csv, neutralise, record_event
+from pipelines.load.ingest import ingest_file
+from pipelines.store.db import connect, run_data_tests
 from tests.conftest import table_checksums, write_csv
 
 
@@ -88,8 +88,8 @@ def test_export_command_neutralises_every_formula_start(
 ) -> None:
     from python_calamine import CalamineWorkbook
 
-    from pipelines.cli import main
-    from pipelines.db import connect
+    from pipelines.cli.commands import main
+    from pipelines.store.db import connect
 
     db = tmp_path / "x.duckdb"
     con = connect(db)
@@ -124,7 +124,7 @@ def test_the_same_outcome_twice_is_recorded_once(con: duckdb.DuckDBPyConnection,
 
 
 def test_a_group_answered_early_has_a_rate_not_too_early(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    from pipelines import analytics
+    from pipelines.analyse import analytics
 
     ingest_file(
         con,
@@ -143,7 +143,7 @@ def test_parquet_export_is_partitioned_by_client_and_reads_back(
 ) -> None:
     """`export --parquet DIR`: every table, hive-partitioned by client (ids URL-encoded, so `../x`
     stays inside DIR), read back by DuckDB as the same rows; a folder in use is refused."""
-    from pipelines.cli import main
+    from pipelines.cli.commands import main
 
     db = tmp_path / "db.duckdb"
     con = connect(db)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest import ingest_file
+from pipelines.load.ingest import ingest_file
 from tests.conftest import write_csv
 from tests.test_formats import LINKEDIN_HEADER
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.db import connect, run_data_tests
-from pipelines.ingest import ingest_file
+from pipelines.load.ingest import ingest_file
+from pipelines.store.db import connect, run_data_tests
 from tests.conftest import table_checksums, write_csv
 
 HEADER = ["company", "role", "applied_on", "status", "channel", "rejected_on", "referral", "notes"]

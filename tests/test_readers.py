@@ -17,9 +17,9 @@ import duckdb
 import numpy as np
 import pytest
 
-from pipelines import readers
 from pipelines.errors import InputError
-from pipelines.ingest import ingest_file
+from pipelines.load import readers
+from pipelines.load.ingest import ingest_file
 
 HEADER = b"company,role,applied_on"
 # A chunk size far below the real one, so the chunked scans (UTF-8 check, transcoding, line-ending

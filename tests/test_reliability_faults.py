@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.db import connect, storage_failure, translate_errors
 from pipelines.errors import DatabaseError, StorageError
+from pipelines.store.db import connect, storage_failure, translate_errors
 from tests.reliability import faults
 from tests.reliability.common import database_checksum
 

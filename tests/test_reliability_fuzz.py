@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipelines.ingest import IngestResult, LoadOptions, ingest_path
+from pipelines.load.ingest import IngestResult, LoadOptions, ingest_path
 from tests.reliability import fuzz
 from tests.reliability.common import database_checksum
 

@@ -1,4 +1,4 @@
-"""Hostile files (issue 9): the whole list from tests/reliability/hostile.py, and pipelines/safety.py
+"""Hostile files (issue 9): the whole list from tests/reliability/hostile.py, and pipelines/load/guard.py
 one check at a time, with the legitimate files each check must still let through."""
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import duckdb
 import pytest
 
 from dashboard import data
-from pipelines import archives, safety
 from pipelines.errors import InputError
-from pipelines.ingest import ingest_path
+from pipelines.load import archives
+from pipelines.load import guard as safety
+from pipelines.load.ingest import ingest_path
 from tests.conftest import SAMPLE_DIR
 from tests.reliability import hostile
 

@@ -1,4 +1,4 @@
-"""The client report (pipelines/report.py): contents, no network, escaping, access, empty data, a real browser.
+"""The client report (pipelines/report/html.py): contents, no network, escaping, access, empty data, a real browser.
 
 Databases are real DuckDB files in tmp_path; the data is the committed caseload sample or small CSVs
 written here. The browser test drives Debian's chromium through playwright (see tests/test_browser.py)
@@ -17,12 +17,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import analytics, clients, diagnosis
-from pipelines.analytics import Scope
-from pipelines.clients import Viewer
+from pipelines.advisors import clients
+from pipelines.advisors.clients import Viewer
+from pipelines.analyse import analytics, diagnosis
+from pipelines.analyse.analytics import Scope
 from pipelines.errors import InputError
-from pipelines.ingest import LoadOptions, ingest_file
-from pipelines.report import build_report
+from pipelines.load.ingest import LoadOptions, ingest_file
+from pipelines.report.html import build_report
 from tests.conftest import write_csv
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -448,8 +448,8 @@ def test_committed_samples_match_the_build(persona: str) -> None:
 def test_caseload_client_records_cover_every_client(tmp_path: Path) -> None:
     """`bounceback sample --persona advisor_caseload` writes the client records beside the CSV, one per client,
     all with the one advisor, and they import."""
-    from pipelines import clients as client_records
-    from pipelines.db import connect
+    from pipelines.advisors import clients as client_records
+    from pipelines.store.db import connect
     from sample_data.generator import CASELOAD_ADVISOR
 
     out = tmp_path / "caseload.csv"

@@ -1,4 +1,4 @@
-"""pipelines/sharing.py: one connection for the dashboard's sessions, let go between reruns.
+"""pipelines/store/sharing.py: one connection for the dashboard's sessions, let go between reruns.
 
 Time here is a FakeClock that moves only when a test says so: no test sleeps or measures how long
 something took (the real timings are `make bench`'s)."""
@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.db import connect
 from pipelines.errors import DatabaseBusy, DatabaseError
-from pipelines.sharing import RECENT_FAILURE_SECONDS, SharedConnection
+from pipelines.store.db import connect
+from pipelines.store.sharing import RECENT_FAILURE_SECONDS, SharedConnection
 
 
 @dataclass
@@ -31,7 +31,7 @@ class _FakeTimer:
 
 
 class FakeClock:
-    """pipelines.db.Clock and pipelines.sharing.Clock for the tests: time moves only by `advance`
+    """pipelines.store.db.Clock and pipelines.store.sharing.Clock for the tests: time moves only by `advance`
     (or a `sleep` of the code under test, which advances it at once and is recorded in `slept`),
     and a `call_later` action runs inside the `advance` that passes its moment. `on_sleep` is
     called after each sleep (a test letting another process go meanwhile)."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest import LoadOptions, ingest_file
+from pipelines.load.ingest import LoadOptions, ingest_file
 from tests.conftest import write_csv
 
 

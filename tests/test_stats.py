@@ -1,4 +1,4 @@
-"""pipelines.stats against hand-checked cases and against scipy / statsmodels as oracles.
+"""pipelines.analyse.stats against hand-checked cases and against scipy / statsmodels as oracles.
 
 scipy and statsmodels are imported here only: the pipeline itself computes with numpy and the
 standard library, and these tests are what keeps the two in agreement.
@@ -20,7 +20,7 @@ from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from pipelines.stats import (
+from pipelines.analyse.stats import (
     Z95,
     KMCurve,
     cumulative_incidence_within,
@@ -487,7 +487,7 @@ def test_censoring_aware_rate_recovers_the_true_rate() -> None:
 # Always-valid tests: closed forms against integrals, type-I error over repeated looks
 # --------------------------------------------------------------------------------------------
 
-from pipelines.stats import AV_TAU, always_valid_below_p, always_valid_lower_p  # noqa: E402
+from pipelines.analyse.stats import AV_TAU, always_valid_below_p, always_valid_lower_p  # noqa: E402
 
 
 @pytest.mark.parametrize(("k", "n", "p0", "share"), [(0, 11, 0.35, 0.5), (2, 24, 0.35, 0.5), (1, 20, 0.15, 1.0),

@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.cli import main
-from pipelines.ingest import ingest_file
+from pipelines.cli.commands import main
+from pipelines.load.ingest import ingest_file
 from tests.conftest import write_csv
 
 HEADER = ["company", "role", "applied_on", "outcome", "current_status"]

@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.db import connect
-from pipelines.ingest import ingest_file
+from pipelines.load.ingest import ingest_file
+from pipelines.store.db import connect
 from tests.conftest import write_csv
 
 LANGUAGES = ["es", "pt", "fr", "de", "it", "nl", "pl", "ru", "uk", "tr", "zh", "ja", "ko", "hi"]
@@ -128,7 +128,7 @@ def test_the_vocabulary_covers_the_languages_and_stages(shared_con: duckdb.DuckD
     meaning = {text: status for text, status in entries}
     assert [(t, status) for t, _, status in keyed if status != meaning[t]] == []
     # the SQL file names its languages (docs/importing.md too)
-    sql = (Path(__file__).parents[1] / "pipelines/sql/models/normalise_status.sql").read_text(encoding="utf-8")
+    sql = (Path(__file__).parents[1] / "pipelines/store/sql/models/normalise_status.sql").read_text(encoding="utf-8")
     for lang in LANGUAGES:
         assert f"    -- {lang}\n" in sql, lang
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.db import run_data_tests
-from pipelines.ingest import IngestResult, ingest_file
-from pipelines.sources import detect_source
+from pipelines.load.columns import detect_source
+from pipelines.load.ingest import IngestResult, ingest_file
+from pipelines.store.db import run_data_tests
 from tests.conftest import write_csv
 from tests.test_formats import HUNTR_HEADER, _huntr_row
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.cli import main
-from pipelines.db import connect, migrations
-from pipelines.ingest import CHANNEL_NAMES, ingest_file, parse_value_map
+from pipelines.cli.commands import main
+from pipelines.load.ingest import CHANNEL_NAMES, ingest_file, parse_value_map
+from pipelines.store.db import connect, migrations
 from tests.conftest import write_csv
 
 HEADER = ["Company", "Position", "Date Applied", "Source", "Industry", "CV"]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.db import run_data_tests
-from pipelines.ingest import ingest_file
+from pipelines.load.ingest import ingest_file
+from pipelines.store.db import run_data_tests
 from tests.conftest import write_csv
 
 HEADER = ["Role", "Date applied", "Location", "Status", "Notes"]
@@ -99,7 +99,7 @@ def test_blank_company_cells_are_a_weak_key_too(con: duckdb.DuckDBPyConnection, 
 
 
 def test_the_dry_run_says_rows_were_kept_apart(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    from pipelines.ingest import LoadOptions, ingest_path
+    from pipelines.load.ingest import LoadOptions, ingest_path
 
     path = write_csv(tmp_path / "no_company.csv", HEADER, ROWS)
     (result,) = ingest_path(con, path, LoadOptions(dry_run=True))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import main
+from pipelines.cli.commands import main
 from pipelines.words import counted
 from tests.conftest import write_csv
 

@@ -77,9 +77,9 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 
 
 def build_two_advisors(workdir: Path) -> Path:
-    from pipelines import clients
-    from pipelines.db import connect
-    from pipelines.ingest import ingest_file
+    from pipelines.advisors import clients
+    from pipelines.load.ingest import ingest_file
+    from pipelines.store.db import connect
 
     path = workdir / "shared.duckdb"
     con = connect(path)
@@ -157,10 +157,10 @@ def _data_layer_downloads(db: Path, email: str, other_client: str) -> tuple[list
     """The downloads the data layer builds for this viewer (all their data, their client's export and
     report), and the messages it gives when asked for the other's client."""
     from dashboard import data
-    from pipelines import clients
-    from pipelines.analytics import Scope
-    from pipelines.db import connect
-    from pipelines.report import build_report
+    from pipelines.advisors import clients
+    from pipelines.analyse.analytics import Scope
+    from pipelines.report.html import build_report
+    from pipelines.store.db import connect
 
     own_client = PEOPLE[email][0]
     con = connect(db)
@@ -254,12 +254,12 @@ def check_injection(db: Path, workdir: Path, summary: Summary) -> None:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from pipelines import clients
-    from pipelines.analytics import Scope
-    from pipelines.cli import main
-    from pipelines.db import connect
-    from pipelines.ingest import ingest_file
-    from pipelines.report import build_report
+    from pipelines.advisors import clients
+    from pipelines.analyse.analytics import Scope
+    from pipelines.cli.commands import main
+    from pipelines.load.ingest import ingest_file
+    from pipelines.report.html import build_report
+    from pipelines.store.db import connect
 
     tried = 0
     for index, text in enumerate(HOSTILE):

@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.db import connect
+from pipelines.store.db import connect
 
 
 @dataclass

@@ -39,7 +39,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.db import connect, run_data_tests
+from pipelines.store.db import connect, run_data_tests
 from tests.reliability.common import Summary, database_checksum, user_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -564,7 +564,7 @@ def _data_state(db: Path) -> dict[str, tuple[int, str]]:
 _LIMITED = (
     "import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN);"
     " resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}));"
-    " from pipelines.cli import main; sys.exit(main(sys.argv[1:]))"
+    " from pipelines.cli.commands import main; sys.exit(main(sys.argv[1:]))"
 )
 
 

@@ -140,7 +140,7 @@ def _text(rng: random.Random, max_len: int = 20) -> str:
 
 
 def _field_of(column: str) -> str | None:
-    from pipelines.sources import FIELD_SYNONYMS, header_token
+    from pipelines.load.columns import FIELD_SYNONYMS, header_token
 
     token = header_token(column)
     for name, spellings in FIELD_SYNONYMS.items():
@@ -177,7 +177,7 @@ def _value(rng: random.Random, column: str, weird: float = 0.15) -> str:
 
 def _random_header(rng: random.Random) -> list[str]:
     """A header that maps (canonical or spreadsheet-like), partly maps, or not at all."""
-    from pipelines.sources import FIELD_SYNONYMS
+    from pipelines.load.columns import FIELD_SYNONYMS
 
     shape = rng.random()
     if shape < 0.4:
@@ -945,8 +945,8 @@ def make_case(seed: int, index: int) -> Case:
 
 def build_base_database(path: Path) -> None:
     """A database that already holds data of every format, so fuzzed loads update and meet it."""
-    from pipelines.db import connect
-    from pipelines.ingest import ingest_path
+    from pipelines.load.ingest import ingest_path
+    from pipelines.store.db import connect
 
     rng = random.Random(0)
     folder = path.parent / "base-inputs"
@@ -997,11 +997,11 @@ def check_case(case: Case, base: Path, base_checksum: dict[str, tuple[int, str]]
     """Load `case` into a copy of `base` and judge the outcome against the promise.
 
     Returns the outcome as JSON-able facts; `problems` lists every way the promise broke.
-    `ingest` replaces pipelines.ingest.ingest_path (the tests use it to prove a broken loader is caught).
+    `ingest` replaces pipelines.load.ingest.ingest_path (the tests use it to prove a broken loader is caught).
     """
-    from pipelines.db import connect, run_data_tests
     from pipelines.errors import BouncebackError, InputError
-    from pipelines.ingest import LoadOptions, ingest_path
+    from pipelines.load.ingest import LoadOptions, ingest_path
+    from pipelines.store.db import connect, run_data_tests
 
     ingest = ingest or ingest_path
     shutil.rmtree(folder, ignore_errors=True)
@@ -1303,7 +1303,7 @@ def run_cases(
 def run(cases: int, seed: int, workdir: Path, *, workers: int | None = None, timeout: float = CASE_TIMEOUT_SECONDS,
         command: list[str] | None = None) -> Summary:  # fmt: skip
     """`cases` fuzzed files against a base database in `workdir`; failing inputs are kept in workdir/failures."""
-    from pipelines.db import connect
+    from pipelines.store.db import connect
 
     workdir.mkdir(parents=True, exist_ok=True)
     build_base_database(workdir / "base.duckdb")

@@ -2,7 +2,7 @@
 
 The promise (issue 9, "Hostile files"): a file built to hurt whatever reads it is refused with one
 line that names it and says what is wrong, before any parser reads it, whether it comes from the
-command line (pipelines.ingest.ingest_path) or from the dashboard's upload (dashboard.data), and
+command line (pipelines.load.ingest.ingest_path) or from the dashboard's upload (dashboard.data), and
 
 - no parser ran: readers' staging functions (CSV through DuckDB, XLSX through python-calamine,
   JSON Lines) are wrapped for the run and count their calls, which must stay at 0;
@@ -41,9 +41,10 @@ from typing import Any
 
 import duckdb
 
-from pipelines import readers, safety
-from pipelines.db import connect
-from pipelines.ingest import ingest_path
+from pipelines.load import guard as safety
+from pipelines.load import readers
+from pipelines.load.ingest import ingest_path
+from pipelines.store.db import connect
 from tests.reliability.common import Summary, database_checksum
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -207,7 +208,7 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 class Case:
     name: str  # the file's name, as uploaded
     build: Callable[[Path], Path | bytes]  # writes the file at the path given (or returns an upload's bytes)
-    expect: str  # a piece of the refusal (from pipelines/safety.py)
+    expect: str  # a piece of the refusal (from pipelines/load/guard.py)
     upload_only: bool = False  # an oversize upload: only the dashboard path sees the bytes
 
 

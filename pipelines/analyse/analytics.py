@@ -1,9 +1,9 @@
 """Honest analytics: funnel, rates, timing, comparisons, trend and follow-ups.
 
-Everything reads `application_facts(as_of, window_days)` (pipelines/sql/models), the one definition
+Everything reads `application_facts(as_of, window_days)` (pipelines/store/sql/models), the one definition
 of stage, response and outcome, narrowed by a Scope (client, applied dates, field = value) into a
 temporary table on the caller's cursor. Counting is DuckDB set work; Python only turns a few
-hundred aggregated numbers into intervals, Kaplan-Meier curves and tests (pipelines/stats.py).
+hundred aggregated numbers into intervals, Kaplan-Meier curves and tests (pipelines/analyse/stats.py).
 
 Definitions (docs/definitions.md):
 - response: any reply, rejection included. callback: a screen, assessment or interview invitation.
@@ -17,7 +17,7 @@ Definitions (docs/definitions.md):
 - no further answer: an answer or an offer followed by nothing for STALE_DAYS (60) days has ended.
 - the headline numbers (`measures`, MEASURE_LABELS) have one definition each, and every place that
   shows one (dashboard, command line, report, diagnosis) takes it and its label from there.
-- a log that records no outcomes at all (pipelines/recorded.py) has no rates: they are null.
+- a log that records no outcomes at all (pipelines/analyse/recorded.py) has no rates: they are null.
 Rates are fractions in [0, 1] with 95 % intervals; a group with fewer than 10 settled applications
 is flagged `small`.
 """
@@ -30,11 +30,11 @@ from typing import Any
 
 import duckdb
 
-from pipelines import stats
-from pipelines.db import translate_errors
+from pipelines.analyse import stats
+from pipelines.analyse.recorded import HOW_TO_RECORD, Recorded, recorded_by
 from pipelines.errors import InputError
-from pipelines.recorded import HOW_TO_RECORD, Recorded, recorded_by
 from pipelines.rows import one_row, one_value
+from pipelines.store.db import translate_errors
 
 DEFAULT_WINDOW = 30
 SMALL_GROUP = 10  # settled applications below this: the group is flagged, its verdicts are weak
@@ -60,7 +60,7 @@ BOOLEAN_FIELDS = {"cover_letter", "referral", "followed_up"}
 FUNNEL_STAGES = ("applied", "responded", "screen", "interview", "offer", "accepted")
 METRICS = ("response", "callback", "interview", "offer")
 # an answer (or an offer) followed by nothing for this many days has ended: outcome no_further_answer
-# (pipelines/sql/models/application_facts.sql holds the same number; tests/test_analytics.py checks both)
+# (pipelines/store/sql/models/application_facts.sql holds the same number; tests/test_analytics.py checks both)
 STALE_DAYS = 60
 MAX_VARIANTS = 12  # compare: the variants with the most settled applications; the rest are counted
 
@@ -75,7 +75,7 @@ class Scope:
     applied_from: dt.date | None = None
     applied_to: dt.date | None = None
     where: dict[str, str] = field(default_factory=dict)
-    # the clients the viewer may see (pipelines/clients.py Viewer.clients); None: every client
+    # the clients the viewer may see (pipelines/advisors/clients.py Viewer.clients); None: every client
     allowed: tuple[str, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -370,7 +370,7 @@ _STAGE_COUNTS = (
 def recorded_map(
     cur: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | None, by_client: bool = False
 ) -> dict[Any, Recorded]:
-    """What the scope's log records (pipelines/recorded.py): keyed '' for the whole scope, or by
+    """What the scope's log records (pipelines/analyse/recorded.py): keyed '' for the whole scope, or by
     client. Once per prepared facts."""
     memo = prepared.memo if prepared is not None and cur is prepared.cur else None
     if memo is not None:

@@ -1,7 +1,7 @@
 -- 0001: the foundation. applications, their stage history (events), the load's bookkeeping.
 -- No primary-key indexes on the two big tables: DuckDB's ART indexes make bulk loads several times
 -- slower, and the load resolves duplicates itself. Uniqueness is checked by the data tests in
--- pipelines/sql/data_tests/ instead.
+-- pipelines/store/sql/data_tests/ instead.
 
 create table event_types (
     event             varchar primary key,
@@ -89,7 +89,7 @@ create table applications (
 );
 
 create table events (
-    event_id       varchar not null,    -- md5 of the event's identity (see pipelines/ingest.py)
+    event_id       varchar not null,    -- md5 of the event's identity (see pipelines/load/ingest.py)
     application_id varchar not null,
     event          varchar not null,
     occurred_on    date,                -- null: known to have happened, date unknown

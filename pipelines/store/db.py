@@ -26,7 +26,7 @@ DB_ENV_VAR = "BOUNCEBACK_DB"
 # lets go of the file a second after each rerun, so a load from the command line gets it in time.
 LOCK_WAIT_SECONDS = 15.0
 LOCK_POLL_SECONDS = 0.1
-_SQL_PACKAGE = "pipelines.sql"
+_SQL_PACKAGE = "pipelines.store.sql"
 
 
 class Clock(Protocol):
@@ -66,7 +66,7 @@ def resolve_db_path(db: str | os.PathLike[str] | None) -> Path:
 
 
 def _sql_files(folder: str) -> list[tuple[str, str]]:
-    """(name, text) of the .sql files in pipelines/sql/<folder>, in name order."""
+    """(name, text) of the .sql files in pipelines/store/sql/<folder>, in name order."""
     root = resources.files(_SQL_PACKAGE).joinpath(folder)
     files = sorted((p for p in root.iterdir() if p.name.endswith(".sql")), key=lambda p: p.name)
     return [(p.name, p.read_text(encoding="utf-8")) for p in files]
@@ -234,7 +234,7 @@ def connect(
     or was written by an older bounceback that has not been opened for writing since.
 
     DuckDB lets one process at a time open a file for writing. When another holds it (a load, or
-    the dashboard reading between reruns: pipelines/sharing.py), this waits up to `wait` seconds
+    the dashboard reading between reruns: pipelines/store/sharing.py), this waits up to `wait` seconds
     (LOCK_WAIT_SECONDS by default) for it, looking every LOCK_POLL_SECONDS, then raises
     DatabaseBusy. `clock` measures and spends that time (the tests pass a fake one).
     """

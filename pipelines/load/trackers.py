@@ -23,10 +23,10 @@ from dataclasses import replace
 
 import duckdb
 
-from pipelines.dates import build_date_lookups
-from pipelines.readers import StagedFile
+from pipelines.load.columns import STAGE_DATE_EVENTS, SourceSpec, header_token
+from pipelines.load.dates import build_date_lookups
+from pipelines.load.readers import StagedFile
 from pipelines.rows import one_row, one_value
-from pipelines.sources import STAGE_DATE_EVENTS, SourceSpec, header_token
 from pipelines.words import counted
 
 # stage date column -> the stage (event) it records, in the order the reshaped header lists them

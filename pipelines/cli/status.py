@@ -7,9 +7,9 @@ from typing import Any
 
 import duckdb
 
-from pipelines.clients import LOCAL_VIEWER, Viewer, visibility_sql
-from pipelines.db import schema_version, translate_errors
+from pipelines.advisors.clients import LOCAL_VIEWER, Viewer, visibility_sql
 from pipelines.rows import one_row, one_value
+from pipelines.store.db import schema_version, translate_errors
 
 RECENT_RUNS = 10
 

@@ -40,8 +40,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from pipelines import safety
 from pipelines.errors import InputError
+from pipelines.load import guard as safety
 from pipelines.rows import one_row, one_value
 
 MAX_CELL_BYTES = 16 * 1024 * 1024  # a pasted job description can be long; a 16 MB line is not a row
@@ -67,7 +67,7 @@ class StagedFile:
     structural_rejects: int
     size_bytes: int
     notes: list[str] = field(default_factory=list)
-    # the header as the file wrote it, when pipelines/trackers.py reshaped the rows (a remembered mapping's key)
+    # the header as the file wrote it, when pipelines/load/trackers.py reshaped the rows (a remembered mapping's key)
     file_header: list[str] | None = None
 
 

@@ -6,7 +6,7 @@ ingest` in a terminal could never load while it runs. A SharedConnection opens t
 caller needs it and closes it once nobody has used it for `idle_seconds`, so a load in another
 process gets the file between the dashboard's reruns, and the next rerun opens the file afresh and
 sees the new data. While another process holds the file, opening raises the DatabaseError of
-`pipelines.db.connect` (after its own short wait), which the dashboard shows as one line.
+`pipelines.store.db.connect` (after its own short wait), which the dashboard shows as one line.
 
 Threads (the dashboard's sessions) share the one connection; every query in pipelines takes its own
 `cursor()`, so they never run two statements on one DuckDB connection at once.
@@ -24,7 +24,7 @@ from typing import Protocol
 
 import duckdb
 
-from pipelines import db
+from pipelines.store import db
 
 IDLE_SECONDS = 1.0  # a rerun's calls come milliseconds apart; a second of silence means it is over
 # a failed opening answers the calls that arrive this soon after it (the rest of that rerun, the

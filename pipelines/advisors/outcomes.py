@@ -18,11 +18,11 @@ from typing import Any
 
 import duckdb
 
-from pipelines.clients import LOCAL_VIEWER, Viewer, get_client
-from pipelines.db import refresh_application_stages, rollback, translate_errors
+from pipelines.advisors.clients import LOCAL_VIEWER, Viewer, get_client
 from pipelines.errors import InputError
+from pipelines.load.columns import CANONICAL_COLUMNS, RECORDABLE_EVENTS, STAGE_DATE_EVENTS
 from pipelines.rows import one_value
-from pipelines.sources import CANONICAL_COLUMNS, RECORDABLE_EVENTS, STAGE_DATE_EVENTS
+from pipelines.store.db import refresh_application_stages, rollback, translate_errors
 
 EVENT_CHOICES: tuple[str, ...] = RECORDABLE_EVENTS
 # OWASP CSV injection: a cell starting with one of these is read as a formula by spreadsheets

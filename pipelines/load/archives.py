@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines import safety
 from pipelines.errors import InputError
+from pipelines.load import guard as safety
 
 JOB_FILE = re.compile(r"(?:^|/)(job applications(?:_\d+)?|saved jobs)\.csv$", re.IGNORECASE)
 MAX_MEMBER_BYTES = safety.MAX_UNPACKED_BYTES  # a zip bomb is not a job log
@@ -46,7 +46,7 @@ def is_archive(path: Path) -> bool:
     zip archives too).
 
     A zip archive named log.csv is refused as a file that is not what its extension says
-    (pipelines/safety.py), not unpacked. A zip that is too big to list or cannot be read counts
+    (pipelines/load/guard.py), not unpacked. A zip that is too big to list or cannot be read counts
     as an archive, so that unpacked() refuses it with the reason."""
     if not path.is_file() or path.suffix.lower() not in (".zip", ""):
         return False

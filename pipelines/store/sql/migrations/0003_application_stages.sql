@@ -1,7 +1,7 @@
 -- 0003: what each application's stage history adds up to, kept beside the events so that the
 -- analytics read one row per application instead of regrouping every event each time.
 -- Maintained by every load for the applications whose events it changed; rebuilt whole when the
--- models change (see pipelines/db.py). stage_history(as_of) in sql/models is its definition, and a
+-- models change (see pipelines/store/db.py). stage_history(as_of) in sql/models is its definition, and a
 -- data test checks the two agree.
 create table application_stages (
     application_id        varchar not null,

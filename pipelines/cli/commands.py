@@ -20,12 +20,15 @@ from typing import Any
 
 import duckdb
 
-from pipelines import __version__, analytics, cli_advisors, diagnosis
-from pipelines.analytics import DEFAULT_WINDOW, GROUP_FIELDS, METRICS, Scope
-from pipelines.clients import get_client
-from pipelines.db import DB_ENV_VAR, connect, connect_memory, original_error, resolve_db_path, storage_failure
+from pipelines import __version__
+from pipelines.advisors.clients import get_client
+from pipelines.analyse import analytics, diagnosis
+from pipelines.analyse.analytics import DEFAULT_WINDOW, GROUP_FIELDS, METRICS, Scope
+from pipelines.cli import advisors as cli_advisors
+from pipelines.cli.status import database_status
 from pipelines.errors import BouncebackError, StorageError, is_storage_failure
-from pipelines.ingest import (
+from pipelines.load.columns import parse_assignments
+from pipelines.load.ingest import (
     CHANNEL_NAMES,
     DEFAULT_CLIENT,
     SOURCES,
@@ -35,8 +38,7 @@ from pipelines.ingest import (
     ingest_path,
     parse_value_map,
 )
-from pipelines.sources import parse_assignments
-from pipelines.status import database_status
+from pipelines.store.db import DB_ENV_VAR, connect, connect_memory, original_error, resolve_db_path, storage_failure
 from pipelines.words import counted
 
 HUMAN_REJECTS_SHOWN = 20
@@ -545,7 +547,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     if args.dry_run:
         # A dry run must not even create the database file: work on an in-memory copy of nothing
         # when there is no database yet, else on the real one inside a transaction rolled back.
-        from pipelines.db import connect_memory
+        from pipelines.store.db import connect_memory
 
         con = connect(db_path) if db_path.exists() else connect_memory()
     else:
@@ -629,7 +631,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from pipelines import outcomes
+    from pipelines.advisors import outcomes
 
     if args.parquet is not None:
         return _export_parquet(args)
@@ -655,7 +657,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _export_parquet(args: argparse.Namespace) -> int:
-    from pipelines import outcomes
+    from pipelines.advisors import outcomes
 
     con = connect(resolve_db_path(args.db))
     try:

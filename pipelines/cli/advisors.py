@@ -1,6 +1,6 @@
-"""The advisor's commands: clients, notes, access, roster and report (wired into pipelines/cli.py).
+"""The advisor's commands: clients, notes, access, roster and report (wired into pipelines/cli/commands.py).
 
-The command line is the local user, who sees every client (pipelines/clients.py LOCAL_VIEWER):
+The command line is the local user, who sees every client (pipelines/advisors/clients.py LOCAL_VIEWER):
 whoever can open the database file can read it anyway. Access grants matter for the dashboard
 behind a login.
 """
@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pipelines import clients, roster
-from pipelines.analytics import DEFAULT_WINDOW, Scope
-from pipelines.db import connect, resolve_db_path
+from pipelines.advisors import clients, roster
+from pipelines.analyse.analytics import DEFAULT_WINDOW, Scope
 from pipelines.errors import InputError
+from pipelines.store.db import connect, resolve_db_path
 from pipelines.words import counted
 
 # --flag -> clients table field
@@ -245,7 +245,7 @@ def run(args: argparse.Namespace, print_json: Callable[[dict[str, Any]], None]) 
 
 
 def _write_report(con: Any, scope: Scope, client: str, out: Path) -> dict[str, Any]:
-    from pipelines.report import build_report  # altair and vl-convert only load for a report
+    from pipelines.report.html import build_report  # altair and vl-convert only load for a report
 
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--out {out}: the report is an HTML file (.html)")

@@ -26,10 +26,10 @@ from typing import Any
 
 import duckdb
 
-from pipelines import analytics, diagnosis
-from pipelines.analytics import FOLLOW_UP_DUE, FOLLOW_UP_PRIORITY, FUNNEL_STAGES, Scope, follow_up_params
-from pipelines.clients import LOCAL_VIEWER, Viewer, get_client, list_clients
-from pipelines.db import translate_errors
+from pipelines.advisors.clients import LOCAL_VIEWER, Viewer, get_client, list_clients
+from pipelines.analyse import analytics, diagnosis
+from pipelines.analyse.analytics import FOLLOW_UP_DUE, FOLLOW_UP_PRIORITY, FUNNEL_STAGES, Scope, follow_up_params
+from pipelines.store.db import translate_errors
 
 STALL_DAYS = 14  # no application for this long: the search has stalled
 # follow-ups due this week (an interview with no news, no answer 7-14 days after applying) from which
@@ -172,7 +172,7 @@ def roster(
             "follow_ups_due": found["follow_ups_due"] if found else 0,
             "stalled": days_since is None or days_since >= STALL_DAYS,
             "accepted_offers": found["accepted_offers"] if found else 0,
-            # what the client's log records (pipelines/recorded.py); null before any application
+            # what the client's log records (pipelines/analyse/recorded.py); null before any application
             "recorded": diagnoses[name]["recorded"] if name in diagnoses else None,
         }
         entry["follow_ups_due_this_week"] = found["follow_ups_due_this_week"] if found else 0

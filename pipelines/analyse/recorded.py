@@ -33,7 +33,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.db import translate_errors
+from pipelines.store.db import translate_errors
 
 FIELDS = ("outcomes", "interviews", "channel", "referral", "follow_ups", "resume_version", "cover_letter", "industry",
           "interview_rounds")

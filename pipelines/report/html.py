@@ -4,17 +4,17 @@
 
 1. a header: the client's name, advisor, status, start date and targets, and the scope (as-of date,
    response window, applied dates and filters, when the report was generated);
-2. headline numbers (pipelines/analytics.py `measures`, each under the label that states its
+2. headline numbers (pipelines/analyse/analytics.py `measures`, each under the label that states its
    definition): applications, both response rates with their 95 % intervals, answered, callbacks,
    interviews, offers, pending and settled; "no outcomes recorded" when the log has none;
-3. the funnel (pipelines/analytics.py `funnel`): stage counts and step conversions with intervals;
+3. the funnel (pipelines/analyse/analytics.py `funnel`): stage counts and step conversions with intervals;
 4. rates by resume version, by channel and by industry (`analytics.rates`): the censoring-aware
    response rate and the callback rate per group, each with its interval, small groups flagged;
-5. the diagnosis (pipelines/diagnosis.py): every finding's area, verdict, evidence and next step;
+5. the diagnosis (pipelines/analyse/diagnosis.py): every finding's area, verdict, evidence and next step;
 6. the follow-ups due now (`analytics.followups`);
 7. the advisor's notes, newest first;
-8. for the client's advisor or an admin, the client beside the caseload (pipelines/roster.py `against_caseload`),
-   or the reason there is no comparison;
+8. for the client's advisor or an admin, the client beside the caseload
+   (pipelines/advisors/roster.py `against_caseload`), or the reason there is no comparison;
 9. short definitions of the words the numbers use.
 
 The page works offline and on paper: no script, no external stylesheet, font or image; charts are
@@ -39,9 +39,10 @@ import altair as alt
 import duckdb
 import vl_convert as vlc
 
-from pipelines import analytics, diagnosis, roster
-from pipelines.analytics import SMALL_GROUP, Scope
-from pipelines.clients import LOCAL_VIEWER, Viewer, get_client, list_notes
+from pipelines.advisors import roster
+from pipelines.advisors.clients import LOCAL_VIEWER, Viewer, get_client, list_notes
+from pipelines.analyse import analytics, diagnosis
+from pipelines.analyse.analytics import SMALL_GROUP, Scope
 
 MAX_GROUPS = 15  # groups drawn per chart (most applications first); the table lists more
 MAX_TABLE_ROWS = 50  # rows per table (breakdowns, follow-ups), so one odd field cannot fill 40 pages

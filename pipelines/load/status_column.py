@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.sources import header_token
+from pipelines.load.columns import header_token
 
 # a status is a word or a few ("Rejected after final round"); a paragraph that mentions one is a note
 STATUS_MAX_CHARS = 60

@@ -23,9 +23,9 @@ from typing import Any
 
 import duckdb
 
-from pipelines.db import rollback, translate_errors
 from pipelines.errors import InputError
 from pipelines.rows import one_row, one_value
+from pipelines.store.db import rollback, translate_errors
 
 CLIENT_STATUSES = ("active", "paused", "placed", "closed")
 ROLES = ("admin", "advisor", "client")

@@ -3,7 +3,7 @@
 Sources: our canonical format, a personal spreadsheet (any shape), a LinkedIn data export
 (`Job Applications.csv`, and `Saved Jobs.csv` which holds no applications), a Huntr board export,
 a Simplify export, a JobSync export, a JustAJobApp export (one row per e-mail, reshaped into
-applications by pipelines/trackers.py), and an events file (outcomes added to loaded applications).
+applications by pipelines/load/trackers.py), and an events file (outcomes added to loaded applications).
 
 Headers are compared as tokens: case, spaces and punctuation do not matter (`Date sent` =
 `date_sent` = `DATE-SENT`). Each field lists its spellings in order of preference; when two columns
@@ -306,11 +306,11 @@ SPECS: dict[str, SourceSpec] = {
             "role": ("title",),
             "location": ("location",),
             "job_url": ("url",),
-            # the earliest createdAt of a card held on several boards (pipelines/trackers.py adds it)
+            # the earliest createdAt of a card held on several boards (pipelines/load/trackers.py adds it)
             "applied_on": ("earliest_createdat", "createdat"),
             "status": ("listname",),
             "status_on": ("lastmovedat",),
-            # the stages the card reached on its other boards (pipelines/trackers.py)
+            # the stages the card reached on its other boards (pipelines/load/trackers.py)
             "interview_on": ("interview_on_another_board",),
             **{name: (f"{event}_on_another_board",) for name, event in _STAGE_COLUMN_EVENTS.items()},
         },
@@ -351,7 +351,7 @@ SPECS: dict[str, SourceSpec] = {
             " is the applied date, JobSource the channel",
         ),
     ),
-    # the columns pipelines/trackers.py writes for a JustAJobApp export, one row per application
+    # the columns pipelines/load/trackers.py writes for a JustAJobApp export, one row per application
     "justajobapp": SourceSpec(
         name="justajobapp",
         fields={

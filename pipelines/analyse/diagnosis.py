@@ -3,10 +3,10 @@
 Verdicts: failing, at risk, working, not enough data, not recorded.
 
 - **not recorded**: the log does not record what the part reads (no Referral column, no outcomes at
-  all, ...; pipelines/recorded.py). Unknown is not "no": the part is not judged, and its action
+  all, ...; pipelines/analyse/recorded.py). Unknown is not "no": the part is not judged, and its action
   says what to add. A search with no recorded outcomes gets no rate verdict at all.
 - **failing** needs evidence that stays valid however often the person looks: an always-valid test
-  (pipelines/stats.py: a mixture SPRT for two groups, an exact mixture likelihood ratio against a
+  (pipelines/analyse/stats.py: a mixture SPRT for two groups, an exact mixture likelihood ratio against a
   published reference for interviews) at FAIL_P. The search-wide budget SEARCH_FAIL_ALPHA is split
   over the parts that test (Bonferroni) and over the groups within a part (Holm), so a healthy
   search is called failing anywhere, at any look, at most that often.
@@ -27,9 +27,9 @@ from typing import Any
 
 import duckdb
 
-from pipelines import analytics, stats
-from pipelines.analytics import Scope
-from pipelines.recorded import HOW_TO_RECORD, Recorded, recorded_by
+from pipelines.analyse import analytics, stats
+from pipelines.analyse.analytics import Scope
+from pipelines.analyse.recorded import HOW_TO_RECORD, Recorded, recorded_by
 from pipelines.words import counted as _count
 
 AREAS = ("strategy", "resume", "network", "targets", "interviews", "follow_up")
@@ -261,7 +261,7 @@ def gather(
 
 # ---------------------------------------------------------------- what the log does not record
 
-# the inputs each part reads (pipelines/recorded.py); every part reads outcomes
+# the inputs each part reads (pipelines/analyse/recorded.py); every part reads outcomes
 PART_INPUTS: dict[str, tuple[str, ...]] = {
     "strategy": ("outcomes", "channel"),
     "resume": ("outcomes", "resume_version", "cover_letter"),

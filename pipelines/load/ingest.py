@@ -5,7 +5,7 @@
 Steps (all set-based SQL on one cursor, no per-row Python):
 1. readers.stage() puts the file into the temporary tables `staged` / `staged_rejects`.
 2. The header is mapped onto the canonical fields (unknown columns are kept in `raw`).
-3. `checked`: every row normalised (pipelines/sql/models/normalise.sql) and given a disposition:
+3. `checked`: every row normalised (pipelines/store/sql/models/normalise.sql) and given a disposition:
    skipped (blank row, saved-not-applied job, superseded duplicate), rejected (with every
    problem: line, column, value, reason) or valid.
 4. Inside BEGIN ... COMMIT: applications are inserted or updated, their events added; the run and
@@ -37,13 +37,10 @@ from typing import Any
 
 import duckdb
 
-from pipelines import archives, readers, trackers
-from pipelines.clients import register_clients
-from pipelines.dates import DATE_ORDERS, DateColumn, build_date_lookups, date_like_columns, order_contradiction
-from pipelines.db import refresh_application_stages, rollback, translate_errors
+from pipelines.advisors.clients import register_clients
 from pipelines.errors import BouncebackError, DatabaseError, InputError
-from pipelines.rows import one_row, one_value
-from pipelines.sources import (
+from pipelines.load import archives, readers, trackers
+from pipelines.load.columns import (
     CANONICAL_COLUMNS,
     DATE_FIELDS,
     EVENT_FIELDS,
@@ -59,7 +56,10 @@ from pipelines.sources import (
     header_token,
     map_columns,
 )
-from pipelines.status_column import StatusCandidate, choose_status_column
+from pipelines.load.dates import DATE_ORDERS, DateColumn, build_date_lookups, date_like_columns, order_contradiction
+from pipelines.load.status_column import StatusCandidate, choose_status_column
+from pipelines.rows import one_row, one_value
+from pipelines.store.db import refresh_application_stages, rollback, translate_errors
 from pipelines.words import counted
 
 __all__ = [
@@ -1014,7 +1014,7 @@ def _finish_run(cur: duckdb.DuckDBPyConnection, result: IngestResult) -> None:
             result.skipped,
             result.events_inserted,
             result.events_updated,
-            # the fields whose column holds a value somewhere (what its log records: pipelines/recorded.py)
+            # the fields whose column holds a value somewhere (what its log records: pipelines/analyse/recorded.py)
             result.columns.get("filled") or None,
             result.run_id,
         ],
@@ -1447,7 +1447,7 @@ def _plan(
     result.columns = mapping.to_json()
     result.columns["status_candidates"] = [candidate.to_json() for candidate in status_candidates]
     # the fields whose column holds a value in some row: what this file's log records (a column blank
-    # in every row records nothing). Stored with the run for pipelines/recorded.py.
+    # in every row records nothing). Stored with the run for pipelines/analyse/recorded.py.
     if mapping.indexes:
         with translate_errors(f"reading {path.name} failed"):
             filled = one_row(cur.execute(

@@ -1,5 +1,5 @@
 -- 0004: the advisor's side. Who the clients are, the advisor's dated notes on them, and who may
--- see which client when the dashboard runs behind a login (pipelines/clients.py).
+-- see which client when the dashboard runs behind a login (pipelines/advisors/clients.py).
 
 create table clients (
     client            varchar primary key,  -- the id applications carry (ingest --client)

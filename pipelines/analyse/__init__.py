@@ -1,0 +1,1 @@
+"""Analysis: funnel, rates, timing, comparisons, statistics, what a log records, the diagnosis."""

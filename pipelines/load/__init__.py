@@ -1,0 +1,1 @@
+"""Loading a file: the hostile-file guard, readers, columns, dates, trackers' shapes, the load itself."""
