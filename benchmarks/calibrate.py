@@ -29,7 +29,7 @@ Scenarios and goals (exit code 1 when one is missed):
 
 Printed per scenario: the figures, their goals and a per-part breakdown of the verdicts at the last
 look. `--json` prints the report as JSON instead (progress then goes to stderr). A small version
-runs in the tests (tests/test_diagnosis.py, tests/test_calibrate.py).
+runs in the tests (tests/unit/analyse/test_diagnosis.py, tests/unit/analyse/test_calibrate.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """`bounceback dashboard [--db PATH] [--port N]`: start the Streamlit app on one database.
 
 `bounceback dashboard` runs `python -m dashboard.launch` as a process of its own, so that pipelines
-never imports the dashboard or streamlit (tests/test_layers.py).
+never imports the dashboard or streamlit (tests/unit/test_layers.py).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ DEFAULT_PORT = 8501
 def command(port: int) -> list[str]:
     """The streamlit command line. The security options are passed explicitly because
     .streamlit/config.toml is only read when Streamlit starts in the repository root
-    (tests/test_config.py checks that both say the same)."""
+    (tests/dashboard/test_config.py checks that both say the same)."""
     return [
         sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.headless", "true",

@@ -60,7 +60,8 @@ BOOLEAN_FIELDS = {"cover_letter", "referral", "followed_up"}
 FUNNEL_STAGES = ("applied", "responded", "screen", "interview", "offer", "accepted")
 METRICS = ("response", "callback", "interview", "offer")
 # an answer (or an offer) followed by nothing for this many days has ended: outcome no_further_answer
-# (pipelines/store/sql/models/application_facts.sql holds the same number; tests/test_analytics.py checks both)
+# (pipelines/store/sql/models/application_facts.sql holds the same number;
+# tests/unit/analyse/test_analytics.py checks both)
 STALE_DAYS = 60
 MAX_VARIANTS = 12  # compare: the variants with the most settled applications; the rest are counted
 

@@ -15,7 +15,7 @@ Mantel–Haenszel and 1 Kaplan–Meier; per call (timeit):
     Kaplan–Meier, 60 t own 105 µs    scipy.stats.ecdf + log-log band                   287 µs
 
 so the library versions would add about 43 s, 3 s, 0.8 s, 1 s and 1.8 s to that roster (about 9.5 s
-today). Each of these is tested against the library as an oracle (tests/test_stats.py) and agrees
+today). Each of these is tested against the library as an oracle (tests/unit/analyse/test_stats.py) and agrees
 within 1e-12. statsmodels is a test oracle only (the dev extra). scipy is imported inside the functions
 that use it, so a command that computes no statistics (status, ingest) does not pay its import (0.3 s
 for scipy.special).
@@ -63,7 +63,7 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
 
     Kept in plain floats rather than scipy's binomtest(k, n).proportion_ci(method="wilson"), 246 µs a
     call against 0.7 µs: a roster of ten thousand clients asks for about 175,000 single intervals
-    (43 s with scipy). tests/test_stats.py holds it to scipy and statsmodels within 1e-12."""
+    (43 s with scipy). tests/unit/analyse/test_stats.py holds it to scipy and statsmodels within 1e-12."""
     s, t = float(successes), float(n)
     if not (math.isfinite(s) and math.isfinite(t)):
         raise ValueError("successes and n must be finite")
@@ -499,7 +499,7 @@ def always_valid_lower_p(strata: Sequence[tuple[int, int, int, int]], tau: float
         Lambda = 2 · Phi(-S / sqrt(A)) · exp(S² / (2A)) / sqrt(1 + tau² · I),
 
     a non-negative martingale with mean at most 1 under the null. The p-value is min(1, 1/Lambda).
-    The normal approximation is asymptotic; tests/test_stats.py measures the type-I error over
+    The normal approximation is asymptotic; tests/unit/analyse/test_stats.py measures the type-I error over
     repeated looks by simulation, small searches included.
     """
     if tau <= 0:

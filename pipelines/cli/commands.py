@@ -677,7 +677,7 @@ def _export_parquet(args: argparse.Namespace) -> int:
 
 
 def _cmd_dashboard(args: argparse.Namespace) -> int:
-    # a process of its own: the core never imports the dashboard (tests/test_layers.py), and the data
+    # a process of its own: the core never imports the dashboard (tests/unit/test_layers.py), and the data
     # commands never need the dashboard's packages
     argv = [sys.executable, "-m", "dashboard.launch"]
     argv += ["--db", str(args.db)] if args.db else []

@@ -27,7 +27,7 @@ from pipelines.errors import InputError
 
 # The dashboard's upload limit, in Streamlit's megabytes (its server multiplies by 1024 * 1024).
 # .streamlit/config.toml, dashboard/launch.py and the upload widget all use this one number;
-# tests/test_config.py checks that they agree. A 1,000,000-row log is about 150 MB as CSV.
+# tests/dashboard/test_config.py checks that they agree. A 1,000,000-row log is about 150 MB as CSV.
 MAX_UPLOAD_MB = 200
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 

@@ -847,7 +847,7 @@ def _row_events_sql(plan: _Plan) -> str:
 
 
 # The write steps, in order, inside one transaction. A list so that tests can put a failing
-# statement half-way and prove the rollback (see tests/test_ingest.py).
+# statement half-way and prove the rollback (see tests/unit/load/test_ingest.py).
 APPLICATION_MERGE_STEPS: list[tuple[str, str]] = [
     (
         "compare with stored applications",

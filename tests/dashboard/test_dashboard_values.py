@@ -15,7 +15,7 @@ from dashboard import data
 from pipelines.store.db import connect
 from tests.conftest import write_csv
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
 
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 

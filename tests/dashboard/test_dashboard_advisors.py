@@ -23,9 +23,9 @@ from pipelines.store.db import connect
 from tests.conftest import SAMPLE_DIR, write_csv
 from tests.reliability.access import AUTH_SECRETS
 from tests.reliability.access import screen_bytes as _screen
-from tests.test_advisors import AS_OF, CASELOAD, HEADER
+from tests.unit.advisors.test_advisors import AS_OF, CASELOAD, HEADER
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
 ALL_PAGES = ("overview", "resume", "channels", "timing", "followups", "roster", "client", "data")
 ALICE = "alice@example.org"
 BOB = "bob@example.org"

@@ -128,7 +128,7 @@ def test_the_vocabulary_covers_the_languages_and_stages(shared_con: duckdb.DuckD
     meaning = {text: status for text, status in entries}
     assert [(t, status) for t, _, status in keyed if status != meaning[t]] == []
     # the SQL file names its languages (docs/importing.md too)
-    sql = (Path(__file__).parents[1] / "pipelines/store/sql/models/normalise_status.sql").read_text(encoding="utf-8")
+    sql = (Path(__file__).parents[3] / "pipelines/store/sql/models/normalise_status.sql").read_text(encoding="utf-8")
     for lang in LANGUAGES:
         assert f"    -- {lang}\n" in sql, lang
 

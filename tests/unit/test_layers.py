@@ -17,7 +17,7 @@ import pytest
 
 import pipelines
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # what draws or serves: only the HTML report may draw charts (altair, vl-convert) in the core
 FACES = ("streamlit", "dashboard", "plotly")
 CHARTS = ("altair", "vl_convert")

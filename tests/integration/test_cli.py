@@ -250,7 +250,7 @@ def test_a_load_waits_for_another_process_to_let_go_of_the_database(
 
 
 def test_template_has_exactly_the_canonical_columns() -> None:
-    template = Path(__file__).resolve().parent.parent / "sample_data" / "template.csv"
+    template = Path(__file__).resolve().parents[2] / "sample_data" / "template.csv"
     with template.open(newline="", encoding="utf-8") as handle:
         assert tuple(next(csv.reader(handle))) == CANONICAL_COLUMNS
 
@@ -372,7 +372,7 @@ def test_a_log_without_outcomes_says_so_with_the_next_step(capsys: pytest.Captur
 def test_the_dashboard_command_starts_the_dashboard_in_a_process_of_its_own(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    # the core never imports the dashboard (tests/test_layers.py): it runs `python -m dashboard.launch`
+    # the core never imports the dashboard (tests/unit/test_layers.py): it runs `python -m dashboard.launch`
     import subprocess as real_subprocess
 
     import pipelines.cli.commands as cli

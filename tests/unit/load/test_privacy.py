@@ -9,7 +9,7 @@ import duckdb
 
 from pipelines.load.ingest import ingest_file
 from tests.conftest import write_csv
-from tests.test_formats import LINKEDIN_HEADER
+from tests.unit.load.test_formats import LINKEDIN_HEADER
 
 OWN_EMAIL, OWN_PHONE = "Me.Myself@Example.com", " +1 555 0100"
 SECRETS = ("me.myself@example.com", "555 0100", "5550100", "recruiter@acme.example", "212", "0199")

@@ -10,7 +10,7 @@ import pytest
 from pipelines.errors import DatabaseBusy, DatabaseError
 from pipelines.store import db
 from tests.conftest import held_by_another_process
-from tests.test_sharing import FakeClock
+from tests.unit.store.test_sharing import FakeClock
 
 
 def test_new_database_is_migrated_once(db_path: Path) -> None:

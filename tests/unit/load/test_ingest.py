@@ -482,7 +482,7 @@ def test_a_refusal_quoting_cells_stays_one_short_line(con: duckdb.DuckDBPyConnec
 
 
 def test_the_downloadable_template_loads_cleanly(con: duckdb.DuckDBPyConnection) -> None:
-    template = Path(__file__).resolve().parent.parent / "sample_data" / "template.csv"
+    template = Path(__file__).resolve().parents[3] / "sample_data" / "template.csv"
     result = ingest_file(con, template)
     assert (result.status, result.inserted, result.rejected, result.skipped) == ("loaded", 2, 0, 0)
     assert result.columns["ignored"] == []

@@ -1,7 +1,7 @@
 """The client report (pipelines/report/html.py): contents, no network, escaping, access, empty data, a real browser.
 
 Databases are real DuckDB files in tmp_path; the data is the committed caseload sample or small CSVs
-written here. The browser test drives Debian's chromium through playwright (see tests/test_browser.py)
+written here. The browser test drives Debian's chromium through playwright (see tests/integration/test_browser.py)
 and leaves a screenshot in test-output/screenshots/report.png.
 """
 
@@ -26,7 +26,7 @@ from pipelines.load.ingest import LoadOptions, ingest_file
 from pipelines.report.html import build_report
 from tests.conftest import write_csv
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 SCOPE = Scope(as_of=dt.date(2026, 11, 1), window=30)
 CLIENT = "client_01_vera"

@@ -19,7 +19,7 @@ from pipelines.analyse.analytics import Scope
 from pipelines.cli.commands import main
 from pipelines.load.ingest import ingest_file
 from tests.conftest import write_csv
-from tests.test_formats import LINKEDIN_HEADER
+from tests.unit.load.test_formats import LINKEDIN_HEADER
 
 AS_OF = dt.date(2026, 11, 1)
 START = dt.date(2026, 5, 24)  # every other day from here: the last application on 2026-10-29

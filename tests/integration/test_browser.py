@@ -26,7 +26,7 @@ from pipelines.load.ingest import ingest_file
 from pipelines.store.db import connect
 from tests.conftest import write_csv
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 PAGES = {"overview": "", "resume": "resume", "channels": "channels", "timing": "timing",
          "followups": "followups", "roster": "roster", "client": "client", "data": "data"}  # fmt: skip

@@ -21,7 +21,7 @@ from dashboard import data, launch
 from pipelines.load.guard import MAX_UPLOAD_MB
 from pipelines.store.db import connect
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / ".streamlit" / "config.toml"
 APP = ROOT / "dashboard" / "streamlit_app.py"
 

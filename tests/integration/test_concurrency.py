@@ -23,7 +23,7 @@ from pipelines.analyse.analytics import Scope, funnel
 from pipelines.load.ingest import ingest_file
 from pipelines.store.db import connect
 from tests.conftest import SAMPLE_DIR, held_by_another_process, write_csv
-from tests.test_browser import ROOT, _serve, browser  # noqa: F401 - the fixture is used by name
+from tests.integration.test_browser import ROOT, _serve, browser  # noqa: F401 - the fixture is used by name
 
 AS_OF = "2026-11-01"
 PERSONAS = ("healthy", "resume_gap", "spray_and_pray")

@@ -19,7 +19,7 @@ from pipelines.load.ingest import ingest_file
 from pipelines.store.db import connect
 from tests.conftest import SAMPLE_DIR, write_csv
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
 PAGES = ("overview", "resume", "channels", "timing", "followups", "data")
 AS_OF = "2026-11-01"  # the sample files' as-of date: results do not drift with the calendar
 HOSTILE = [

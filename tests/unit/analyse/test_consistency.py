@@ -37,7 +37,7 @@ from pipelines.report.html import build_report
 from pipelines.store.db import connect
 from tests.conftest import SAMPLE_DIR, sample_files, write_csv
 
-APP = Path(__file__).resolve().parent.parent / "dashboard" / "streamlit_app.py"
+APP = Path(__file__).resolve().parents[3] / "dashboard" / "streamlit_app.py"
 AS_OF = dt.date(2026, 11, 1)
 GENERATED = dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC)
 CASELOAD_CLIENT = "client_01_vera"

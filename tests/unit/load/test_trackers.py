@@ -15,7 +15,7 @@ from pipelines.load.columns import detect_source
 from pipelines.load.ingest import IngestResult, ingest_file
 from pipelines.store.db import run_data_tests
 from tests.conftest import write_csv
-from tests.test_formats import HUNTR_HEADER, _huntr_row
+from tests.unit.load.test_formats import HUNTR_HEADER, _huntr_row
 
 
 def _history(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, dt.date | None]]]:
@@ -104,7 +104,7 @@ def _justajobapp_rows() -> list[list[str]]:
 
 
 def _everything(con: duckdb.DuckDBPyConnection) -> str:
-    """Every cell of every table, as text (tests/test_privacy.py)."""
+    """Every cell of every table, as text (tests/unit/load/test_privacy.py)."""
     tables = [row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()]
     return "\n".join(str(row) for table in tables for row in con.execute(f'select * from "{table}"').fetchall()).lower()
 

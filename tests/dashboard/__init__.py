@@ -1,0 +1,1 @@
+"""The dashboard: Streamlit AppTest on real database files, and its configuration."""

@@ -1,0 +1,1 @@
+"""Whole commands and processes: the CLI, concurrent processes, a real browser, the benchmarks."""
