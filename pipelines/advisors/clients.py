@@ -110,22 +110,6 @@ def visibility_sql(viewer: Viewer, column: str = "client") -> tuple[str, list[An
 # ---------------------------------------------------------------- clients
 
 
-def register_clients(cur: duckdb.DuckDBPyConnection) -> int:
-    """Give every client with applications a row (named after its id). Runs inside a load's
-    transaction, so a client appears exactly when its applications do."""
-    row = cur.execute(
-        """
-        insert into clients (client, display_name, started_on)
-        select client, client, min(applied_on)
-        from applications
-        where client not in (select client from clients)
-        group by client
-        returning client
-        """
-    ).fetchall()
-    return len(row)
-
-
 def _text(value: Any, name: str, *, required: bool = False) -> str | None:
     text = None if value is None else str(value).strip()
     if not text:

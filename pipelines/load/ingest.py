@@ -37,7 +37,6 @@ from typing import Any
 
 import duckdb
 
-from pipelines.advisors.clients import register_clients
 from pipelines.errors import BouncebackError, DatabaseError, InputError
 from pipelines.load import archives, readers, trackers
 from pipelines.load.columns import (
@@ -59,7 +58,7 @@ from pipelines.load.columns import (
 from pipelines.load.dates import DATE_ORDERS, DateColumn, build_date_lookups, date_like_columns, order_contradiction
 from pipelines.load.status_column import StatusCandidate, choose_status_column
 from pipelines.rows import one_row, one_value
-from pipelines.store.db import refresh_application_stages, rollback, translate_errors
+from pipelines.store.db import refresh_application_stages, register_clients, rollback, translate_errors
 from pipelines.words import counted
 
 __all__ = [

@@ -395,6 +395,23 @@ def _create_models(cur: duckdb.DuckDBPyConnection, models: list[tuple[str, str]]
         cur.execute(texts[name])
 
 
+def register_clients(cur: duckdb.DuckDBPyConnection) -> int:
+    """Give every client with applications a row (named after its id): a storage rule, kept here so
+    that loading needs nothing of the advisor's side. Runs inside a load's transaction, so a client
+    appears exactly when its applications do."""
+    row = cur.execute(
+        """
+        insert into clients (client, display_name, started_on)
+        select client, client, min(applied_on)
+        from applications
+        where client not in (select client from clients)
+        group by client
+        returning client
+        """
+    ).fetchall()
+    return len(row)
+
+
 def refresh_application_stages(cur: duckdb.DuckDBPyConnection, only_touched: bool = False) -> None:
     """Recompute application_stages: all of it, or for the applications in temp table
     `touched_applications` (a load's changed applications). Runs in the caller's transaction."""

@@ -38,10 +38,32 @@ def _core_modules() -> list[str]:
     )
 
 
-def _loaded_after_import(module: str) -> set[str]:
+def _modules_after_import(module: str) -> set[str]:
     code = f"import json, sys; import {module}; print(json.dumps(sorted(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    return {name.split(".")[0] for name in json.loads(done.stdout)}
+    return set(json.loads(done.stdout))
+
+
+def _loaded_after_import(module: str) -> set[str]:
+    return {name.split(".")[0] for name in _modules_after_import(module)}
+
+
+# the rooms of pipelines/ a room may not reach (docs/architecture.md): storage knows nothing of what
+# is stored for, and the analysis reads only what the database holds, never the loading
+ROOMS_BELOW: dict[str, tuple[str, ...]] = {
+    "store": ("load", "analyse", "advisors", "report", "cli"),
+    "load": ("analyse", "advisors", "report", "cli"),
+    "analyse": ("load", "advisors", "report", "cli"),
+    "advisors": ("report", "cli"),
+    "report": ("cli",),
+}
+
+
+@pytest.mark.parametrize("module", [m for m in _core_modules() if m.split(".")[1] in ROOMS_BELOW])
+def test_each_room_uses_only_the_rooms_above_it(module: str) -> None:
+    room = module.split(".")[1]
+    reached = {name.split(".")[1] for name in _modules_after_import(module) if name.startswith("pipelines.")}
+    assert not reached & set(ROOMS_BELOW[room]), f"{module} reaches {sorted(reached & set(ROOMS_BELOW[room]))}"
 
 
 @pytest.mark.parametrize("module", _core_modules())
