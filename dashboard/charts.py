@@ -1,4 +1,4 @@
-"""Charts: DataFrames from dashboard/data.py in, Altair (and one plotly Sankey) out. No data access.
+"""Charts: DataFrames from dashboard/data/ in, Altair (and one plotly Sankey) out. No data access.
 
 Conventions shared by every chart:
 - the Okabe-Ito palette, which stays distinguishable with the common colour-vision deficiencies;

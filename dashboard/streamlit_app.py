@@ -2,7 +2,7 @@
 
 Run it with `bounceback dashboard` (dashboard/launch.py) or
 `BOUNCEBACK_DB=path streamlit run dashboard/streamlit_app.py`. Everything else lives in
-dashboard/app_pages/ (one module per page), dashboard/data.py and dashboard/charts.py.
+dashboard/app_pages/ (one module per page), dashboard/data/ and dashboard/charts.py.
 """
 
 from pathlib import Path

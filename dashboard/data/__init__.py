@@ -1,0 +1,194 @@
+"""The dashboard's only door to `pipelines`: one cached connection, cached analyses, plain frames.
+
+Pages never query the database or compute a metric. They ask this package (`data.overview(...)`)
+for dicts and pandas DataFrames that are the analytics payloads (pipelines/analyse/analytics.py,
+pipelines/analyse/diagnosis.py) laid out as tables, and hand them to dashboard/charts.py.
+
+- `connection.py`: the shared connection, opening, busy handling; Source, Filters, the cache keys
+- `auth.py`: sign-in and who is looking
+- `frames.py`: the words and helpers that lay payloads out as frames
+- `analyses.py`: the cached analyses the pages show
+- `upload.py`: the Database page's preview and load of a file (not its screen: dashboard/upload.py)
+- `caseload.py`: outcomes and the export, clients, roster, notes, the client's report
+
+Caching:
+- one `st.cache_resource` SharedConnection per database path (connection.py);
+- `st.cache_data` results keyed by (database path, content version, scope as plain values). The
+  content version (the last load's run id and the number of events) changes with every load, so a
+  new import is visible on the next rerun without any TTL; the viewer rides last in it, so no cache
+  serves one person's data to another.
+
+`BUSY_WAIT_SECONDS` and `ingest_path` are read here, on the package, when used: a test sets them here.
+"""
+
+from __future__ import annotations
+
+from dashboard.data.analyses import compare, cross_rates, filter_options, followups, overview, rates, status, timing
+from dashboard.data.auth import NOBODY, auth_configured, signed_in_email
+from dashboard.data.caseload import (
+    CLIENT_STATUSES,
+    EVENT_CHOICES,
+    ROSTER_COLUMNS,
+    SMALL_GROUP_SIZE,
+    add_client,
+    add_note,
+    advisors,
+    against_caseload,
+    client_record,
+    clients,
+    compares,
+    display_names,
+    export_csv,
+    export_file_name,
+    export_rows,
+    is_admin,
+    may_edit,
+    notes,
+    notes_frame,
+    record_outcome,
+    report_file_name,
+    report_html,
+    roster,
+    update_client,
+    without_outcome,
+)
+from dashboard.data.connection import (
+    BUSY_WAIT_SECONDS,
+    MAX_CACHED,
+    Filters,
+    Source,
+    Version,
+    _connection,
+    db_path,
+    source,
+)
+from dashboard.data.frames import (
+    BLANK,
+    ENOUGH_LABEL,
+    GROUP_CHOICES,
+    MAX_BARS,
+    METRIC_LABELS,
+    NO_OUTCOMES,
+    NO_OUTCOMES_NEXT,
+    OUTCOME_MEASURES,
+    RATE_KEYS,
+    SMALL_LABEL,
+    STALE_DAYS,
+    WHERE_FIELDS,
+)
+from dashboard.data.upload import (
+    CHANNEL_CHOICES,
+    CHANNEL_COLUMNS,
+    DATE_ORDER_CHOICES,
+    FIELD_CHOICES,
+    IGNORE,
+    MAPPING_COLUMNS,
+    REJECTS_SHOWN,
+    STATUS_CHOICES,
+    ImportChoices,
+    Upload,
+    _ingest_upload,
+    channel_changes,
+    channel_column,
+    column_changes,
+    editable_channels,
+    editable_mapping,
+    load_upload,
+    preview_upload,
+    screen_words,
+    template_csv,
+    unclassified_statuses,
+)
+from pipelines.advisors.clients import Viewer
+from pipelines.analyse.analytics import DEFAULT_WINDOW
+from pipelines.errors import BouncebackError, DatabaseBusy, DatabaseError, InputError
+from pipelines.load.guard import MAX_UPLOAD_MB
+from pipelines.load.ingest import ingest_path
+
+__all__ = [
+    "BLANK",
+    "BUSY_WAIT_SECONDS",
+    "CHANNEL_CHOICES",
+    "CHANNEL_COLUMNS",
+    "CLIENT_STATUSES",
+    "DATE_ORDER_CHOICES",
+    "DEFAULT_WINDOW",
+    "ENOUGH_LABEL",
+    "EVENT_CHOICES",
+    "FIELD_CHOICES",
+    "GROUP_CHOICES",
+    "IGNORE",
+    "MAPPING_COLUMNS",
+    "MAX_BARS",
+    "MAX_CACHED",
+    "MAX_UPLOAD_MB",
+    "METRIC_LABELS",
+    "NOBODY",
+    "NO_OUTCOMES",
+    "NO_OUTCOMES_NEXT",
+    "OUTCOME_MEASURES",
+    "RATE_KEYS",
+    "REJECTS_SHOWN",
+    "ROSTER_COLUMNS",
+    "SMALL_GROUP_SIZE",
+    "SMALL_LABEL",
+    "STALE_DAYS",
+    "STATUS_CHOICES",
+    "WHERE_FIELDS",
+    "BouncebackError",
+    "DatabaseBusy",
+    "DatabaseError",
+    "Filters",
+    "ImportChoices",
+    "InputError",
+    "Source",
+    "Upload",
+    "Version",
+    "Viewer",
+    "_connection",
+    "_ingest_upload",
+    "add_client",
+    "add_note",
+    "advisors",
+    "against_caseload",
+    "auth_configured",
+    "channel_changes",
+    "channel_column",
+    "client_record",
+    "clients",
+    "column_changes",
+    "compare",
+    "compares",
+    "cross_rates",
+    "db_path",
+    "display_names",
+    "editable_channels",
+    "editable_mapping",
+    "export_csv",
+    "export_file_name",
+    "export_rows",
+    "filter_options",
+    "followups",
+    "ingest_path",
+    "is_admin",
+    "load_upload",
+    "may_edit",
+    "notes",
+    "notes_frame",
+    "overview",
+    "preview_upload",
+    "rates",
+    "record_outcome",
+    "report_file_name",
+    "report_html",
+    "roster",
+    "screen_words",
+    "signed_in_email",
+    "source",
+    "status",
+    "template_csv",
+    "timing",
+    "unclassified_statuses",
+    "update_client",
+    "without_outcome",
+]

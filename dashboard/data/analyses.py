@@ -1,0 +1,371 @@
+"""The cached analyses the pages show: status, filter values, overview, rates, compare, timing, follow-ups.
+
+Each is an `st.cache_data` function keyed by (database path, content version with the viewer, scope
+as plain values), and a public function of the same name that takes a Source and the Filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.data.connection import MAX_CACHED, Filters, Source, Version, _connection, _scope, _viewer_of
+from dashboard.data.frames import (
+    GROUP_CHOICES,
+    RATE_KEYS,
+    WHERE_FIELDS,
+    _curve_frame,
+    _group_label,
+    _label,
+    _rate_columns,
+    _rates_frame,
+    _reliability,
+)
+from pipelines.analyse import analytics, diagnosis
+from pipelines.analyse.analytics import Scope
+from pipelines.cli.status import database_status
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _status(path: str, version: Version) -> dict[str, Any]:
+    with _connection(path) as con:
+        return database_status(con, Path(path), _viewer_of(version))
+
+
+def status(src: Source) -> dict[str, Any]:
+    """`bounceback status` for this database: counts, clients, last loads."""
+    return _status(src.path, src.version)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _filter_options(
+    path: str, version: Version, as_of: dt.date, window: int, client: str | None
+) -> dict[str, list[str]]:
+    scope = Scope(as_of=as_of, window=window, client=client, allowed=_viewer_of(version).clients)
+    # a blank value is not offered: `where` compares text, and blank is not a text
+    with _connection(path) as con:
+        return analytics.field_values(con, scope, tuple(WHERE_FIELDS))
+
+
+def filter_options(src: Source, as_of: dt.date, window: int, client: str | None) -> dict[str, list[str]]:
+    """The values the channel / industry / resume filters can take for this client and date."""
+    return _filter_options(src.path, src.version, as_of, window, client)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _overview(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, Any]:
+    # one load of the facts for every part of the page (pipelines/analyse/diagnosis.py overview)
+    with _connection(path) as con:
+        everything = diagnosis.overview(con, _scope(key, version))
+    funnel = everything["funnel"]
+    if funnel["no_data"]:
+        return {"no_data": True, "applications": 0}
+    timing = everything["timing"]["groups"][0]
+    trend = everything["trend"]
+    findings = everything["diagnosis"]["findings"]
+    measures = everything["measures"]
+    funnel_rows = []
+    for stage in funnel["stages"]:
+        step = _rate_columns(stage.get("step_conversion"))
+        funnel_rows.append(
+            {
+                "stage": stage["stage"],
+                "label": stage["label"],
+                "count": stage["count"],
+                "share": stage["share_of_applied"],
+                "step_rate": step["rate"],
+                "step_low": step["low"],
+                "step_high": step["high"],
+                "step_n": step["n"],
+            }
+        )
+    trend_rows = [
+        {
+            "week": pd.Timestamp(period["period"]),
+            "period": period["period"],
+            **_rate_columns(period["response_rate"]),
+            "applications": period["applications"],
+            "settled": period["settled"],
+            "pending": period["pending"],
+            "reliability": _reliability(period["small"]),
+        }
+        for period in trend["periods"]
+    ]
+    first = timing["first_response"]
+    return {
+        "no_data": False,
+        # the headline numbers and their labels (analytics.measures): cards, funnel and Sankey agree
+        "measures": measures,
+        "outcomes_recorded": measures["outcomes_recorded"],
+        "applications": measures["applications"],
+        "response_rate": measures["response_rate"],
+        "response_rate_settled": measures["response_rate_settled"],
+        "settled": measures["settled"],
+        "pending": measures["pending"],
+        "answered": measures["answered"],
+        "callbacks": measures["callbacks"],
+        "interviews": measures["interviews"],
+        "offers": measures["offers"],
+        "step_conversion_label": funnel["step_conversion_label"],
+        "median_days": first["median_days"],
+        "median_low": first["median_low"],
+        "median_high": first["median_high"],
+        "ghosting_rate": timing["ghosting_rate"],
+        "findings": findings,
+        "funnel": pd.DataFrame(funnel_rows),
+        "flows": _flows_frame(funnel),
+        "outcomes": funnel["outcomes"],
+        "trend": pd.DataFrame(
+            trend_rows,
+            columns=["week", "period", "rate", "low", "high", "n", "applications", "settled", "pending", "reliability"],
+        ),
+    }
+
+
+def _flows_frame(funnel: dict[str, Any]) -> pd.DataFrame:
+    """The Sankey's flows with the words on screen: each stage by the label of the measure that counts
+    it (the cards' labels), each end in plain words ("no further answer", "still open")."""
+    names: dict[str, str] = {stage["stage"]: stage["label"] for stage in funnel["stages"]}
+
+    def word(name: str) -> str:
+        return names.get(name, name.replace("_", " "))
+
+    rows = [{"from": word(flow["from"]), "to": word(flow["to"]), "count": flow["count"]} for flow in funnel["flows"]]
+    return pd.DataFrame(rows, columns=["from", "to", "count"])
+
+
+def overview(src: Source, filters: Filters) -> dict[str, Any]:
+    """Headline numbers, the six diagnosis findings (most severe first), funnel, flows, weekly trend."""
+    return _overview(src.path, src.version, filters.key())
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _rates(path: str, version: Version, key: tuple[Any, ...], by: str) -> dict[str, Any]:
+    with _connection(path) as con:
+        payload = analytics.rates(con, _scope(key, version), [by])
+    if payload["no_data"]:
+        return {"no_data": True, "applications": 0}
+    return {
+        "no_data": False,
+        "applications": payload["applications"],
+        "outcomes_recorded": payload["outcomes_recorded"],
+        "small_group_threshold": payload["small_group_threshold"],
+        "rates": _rates_frame(payload["groups"], "group"),
+        "overall": _rates_frame([payload["overall"]], "group"),
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _cross_rates(path: str, version: Version, key: tuple[Any, ...], rows: str, columns: str) -> pd.DataFrame:
+    with _connection(path) as con:
+        payload = analytics.rates(con, _scope(key, version), [rows, columns])
+    records = []
+    for entry in payload.get("groups", []):
+        for metric, rate_key in RATE_KEYS.items():
+            records.append(
+                {
+                    rows: _label(entry["group"][rows]),
+                    columns: _label(entry["group"][columns]),
+                    "metric": metric,
+                    **_rate_columns(entry[rate_key]),
+                    "applications": entry["applications"],
+                    "settled": entry["settled"],
+                    "reliability": _reliability(entry["small"]),
+                }
+            )
+    return pd.DataFrame(
+        records, columns=[rows, columns, "metric", "rate", "low", "high", "n", "applications", "settled", "reliability"]
+    )
+
+
+def cross_rates(src: Source, filters: Filters, rows: str, columns: str) -> pd.DataFrame:
+    """Rates for every (rows, columns) pair, long format with a `metric` column (a heatmap's data)."""
+    if rows not in GROUP_CHOICES or columns not in GROUP_CHOICES:
+        raise ValueError(f"unknown breakdown {rows!r} x {columns!r}")
+    return _cross_rates(src.path, src.version, filters.key(), rows, columns)
+
+
+def rates(src: Source, filters: Filters, by: str) -> dict[str, Any]:
+    """Rates per value of `by` in long format (`metric` column: response, callback, ...)."""
+    if by not in GROUP_CHOICES:
+        raise ValueError(f"unknown breakdown {by!r}")
+    return _rates(src.path, src.version, filters.key(), by)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _compare(path: str, version: Version, key: tuple[Any, ...], by: str, metric: str) -> dict[str, Any]:
+    with _connection(path) as con:
+        payload = analytics.compare(con, _scope(key, version), by, metric)
+    if payload["no_data"]:
+        return {"no_data": True, "applications": 0}
+    variants = pd.DataFrame(
+        [
+            {
+                "variant": _label(v["variant"]),
+                **_rate_columns(v["rate"]),
+                "applications": v["applications"],
+                "settled": v["settled"],
+                "successes": v["successes"],
+                "prob_best": v["prob_best"],
+                "reliability": _reliability(v["small"]),
+            }
+            for v in payload["variants"]
+        ],
+        columns=[
+            "variant",
+            "rate",
+            "low",
+            "high",
+            "n",
+            "applications",
+            "settled",
+            "successes",
+            "prob_best",
+            "reliability",
+        ],
+    )
+    pairs = pd.DataFrame(
+        [
+            {
+                "a": _label(p["a"]),
+                "b": _label(p["b"]),
+                "difference": p["difference"],
+                "p_value": p["p_value"],
+                "p_holm": p["p_holm"],
+                "adjusted_odds_ratio": (p["adjusted"] or {}).get("odds_ratio"),
+                "adjusted_p": (p["adjusted"] or {}).get("p_value"),
+                "needed_per_variant": (p["needed_per_variant"] or {}).get("per_variant"),
+                "warning": p["warning"],
+            }
+            for p in payload["pairs"]
+        ],
+        columns=[
+            "a",
+            "b",
+            "difference",
+            "p_value",
+            "p_holm",
+            "adjusted_odds_ratio",
+            "adjusted_p",
+            "needed_per_variant",
+            "warning",
+        ],
+    )
+    return {
+        "no_data": False,
+        "applications": payload["applications"],
+        "adjusted_for": payload["adjusted_for"],
+        "variants_omitted": payload["variants_omitted"],
+        "variants": variants,
+        "pairs": pairs,
+        "warnings": [p["warning"] for p in payload["pairs"] if p["warning"]],
+    }
+
+
+def compare(src: Source, filters: Filters, by: str, metric: str = "response") -> dict[str, Any]:
+    """Variants of `by` compared on settled applications: tests, P(best), adjustment, warnings."""
+    if by not in GROUP_CHOICES or metric not in analytics.METRICS:
+        raise ValueError(f"unknown comparison {by!r} / {metric!r}")
+    return _compare(src.path, src.version, filters.key(), by, metric)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _timing(path: str, version: Version, key: tuple[Any, ...], by: str | None) -> dict[str, Any]:
+    with _connection(path) as con:
+        payload = analytics.timing(con, _scope(key, version), [by] if by else [])
+    if payload["no_data"]:
+        return {"no_data": True, "applications": 0}
+    summary, curves = [], []
+    for entry in payload["groups"]:
+        label = "all applications" if not by else _group_label(entry["group"])
+        first, rejection, ghosting = entry["first_response"], entry["rejection"], entry["ghosting_rate"]
+        summary.append(
+            {
+                "group": label,
+                "applications": entry["applications"],
+                "reliability": _reliability(entry["small"]),
+                "median_days_to_response": first["median_days"],
+                "median_low": first["median_low"],
+                "median_high": first["median_high"],
+                "median_days_to_rejection": rejection["median_days"],
+                "ghosting_rate": ghosting["rate"],
+                "ghosting_low": ghosting["low"],
+                "ghosting_high": ghosting["high"],
+                "settled": ghosting["n"],
+                "undated_responses": entry["undated_responses"],
+                "undated_rejections": entry["undated_rejections"],
+            }
+        )
+        curves.append(_curve_frame(label, "first_response", first["curve"], entry["small"]))
+        curves.append(_curve_frame(label, "rejection", rejection["curve"], entry["small"]))
+    non_empty = [frame for frame in curves if not frame.empty]
+    return {
+        "no_data": False,
+        "applications": payload["applications"],
+        "outcomes_recorded": payload["outcomes_recorded"],
+        "summary": pd.DataFrame(summary),
+        "curves": pd.concat(non_empty, ignore_index=True) if non_empty else _curve_frame("", "", {}, False),
+    }
+
+
+def timing(src: Source, filters: Filters, by: str | None = None) -> dict[str, Any]:
+    """Kaplan-Meier curves (days to first response, to rejection) and medians, per group of `by`."""
+    if by is not None and by not in GROUP_CHOICES:
+        raise ValueError(f"unknown breakdown {by!r}")
+    return _timing(src.path, src.version, filters.key(), by)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _followups(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, Any]:
+    with _connection(path) as con:
+        payload = analytics.followups(con, _scope(key, version))
+    if payload["no_data"]:
+        return {"no_data": True, "applications": 0}
+    effect = payload["effect"]
+    effect_frame = None
+    if effect is not None:
+        effect_frame = pd.DataFrame(
+            [
+                {
+                    "group": "followed up by day 14",
+                    **_rate_columns(effect["followed_up"]),
+                    "reliability": _reliability(effect["small"]),
+                },
+                {
+                    "group": "not followed up",
+                    **_rate_columns(effect["not_followed_up"]),
+                    "reliability": _reliability(effect["small"]),
+                },
+            ]
+        )
+    due = pd.DataFrame(
+        payload["due"],
+        columns=[
+            "priority",
+            "company",
+            "role",
+            "client",
+            "applied_on",
+            "age_days",
+            "last_interview_on",
+            "reason",
+            "application_id",
+        ],
+    )
+    return {
+        "no_data": False,
+        "applications": payload["applications"],
+        "effect": effect,
+        "effect_frame": effect_frame,
+        "due": due,
+        "due_total": payload["due_total"],
+    }
+
+
+def followups(src: Source, filters: Filters) -> dict[str, Any]:
+    """Whether following up pays (landmark comparison) and the applications due a follow-up now."""
+    return _followups(src.path, src.version, filters.key())

@@ -1,0 +1,130 @@
+"""The words and small helpers that lay the analytics payloads out as frames (shared by the pages' data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from pipelines.analyse import analytics
+
+# the sidebar's `where` filters, in the order they are shown
+WHERE_FIELDS: dict[str, str] = {"channel": "Channel", "industry": "Industry", "resume_version": "Resume version"}
+# the per-group breakdowns the pages offer (an allowlist: analytics.GROUP_FIELDS holds more)
+GROUP_CHOICES: dict[str, str] = {
+    "resume_version": "Resume version",
+    "channel": "Channel",
+    "industry": "Industry",
+    "role": "Role",
+}
+MAX_BARS = 15  # groups drawn per chart (the most applications first); the table holds them all
+RATE_KEYS: dict[str, str] = {
+    "response": "response_rate",
+    "response_settled": "response_rate_settled",
+    "callback": "callback_rate",
+    "interview": "interview_rate",
+    "offer": "offer_rate",
+}
+METRIC_LABELS: dict[str, str] = {
+    "response": "Response rate (censoring-aware)",
+    "response_settled": "Response rate, settled applications only",
+    "callback": "Callback rate",
+    "interview": "Interview rate",
+    "offer": "Offer rate",
+}
+# a log that records no answer at all (a LinkedIn export): what the screens say, and what to do
+NO_OUTCOMES = analytics.NO_OUTCOMES
+NO_OUTCOMES_NEXT = analytics.NO_OUTCOMES_NEXT
+STALE_DAYS = analytics.STALE_DAYS
+OUTCOME_MEASURES = analytics.OUTCOME_MEASURES
+BLANK = "(blank)"
+SMALL_LABEL = "small group: read with care"
+ENOUGH_LABEL = "enough settled applications"
+
+
+def _label(value: Any) -> str:
+    return BLANK if value is None else str(value)
+
+
+def _group_label(group: dict[str, Any]) -> str:
+    return " · ".join(_label(value) for value in group.values())
+
+
+def _rate_columns(rate: dict[str, Any] | None) -> dict[str, Any]:
+    rate = rate or {}
+    return {"rate": rate.get("rate"), "low": rate.get("low"), "high": rate.get("high"), "n": rate.get("n")}
+
+
+def _reliability(small: bool) -> str:
+    return SMALL_LABEL if small else ENOUGH_LABEL
+
+
+def _rates_frame(groups: list[dict[str, Any]], label: str) -> pd.DataFrame:
+    """Long format: one row per (group, metric), columns group/metric/rate/low/high/n/..."""
+    rows = []
+    for entry in groups:
+        for metric, key in RATE_KEYS.items():
+            rows.append(
+                {
+                    label: _group_label(entry["group"]),
+                    "metric": metric,
+                    **_rate_columns(entry[key]),
+                    "applications": entry["applications"],
+                    "responses": entry["responses"],
+                    "pending": entry["pending"],
+                    "settled": entry["settled"],
+                    "small": entry["small"],
+                    "reliability": _reliability(entry["small"]),
+                }
+            )
+    columns = [
+        label,
+        "metric",
+        "rate",
+        "low",
+        "high",
+        "n",
+        "applications",
+        "responses",
+        "pending",
+        "settled",
+        "small",
+        "reliability",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _curve_frame(group: str, kind: str, curve: dict[str, Any] | list[Any], small: bool) -> pd.DataFrame:
+    """A Kaplan-Meier table (KMCurve.to_json) as rows; the curve starts at day 0 with nobody answered."""
+    columns = ["group", "kind", "day", "survival", "lower", "upper", "at_risk", "events", "censored", "reliability"]
+    if not curve or not isinstance(curve, dict) or not curve.get("times"):
+        return pd.DataFrame(columns=columns)
+    rows = [
+        {
+            "group": group,
+            "kind": kind,
+            "day": time,
+            "survival": surv,
+            "lower": low,
+            "upper": high,
+            "at_risk": at_risk,
+            "events": events,
+            "censored": censored,
+            "reliability": _reliability(small),
+        }
+        for time, surv, low, high, at_risk, events, censored in zip(
+            curve["times"],
+            curve["survival"],
+            curve["lower"],
+            curve["upper"],
+            curve["at_risk"],
+            curve["events"],
+            curve["censored"],
+            strict=True,
+        )
+    ]
+    if rows[0]["day"] > 0:
+        # a step curve is read from day 0, where by definition everyone is still waiting
+        start = {**rows[0], "day": 0.0, "survival": 1.0, "lower": None, "upper": None, "events": 0, "censored": 0}
+        rows.insert(0, start)
+    return pd.DataFrame(rows, columns=columns)
