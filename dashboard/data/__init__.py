@@ -18,7 +18,8 @@ Caching:
   new import is visible on the next rerun without any TTL; the viewer rides last in it, so no cache
   serves one person's data to another.
 
-`BUSY_WAIT_SECONDS` and `ingest_path` are read here, on the package, when used: a test sets them here.
+A test that replaces a name replaces it in the module that uses it (`data.connection.BUSY_WAIT_SECONDS`,
+`data.upload.ingest_path`).
 """
 
 from __future__ import annotations
@@ -103,7 +104,6 @@ from pipelines.advisors.clients import Viewer
 from pipelines.analyse.analytics import DEFAULT_WINDOW
 from pipelines.errors import BouncebackError, DatabaseBusy, DatabaseError, InputError
 from pipelines.load.guard import MAX_UPLOAD_MB
-from pipelines.load.ingest import ingest_path
 
 __all__ = [
     "BLANK",
@@ -169,7 +169,6 @@ __all__ = [
     "export_rows",
     "filter_options",
     "followups",
-    "ingest_path",
     "is_admin",
     "load_upload",
     "may_edit",

@@ -89,9 +89,7 @@ BUSY_WAIT_SECONDS = 2.0  # a page waits this long for a load in another process,
 
 
 def _open(path: str) -> duckdb.DuckDBPyConnection:
-    from dashboard import data  # read on the package at each open: a test may set data.BUSY_WAIT_SECONDS
-
-    return connect(path, wait=data.BUSY_WAIT_SECONDS)
+    return connect(path, wait=BUSY_WAIT_SECONDS)
 
 
 @st.cache_resource(show_spinner=False)

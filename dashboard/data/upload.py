@@ -22,7 +22,7 @@ from pipelines.advisors.clients import Viewer
 from pipelines.errors import InputError
 from pipelines.load.columns import FIELD_SYNONYMS, STATUS_NAMES
 from pipelines.load.guard import check_upload_size
-from pipelines.load.ingest import CHANNEL_NAMES, IngestResult, LoadOptions
+from pipelines.load.ingest import CHANNEL_NAMES, IngestResult, LoadOptions, ingest_path
 from pipelines.words import counted
 
 
@@ -247,8 +247,6 @@ def _ingest_upload(
 
     The file is written only inside a new temporary folder, removed afterwards, and only read as
     a log file (pipelines.load.ingest): never opened as a database."""
-    from dashboard import data  # ingest_path read on the package at each load: a test may replace it there
-
     safe = _safe_name(name)
     with tempfile.TemporaryDirectory(prefix="bounceback-upload-") as folder:
         try:
@@ -257,7 +255,7 @@ def _ingest_upload(
             return [_report(IngestResult(file=safe, status="refused", message=str(e)).to_json(), folder)]
         path = Path(folder) / safe
         path.write_bytes(content)
-        results = data.ingest_path(con, path, choices.options(safe, dry_run))
+        results = ingest_path(con, path, choices.options(safe, dry_run))
         return [_report(result.to_json(), folder) for result in results]
 
 

@@ -179,7 +179,7 @@ def test_a_busy_moment_keeps_the_chosen_filters(
 
     db = _db(tmp_path)
     monkeypatch.setenv("BOUNCEBACK_DB", str(db))
-    monkeypatch.setattr(data, "BUSY_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(data.connection, "BUSY_WAIT_SECONDS", 0.3)
     at = AppTest.from_file(str(ROOT / "dashboard" / "streamlit_app.py"), default_timeout=60)
     at.query_params.update({"as_of": AS_OF, "client": "resume_gap", "channel": "referral"})
     at.run()

@@ -378,7 +378,7 @@ def test_uploads_are_written_only_inside_a_temporary_folder(
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
-    monkeypatch.setattr(data, "ingest_path", recording_ingest_path)
+    monkeypatch.setattr(data.upload, "ingest_path", recording_ingest_path)
     data._ingest_upload(None, sent, b"company,role\n", data.ImportChoices(), dry_run=True)  # type: ignore[arg-type]
     (path,) = seen
     assert path.name == kept
@@ -412,7 +412,7 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_written(
 ) -> None:
     monkeypatch.setattr(safety, "MAX_UPLOAD_BYTES", 1000)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    monkeypatch.setattr(data, "ingest_path", lambda *args: pytest.fail("the upload was read"))
+    monkeypatch.setattr(data.upload, "ingest_path", lambda *args: pytest.fail("the upload was read"))
     (report,) = data._ingest_upload(None, "big.csv", b"x" * 1001, data.ImportChoices(), dry_run=True)  # type: ignore[arg-type]
     assert report["status"] == "refused"
     assert report["message"] == f"big.csv: 1,001 bytes is over the upload limit of {safety.MAX_UPLOAD_MB} MB"
