@@ -1,0 +1,114 @@
+"""Follow-ups: does following up pay (a landmark comparison), and who is due a follow-up now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from pipelines.analyse import stats
+from pipelines.analyse.facts import Prepared, _empty, _facts, _json_value, _rate
+from pipelines.analyse.scope import SMALL_GROUP, Scope
+from pipelines.rows import one_row
+
+FOLLOW_UP_AFTER = 7  # days: follow up one to two weeks after applying
+FOLLOW_UP_LANDMARK = 14
+INTERVIEW_SILENCE = 7
+# a follow-up is due (over the facts table; parameters $as_of, $silence, $after, $landmark, $window):
+# an interview with no news for a week, or an unanswered application one to two weeks old (or older,
+# still within the window plus two weeks) that has not been followed up
+FOLLOW_UP_DUE = """(
+    (outcome = 'in_progress' and interviewed and last_event_on <= $as_of - $silence)
+    or (outcome in ('pending', 'no_response') and not followed_up and not responded
+        and age_days >= $after and age_days <= $window + $landmark)
+)"""
+
+
+# the order of the due list (the first due are named by the diagnosis too)
+FOLLOW_UP_PRIORITY = """case
+    when outcome = 'in_progress' and interviewed then 1
+    when outcome = 'pending' and age_days between $after and $landmark then 2
+    else 3
+end"""
+FOLLOW_UP_ORDER = f"{FOLLOW_UP_PRIORITY}, age_days, company"
+
+# The landmark comparison, as four counts and the undated follow-ups (parameter $landmark). Waiting:
+# settled, with no reply by the landmark day (an undated reply cannot be placed, so it is left out),
+# and not followed up on an unknown date (it cannot be placed before or after the landmark).
+_WAITING = """settled and not (followed_up and first_follow_up_on is null)
+    and not (responded and (days_to_first_response is null or days_to_first_response <= $landmark))"""
+_FOLLOWED = "first_follow_up_on is not null and first_follow_up_on - applied_on <= $landmark"
+FOLLOW_UP_EFFECT_COUNTS = (
+    f"count(*) filter (where {_WAITING} and {_FOLLOWED})",
+    f"count(*) filter (where {_WAITING} and {_FOLLOWED} and answered_in_window)",
+    f"count(*) filter (where {_WAITING} and not ({_FOLLOWED}))",
+    f"count(*) filter (where {_WAITING} and not ({_FOLLOWED}) and answered_in_window)",
+    "count(*) filter (where followed_up and first_follow_up_on is null)",
+)
+
+
+def follow_up_effect(scope: Scope, n_yes: int, k_yes: int, n_no: int, k_no: int, undated: int) -> dict[str, Any] | None:
+    """The landmark comparison from its counts (FOLLOW_UP_EFFECT_COUNTS)."""
+    if scope.window <= FOLLOW_UP_LANDMARK:
+        return None  # replies after the landmark fall outside a window this short: nothing to measure
+    return {
+        "landmark_day": FOLLOW_UP_LANDMARK,
+        "followed_up": _rate(k_yes, n_yes),
+        "not_followed_up": _rate(k_no, n_no),
+        "p_value": stats.fisher_exact(k_yes, n_yes - k_yes, k_no, n_no - k_no) if n_yes and n_no else None,
+        "small": min(n_yes, n_no) < SMALL_GROUP,
+        "undated_follow_ups": undated,
+    }
+
+
+def follow_up_params(scope: Scope) -> dict[str, Any]:
+    return {"as_of": scope.as_of, "silence": INTERVIEW_SILENCE, "after": FOLLOW_UP_AFTER,
+            "landmark": FOLLOW_UP_LANDMARK, "window": scope.window}  # fmt: skip
+
+
+def followups(
+    con: duckdb.DuckDBPyConnection, scope: Scope, due_limit: int = 50, prepared: Prepared | None = None
+) -> dict[str, Any]:
+    """Does following up pay, and who is due a follow-up now.
+
+    The effect is a landmark comparison: among settled applications still unanswered on day 14
+    (the end of the follow-up period), those followed up by then against those not, on replies after
+    day 14. Comparing everything followed up against everything not would flatter nothing and
+    blame follow-ups: a follow-up is only ever sent to applications that had no early reply.
+    """
+    cur, total = _facts(con, scope, prepared, ["company", "role", "client"])
+    if total == 0:
+        return _empty(scope, effect=None, due=[], due_total=0)
+    row = one_row(
+        cur.execute(f"select {', '.join(FOLLOW_UP_EFFECT_COUNTS)} from facts", {"landmark": FOLLOW_UP_LANDMARK})
+    )
+    effect = follow_up_effect(scope, *(int(v) for v in row))
+    due = cur.execute(
+        f"""
+        select application_id, client, company, role, applied_on, age_days, last_interview_on,
+            case
+                when outcome = 'in_progress' and interviewed and last_event_on <= $as_of - $silence
+                    then 'interviewed, no news since ' || strftime(last_event_on, '%Y-%m-%d')
+                when outcome = 'pending' and age_days between $after and $landmark
+                    then 'no answer after ' || age_days || ' days: follow up now'
+                else 'no answer after ' || age_days || ' days: follow up (late)'
+            end as reason,
+            {FOLLOW_UP_PRIORITY} as priority,
+            count(*) over () as due_total  -- all that are due, before the limit
+        from facts
+        where {FOLLOW_UP_DUE}
+        order by {FOLLOW_UP_ORDER}
+        limit $limit
+        """,
+        {**follow_up_params(scope), "limit": due_limit},
+    ).fetchall()
+    columns = ["application_id", "client", "company", "role", "applied_on", "age_days", "last_interview_on",
+               "reason", "priority"]  # fmt: skip
+    return {
+        "scope": scope.to_json(),
+        "applications": total,
+        "no_data": False,
+        "effect": effect,
+        "due": [{k: _json_value(v) for k, v in zip(columns, item[:-1], strict=True)} for item in due],
+        "due_total": int(due[0][-1]) if due else 0,
+    }
