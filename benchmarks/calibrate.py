@@ -52,7 +52,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.analyse import diagnosis
-from pipelines.analyse.analytics import Scope
+from pipelines.analyse.scope import Scope
 from pipelines.load.ingest import ingest_file
 from pipelines.store.db import connect
 from sample_data.generator import (

@@ -172,7 +172,7 @@ def _apptest(db: str, repeats: str, modules_loaded: str) -> dict[str, Any]:
 
 def _roster(db: str, repeats: str) -> dict[str, Any]:
     from pipelines.advisors import roster
-    from pipelines.analyse.analytics import Scope
+    from pipelines.analyse.scope import Scope
     from pipelines.store.db import connect
 
     con = connect(db)

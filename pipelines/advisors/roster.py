@@ -28,7 +28,8 @@ import duckdb
 
 from pipelines.advisors.clients import LOCAL_VIEWER, Viewer, get_client, list_clients
 from pipelines.analyse import analytics, diagnosis
-from pipelines.analyse.analytics import FOLLOW_UP_DUE, FOLLOW_UP_PRIORITY, FUNNEL_STAGES, Scope, follow_up_params
+from pipelines.analyse.followups import FOLLOW_UP_DUE, FOLLOW_UP_PRIORITY, follow_up_params
+from pipelines.analyse.scope import FUNNEL_STAGES, Scope
 from pipelines.store.db import translate_errors
 
 STALL_DAYS = 14  # no application for this long: the search has stalled

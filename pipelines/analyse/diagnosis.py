@@ -28,8 +28,8 @@ from typing import Any
 import duckdb
 
 from pipelines.analyse import analytics, stats
-from pipelines.analyse.analytics import Scope
 from pipelines.analyse.recorded import HOW_TO_RECORD, Recorded, recorded_by
+from pipelines.analyse.scope import Scope
 from pipelines.words import counted as _count
 
 AREAS = ("strategy", "resume", "network", "targets", "interviews", "follow_up")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.advisors import clients, roster
-from pipelines.analyse.analytics import DEFAULT_WINDOW, Scope
+from pipelines.analyse.scope import DEFAULT_WINDOW, Scope
 from pipelines.errors import InputError
 from pipelines.store.db import connect, resolve_db_path
 from pipelines.words import counted

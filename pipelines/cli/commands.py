@@ -23,7 +23,7 @@ import duckdb
 from pipelines import __version__
 from pipelines.advisors.clients import get_client
 from pipelines.analyse import analytics, diagnosis
-from pipelines.analyse.analytics import DEFAULT_WINDOW, GROUP_FIELDS, METRICS, Scope
+from pipelines.analyse.scope import DEFAULT_WINDOW, GROUP_FIELDS, METRICS, Scope
 from pipelines.cli import advisors as cli_advisors
 from pipelines.cli.status import database_status
 from pipelines.errors import BouncebackError, StorageError, is_storage_failure

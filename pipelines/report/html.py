@@ -42,7 +42,7 @@ import vl_convert as vlc
 from pipelines.advisors import roster
 from pipelines.advisors.clients import LOCAL_VIEWER, Viewer, get_client, list_notes
 from pipelines.analyse import analytics, diagnosis
-from pipelines.analyse.analytics import SMALL_GROUP, Scope
+from pipelines.analyse.scope import SMALL_GROUP, Scope
 
 MAX_GROUPS = 15  # groups drawn per chart (most applications first); the table lists more
 MAX_TABLE_ROWS = 50  # rows per table (breakdowns, follow-ups), so one odd field cannot fill 40 pages

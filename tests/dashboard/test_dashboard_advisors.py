@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data
 from pipelines.advisors import clients, roster
-from pipelines.analyse.analytics import Scope
+from pipelines.analyse.scope import Scope
 from pipelines.cli.commands import main
 from pipelines.load.ingest import ingest_file
 from pipelines.store.db import connect

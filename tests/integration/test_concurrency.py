@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from pipelines.analyse.analytics import Scope, funnel
+from pipelines.analyse.funnel import funnel
+from pipelines.analyse.scope import Scope
 from pipelines.load.ingest import ingest_file
 from pipelines.store.db import connect
 from tests.conftest import SAMPLE_DIR, held_by_another_process, write_csv

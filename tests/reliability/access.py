@@ -158,7 +158,7 @@ def _data_layer_downloads(db: Path, email: str, other_client: str) -> tuple[list
     report), and the messages it gives when asked for the other's client."""
     from dashboard import data
     from pipelines.advisors import clients
-    from pipelines.analyse.analytics import Scope
+    from pipelines.analyse.scope import Scope
     from pipelines.report.html import build_report
     from pipelines.store.db import connect
 
@@ -255,7 +255,7 @@ def check_injection(db: Path, workdir: Path, summary: Summary) -> None:
     from streamlit.testing.v1 import AppTest
 
     from pipelines.advisors import clients
-    from pipelines.analyse.analytics import Scope
+    from pipelines.analyse.scope import Scope
     from pipelines.cli.commands import main
     from pipelines.load.ingest import ingest_file
     from pipelines.report.html import build_report

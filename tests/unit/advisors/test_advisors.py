@@ -16,7 +16,7 @@ import pytest
 from pipelines.advisors import clients, outcomes, roster
 from pipelines.advisors.clients import LOCAL_VIEWER, Viewer
 from pipelines.analyse import analytics
-from pipelines.analyse.analytics import Scope
+from pipelines.analyse.scope import Scope
 from pipelines.cli.commands import main
 from pipelines.cli.status import database_status
 from pipelines.errors import InputError

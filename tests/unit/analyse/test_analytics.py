@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.analyse import analytics
-from pipelines.analyse.analytics import Scope
 from pipelines.analyse.recorded import FIELDS
+from pipelines.analyse.scope import Scope
 from pipelines.cli.commands import main
 from pipelines.load.ingest import ingest_file
 from pipelines.store.db import connect, refresh_application_stages

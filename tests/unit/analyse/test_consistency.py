@@ -30,7 +30,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines.analyse import analytics
-from pipelines.analyse.analytics import Scope
+from pipelines.analyse.scope import Scope
 from pipelines.cli.commands import main
 from pipelines.load.ingest import LoadOptions, ingest_file
 from pipelines.report.html import build_report

@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks import calibrate
 from pipelines.analyse import diagnosis
-from pipelines.analyse.analytics import Scope
+from pipelines.analyse.scope import Scope
 from pipelines.cli.commands import main
 from pipelines.load.ingest import ingest_file
 from pipelines.store.db import connect

@@ -12,8 +12,8 @@ from typing import Any
 import duckdb
 
 from pipelines.analyse import diagnosis
-from pipelines.analyse.analytics import Scope
 from pipelines.analyse.recorded import recorded_by
+from pipelines.analyse.scope import Scope
 from pipelines.load.ingest import ingest_file
 from tests.conftest import write_csv
 

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from pipelines.analyse import analytics, diagnosis
-from pipelines.analyse.analytics import Scope
+from pipelines.analyse.scope import Scope
 from pipelines.cli.commands import main
 from pipelines.load.ingest import ingest_file
 from tests.conftest import write_csv

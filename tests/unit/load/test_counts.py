@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.analyse import diagnosis
-from pipelines.analyse.analytics import Scope
+from pipelines.analyse.scope import Scope
 from pipelines.cli import status
 from pipelines.load.ingest import ingest_file
 from tests.conftest import write_csv

@@ -20,7 +20,7 @@ import pytest
 from pipelines.advisors import clients
 from pipelines.advisors.clients import Viewer
 from pipelines.analyse import analytics, diagnosis
-from pipelines.analyse.analytics import Scope
+from pipelines.analyse.scope import Scope
 from pipelines.errors import InputError
 from pipelines.load.ingest import LoadOptions, ingest_file
 from pipelines.report.html import build_report
