@@ -101,7 +101,7 @@ from dashboard.data.upload import (
     unclassified_statuses,
 )
 from pipelines.advisors.clients import Viewer
-from pipelines.analyse.analytics import DEFAULT_WINDOW
+from pipelines.analyse.scope import DEFAULT_WINDOW
 from pipelines.errors import BouncebackError, DatabaseBusy, DatabaseError, InputError
 from pipelines.load.guard import MAX_UPLOAD_MB
 

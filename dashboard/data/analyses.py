@@ -26,7 +26,7 @@ from dashboard.data.frames import (
     _reliability,
 )
 from pipelines.analyse import analytics, diagnosis
-from pipelines.analyse.analytics import Scope
+from pipelines.analyse.scope import Scope
 from pipelines.cli.status import database_status
 
 

@@ -17,7 +17,7 @@ from pipelines.advisors import clients as client_store
 from pipelines.advisors import outcomes
 from pipelines.advisors import roster as roster_logic
 from pipelines.analyse import analytics
-from pipelines.analyse.analytics import Scope
+from pipelines.analyse.scope import Scope
 from pipelines.errors import InputError
 
 # the events a person can record by hand (pipelines/advisors/outcomes.py)

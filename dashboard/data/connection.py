@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard.data.auth import _current_viewer
 from pipelines.advisors.clients import Viewer
-from pipelines.analyse.analytics import DEFAULT_WINDOW, Scope
+from pipelines.analyse.scope import DEFAULT_WINDOW, Scope
 from pipelines.cli.status import content_version
 from pipelines.store.db import connect, resolve_db_path
 from pipelines.store.sharing import SharedConnection
