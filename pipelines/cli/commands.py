@@ -30,7 +30,6 @@ from pipelines.errors import BouncebackError, StorageError, is_storage_failure
 from pipelines.load.columns import parse_assignments
 from pipelines.load.ingest import (
     CHANNEL_NAMES,
-    DEFAULT_CLIENT,
     SOURCES,
     VALUE_MAP_KEYS,
     IngestResult,
@@ -38,6 +37,7 @@ from pipelines.load.ingest import (
     ingest_path,
     parse_value_map,
 )
+from pipelines.load.plan import DEFAULT_CLIENT
 from pipelines.store.db import DB_ENV_VAR, connect, connect_memory, original_error, resolve_db_path, storage_failure
 from pipelines.words import counted
 

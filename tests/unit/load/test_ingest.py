@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.load import ingest
+from pipelines.load import ingest, merge
 from pipelines.load.ingest import ingest_file
 from pipelines.store.db import connect, run_data_tests
 from tests.conftest import table_checksums, write_csv
@@ -154,7 +154,7 @@ def test_duplicate_ids_with_an_id_column(con: duckdb.DuckDBPyConnection, tmp_pat
     assert names == {"Renamed", "Other"}
 
 
-@pytest.mark.parametrize("fail_at", range(len(ingest.APPLICATION_MERGE_STEPS) + 1))
+@pytest.mark.parametrize("fail_at", range(len(merge.APPLICATION_MERGE_STEPS) + 1))
 def test_error_half_way_leaves_the_database_unchanged(
     con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int
 ) -> None:
@@ -163,9 +163,9 @@ def test_error_half_way_leaves_the_database_unchanged(
     rows = _rows(15)
     rows[3][4] = "rejected"
     rows[3][5] = "2025-03-30"
-    steps = list(ingest.APPLICATION_MERGE_STEPS)
+    steps = list(merge.APPLICATION_MERGE_STEPS)
     steps.insert(fail_at, ("injected failure", "select error('injected failure')"))
-    monkeypatch.setattr(ingest, "APPLICATION_MERGE_STEPS", steps)
+    monkeypatch.setattr(merge, "APPLICATION_MERGE_STEPS", steps)
     result = ingest_file(con, write_csv(tmp_path / "v2.csv", HEADER, rows))
     assert result.status == "failed"
     assert "injected failure" in (result.message or "")
