@@ -1,6 +1,6 @@
 """Overview: headline numbers, the six-part strategy health check, the funnel and the weekly trend.
 
-Every number on the cards, the funnel and the Sankey is one of the measures (pipelines/analyse/analytics.py
+Every number on the cards, the funnel and the Sankey is one of the measures (pipelines/analyse/measures.py
 `measures`), under the label that states its definition."""
 
 import streamlit as st

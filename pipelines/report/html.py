@@ -4,10 +4,10 @@
 
 1. a header: the client's name, advisor, status, start date and targets, and the scope (as-of date,
    response window, applied dates and filters, when the report was generated);
-2. headline numbers (pipelines/analyse/analytics.py `measures`, each under the label that states its
+2. headline numbers (pipelines/analyse/measures.py `measures`, each under the label that states its
    definition): applications, both response rates with their 95 % intervals, answered, callbacks,
    interviews, offers, pending and settled; "no outcomes recorded" when the log has none;
-3. the funnel (pipelines/analyse/analytics.py `funnel`): stage counts and step conversions with intervals;
+3. the funnel (pipelines/analyse/funnel.py `funnel`): stage counts and step conversions with intervals;
 4. rates by resume version, by channel and by industry (`analytics.rates`): the censoring-aware
    response rate and the callback rate per group, each with its interval, small groups flagged;
 5. the diagnosis (pipelines/analyse/diagnosis.py): every finding's area, verdict, evidence and next step;

@@ -109,7 +109,7 @@ def test_overview_of_a_sample_search(monkeypatch: pytest.MonkeyPatch, resume_gap
     assert not at.error
     labels = {_unescaped(metric.label): metric.value for metric in at.metric}
     assert labels["Applications"] == "180"
-    # every card is labelled by its definition (pipelines/analyse/analytics.py MEASURE_LABELS)
+    # every card is labelled by its definition (pipelines/analyse/measures.py MEASURE_LABELS)
     for label in ("Response rate: answered within 30 days, recent applications counted for the days they have had",
                   "Response rate among applications that have had 30 days", "Answered (any reply, rejections included)",
                   "Reached a screen, assessment or interview", "Reached an interview", "Offers",
