@@ -7,10 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from pipelines.load.columns import (
-    header_token,
-)
 from pipelines.load.plan import VALUE_MAP_KEYS, Plan
+from pipelines.load.trackers import status_words_table
 
 if TYPE_CHECKING:
     from pipelines.load.ingest import IngestResult
@@ -124,14 +122,7 @@ def prepare_lookups(cur: duckdb.DuckDBPyConnection, plan: Plan, status_map: dict
             cur.execute(lookup_sql(f"{name}_lookup", column, f"{flag} as flag"), params)
     column, params = value_sql("status")
     if column is not None:
-        cur.execute("create or replace temp table status_overrides (token varchar, status varchar)")
-        if status_map:
-            # 'pending' is how people say it; 'applied' is the stage name (sent, no answer yet)
-            chosen = {text: header_token(status).replace("pending", "applied") for text, status in status_map.items()}
-            # matched by its own text only (bb_status_key: Unicode-folded; symbols or emoji as written)
-            cur.executemany(
-                "insert into status_overrides values (bb_status_key(?), ?)", [list(i) for i in chosen.items()]
-            )
+        status_words_table(cur, "status_overrides", status_map)
         cur.execute(
             lookup_sql(
                 "status_classified",

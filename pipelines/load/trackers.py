@@ -131,11 +131,13 @@ def _jobsync(cur: duckdb.DuckDBPyConnection, staged: StagedFile, applied: str) -
     return _take_out(cur, staged)
 
 
-def _status_table(cur: duckdb.DuckDBPyConnection, name: str, words: dict[str, str]) -> None:
-    """Temp table `name` (token, status): status texts matched by their folded text, as a --status-map is."""
+def status_words_table(cur: duckdb.DuckDBPyConnection, name: str, words: dict[str, str]) -> None:
+    """Temp table `name` (token, status): status texts -> the stage each means, matched by their own
+    text only (bb_status_key: Unicode-folded; symbols or emoji as written). A --status-map is one,
+    and so is an export's own status words. `name` is one of the load's fixed table names."""
     cur.execute(f"create or replace temp table {name} (token varchar, status varchar)")
     if words:
-        # 'pending' is how people say it; 'applied' is the stage name
+        # 'pending' is how people say it; 'applied' is the stage name (sent, no answer yet)
         rows = [[text, header_token(status).replace("pending", "applied")] for text, status in words.items()]
         cur.executemany(f"insert into {name} values (bb_status_key(?), ?)", rows)
 
@@ -160,8 +162,8 @@ def _justajobapp(
     status, received = columns.get("application_status", "null"), columns["received_at"]
     # a ragged row is rejected with its text quoted: that text holds the subject and the sender
     cur.execute("update staged_rejects set value = null")
-    _status_table(cur, "user_status_words", status_map)
-    _status_table(cur, "export_status_words", JUSTAJOBAPP_WORDS)
+    status_words_table(cur, "user_status_words", status_map)
+    status_words_table(cur, "export_status_words", JUSTAJOBAPP_WORDS)
     dates = build_date_lookups(cur, [("jaja_received", "Received At", received)])["jaja_received"]
     every_cell_blank = " and ".join(f"c{i} is null" for i in range(len(staged.header)))
     stages = ", ".join(f"'{stage}'" for stage in _EMAIL_STAGES)  # fixed names, never user text
@@ -336,8 +338,8 @@ def _huntr_boards(
     )
     if not shared[0]:
         return staged  # the usual export: nothing to combine, the file is read as it is
-    _status_table(cur, "user_status_words", status_map)
-    _status_table(cur, "export_status_words", {})
+    status_words_table(cur, "user_status_words", status_map)
+    status_words_table(cur, "export_status_words", {})
     dates = build_date_lookups(
         cur,
         [("huntr_created", "createdAt", columns["createdat"]), ("huntr_moved", "lastMovedAt", columns["lastmovedat"])],
