@@ -122,13 +122,15 @@ def fetch(function: Callable[..., T], *args: Any) -> T:
         raise
 
 
-def stop_if_empty(src: data.Source, result: dict[str, Any]) -> None:
-    """No applications in scope: say why (empty database, or filters too narrow) and stop the page."""
-    if not result.get("no_data"):
-        return
+def require(src: data.Source, result: T | None) -> T:
+    """The analysis, or (None: no application in scope) say why - an empty database, or filters too
+    narrow - and stop the page."""
+    if result is not None:
+        return result
     status = fetch(data.status, src)
     st.info(EMPTY_MESSAGE if status["applications"] == 0 else NO_MATCH_MESSAGE)
     st.stop()
+    raise AssertionError("st.stop() returns only outside a running app")
 
 
 def scope_caption(filters: data.Filters) -> None:
@@ -191,9 +193,11 @@ def _card_text(measures: dict[str, Any], name: str) -> tuple[str, str | None, li
     if name == "response_rate_settled":
         rate = measures[name]
         help_text = "The share of the applications that have had the whole window that were answered within it."
-        return pct(rate["rate"]), help_text, [
-            f"of {count(rate['n'], 'application')}; 95 % interval {interval(rate['low'], rate['high'])}"
-        ]
+        return (
+            pct(rate["rate"]),
+            help_text,
+            [f"of {count(rate['n'], 'application')}; 95 % interval {interval(rate['low'], rate['high'])}"],
+        )
     notes = []
     if name == "answered" and measures["answered_share"] is not None:
         notes.append(f"{pct(measures['answered_share'])} of applications, at any time")

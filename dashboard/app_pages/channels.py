@@ -18,14 +18,13 @@ metric = (
     or "response"
 )
 for field, heading in (("channel", "By channel"), ("industry", "By industry"), ("role", "By role")):
-    result = ui.fetch(data.rates, src, scope, field)
-    ui.stop_if_empty(src, result)
-    if not result["outcomes_recorded"]:
+    result = ui.require(src, ui.fetch(data.rates, src, scope, field))
+    if not result.outcomes_recorded:
         ui.scope_caption(scope)
         ui.no_outcomes_notice()
         st.stop()
     st.subheader(heading)
-    frame = result["rates"]
+    frame = result.rates
     chosen = frame[frame["metric"] == metric]
     # groups arrive with the most applications first: a search with hundreds of roles draws the top ones
     drawn = chosen.head(data.MAX_BARS)

@@ -70,15 +70,15 @@ view = data.Filters(as_of=scope.as_of, window=scope.window, client=client)
 overview = ui.fetch(data.overview, src, view)
 st.subheader("The search at a glance")
 ui.scope_caption(view)
-if overview["no_data"]:
+if overview is None:
     st.info("No applications loaded for this client yet.")
 else:
-    measures = overview["measures"]
+    measures = overview.measures
     if not measures["outcomes_recorded"]:
         ui.no_outcomes_notice()
     # the same measures, labels and numbers as the Overview's cards
     ui.measure_cards(measures, ("applications", "response_rate", "interviews", "pending"), per_row=4)
-    needing = [item for item in overview["findings"] if item["verdict"] in ("failing", "at risk")]
+    needing = [item for item in overview.findings if item["verdict"] in ("failing", "at risk")]
     if needing:
         columns = st.columns(2)
         for index, item in enumerate(needing):
@@ -90,18 +90,18 @@ else:
 if data.compares(src, client):
     st.subheader("Against the caseload")
     compared = ui.fetch(data.against_caseload, src, view, client)
-    advisor_text = f"{ui.md(compared['advisor'])}'s other clients" if compared["advisor"] else "the other clients"
-    if not compared["available"]:
-        st.info(f"Too few clients to compare with: {ui.md(compared['reason'])}.")
+    advisor_text = f"{ui.md(compared.advisor)}'s other clients" if compared.advisor else "the other clients"
+    if not compared.available:
+        st.info(f"Too few clients to compare with: {ui.md(compared.reason)}.")
     else:
         st.caption(
             f"Each rate of this client beside {advisor_text} with at least {data.SMALL_GROUP_SIZE} settled applications"
-            f" ({compared['compared_clients']} of {compared['caseload_clients']}). Percentile: the share of them"
+            f" ({compared.compared_clients} of {compared.caseload_clients}). Percentile: the share of them"
             " below this client."
         )
-        st.altair_chart(charts.caseload_strip(compared["table"]))
+        st.altair_chart(charts.caseload_strip(compared.table))
         st.dataframe(
-            compared["table"],
+            compared.table,
             hide_index=True,
             column_config={
                 "metric": st.column_config.TextColumn("Rate"),
@@ -129,8 +129,8 @@ if data.may_edit(src, client):
 if not notes:
     st.caption("No notes yet.")
 else:
-    if not overview["no_data"]:
-        weeks = overview["trend"][["week", "applications"]]
+    if overview is not None:
+        weeks = overview.trend[["week", "applications"]]
         st.altair_chart(charts.notes_timeline(weeks, data.notes_frame(notes)))
     for note in notes:
         with st.container(border=True):

@@ -10,19 +10,18 @@ st.title("Follow-ups")
 src = ui.open_source()
 ui.show_flash()
 scope = filters.current()
-result = ui.fetch(data.followups, src, scope)
-ui.stop_if_empty(src, result)
+result = ui.require(src, ui.fetch(data.followups, src, scope))
 ui.scope_caption(scope)
 
 st.subheader("Does following up pay?")
-effect = result["effect"]
-if effect is None:
+effect, effect_frame = result.effect, result.effect_frame  # both None together
+if effect is None or effect_frame is None:
     st.info(
         "With a response window of 14 days or less there is nothing to measure: replies after day 14 fall outside it."
     )
 else:
-    if result["effect_frame"]["rate"].notna().any():
-        st.altair_chart(charts.rate_bars(result["effect_frame"], title="Answered after day 14", axis_title="rate"))
+    if effect_frame["rate"].notna().any():
+        st.altair_chart(charts.rate_bars(effect_frame, title="Answered after day 14", axis_title="rate"))
     else:
         st.info("Not measurable yet: no application has been unanswered on day 14 and had the whole window.")
     p_value = "–" if effect["p_value"] is None else f"{effect['p_value']:.3f}"
@@ -33,12 +32,12 @@ else:
     )
 
 st.subheader("Due now")
-due = result["due"]
+due = result.due
 if due.empty:
     st.success("Nothing is due a follow-up.")
 else:
-    if result["due_total"] > len(due):
-        st.caption(f"The {len(due)} most urgent of {result['due_total']} applications due a follow-up.")
+    if result.due_total > len(due):
+        st.caption(f"The {len(due)} most urgent of {result.due_total} applications due a follow-up.")
     st.dataframe(due, hide_index=True)
     if scope.as_of < dt.date.today():
         # an event recorded today happened after this view's date: it will not show until the view moves on

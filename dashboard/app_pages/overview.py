@@ -10,11 +10,10 @@ from dashboard import charts, data, filters, ui
 st.title("Overview")
 src = ui.open_source()
 scope = filters.current()
-result = ui.fetch(data.overview, src, scope)
-ui.stop_if_empty(src, result)
+result = ui.require(src, ui.fetch(data.overview, src, scope))
 ui.scope_caption(scope)
 
-measures = result["measures"]
+measures = result.measures
 if not measures["outcomes_recorded"]:
     ui.no_outcomes_notice()
 spare = ui.measure_cards(
@@ -30,9 +29,9 @@ with spare[0], st.container(border=True, height="stretch"):
     if not measures["outcomes_recorded"]:
         st.metric("Median wait for an answer", ui.NOT_RECORDED_VALUE, label_visibility="collapsed")
     else:
-        st.metric("Median wait for an answer", ui.days(result["median_days"]), label_visibility="collapsed")
-        if result["median_days"] is not None:
-            st.caption(f"95 % interval {ui.days(result['median_low'])} – {ui.days(result['median_high'])}")
+        st.metric("Median wait for an answer", ui.days(result.median_days), label_visibility="collapsed")
+        if result.median_days is not None:
+            st.caption(f"95 % interval {ui.days(result.median_low)} – {ui.days(result.median_high)}")
 
 st.subheader("Strategy health")
 st.caption(
@@ -41,7 +40,7 @@ st.caption(
     "stays valid however often you look; “at risk” means check again. The most severe first."
 )
 columns = st.columns(2)
-for index, item in enumerate(result["findings"]):
+for index, item in enumerate(result.findings):
     with columns[index % 2]:
         ui.finding(item)
 
@@ -50,14 +49,14 @@ if not measures["outcomes_recorded"]:
     ui.no_outcomes_notice()
 else:
     # one above the other: the stages carry their measures' labels, which need the width
-    st.altair_chart(charts.funnel_bars(result["funnel"], scope.window))
-    if not result["flows"].empty:
-        st.plotly_chart(charts.sankey(result["flows"]))
+    st.altair_chart(charts.funnel_bars(result.funnel, scope.window))
+    if not result.flows.empty:
+        st.plotly_chart(charts.sankey(result.flows))
     st.caption(
         "Each application counts at the furthest stage it reached, at any time: the cards' numbers. "
-        f"{ui.md(result['step_conversion_label'])} (in each bar's tooltip). No further answer: an answer or an offer "
+        f"{ui.md(result.step_conversion_label)} (in each bar's tooltip). No further answer: an answer or an offer "
         f"followed by nothing for {data.STALE_DAYS} days or more."
     )
 
 st.subheader("Trend")
-st.altair_chart(charts.trend_line(result["trend"]))
+st.altair_chart(charts.trend_line(result.trend))

@@ -17,19 +17,18 @@ metric = (
     )
     or "response"
 )
-rates = ui.fetch(data.rates, src, scope, "resume_version")
-ui.stop_if_empty(src, rates)
+rates = ui.require(src, ui.fetch(data.rates, src, scope, "resume_version"))
 ui.scope_caption(scope)
-if not rates["outcomes_recorded"]:
+if not rates.outcomes_recorded:
     ui.no_outcomes_notice()
     st.stop()
-frame = rates["rates"]
+frame = rates.rates
 chosen = frame[frame["metric"] == metric]
 if chosen["rate"].notna().any():
     st.altair_chart(charts.rate_bars(chosen, title=data.METRIC_LABELS[metric], axis_title="rate"))
 else:
     st.info("No rate yet: no version has had the whole response window (or nothing is settled).")
-st.caption(f"Faded: fewer than {rates['small_group_threshold']} settled applications. The line is the 95 % interval.")
+st.caption(f"Faded: fewer than {rates.small_group_threshold} settled applications. The line is the 95 % interval.")
 
 st.subheader("Version × channel")
 cross = data.cross_rates(src, scope, "resume_version", "channel")
@@ -40,12 +39,12 @@ if cells["rate"].notna().any():
 else:
     st.info("No version and channel pair has a rate yet.")
 
-result = ui.fetch(data.compare, src, scope, "resume_version", metric)
+result = ui.require(src, ui.fetch(data.compare, src, scope, "resume_version", metric))
 st.subheader("Which version does best")
-for warning in result["warnings"]:
+for warning in result.warnings:
     st.warning(ui.md(warning))
 st.dataframe(
-    result["variants"],
+    result.variants,
     hide_index=True,
     column_config={
         "rate": st.column_config.NumberColumn("rate (settled)", format="percent"),
@@ -54,14 +53,12 @@ st.dataframe(
         "prob_best": st.column_config.NumberColumn("P(best)", format="percent"),
     },
 )
-if result["variants_omitted"]:
-    st.caption(f"{result['variants_omitted']} more versions with fewer settled applications are not compared.")
-if not result["pairs"].empty:
-    st.markdown(
-        f"**Pairs** (Fisher's exact test, Holm-adjusted; adjusted for {ui.md(', '.join(result['adjusted_for']))})"
-    )
+if result.variants_omitted:
+    st.caption(f"{result.variants_omitted} more versions with fewer settled applications are not compared.")
+if not result.pairs.empty:
+    st.markdown(f"**Pairs** (Fisher's exact test, Holm-adjusted; adjusted for {ui.md(', '.join(result.adjusted_for))})")
     st.dataframe(
-        result["pairs"],
+        result.pairs,
         hide_index=True,
         column_config={"difference": st.column_config.NumberColumn(format="percent")},
     )

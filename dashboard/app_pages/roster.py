@@ -35,16 +35,16 @@ if listed >= LARGE_CASELOAD:
         " the first time; the roster is then kept until the data changes. Choose an advisor to see fewer."
     )
 result = ui.fetch(data.roster, src, scope, advisor or None)
-if result["clients"] == 0:
+if result.clients == 0:
     st.info("No clients yet — load a file with `bounceback ingest FILE --client NAME`, or add a client below.")
 else:
     ui.scope_caption(scope)
     cards = st.columns(3)
-    cards[0].metric("Clients", result["clients"], border=True)
-    cards[1].metric("Need attention", result["needs_attention"], border=True)
-    cards[2].metric("Stalled after", f"{result['stall_days']} days", border=True, help="Days without an application.")
-    st.caption("Order: " + " → ".join(ui.md(step) for step in result["ordering"]) + ". Click a row to open the client.")
-    table = result["table"]
+    cards[0].metric("Clients", result.clients, border=True)
+    cards[1].metric("Need attention", result.needs_attention, border=True)
+    cards[2].metric("Stalled after", f"{result.stall_days} days", border=True, help="Days without an application.")
+    st.caption("Order: " + " → ".join(ui.md(step) for step in result.ordering) + ". Click a row to open the client.")
+    table = result.table
     selection = st.dataframe(
         table.assign(
             interval=[ui.interval(low, high) for low, high in zip(table["low"], table["high"], strict=True)],

@@ -13,13 +13,12 @@ by = st.selectbox(
     key="timing_by",
     format_func=lambda name: "nothing (all applications)" if name is None else data.GROUP_CHOICES[name],
 )
-result = ui.fetch(data.timing, src, scope, by)
-ui.stop_if_empty(src, result)
+result = ui.require(src, ui.fetch(data.timing, src, scope, by))
 ui.scope_caption(scope)
-if not result["outcomes_recorded"]:
+if not result.outcomes_recorded:
     ui.no_outcomes_notice()  # no dated answer to wait for, and 100 % "ghosted" would be a guess
     st.stop()
-curves = result["curves"]
+curves = result.curves
 first, rejection = st.tabs(["First answer", "Rejection"])
 with first:
     chosen = curves[curves["kind"] == "first_response"]
@@ -40,7 +39,7 @@ st.caption(
     "read as silent ones. The shaded band is the 95 % interval."
 )
 st.dataframe(
-    result["summary"],
+    result.summary,
     hide_index=True,
     column_config={
         name: st.column_config.NumberColumn(format="percent")

@@ -1,8 +1,8 @@
 """The dashboard's only door to `pipelines`: one cached connection, cached analyses, plain frames.
 
 Pages never query the database or compute a metric. They ask this package (`data.overview(...)`)
-for dicts and pandas DataFrames that are the analytics payloads (pipelines/analyse/analytics.py,
-pipelines/analyse/diagnosis.py) laid out as tables, and hand them to dashboard/charts.py.
+for the analytics payloads (pipelines/analyse/) laid out as pandas DataFrames in typed, frozen views
+(`views.py`: a page reads `result.trend`, never `result["trend"]`), and hand them to dashboard/charts.py.
 
 - `connection.py`: the shared connection, opening, busy handling; Source, Filters, the cache keys
 - `auth.py`: sign-in and who is looking
@@ -10,6 +10,7 @@ pipelines/analyse/diagnosis.py) laid out as tables, and hand them to dashboard/c
 - `analyses.py`: the cached analyses the pages show
 - `upload.py`: the Database page's preview and load of a file (not its screen: dashboard/upload.py)
 - `caseload.py`: outcomes and the export, clients, roster, notes, the client's report
+- `views.py`: what each page is handed (OverviewView, RatesView, ... ; None when nothing is in scope)
 
 Caching:
 - one `st.cache_resource` SharedConnection per database path (connection.py);

@@ -25,6 +25,7 @@ from dashboard.data.frames import (
     _rates_frame,
     _reliability,
 )
+from dashboard.data.views import CompareView, FollowupsView, OverviewView, RatesView, TimingView
 from pipelines.analyse import analytics, diagnosis
 from pipelines.analyse.scope import Scope
 from pipelines.cli.status import database_status
@@ -57,13 +58,13 @@ def filter_options(src: Source, as_of: dt.date, window: int, client: str | None)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _overview(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, Any]:
+def _overview(path: str, version: Version, key: tuple[Any, ...]) -> OverviewView | None:
     # one load of the facts for every part of the page (pipelines/analyse/diagnosis.py overview)
     with _connection(path) as con:
         everything = diagnosis.overview(con, _scope(key, version))
     funnel = everything["funnel"]
     if funnel["no_data"]:
-        return {"no_data": True, "applications": 0}
+        return None
     timing = everything["timing"]["groups"][0]
     trend = everything["trend"]
     findings = everything["diagnosis"]["findings"]
@@ -96,34 +97,23 @@ def _overview(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, An
         for period in trend["periods"]
     ]
     first = timing["first_response"]
-    return {
-        "no_data": False,
+    return OverviewView(
         # the headline numbers and their labels (analytics.measures): cards, funnel and Sankey agree
-        "measures": measures,
-        "outcomes_recorded": measures["outcomes_recorded"],
-        "applications": measures["applications"],
-        "response_rate": measures["response_rate"],
-        "response_rate_settled": measures["response_rate_settled"],
-        "settled": measures["settled"],
-        "pending": measures["pending"],
-        "answered": measures["answered"],
-        "callbacks": measures["callbacks"],
-        "interviews": measures["interviews"],
-        "offers": measures["offers"],
-        "step_conversion_label": funnel["step_conversion_label"],
-        "median_days": first["median_days"],
-        "median_low": first["median_low"],
-        "median_high": first["median_high"],
-        "ghosting_rate": timing["ghosting_rate"],
-        "findings": findings,
-        "funnel": pd.DataFrame(funnel_rows),
-        "flows": _flows_frame(funnel),
-        "outcomes": funnel["outcomes"],
-        "trend": pd.DataFrame(
+        measures=measures,
+        step_conversion_label=funnel["step_conversion_label"],
+        median_days=first["median_days"],
+        median_low=first["median_low"],
+        median_high=first["median_high"],
+        ghosting_rate=timing["ghosting_rate"],
+        findings=findings,
+        funnel=pd.DataFrame(funnel_rows),
+        flows=_flows_frame(funnel),
+        outcomes=funnel["outcomes"],
+        trend=pd.DataFrame(
             trend_rows,
             columns=["week", "period", "rate", "low", "high", "n", "applications", "settled", "pending", "reliability"],
         ),
-    }
+    )
 
 
 def _flows_frame(funnel: dict[str, Any]) -> pd.DataFrame:
@@ -138,25 +128,25 @@ def _flows_frame(funnel: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["from", "to", "count"])
 
 
-def overview(src: Source, filters: Filters) -> dict[str, Any]:
-    """Headline numbers, the six diagnosis findings (most severe first), funnel, flows, weekly trend."""
+def overview(src: Source, filters: Filters) -> OverviewView | None:
+    """Headline numbers, the six diagnosis findings (most severe first), funnel, flows, weekly trend;
+    None when no application is in scope."""
     return _overview(src.path, src.version, filters.key())
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _rates(path: str, version: Version, key: tuple[Any, ...], by: str) -> dict[str, Any]:
+def _rates(path: str, version: Version, key: tuple[Any, ...], by: str) -> RatesView | None:
     with _connection(path) as con:
         payload = analytics.rates(con, _scope(key, version), [by])
     if payload["no_data"]:
-        return {"no_data": True, "applications": 0}
-    return {
-        "no_data": False,
-        "applications": payload["applications"],
-        "outcomes_recorded": payload["outcomes_recorded"],
-        "small_group_threshold": payload["small_group_threshold"],
-        "rates": _rates_frame(payload["groups"], "group"),
-        "overall": _rates_frame([payload["overall"]], "group"),
-    }
+        return None
+    return RatesView(
+        applications=payload["applications"],
+        outcomes_recorded=payload["outcomes_recorded"],
+        small_group_threshold=payload["small_group_threshold"],
+        rates=_rates_frame(payload["groups"], "group"),
+        overall=_rates_frame([payload["overall"]], "group"),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
@@ -189,19 +179,19 @@ def cross_rates(src: Source, filters: Filters, rows: str, columns: str) -> pd.Da
     return _cross_rates(src.path, src.version, filters.key(), rows, columns)
 
 
-def rates(src: Source, filters: Filters, by: str) -> dict[str, Any]:
-    """Rates per value of `by` in long format (`metric` column: response, callback, ...)."""
+def rates(src: Source, filters: Filters, by: str) -> RatesView | None:
+    """Rates per value of `by` in long format (`metric` column: response, callback, ...); None: no data."""
     if by not in GROUP_CHOICES:
         raise ValueError(f"unknown breakdown {by!r}")
     return _rates(src.path, src.version, filters.key(), by)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _compare(path: str, version: Version, key: tuple[Any, ...], by: str, metric: str) -> dict[str, Any]:
+def _compare(path: str, version: Version, key: tuple[Any, ...], by: str, metric: str) -> CompareView | None:
     with _connection(path) as con:
         payload = analytics.compare(con, _scope(key, version), by, metric)
     if payload["no_data"]:
-        return {"no_data": True, "applications": 0}
+        return None
     variants = pd.DataFrame(
         [
             {
@@ -255,18 +245,17 @@ def _compare(path: str, version: Version, key: tuple[Any, ...], by: str, metric:
             "warning",
         ],
     )
-    return {
-        "no_data": False,
-        "applications": payload["applications"],
-        "adjusted_for": payload["adjusted_for"],
-        "variants_omitted": payload["variants_omitted"],
-        "variants": variants,
-        "pairs": pairs,
-        "warnings": [p["warning"] for p in payload["pairs"] if p["warning"]],
-    }
+    return CompareView(
+        applications=payload["applications"],
+        adjusted_for=payload["adjusted_for"],
+        variants_omitted=payload["variants_omitted"],
+        variants=variants,
+        pairs=pairs,
+        warnings=[p["warning"] for p in payload["pairs"] if p["warning"]],
+    )
 
 
-def compare(src: Source, filters: Filters, by: str, metric: str = "response") -> dict[str, Any]:
+def compare(src: Source, filters: Filters, by: str, metric: str = "response") -> CompareView | None:
     """Variants of `by` compared on settled applications: tests, P(best), adjustment, warnings."""
     if by not in GROUP_CHOICES or metric not in analytics.METRICS:
         raise ValueError(f"unknown comparison {by!r} / {metric!r}")
@@ -274,11 +263,11 @@ def compare(src: Source, filters: Filters, by: str, metric: str = "response") ->
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _timing(path: str, version: Version, key: tuple[Any, ...], by: str | None) -> dict[str, Any]:
+def _timing(path: str, version: Version, key: tuple[Any, ...], by: str | None) -> TimingView | None:
     with _connection(path) as con:
         payload = analytics.timing(con, _scope(key, version), [by] if by else [])
     if payload["no_data"]:
-        return {"no_data": True, "applications": 0}
+        return None
     summary, curves = [], []
     for entry in payload["groups"]:
         label = "all applications" if not by else _group_label(entry["group"])
@@ -303,16 +292,15 @@ def _timing(path: str, version: Version, key: tuple[Any, ...], by: str | None) -
         curves.append(_curve_frame(label, "first_response", first["curve"], entry["small"]))
         curves.append(_curve_frame(label, "rejection", rejection["curve"], entry["small"]))
     non_empty = [frame for frame in curves if not frame.empty]
-    return {
-        "no_data": False,
-        "applications": payload["applications"],
-        "outcomes_recorded": payload["outcomes_recorded"],
-        "summary": pd.DataFrame(summary),
-        "curves": pd.concat(non_empty, ignore_index=True) if non_empty else _curve_frame("", "", {}, False),
-    }
+    return TimingView(
+        applications=payload["applications"],
+        outcomes_recorded=payload["outcomes_recorded"],
+        summary=pd.DataFrame(summary),
+        curves=pd.concat(non_empty, ignore_index=True) if non_empty else _curve_frame("", "", {}, False),
+    )
 
 
-def timing(src: Source, filters: Filters, by: str | None = None) -> dict[str, Any]:
+def timing(src: Source, filters: Filters, by: str | None = None) -> TimingView | None:
     """Kaplan-Meier curves (days to first response, to rejection) and medians, per group of `by`."""
     if by is not None and by not in GROUP_CHOICES:
         raise ValueError(f"unknown breakdown {by!r}")
@@ -320,11 +308,11 @@ def timing(src: Source, filters: Filters, by: str | None = None) -> dict[str, An
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _followups(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, Any]:
+def _followups(path: str, version: Version, key: tuple[Any, ...]) -> FollowupsView | None:
     with _connection(path) as con:
         payload = analytics.followups(con, _scope(key, version))
     if payload["no_data"]:
-        return {"no_data": True, "applications": 0}
+        return None
     effect = payload["effect"]
     effect_frame = None
     if effect is not None:
@@ -356,16 +344,15 @@ def _followups(path: str, version: Version, key: tuple[Any, ...]) -> dict[str, A
             "application_id",
         ],
     )
-    return {
-        "no_data": False,
-        "applications": payload["applications"],
-        "effect": effect,
-        "effect_frame": effect_frame,
-        "due": due,
-        "due_total": payload["due_total"],
-    }
+    return FollowupsView(
+        applications=payload["applications"],
+        effect=effect,
+        effect_frame=effect_frame,
+        due=due,
+        due_total=payload["due_total"],
+    )
 
 
-def followups(src: Source, filters: Filters) -> dict[str, Any]:
+def followups(src: Source, filters: Filters) -> FollowupsView | None:
     """Whether following up pays (landmark comparison) and the applications due a follow-up now."""
     return _followups(src.path, src.version, filters.key())

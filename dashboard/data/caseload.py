@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard.data.analyses import _status
 from dashboard.data.connection import MAX_CACHED, Filters, Source, Version, _connection, _scope, _viewer_of
 from dashboard.data.frames import _reliability
+from dashboard.data.views import CaseloadView, RosterView
 from pipelines.advisors import clients as client_store
 from pipelines.advisors import outcomes
 from pipelines.advisors import roster as roster_logic
@@ -119,7 +120,7 @@ ROSTER_COLUMNS = ["rank", "attention", "client", "display_name", "advisor", "sta
 
 
 @st.cache_data(show_spinner="Diagnosing every client…", max_entries=MAX_CACHED)
-def _roster(path: str, version: Version, key: tuple[Any, ...], advisor: str | None) -> dict[str, Any]:
+def _roster(path: str, version: Version, key: tuple[Any, ...], advisor: str | None) -> RosterView:
     with _connection(path) as con:
         payload = roster_logic.roster(con, _scope(key, version), _viewer_of(version), advisor)
     rows = [
@@ -136,9 +137,7 @@ def _roster(path: str, version: Version, key: tuple[Any, ...], advisor: str | No
             **{key: entry["response_rate"][key] for key in ("rate", "low", "high")},
             "reliability": _reliability(entry["small"]),
             "furthest_stage": entry["furthest_stage"],
-            "worst_part": (
-                "no outcomes recorded" if entry["recorded"] and not entry["recorded"]["outcomes"] else "–"
-            )
+            "worst_part": ("no outcomes recorded" if entry["recorded"] and not entry["recorded"]["outcomes"] else "–")
             if entry["worst_part"] is None
             else f"{entry['worst_part']['area']}: {entry['worst_part']['verdict']}",
             "follow_ups_due": entry["follow_ups_due"],
@@ -146,22 +145,22 @@ def _roster(path: str, version: Version, key: tuple[Any, ...], advisor: str | No
         }
         for entry in payload["clients"]
     ]
-    return {
-        "clients": len(rows),
-        "needs_attention": payload["needs_attention"],
-        "ordering": payload["ordering"],
-        "stall_days": payload["stall_days"],
-        "table": pd.DataFrame(rows, columns=ROSTER_COLUMNS),
-    }
+    return RosterView(
+        clients=len(rows),
+        needs_attention=payload["needs_attention"],
+        ordering=payload["ordering"],
+        stall_days=payload["stall_days"],
+        table=pd.DataFrame(rows, columns=ROSTER_COLUMNS),
+    )
 
 
-def roster(src: Source, filters: Filters, advisor: str | None = None) -> dict[str, Any]:
+def roster(src: Source, filters: Filters, advisor: str | None = None) -> RosterView:
     """Every visible client, needing attention first (pipelines/advisors/roster.py documents the order)."""
     return _roster(src.path, src.version, filters.key(), advisor)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _against_caseload(path: str, version: Version, key: tuple[Any, ...], client: str) -> dict[str, Any]:
+def _against_caseload(path: str, version: Version, key: tuple[Any, ...], client: str) -> CaseloadView:
     with _connection(path) as con:
         payload = roster_logic.against_caseload(con, _scope(key, version), client, _viewer_of(version))
     rows = [
@@ -177,10 +176,19 @@ def _against_caseload(path: str, version: Version, key: tuple[Any, ...], client:
         }
         for row in payload["rates"]
     ]
-    return {**payload, "table": pd.DataFrame(rows)}
+    return CaseloadView(
+        client=payload["client"],
+        advisor=payload.get("advisor"),
+        available=payload["available"],
+        reason=payload["reason"],
+        # none when the viewer may not compare (a client viewer): nothing about other people
+        compared_clients=payload.get("compared_clients", 0),
+        caseload_clients=payload.get("caseload_clients", 0),
+        table=pd.DataFrame(rows),
+    )
 
 
-def against_caseload(src: Source, filters: Filters, client: str) -> dict[str, Any]:
+def against_caseload(src: Source, filters: Filters, client: str) -> CaseloadView:
     """The client's key rates beside the distribution over the advisor's other clients."""
     return _against_caseload(src.path, src.version, filters.key(), client)
 

@@ -1,0 +1,109 @@
+"""What each page is handed: the analyses laid out as tables, as typed, frozen objects.
+
+A page reads `result.trend`, not `result["trend"]`: a renamed field is an error mypy reports in every
+page that reads it, not a KeyError found only when a test happens to render that page. Each analysis
+with no application in scope is `None` instead of an object (ui.require says why and stops the page).
+
+The frames keep the columns the charts (dashboard/charts.py) expect; the dicts that remain are the core's
+JSON payloads passed through unchanged (the measures, the findings, a follow-up effect).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class OverviewView:
+    """Headline numbers (`measures`: analytics.Measures.to_json), findings, funnel, flows, weekly trend."""
+
+    measures: dict[str, Any]
+    step_conversion_label: str
+    median_days: float | None
+    median_low: float | None
+    median_high: float | None
+    ghosting_rate: dict[str, Any]
+    findings: list[dict[str, Any]]
+    funnel: pd.DataFrame
+    flows: pd.DataFrame
+    outcomes: dict[str, Any]
+    trend: pd.DataFrame
+
+    @property
+    def outcomes_recorded(self) -> bool:
+        return bool(self.measures["outcomes_recorded"])
+
+    @property
+    def applications(self) -> int:
+        return int(self.measures["applications"])
+
+
+@dataclass(frozen=True)
+class RatesView:
+    """Rates per value of one field in long format (`metric` column), and the overall row."""
+
+    applications: int
+    outcomes_recorded: bool
+    small_group_threshold: int
+    rates: pd.DataFrame
+    overall: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class CompareView:
+    """Variants compared on settled applications: the variants, the tested pairs and their warnings."""
+
+    applications: int
+    adjusted_for: list[str]
+    variants_omitted: int
+    variants: pd.DataFrame
+    pairs: pd.DataFrame
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class TimingView:
+    """Medians per group (`summary`) and the Kaplan-Meier curves of both kinds (`curves`)."""
+
+    applications: int
+    outcomes_recorded: bool
+    summary: pd.DataFrame
+    curves: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class FollowupsView:
+    """The landmark comparison (`effect`, None when the window leaves nothing to measure) and who is due."""
+
+    applications: int
+    effect: dict[str, Any] | None
+    effect_frame: pd.DataFrame | None
+    due: pd.DataFrame
+    due_total: int
+
+
+@dataclass(frozen=True)
+class RosterView:
+    """Every visible client as a table row, needing attention first, and the order's steps."""
+
+    clients: int
+    needs_attention: int
+    ordering: list[str]
+    stall_days: int
+    table: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class CaseloadView:
+    """A client's key rates beside the distribution over the advisor's other clients."""
+
+    client: str
+    advisor: str | None
+    available: bool
+    reason: str | None
+    compared_clients: int
+    caseload_clients: int
+    table: pd.DataFrame
