@@ -20,6 +20,7 @@ distinct dates), written to a small lookup table the load joins: no per-row Pyth
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field  # DateColumn has a field named `field`
@@ -27,23 +28,32 @@ from typing import Any
 
 import duckdb
 
+from pipelines import sqltext
+from pipelines.load.columns import DATE_FIELDS
+from pipelines.load.date_pieces import PIECE_PARAMETERS, PIECES_SQL, dated_sql, make_date, year_sql
+from pipelines.load.read.staged import named_staging_column
 from pipelines.rows import one_row
+from pipelines.sqltext import Sql, compose, fixed, join
 
 DATE_ORDERS = ("mdy", "dmy")
 _ORDER_LABEL = {"mdy": "M/D/Y", "dmy": "D/M/Y"}
 
-# Separators between two dates in one cell. A comma is not one: `11/13/23, 9:42 AM` is one date.
-# A plus only between spaces: `2025-01-31T23:30:00+05:00` is one date.
-_SPLIT = r"\s*(?:&|\band\b|;|\s\+\s|\bthen\b|\s/\s)\s*"
-_ISO = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t].*)?$"
-_NUMERIC = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:(?:,\s*|\s+|t).*)?$"
-_DAY_MONTH = r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*([a-z]{3,9})\.?(?:[\s\-/.,]+(\d{4}|\d{2}))?$"
-# month then day needs a space (`Jul 8`, `July 8th, 2019`): `Jan-25` is Excel's month-year display
-_MONTH_DAY = r"^(?:[a-z]{3,9},?\s+)?([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?[\s\-/.]+(\d{4}))?(?:\s+\d.*)?$"
-_MONTH_YEAR = r"^[a-z]{3,9}\.?[\s\-/.]*(?:\d{2}|\d{4})$"
-_BOUND = r"^(?:before|after|by|until|around|about|approx\.?|approximately|circa|ca\.|~|<=?|>=?)\s*\d"
-_YES = ("y", "yes", "true", "t", "x", "done", "✓", "✔")
-_NO = ("n", "no", "false", "f", "none")
+# The fields whose dates are read here. Each names two temp tables: dp_<field> (the pieces of each
+# distinct value) and dl_<field> (the lookup the load joins). They are the load's date fields, an
+# events file's occurred_on, the date columns pipelines/load/trackers.py reads, and the probes of
+# date_like_columns (probe0, probe1, ...: names made of a number).
+DATE_LOOKUP_FIELDS: frozenset[str] = frozenset(
+    {*DATE_FIELDS, "occurred_on", "jaja_received", "huntr_created", "huntr_moved"}
+)
+_PROBE = re.compile(r"probe(0|[1-9][0-9]*)")
+
+
+def _field_sql(field_name: str) -> Sql:
+    """A date field's name as SQL, for the names of its tables; ValueError for a name not listed above."""
+    probe = _PROBE.fullmatch(field_name)
+    if probe is not None:
+        return compose("probe{index}", index=int(probe[1]))
+    return sqltext.name(field_name, DATE_LOOKUP_FIELDS)
 
 
 @dataclass
@@ -68,6 +78,18 @@ class DateColumn:
     proof: dict[str, int] = dataclass_field(default_factory=dict, repr=False)
     proof_values: dict[str, list[str]] = dataclass_field(default_factory=dict, repr=False)
 
+    def lookup_table(self) -> Sql:
+        """`table` as SQL: dl_<field>, the lookup (raw -> dates, yes, problem) the load joins."""
+        return compose("dl_{field}", field=_field_sql(self.field))
+
+    def pieces_table(self) -> Sql:
+        """dp_<field>: every distinct value of the column split into pieces, each classified."""
+        return compose("dp_{field}", field=_field_sql(self.field))
+
+    def staging_column(self) -> Sql:
+        """`staging` as SQL: the column of temp table `staged` the dates are read from."""
+        return named_staging_column(self.staging)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "column": self.column,
@@ -78,112 +100,6 @@ class DateColumn:
             "unreadable_values": self.unreadable_values,
             "year_inferred": self.year_inferred,
         }
-
-
-def _pieces_sql(staging: str, table: str) -> str:
-    """Temp table `table`: every distinct value of the column, split into pieces, each classified."""
-    return rf"""
-create or replace temp table {table} as
-with vals as (
-    select distinct bb_blank({staging}) as raw from staged where bb_blank({staging}) is not null
-),
-split as (
-    select raw, len(pieces) as piece_count,
-           unnest(list_transform(pieces, lambda piece, i: {{'text': trim(piece), 'no': i}})) as p
-    from (
-        select raw, list_filter(string_split_regex(lower(raw), '{_SPLIT}'), lambda x: trim(x) <> '') as pieces
-        from vals
-    )
-),
-extracted as (
-    select raw, piece_count, p.no as piece_no, p.text as piece,
-           regexp_extract(p.text, '{_ISO}', ['y', 'm', 'd']) as iso,
-           regexp_extract(p.text, '{_NUMERIC}', ['a', 'b', 'y']) as num,
-           regexp_extract(p.text, '{_DAY_MONTH}', ['d', 'mon', 'y']) as dmon,
-           regexp_extract(p.text, '{_MONTH_DAY}', ['mon', 'd', 'y']) as mond
-    from split
-),
-months as (
-    select *,
-        -- a month name: its first three letters name a month and the word is a prefix of that name
-        list_position(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
-                      left(dmon.mon, 3)) as dmon_month,
-        list_position(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
-                      left(mond.mon, 3)) as mond_month
-    from extracted
-),
-named as (
-    select *,
-        coalesce(dmon_month is not null and (starts_with(
-            ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september',
-             'october', 'november', 'december'][dmon_month], dmon.mon) or dmon.mon = 'sept'), false) as dmon_ok,
-        coalesce(mond_month is not null and (starts_with(
-            ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september',
-             'october', 'november', 'december'][mond_month], mond.mon) or mond.mon = 'sept'), false) as mond_ok
-    from months
-)
-select raw, piece_count, piece_no, piece,
-    case
-        when iso.y <> '' then 'iso'
-        when num.a <> '' then 'numeric'
-        when dmon.d <> '' and dmon_ok then 'day_month'
-        when mond.d <> '' and mond_ok then 'month_day'
-        when regexp_matches(piece, '{_BOUND}') then 'bound'
-        when regexp_matches(piece, '{_MONTH_YEAR}') then 'month_year'
-        when piece in {_YES!r} then 'yes'
-        when piece in {_NO!r} then 'no'
-        else 'bad'
-    end as kind,
-    -- numeric dates keep both numbers until the column's day/month order is decided
-    cast(nullif(num.a, '') as integer) as a,
-    cast(nullif(num.b, '') as integer) as b,
-    case
-        when iso.y <> '' then cast(iso.y as integer)
-        when num.y <> '' then cast(num.y as integer)
-        when dmon.d <> '' and dmon_ok then cast(nullif(dmon.y, '') as integer)
-        when mond.d <> '' and mond_ok then cast(nullif(mond.y, '') as integer)
-    end as year_written,
-    case
-        when iso.y <> '' then cast(iso.m as integer)
-        when dmon.d <> '' and dmon_ok then dmon_month
-        when mond.d <> '' and mond_ok then mond_month
-    end as month,
-    case
-        when iso.y <> '' then cast(iso.d as integer)
-        when dmon.d <> '' and dmon_ok then cast(dmon.d as integer)
-        when mond.d <> '' and mond_ok then cast(mond.d as integer)
-    end as day,
-    contains(piece, ':') as has_time
-from named
-"""
-
-
-def _year(year_written: str) -> str:
-    """Two-digit years: 00-69 are 2000s, 70-99 are 1900s (the rule spreadsheets use)."""
-    return (
-        f"case when {year_written} is null then null when {year_written} < 70 then 2000 + {year_written} "
-        f"when {year_written} < 100 then 1900 + {year_written} else {year_written} end"
-    )
-
-
-def _make_date(year: str, month: str, day: str) -> str:
-    return f"try_cast(printf('%04d-%02d-%02d', {year}, {month}, {day}) as date)"
-
-
-def _dated_sql(pieces: str, order: str) -> str:
-    """Each piece with its date under the column's order (null where it is not a full date)."""
-    month, day = ("a", "b") if order == "mdy" else ("b", "a")
-    year = _year("year_written")
-    return f"""
-select *,
-    case
-        when kind = 'numeric' then {_make_date(year, month, day)}
-        when kind in ('iso', 'day_month', 'month_day') and year_written is not null
-            then {_make_date(year, "month", "day")}
-    end as full_date,
-    case when kind = 'numeric' then {_make_date(year, day, month)} end as swapped_date
-from {pieces}
-"""
 
 
 def build_date_lookups(
@@ -201,51 +117,8 @@ def build_date_lookups(
     result: dict[str, DateColumn] = {}
     for field_name, header_name, staging in columns:
         column = DateColumn(field=field_name, column=header_name, staging=staging, table=f"dl_{field_name}")
-        cur.execute(_pieces_sql(staging, f"dp_{field_name}"))
-        # the examples are the first proving values in sorted order: identical runs say the same thing
-        stats = one_row(
-            cur.execute(
-                f"""
-            select count(distinct raw),
-                   count(*) filter (where kind = 'numeric' and a between 13 and 31),
-                   count(*) filter (where kind = 'numeric' and b between 13 and 31),
-                   list_sort(list_distinct(coalesce(
-                       list(raw) filter (where kind = 'numeric' and a between 13 and 31), [])))[1:3],
-                   list_sort(list_distinct(coalesce(
-                       list(raw) filter (where kind = 'numeric' and b between 13 and 31), [])))[1:3],
-                   count(*) filter (where kind = 'numeric' and a <> b)
-            from dp_{field_name}
-            """
-            )
-        )
-        column.distinct_values = int(stats[0])
-        column.kinds = dict(
-            cur.execute(f"select kind, count(*) from dp_{field_name} group by kind order by 2 desc, 1").fetchall()
-        )
-        day_first, month_first, ambiguous = int(stats[1]), int(stats[2]), stats[5]
-        column.proof = {"dmy": day_first, "mdy": month_first}
-        column.proof_values = {"dmy": list(stats[3]), "mdy": list(stats[4])}
-        day_first_example = column.proof_values["dmy"][0] if day_first else None
-        month_first_example = column.proof_values["mdy"][0] if month_first else None
-        if order:
-            column.order, column.decided_by = order, order_reason
-        elif day_first and not month_first:
-            column.order = "dmy"
-            column.decided_by = f"{day_first_example!r} has a day over 12 first"
-        elif month_first and not day_first:
-            column.order = "mdy"
-            column.decided_by = f"{month_first_example!r} has a day over 12 second"
-        elif day_first and month_first:
-            column.order = "dmy" if day_first > month_first else "mdy"
-            column.decided_by = (
-                f"mixed: {day_first} values prove D/M/Y ({day_first_example!r}), {month_first} prove M/D/Y "
-                f"({month_first_example!r}); read as {_ORDER_LABEL[column.order]}, the others are rejected"
-            )
-        elif ambiguous:
-            column.order = None  # decided below, from the other columns or the row order
-        else:
-            column.order = "mdy"
-            column.decided_by = "no value depends on the day/month order" if column.kinds.get("numeric") else ""
+        ambiguous = _read_pieces(cur, column)
+        _decide_order(column, ambiguous, order, order_reason)
         result[field_name] = column
 
     _settle_ambiguous_orders(cur, result)
@@ -255,6 +128,68 @@ def build_date_lookups(
         _write_lookup(cur, column, low, high)
         _describe(cur, column)
     return result
+
+
+def _read_pieces(cur: duckdb.DuckDBPyConnection, column: DateColumn) -> int:
+    """The column's pieces table, and what its values prove about the day/month order (column.proof,
+    proof_values, kinds, distinct_values). Returns how many values read differently in either order."""
+    pieces = column.pieces_table()
+    cur.execute(compose(PIECES_SQL, table=pieces, staging=column.staging_column()), PIECE_PARAMETERS)
+    # the examples are the first proving values in sorted order: identical runs say the same thing
+    stats = one_row(
+        cur.execute(
+            compose(
+                """
+            select count(distinct raw),
+                   count(*) filter (where kind = 'numeric' and a between 13 and 31),
+                   count(*) filter (where kind = 'numeric' and b between 13 and 31),
+                   list_sort(list_distinct(coalesce(
+                       list(raw) filter (where kind = 'numeric' and a between 13 and 31), [])))[1:3],
+                   list_sort(list_distinct(coalesce(
+                       list(raw) filter (where kind = 'numeric' and b between 13 and 31), [])))[1:3],
+                   count(*) filter (where kind = 'numeric' and a <> b)
+            from {pieces}
+            """,
+                pieces=pieces,
+            )
+        )
+    )
+    column.distinct_values = int(stats[0])
+    column.kinds = dict(
+        cur.execute(
+            compose("select kind, count(*) from {pieces} group by kind order by 2 desc, 1", pieces=pieces)
+        ).fetchall()
+    )
+    column.proof = {"dmy": int(stats[1]), "mdy": int(stats[2])}
+    column.proof_values = {"dmy": list(stats[3]), "mdy": list(stats[4])}
+    return int(stats[5])
+
+
+def _decide_order(column: DateColumn, ambiguous: int, order: str | None, order_reason: str) -> None:
+    """The column's day/month order from its own values, where they prove one (None: decided later,
+    from the other columns or the row order); `order` given by the caller wins."""
+    day_first, month_first = column.proof["dmy"], column.proof["mdy"]
+    day_first_example = column.proof_values["dmy"][0] if day_first else None
+    month_first_example = column.proof_values["mdy"][0] if month_first else None
+    if order:
+        column.order, column.decided_by = order, order_reason
+    elif day_first and not month_first:
+        column.order = "dmy"
+        column.decided_by = f"{day_first_example!r} has a day over 12 first"
+    elif month_first and not day_first:
+        column.order = "mdy"
+        column.decided_by = f"{month_first_example!r} has a day over 12 second"
+    elif day_first and month_first:
+        column.order = "dmy" if day_first > month_first else "mdy"
+        column.decided_by = (
+            f"mixed: {day_first} values prove D/M/Y ({day_first_example!r}), {month_first} prove M/D/Y "
+            f"({month_first_example!r}); read as {_ORDER_LABEL[column.order]}, the others are rejected"
+        )
+    elif ambiguous:
+        column.order = None  # decided later (_settle_ambiguous_orders), from the other columns or the row order
+    else:
+        column.order = "mdy"
+        column.decided_by = "no value depends on the day/month order" if column.kinds.get("numeric") else ""
 
 
 def order_contradiction(columns: dict[str, DateColumn], order: str) -> str | None:
@@ -295,18 +230,23 @@ def date_like_columns(
     probes = [(f"probe{i}", name, staging) for i, (name, staging) in enumerate(columns)]
     lookups = build_date_lookups(cur, probes)
     found: list[tuple[float, int, str]] = []
-    for position, (probe, name, staging) in enumerate(probes):
-        table = lookups[probe].table
+    for position, (probe, name, _) in enumerate(probes):
+        lookup = lookups[probe]
+        table = lookup.lookup_table()
         dated, filled, rows = one_row(
             cur.execute(
-                f"select count(*) filter (where len(l.dates) > 0), count(bb_blank(s.{staging})), count(*)"
-                f" from staged as s left join {table} as l on l.raw = bb_blank(s.{staging})"
+                compose(
+                    "select count(*) filter (where len(l.dates) > 0), count(bb_blank(s.{staging})), count(*)"
+                    " from staged as s left join {table} as l on l.raw = bb_blank(s.{staging})",
+                    staging=lookup.staging_column(),
+                    table=table,
+                )
             )
         )
         if dated and dated * 2 >= filled:
             found.append((-dated / rows, position, name))
-        cur.execute(f"drop table if exists {table}")
-        cur.execute(f"drop table if exists dp_{probe}")
+        cur.execute(compose("drop table if exists {table}", table=table))
+        cur.execute(compose("drop table if exists {table}", table=lookup.pieces_table()))
     return [(name, -share) for share, _, name in sorted(found)[:limit]]
 
 
@@ -332,15 +272,17 @@ def _order_from_row_sequence(cur: duckdb.DuckDBPyConnection, column: DateColumn)
 
     Only trusted when one reading is clearly steadier (half the total jump or less).
     """
+    year = year_sql(fixed("p.year_written"))
     jumps = one_row(
         cur.execute(
-            f"""
+            compose(
+                """
         with readings as (
             select s.line,
-                   {_make_date(_year("p.year_written"), "p.a", "p.b")} as as_mdy,
-                   {_make_date(_year("p.year_written"), "p.b", "p.a")} as as_dmy
+                   {as_mdy} as as_mdy,
+                   {as_dmy} as as_dmy
             from staged as s
-            join dp_{column.field} as p on p.raw = bb_blank(s.{column.staging}) and p.piece_no = 1
+            join {pieces} as p on p.raw = bb_blank(s.{staging}) and p.piece_no = 1
             where p.kind = 'numeric'
         ),
         steps as (
@@ -350,7 +292,12 @@ def _order_from_row_sequence(cur: duckdb.DuckDBPyConnection, column: DateColumn)
             where as_mdy is not null and as_dmy is not null
         )
         select sum(mdy_step), sum(dmy_step), count(*) from steps
-        """
+        """,
+                as_mdy=make_date(year, fixed("p.a"), fixed("p.b")),
+                as_dmy=make_date(year, fixed("p.b"), fixed("p.a")),
+                pieces=column.pieces_table(),
+                staging=column.staging_column(),
+            )
         )
     )
     mdy_total, dmy_total, rows = jumps
@@ -366,14 +313,23 @@ def _file_span(cur: duckdb.DuckDBPyConnection, columns: dict[str, DateColumn]) -
     """The earliest and latest full date written anywhere in the file's date columns."""
     if not columns:
         return None, None
-    parts = " union all ".join(
-        f"select full_date from ({_dated_sql(f'dp_{c.field}', c.order or 'mdy')}) where full_date is not null"
-        for c in columns.values()
+    parts = join(
+        (
+            compose(
+                "select full_date from ({dated}) where full_date is not null",
+                dated=dated_sql(c.pieces_table(), c.order or "mdy"),
+            )
+            for c in columns.values()
+        ),
+        " union all ",
     )
     low, high = one_row(
         cur.execute(
-            f"select min(full_date), max(full_date) from ({parts}) where full_date between date '1970-01-01' "
-            "and current_date + 1"
+            compose(
+                "select min(full_date), max(full_date) from ({parts}) where full_date between date '1970-01-01' "
+                "and current_date + 1",
+                parts=parts,
+            )
         )
     )
     return low, high
@@ -382,22 +338,23 @@ def _file_span(cur: duckdb.DuckDBPyConnection, columns: dict[str, DateColumn]) -
 def _write_lookup(cur: duckdb.DuckDBPyConnection, column: DateColumn, low: Any, high: Any) -> None:
     label = _ORDER_LABEL[column.order or "mdy"]
     cur.execute(
-        f"""
-        create or replace temp table {column.table} as
-        with dated as ({_dated_sql(f"dp_{column.field}", column.order or "mdy")}),
+        compose(
+            """
+        create or replace temp table {table} as
+        with dated as ({dated}),
         years as (
             -- a date without a year: the years that put it inside the span of the file's dates
             select *,
                 case when kind in ('day_month', 'month_day') and year_written is null and $low is not null then
                     list_filter(range(year(cast($low as date)), year(cast($high as date)) + 1),
-                                lambda y: {_make_date("y", "month", "day")}
+                                lambda y: {date_in_year}
                                           between cast($low as date) and cast($high as date))
                 end as fitting_years
             from dated
         ),
         judged as (
             select *,
-                case when len(fitting_years) = 1 then {_make_date("fitting_years[1]", "month", "day")} end
+                case when len(fitting_years) = 1 then {date_in_fitting_year} end
                     as inferred_date,
                 case
                     when kind = 'bad' and regexp_matches(piece, '\\d')
@@ -431,6 +388,11 @@ def _write_lookup(cur: duckdb.DuckDBPyConnection, column: DateColumn, low: Any, 
         from judged
         group by raw
         """,
+            table=column.lookup_table(),
+            dated=dated_sql(column.pieces_table(), column.order or "mdy"),
+            date_in_year=make_date(fixed("y"), fixed("month"), fixed("day")),
+            date_in_fitting_year=make_date(fixed("fitting_years[1]"), fixed("month"), fixed("day")),
+        ),
         {"low": low, "high": high, "label": label, "format": column.format},
     )
 
@@ -444,27 +406,30 @@ def _format_label(cur: duckdb.DuckDBPyConnection, column: DateColumn) -> str:
         return "yes/no (stage reached, date unknown)" if yes_no else "no dates"
     short_year, has_time, dmon_year, dmon_none, mond_year, mond_none = one_row(
         cur.execute(
-            f"""
+            compose(
+                """
         select coalesce(bool_or(kind = 'numeric' and year_written < 100), false),
                coalesce(bool_or(has_time), false),
                coalesce(bool_or(kind = 'day_month' and year_written is not null), false),
                coalesce(bool_or(kind = 'day_month' and year_written is null), false),
                coalesce(bool_or(kind = 'month_day' and year_written is not null), false),
                coalesce(bool_or(kind = 'month_day' and year_written is null), false)
-        from dp_{column.field}
-        """
+        from {pieces}
+        """,
+                pieces=column.pieces_table(),
+            )
         )
     )
 
-    def with_year(written: str, unwritten: str, has: bool, lacks: bool) -> str:
+    def withyear_sql(written: str, unwritten: str, has: bool, lacks: bool) -> str:
         return f"{written} or {unwritten} (no year)" if has and lacks else written if has else f"{unwritten} (no year)"
 
     year = "YY" if short_year else "YYYY"
     labels = {
         "iso": "YYYY-MM-DD",
         "numeric": f"M/D/{year}" if (column.order or "mdy") == "mdy" else f"D/M/{year}",
-        "day_month": with_year("D Mon YYYY", "D Mon", dmon_year, dmon_none),
-        "month_day": with_year("Mon D, YYYY", "Mon D", mond_year, mond_none),
+        "day_month": withyear_sql("D Mon YYYY", "D Mon", dmon_year, dmon_none),
+        "month_day": withyear_sql("Mon D, YYYY", "Mon D", mond_year, mond_none),
     }
     label = ", ".join(labels[k] for k in kinds[:2])
     return label + " (time ignored)" if has_time else label
@@ -473,9 +438,12 @@ def _format_label(cur: duckdb.DuckDBPyConnection, column: DateColumn) -> str:
 def _describe(cur: duckdb.DuckDBPyConnection, column: DateColumn) -> None:
     row = one_row(
         cur.execute(
-            f"select count(*) filter (where problem is not null), coalesce(sum(inferred), 0),"
-            f" count(*) filter (where len(dates) > 0), coalesce(max(len(dates)), 0), coalesce(bool_or(yes), false)"
-            f" from {column.table}"
+            compose(
+                "select count(*) filter (where problem is not null), coalesce(sum(inferred), 0),"
+                " count(*) filter (where len(dates) > 0), coalesce(max(len(dates)), 0), coalesce(bool_or(yes), false)"
+                " from {table}",
+                table=column.lookup_table(),
+            )
         )
     )
     column.unreadable_values, column.year_inferred, readable = int(row[0]), int(row[1]), int(row[2])

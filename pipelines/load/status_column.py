@@ -10,14 +10,32 @@ short enough to be a status rather than a sentence. Ties go to the name ranked f
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, LiteralString
 
 import duckdb
 
 from pipelines.load.columns import header_token
+from pipelines.load.read.staged import staging_column
+from pipelines.sqltext import compose
 
 # a status is a word or a few ("Rejected after final round"); a paragraph that mentions one is a note
 STATUS_MAX_CHARS = 60
+
+# one candidate column's (rows written, rows read as a status), over its distinct values
+_SCORE_SQL: LiteralString = """
+with counted as (
+    select bb_blank({column}) as value, count(*) as n
+    from staged
+    where bb_blank({column}) is not null
+    group by 1
+)
+select coalesce(sum(n), 0),
+       coalesce(sum(n) filter (
+           where length(value) <= $max_chars and (bb_classify_status(value)).status is not null
+             and (bb_classify_status(value)).how <> 'blank'
+       ), 0)
+from counted
+"""
 
 
 @dataclass(frozen=True)
@@ -40,23 +58,7 @@ def _scores(cur: duckdb.DuckDBPyConnection, indexes: list[int]) -> list[tuple[in
     its distinct values (a status column has few; each is classified once)."""
     scores = []
     for index in indexes:
-        row = cur.execute(
-            f"""
-            with counted as (
-                select bb_blank(c{index}) as value, count(*) as n
-                from staged
-                where bb_blank(c{index}) is not null
-                group by 1
-            )
-            select coalesce(sum(n), 0),
-                   coalesce(sum(n) filter (
-                       where length(value) <= $max_chars and (bb_classify_status(value)).status is not null
-                         and (bb_classify_status(value)).how <> 'blank'
-                   ), 0)
-            from counted
-            """,
-            {"max_chars": STATUS_MAX_CHARS},
-        ).fetchone()
+        row = cur.execute(compose(_SCORE_SQL, column=staging_column(index)), {"max_chars": STATUS_MAX_CHARS}).fetchone()
         scores.append((int(row[0]), int(row[1])) if row else (0, 0))
     return scores
 

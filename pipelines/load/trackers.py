@@ -23,10 +23,13 @@ from dataclasses import replace
 
 import duckdb
 
+from pipelines import sqltext
 from pipelines.load.columns import STAGE_DATE_EVENTS, SourceSpec, header_token
 from pipelines.load.dates import build_date_lookups
+from pipelines.load.read.staged import staging_column
 from pipelines.load.readers import StagedFile
 from pipelines.rows import one_row, one_value
+from pipelines.sqltext import Sql, compose, fixed, join
 from pipelines.words import counted
 
 # stage date column -> the stage (event) it records, in the order the reshaped header lists them
@@ -73,6 +76,17 @@ _JUSTAJOBAPP_HEADER = ("application", "Company Name", "Job Title", "applied_on",
                        "statuses")  # fmt: skip
 
 
+# the columns of temp table jaja_applications that become the reshaped `staged` (as c0, c1, ...), in
+# the order of _JUSTAJOBAPP_HEADER, then the stage columns some e-mail fills
+_JUSTAJOBAPP_COLUMNS = ("application", "company", "title", "applied_on", "status", "status_on", "e_mails", "statuses")
+# the stages a stage column records, which name the columns of temp table huntr_added
+# (`interview_on_another_board`) and are given to its query as parameters of their own name ($interview)
+_STAGES = frozenset(STAGE_COLUMNS.values())
+# the temp tables status_words_table writes: --status-map words and an export's own words, and
+# pipelines/load/lookups.py's status_overrides
+_STATUS_WORD_TABLES = frozenset({"user_status_words", "export_status_words", "status_overrides"})
+
+
 def reshape(
     cur: duckdb.DuckDBPyConnection,
     staged: StagedFile,
@@ -85,7 +99,8 @@ def reshape(
     if staged.parsed_rows == 0:
         return staged
     staged = replace(staged, file_header=staged.file_header or list(staged.header))
-    columns = {header_token(name): f"c{i}" for i, name in reversed(list(enumerate(staged.header)))}
+    # the first column of a name wins: the later ones are written over it, in reverse
+    columns = {header_token(name): staging_column(i) for i, name in reversed(list(enumerate(staged.header)))}
     if source == "jobsync" and "applied" in columns:
         return _jobsync(cur, staged, columns["applied"])
     if source == "justajobapp":
@@ -122,11 +137,14 @@ def _take_out(cur: duckdb.DuckDBPyConnection, staged: StagedFile) -> StagedFile:
     return replace(staged, parsed_rows=left)
 
 
-def _jobsync(cur: duckdb.DuckDBPyConnection, staged: StagedFile, applied: str) -> StagedFile:
+def _jobsync(cur: duckdb.DuckDBPyConnection, staged: StagedFile, applied: Sql) -> StagedFile:
     # `applied` is JobSync's own switch; a draft never sent says No (blank: unknown, the row is read)
     cur.execute(
-        "insert into reshaped_skips select line, 'JobSync job not applied for (applied: No): a saved job,"
-        f" not an application' from staged where lower(bb_blank({applied})) in ('no', 'false')"
+        compose(
+            "insert into reshaped_skips select line, 'JobSync job not applied for (applied: No): a saved job,"
+            " not an application' from staged where lower(bb_blank({applied})) in ('no', 'false')",
+            applied=applied,
+        )
     )
     return _take_out(cur, staged)
 
@@ -135,59 +153,100 @@ def status_words_table(cur: duckdb.DuckDBPyConnection, name: str, words: dict[st
     """Temp table `name` (token, status): status texts -> the stage each means, matched by their own
     text only (bb_status_key: Unicode-folded; symbols or emoji as written). A --status-map is one,
     and so is an export's own status words. `name` is one of the load's fixed table names."""
-    cur.execute(f"create or replace temp table {name} (token varchar, status varchar)")
+    table = sqltext.name(name, _STATUS_WORD_TABLES)
+    cur.execute(compose("create or replace temp table {table} (token varchar, status varchar)", table=table))
     if words:
         # 'pending' is how people say it; 'applied' is the stage name (sent, no answer yet)
         rows = [[text, header_token(status).replace("pending", "applied")] for text, status in words.items()]
-        cur.executemany(f"insert into {name} values (bb_status_key(?), ?)", rows)
+        cur.executemany(compose("insert into {table} values (bb_status_key(?), ?)", table=table), rows)
 
 
-def _stage_sql(text_sql: str) -> str:
+def _stage_sql(text_sql: Sql) -> Sql:
     """What a status text says: the user's --status-map, else the export's words, else the vocabulary."""
-    return (
-        f"coalesce((select any_value(status) from user_status_words where token = bb_status_key({text_sql})),"
-        f" (select any_value(status) from export_status_words where token = bb_status_key({text_sql})),"
-        f" bb_classify_status({text_sql}).status)"
+    return compose(
+        "coalesce((select any_value(status) from user_status_words where token = bb_status_key({text})),"
+        " (select any_value(status) from export_status_words where token = bb_status_key({text})),"
+        " bb_classify_status({text}).status)",
+        text=text_sql,
     )
+
+
+def _stage_parameters() -> dict[str, str]:
+    """Each stage as the parameter of its own name ($interview = 'interview'): a value, never SQL text."""
+    return {stage: stage for stage in STAGE_COLUMNS.values()}
 
 
 def _justajobapp(
     cur: duckdb.DuckDBPyConnection,
     staged: StagedFile,
-    columns: dict[str, str],
+    columns: dict[str, Sql],
     status_map: dict[str, str],
     notes: list[str],
 ) -> StagedFile:
-    company, title = columns.get("company_name", "null"), columns.get("job_title", "null")
-    status, received = columns.get("application_status", "null"), columns["received_at"]
     # a ragged row is rejected with its text quoted: that text holds the subject and the sender
     cur.execute("update staged_rejects set value = null")
+    _read_emails(cur, len(staged.header), columns, status_map)
+    rejected_lines = _reject_emails(cur)
+    _fold_emails(cur)
+    stage_names = _write_applications(cur)
+    applications = int(one_value(cur.execute("select count(*) from staged")))
+    emails = int(one_value(cur.execute("select coalesce(sum(cast(e_mails as integer)), 0) from jaja_applications")))
+    notes.append(
+        f"JustAJobApp export: {counted(emails, 'e-mail')} of {counted(applications, 'application')}"
+        " (one per company + job title): the"
+        " first e-mail dates the application, each e-mail's status is a stage on its date, the latest one is its"
+        " status; the Subject and Sender are not stored"
+    )
+    return replace(
+        staged,
+        header=[*_JUSTAJOBAPP_HEADER, *stage_names],
+        parsed_rows=applications,
+        structural_rejects=staged.structural_rejects + rejected_lines,
+    )
+
+
+def _read_emails(
+    cur: duckdb.DuckDBPyConnection, width: int, columns: dict[str, Sql], status_map: dict[str, str]
+) -> None:
+    """Temp table jaja_mails: each e-mail's company, title, date and the stage its status means, and
+    the application it belongs to (company + job title, folded)."""
+    absent = fixed("null")
+    received = columns["received_at"]
     status_words_table(cur, "user_status_words", status_map)
     status_words_table(cur, "export_status_words", JUSTAJOBAPP_WORDS)
     dates = build_date_lookups(cur, [("jaja_received", "Received At", received)])["jaja_received"]
-    every_cell_blank = " and ".join(f"c{i} is null" for i in range(len(staged.header)))
-    stages = ", ".join(f"'{stage}'" for stage in _EMAIL_STAGES)  # fixed names, never user text
     # staging identifiers c0..cN and fixed names only; every value stays data
     cur.execute(
-        f"""
+        compose(
+            """
         create or replace temp table jaja_mails as
         with read as (
             select s.line, ({every_cell_blank}) as blank_row,
                    bb_blank({company}) as company, bb_blank({title}) as title, bb_blank({status}) as status_text,
                    bb_blank({received}) as received_raw, d.dates[1] as received_on, d.problem as date_problem
             from staged as s
-            left join {dates.table} as d on d.raw = bb_blank({received})
+            left join {dates} as d on d.raw = bb_blank({received})
         ),
-        understood as (select *, {_stage_sql("status_text")} as stage_read from read)
+        understood as (select *, {stage_read} as stage_read from read)
         -- an e-mail about a job only saved (a --status-map to `saved`) is no news of an application
         select * exclude (stage_read), stage_read = 'saved' as saved_job,
-               case when stage_read = 'saved' then 'not_job' when stage_read in ({stages}) then stage_read end as stage,
+               case when stage_read = 'saved' then 'not_job' when list_contains($stages, stage_read) then stage_read
+               end as stage,
                -- `Acme Corp.` and `ACME  Corp` are one company: case, spaces and punctuation folded,
                -- letters of every script kept
                coalesce(bb_channel_key(company), '') as company_key,
                coalesce(bb_channel_key(company), '') || ' | ' || coalesce(bb_channel_key(title), '') as application
         from understood
-        """
+        """,
+            every_cell_blank=join((compose("c{index} is null", index=index) for index in range(width)), " and "),
+            company=columns.get("company_name", absent),
+            title=columns.get("job_title", absent),
+            status=columns.get("application_status", absent),
+            received=received,
+            dates=dates.lookup_table(),
+            stage_read=_stage_sql(fixed("status_text")),
+        ),
+        {"stages": list(_EMAIL_STAGES)},
     )
     # an e-mail without a job title (a rejection that names none) belongs to the company's one
     # application with a title; with several, which one is unknown, and it stays apart
@@ -204,6 +263,10 @@ def _justajobapp(
         where m.title is null and m.company_key = t.company_key
         """
     )
+
+
+def _reject_emails(cur: duckdb.DuckDBPyConnection) -> int:
+    """The e-mails that cannot be placed into `staged_rejects`; how many lines they are."""
     # an e-mail that cannot be placed (no date, no company or title) or whose status is not understood
     # (an e-mail about no job application is skipped whatever its date)
     cur.execute(
@@ -240,7 +303,12 @@ def _justajobapp(
         """
     )
     cur.execute("insert into staged_rejects select * from jaja_rejects")
-    rejected_lines = int(one_value(cur.execute("select count(distinct line) from jaja_rejects")))
+    return int(one_value(cur.execute("select count(distinct line) from jaja_rejects")))
+
+
+def _fold_emails(cur: duckdb.DuckDBPyConnection) -> None:
+    """Temp table jaja_usable (the e-mails that stand, numbered within their application by date), and
+    every other e-mail into reshaped_skips with why: blank, about no application, or folded into its one."""
     cur.execute(
         "create or replace temp table jaja_usable as "
         "select *, row_number() over (partition by application order by received_on, line) as k "
@@ -268,16 +336,26 @@ def _justajobapp(
         where f.stage <> 'inbound' and u.k > 1
         """
     )
-    stage_dates = ", ".join(
+
+
+def _write_applications(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """Temp table jaja_applications (one row per application) and the new `staged` made of it; the
+    stage columns some e-mail filled, which are the only ones `staged` has."""
+    stage_dates = join(
         # several interview invitations are as many rounds (the load reads `a & b` as two dates)
-        f"string_agg(distinct strftime(received_on, '%Y-%m-%d'), ' & ' order by strftime(received_on, '%Y-%m-%d'))"
-        f" filter (where stage = '{event}') as {name}"
-        if name == "interview_on"
-        else f"strftime(min(received_on) filter (where stage = '{event}'), '%Y-%m-%d') as {name}"
-        for name, event in STAGE_COLUMNS.items()
+        compose(
+            "string_agg(distinct strftime(received_on, '%Y-%m-%d'), ' & ' order by strftime(received_on, '%Y-%m-%d'))"
+            " filter (where stage = ${stage}) as {name}"
+            if name == "interview_on"
+            else "strftime(min(received_on) filter (where stage = ${stage}), '%Y-%m-%d') as {name}",
+            stage=sqltext.name(stage, _STAGES),
+            name=sqltext.name(name, STAGE_COLUMNS),
+        )
+        for name, stage in STAGE_COLUMNS.items()
     )
     cur.execute(
-        f"""
+        compose(
+            """
         create or replace temp table jaja_applications as
         select min(line) filter (where k = 1) as line, application,
                arg_min(company, k) filter (where company is not null) as company,
@@ -292,99 +370,56 @@ def _justajobapp(
         from jaja_usable
         group by application
         having arg_min(stage, k) <> 'inbound'
-        """
+        """,
+            stage_dates=stage_dates,
+        ),
+        _stage_parameters(),
     )
     # a stage no e-mail of the file reached gets no column (the dry run lists only what the file says)
     filled = one_row(
-        cur.execute("select " + ", ".join(f"count({name}) > 0" for name in STAGE_COLUMNS) + " from jaja_applications")
+        cur.execute(
+            compose(
+                "select {filled} from jaja_applications",
+                filled=join(
+                    compose("count({name}) > 0", name=sqltext.name(name, STAGE_COLUMNS)) for name in STAGE_COLUMNS
+                ),
+            )
+        )
     )
     stage_names = [name for name, used in zip(STAGE_COLUMNS, filled, strict=True) if used]
-    names = ["application", "company", "title", "applied_on", "status", "status_on", "e_mails", "statuses",
-             *stage_names]  # fmt: skip
+    names = [*_JUSTAJOBAPP_COLUMNS, *stage_names]
+    allowed = {*_JUSTAJOBAPP_COLUMNS, *STAGE_COLUMNS}
+    renamed = join(
+        compose("{name} as {column}", name=sqltext.name(name, allowed), column=staging_column(i))
+        for i, name in enumerate(names)
+    )
     cur.execute(
-        "create or replace temp table staged as select line, "
-        + ", ".join(f"{name} as c{i}" for i, name in enumerate(names))
-        + " from jaja_applications"
+        compose("create or replace temp table staged as select line, {renamed} from jaja_applications", renamed=renamed)
     )
-    applications = int(one_value(cur.execute("select count(*) from staged")))
-    emails = int(one_value(cur.execute("select coalesce(sum(cast(e_mails as integer)), 0) from jaja_applications")))
-    notes.append(
-        f"JustAJobApp export: {counted(emails, 'e-mail')} of {counted(applications, 'application')}"
-        " (one per company + job title): the"
-        " first e-mail dates the application, each e-mail's status is a stage on its date, the latest one is its"
-        " status; the Subject and Sender are not stored"
-    )
-    return replace(
-        staged,
-        header=[*_JUSTAJOBAPP_HEADER[: len(names) - len(stage_names)], *stage_names],
-        parsed_rows=applications,
-        structural_rejects=staged.structural_rejects + rejected_lines,
-    )
+    return stage_names
 
 
 def _huntr_boards(
     cur: duckdb.DuckDBPyConnection,
     staged: StagedFile,
-    columns: dict[str, str],
+    columns: dict[str, Sql],
     status_map: dict[str, str],
     notes: list[str],
 ) -> StagedFile:
     card = columns["id"]
     shared = one_row(
         cur.execute(
-            f"select count(*), coalesce(sum(n), 0) from (select count(*) as n from staged"
-            f" where bb_blank({card}) is not null group by bb_blank({card}) having count(*) > 1)"
+            compose(
+                "select count(*), coalesce(sum(n), 0) from (select count(*) as n from staged"
+                " where bb_blank({card}) is not null group by bb_blank({card}) having count(*) > 1)",
+                card=card,
+            )
         )
     )
     if not shared[0]:
         return staged  # the usual export: nothing to combine, the file is read as it is
-    status_words_table(cur, "user_status_words", status_map)
-    status_words_table(cur, "export_status_words", {})
-    dates = build_date_lookups(
-        cur,
-        [("huntr_created", "createdAt", columns["createdat"]), ("huntr_moved", "lastMovedAt", columns["lastmovedat"])],
-    )
-    created, moved = dates["huntr_created"].table, dates["huntr_moved"].table
-    board = columns.get("boardname", "cast(null as varchar)")
-    cur.execute(
-        f"""
-        create or replace temp table huntr_cards as
-        with read as (
-            select s.line, bb_blank({card}) as card, bb_blank({board}) as board,
-                   bb_blank({columns["createdat"]}) as created_raw, c.dates[1] as created_on,
-                   bb_blank({columns["lastmovedat"]}) as moved_raw, m.dates[1] as moved_on, m.problem as moved_problem,
-                   {_stage_sql(f"bb_blank({columns['listname']})")} as stage
-            from staged as s
-            left join {created} as c on c.raw = bb_blank({columns["createdat"]})
-            left join {moved} as m on m.raw = bb_blank({columns["lastmovedat"]})
-            where bb_blank({card}) is not null
-        )
-        -- the row that stands for the card: a list we read as a stage of an application first, then
-        -- the latest move (its list is where the card is now), then the lower row
-        select *, row_number() over (
-                   partition by card order by coalesce(stage not in ('saved'), false) desc, moved_on desc nulls last,
-                   line desc) as rank,
-               count(*) over (partition by card) as rows_of_card
-        from read
-        """
-    )
-    # a list on another board that is not understood is no stage to keep: rejected like any status not understood
-    cur.execute(
-        f"""
-        create or replace temp table huntr_rejects as
-        select line, 'listName' as column_name, bb_blank({columns["listname"]}) as value,
-               bb_status_hint(bb_blank({columns["listname"]})) as reason
-        from staged
-        where line in (select line from huntr_cards where rank > 1 and stage is null)
-        union all
-        -- a stage reached on another board whose date does not read: rejected, not dropped unseen
-        select line, 'lastMovedAt', moved_raw, coalesce(moved_problem, 'not a date')
-        from huntr_cards
-        where rank > 1 and stage is not null and moved_raw is not null and moved_on is null
-        """
-    )
-    cur.execute("insert into staged_rejects select * from huntr_rejects")
-    rejected_lines = int(one_value(cur.execute("select count(distinct line) from huntr_rejects")))
+    _read_cards(cur, columns, status_map)
+    rejected_lines = _reject_cards(cur, columns["listname"])
     cur.execute(
         """
         insert into reshaped_skips
@@ -394,48 +429,149 @@ def _huntr_boards(
         where o.rank > 1 and o.line not in (select line from huntr_rejects)
         """
     )
-    added = ", ".join(
-        f"arg_min(o.moved_raw, o.moved_on) filter (where o.rank > 1 and o.stage = '{event}'"
-        f' and o.stage is distinct from w.stage) as "{event}_on_another_board"'
-        for event in STAGE_COLUMNS.values()
-    )
-    # earliest createdAt: a stage reached on another board may predate this board's copy of the card
-    cur.execute(
-        f"""
-        create or replace temp table huntr_added as
-        select w.line, coalesce(arg_min(o.created_raw, o.created_on), w.created_raw) as earliest_createdat, {added}
-        from huntr_cards as w join huntr_cards as o on o.card = w.card
-        where w.rank = 1
-        group by w.line, w.created_raw
-        """
-    )
+    stages = _stages_from_other_boards(cur)
     width = len(staged.header)
-    # only the stages another board reached get a column
-    filled = one_row(
-        cur.execute(
-            "select "
-            + ", ".join(f'count("{event}_on_another_board") > 0' for event in STAGE_COLUMNS.values())
-            + " from huntr_added"
-        )
-    )
-    events = [event for event, used in zip(STAGE_COLUMNS.values(), filled, strict=True) if used]
-    extra = ["earliest createdAt", *(f"{event} on another board" for event in events)]
-    sources = ["earliest_createdat", *(f'"{event}_on_another_board"' for event in events)]
-    cur.execute(
-        "create or replace temp table staged as select s.line, "
-        + ", ".join(f"s.c{i}" for i in range(width))
-        + ", "
-        # a row without a card id keeps its own createdAt
-        + f"coalesce(a.earliest_createdat, s.{columns['createdat']}) as c{width}"
-        + "".join(f", a.{name} as c{width + 1 + i}" for i, name in enumerate(sources[1:]))
-        + " from staged as s left join huntr_added as a using (line)"
-        + " where s.line not in (select line from reshaped_skips) and s.line not in (select line from huntr_rejects)"
-    )
+    _write_cards(cur, width, columns["createdat"], stages)
     notes.append(
         f"Huntr export: {counted(shared[0], 'card')} {'is' if shared[0] == 1 else 'are'} on several boards"
         f" ({counted(shared[1], 'row')}): each is one application, its"
         " current list the status (the latest move), the stages its other boards reached kept as events"
     )
     left = int(one_value(cur.execute("select count(*) from staged")))
+    extra = ["earliest createdAt", *(f"{stage} on another board" for stage in stages)]
     return replace(staged, header=[*staged.header, *extra], parsed_rows=left,
                    structural_rejects=staged.structural_rejects + rejected_lines)  # fmt: skip
+
+
+def _read_cards(cur: duckdb.DuckDBPyConnection, columns: dict[str, Sql], status_map: dict[str, str]) -> None:
+    """Temp table huntr_cards: each row of a card with its dates and stage, ranked: rank 1 stands for the card."""
+    status_words_table(cur, "user_status_words", status_map)
+    status_words_table(cur, "export_status_words", {})
+    dates = build_date_lookups(
+        cur,
+        [("huntr_created", "createdAt", columns["createdat"]), ("huntr_moved", "lastMovedAt", columns["lastmovedat"])],
+    )
+    cur.execute(
+        compose(
+            """
+        create or replace temp table huntr_cards as
+        with read as (
+            select s.line, bb_blank({card}) as card, bb_blank({board}) as board,
+                   bb_blank({created_at}) as created_raw, c.dates[1] as created_on,
+                   bb_blank({moved_at}) as moved_raw, m.dates[1] as moved_on, m.problem as moved_problem,
+                   {stage} as stage
+            from staged as s
+            left join {created} as c on c.raw = bb_blank({created_at})
+            left join {moved} as m on m.raw = bb_blank({moved_at})
+            where bb_blank({card}) is not null
+        )
+        -- the row that stands for the card: a list we read as a stage of an application first, then
+        -- the latest move (its list is where the card is now), then the lower row
+        select *, row_number() over (
+                   partition by card order by coalesce(stage not in ('saved'), false) desc, moved_on desc nulls last,
+                   line desc) as rank,
+               count(*) over (partition by card) as rows_of_card
+        from read
+        """,
+            card=columns["id"],
+            board=columns.get("boardname", fixed("cast(null as varchar)")),
+            created_at=columns["createdat"],
+            moved_at=columns["lastmovedat"],
+            stage=_stage_sql(compose("bb_blank({list})", list=columns["listname"])),
+            created=dates["huntr_created"].lookup_table(),
+            moved=dates["huntr_moved"].lookup_table(),
+        )
+    )
+
+
+def _reject_cards(cur: duckdb.DuckDBPyConnection, list_name: Sql) -> int:
+    """The other boards' rows whose stage cannot be kept into `staged_rejects`; how many lines they are."""
+    # a list on another board that is not understood is no stage to keep: rejected like any status not understood
+    cur.execute(
+        compose(
+            """
+        create or replace temp table huntr_rejects as
+        select line, 'listName' as column_name, bb_blank({list}) as value,
+               bb_status_hint(bb_blank({list})) as reason
+        from staged
+        where line in (select line from huntr_cards where rank > 1 and stage is null)
+        union all
+        -- a stage reached on another board whose date does not read: rejected, not dropped unseen
+        select line, 'lastMovedAt', moved_raw, coalesce(moved_problem, 'not a date')
+        from huntr_cards
+        where rank > 1 and stage is not null and moved_raw is not null and moved_on is null
+        """,
+            list=list_name,
+        )
+    )
+    cur.execute("insert into staged_rejects select * from huntr_rejects")
+    return int(one_value(cur.execute("select count(distinct line) from huntr_rejects")))
+
+
+def _stages_from_other_boards(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """Temp table huntr_added: per card, its earliest createdAt and the date of each stage its other
+    boards reached; the stages some card reached there (only those get a column)."""
+    added = join(
+        compose(
+            "arg_min(o.moved_raw, o.moved_on) filter (where o.rank > 1 and o.stage = ${stage}"
+            ' and o.stage is distinct from w.stage) as "{stage}_on_another_board"',
+            stage=sqltext.name(stage, _STAGES),
+        )
+        for stage in STAGE_COLUMNS.values()
+    )
+    # earliest createdAt: a stage reached on another board may predate this board's copy of the card
+    cur.execute(
+        compose(
+            """
+        create or replace temp table huntr_added as
+        select w.line, coalesce(arg_min(o.created_raw, o.created_on), w.created_raw) as earliest_createdat, {added}
+        from huntr_cards as w join huntr_cards as o on o.card = w.card
+        where w.rank = 1
+        group by w.line, w.created_raw
+        """,
+            added=added,
+        ),
+        _stage_parameters(),
+    )
+    filled = one_row(
+        cur.execute(
+            compose(
+                "select {filled} from huntr_added",
+                filled=join(
+                    compose('count("{stage}_on_another_board") > 0', stage=sqltext.name(stage, _STAGES))
+                    for stage in STAGE_COLUMNS.values()
+                ),
+            )
+        )
+    )
+    return [stage for stage, used in zip(STAGE_COLUMNS.values(), filled, strict=True) if used]
+
+
+def _write_cards(cur: duckdb.DuckDBPyConnection, width: int, created_at: Sql, stages: list[str]) -> None:
+    """The new `staged`: the rows that stand, each with its card's earliest createdAt and the stages
+    its other boards reached as columns after the file's own."""
+    added = [
+        # a row without a card id keeps its own createdAt
+        compose(
+            "coalesce(a.earliest_createdat, s.{created_at}) as {column}",
+            created_at=created_at,
+            column=staging_column(width),
+        ),
+        *(
+            compose(
+                'a."{stage}_on_another_board" as {column}',
+                stage=sqltext.name(stage, _STAGES),
+                column=staging_column(width + 1 + i),
+            )
+            for i, stage in enumerate(stages)
+        ),
+    ]
+    cur.execute(
+        compose(
+            "create or replace temp table staged as select s.line, {kept}, {added}"
+            " from staged as s left join huntr_added as a using (line)"
+            " where s.line not in (select line from reshaped_skips) and s.line not in (select line from huntr_rejects)",
+            kept=join(compose("s.{column}", column=staging_column(i)) for i in range(width)),
+            added=join(added),
+        )
+    )

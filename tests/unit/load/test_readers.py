@@ -20,6 +20,8 @@ import pytest
 from pipelines.errors import InputError
 from pipelines.load import readers
 from pipelines.load.ingest import ingest_file
+from pipelines.load.read import chunks, quotes, surplus
+from pipelines.load.read.encoding import first_non_utf8, has_utf8_multibyte
 
 HEADER = b"company,role,applied_on"
 # A chunk size far below the real one, so the chunked scans (UTF-8 check, transcoding, line-ending
@@ -40,7 +42,7 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, data: bytes, **kwargs: An
 @pytest.fixture(params=["real chunks", "tiny chunks"])
 def chunking(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     if request.param == "tiny chunks":
-        monkeypatch.setattr(readers, "_CHUNK", TINY_CHUNK)
+        monkeypatch.setattr(chunks, "SIZE", TINY_CHUNK)
 
 
 @pytest.fixture
@@ -223,9 +225,9 @@ def test_utf8_mixed_with_invalid_bytes_is_refused_with_the_line(
 def test_first_bad_byte_offset_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     data = b"ab\xe2\x82\xac" * 3 + b"\xe2\x82" + b"x\xe2\x82\xac"  # a truncated euro sign at offset 15
     for chunk in (1, 2, 3, 4, 5, 7, 1 << 22):
-        monkeypatch.setattr(readers, "_CHUNK", chunk)
-        assert readers._first_non_utf8(data) == 15, chunk
-        assert readers._first_non_utf8(data[:15]) is None, chunk
+        monkeypatch.setattr(chunks, "SIZE", chunk)
+        assert first_non_utf8(data) == 15, chunk
+        assert first_non_utf8(data[:15]) is None, chunk
 
 
 @pytest.mark.parametrize(
@@ -239,8 +241,8 @@ def test_first_bad_byte_offset_across_chunks(monkeypatch: pytest.MonkeyPatch) ->
 )
 def test_has_utf8_multibyte_across_chunks(monkeypatch: pytest.MonkeyPatch, data: bytes, expected: bool) -> None:
     for chunk in (1, 2, 3, 4, 5, 1 << 22):
-        monkeypatch.setattr(readers, "_CHUNK", chunk)
-        assert readers._has_utf8_multibyte(data) is expected, chunk
+        monkeypatch.setattr(chunks, "SIZE", chunk)
+        assert has_utf8_multibyte(data) is expected, chunk
 
 
 def test_windows_1252_json_lines(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -429,16 +431,16 @@ def _widest_row_by_state_machine(data: bytes, width: int) -> tuple[int, int] | N
 def test_quote_and_row_scans_match_a_byte_by_byte_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunking: None
 ) -> None:
-    # the vectorised scans (_counted_quotes, _surplus_fields) against the plain state machine, on
+    # the vectorised scans (counted_quotes, surplus_fields) against the plain state machine, on
     # random bytes of the characters that matter, across chunk boundaries
-    monkeypatch.setattr(readers, "MAX_SURPLUS_FIELDS", 0)
+    monkeypatch.setattr(surplus, "MAX_SURPLUS_FIELDS", 0)
     rng = random.Random(9)
     for _ in range(400):
         data = bytes(rng.choice(b'ab,,,;"\r\n ') for _ in range(rng.randint(0, 60)))
-        counted = [start + int(i) for start, mask in readers._counted_quotes(data) for i in np.flatnonzero(mask)]
+        counted = [start + int(i) for start, mask in quotes.counted_quotes(data) for i in np.flatnonzero(mask)]
         assert counted == _quotes_by_state_machine(data), data
         width = rng.randint(1, 4)
-        assert readers._surplus_fields(data, ord(","), width, rows=True) == _widest_row_by_state_machine(data, width)
+        assert surplus.surplus_fields(data, ord(","), width, rows=True) == _widest_row_by_state_machine(data, width)
 
 
 class _RecordingCursor:
