@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.load.ingest import CANONICAL_COLUMNS
+from pipelines.vocabulary import SAVED, STATUS_NAMES
 
 # --------------------------------------------------------------------------------------------
 # Canonical vocabulary
@@ -77,19 +78,10 @@ INDUSTRIES: tuple[str, ...] = (
     "consulting",
 )
 SENIORITIES: tuple[str, ...] = ("entry", "mid", "senior", "lead")
-STATUSES: tuple[str, ...] = (
-    "applied",
-    "ghosted",
-    "rejected",
-    "screen",
-    "assessment",
-    "interview",
-    "offer",
-    "accepted",
-    "declined",
-    "withdrawn",
-    "position_closed",
-)
+# The statuses a simulated log writes: the vocabulary's (pipelines/vocabulary.py), but never a bare
+# "response" (a reply is a rejection or a callback, and the status says which) nor "saved" (every row
+# is an application). Rows hold indexes into this tuple, always looked up by name (STATUSES.index).
+STATUSES: tuple[str, ...] = tuple(status for status in STATUS_NAMES if status not in ("response", SAVED))
 PLANTED_AREAS: tuple[str, ...] = (
     "none",
     "strategy",

@@ -15,6 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# RECORDABLE_EVENTS (the events a person or an events file can add) and STATUS_NAMES (what a status
+# can say) are the vocabulary's, equal to table event_types; the load's callers import them from here
+from pipelines.vocabulary import RECORDABLE_EVENTS as RECORDABLE_EVENTS
+from pipelines.vocabulary import STATUS_NAMES as STATUS_NAMES
+
 # field -> header spellings (as tokens), best first. The first spelling is the canonical name.
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "client": ("client", "client_name", "candidate"),
@@ -166,24 +171,6 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "notes",
 )
 
-# the events a person (or a file's events) can add after the application itself
-RECORDABLE_EVENTS: tuple[str, ...] = (
-    "response",
-    "screen",
-    "assessment",
-    "interview",
-    "offer",
-    "accepted",
-    "declined",
-    "rejected",
-    "withdrawn",
-    "position_closed",
-    "follow_up",
-    "ghosted",
-)
-# what a status can say: still waiting (applied), any stage or end, or saved (not an application)
-STATUS_NAMES: tuple[str, ...] = ("applied", *(e for e in RECORDABLE_EVENTS if e != "follow_up"), "saved")
-
 # stage date columns -> the event they record
 STAGE_DATE_EVENTS: dict[str, str] = {
     "responded_on": "response",
@@ -237,6 +224,10 @@ EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "round": ("round",),
     "detail": ("detail", "details", "notes", "note"),
 }
+
+# every field a column can be read as, an application's or an event's: the names the load's SQL
+# writes as column names and as the column of a reject (the allowlist of pipelines.sqltext.name)
+FIELD_NAMES: frozenset[str] = frozenset({*FIELD_SYNONYMS, *EVENT_FIELDS})
 
 
 @dataclass(frozen=True)
