@@ -11,7 +11,8 @@ from pipelines.load.columns import (
     FREE_TEXT_COLUMNS,
     header_token,
 )
-from pipelines.load.plan import Plan
+from pipelines.load.plan import Plan, staging_column
+from pipelines.sqltext import Sql, compose, join
 
 if TYPE_CHECKING:
     from pipelines.load.ingest import IngestResult
@@ -31,25 +32,29 @@ def scrub_contacts(cur: duckdb.DuckDBPyConnection, plan: Plan, result: IngestRes
         for i, name in enumerate(header)
         if header_token(name) in FREE_TEXT_COLUMNS and i not in personal and i not in dated
     }
-    sets = []
-    for index in range(len(header)):
-        if index in personal:
-            continue
-        value = f"c{index}"
-        for own in personal:
-            value = f"bb_without({value}, c{own})"
-        if index in free:
-            value = f"bb_scrub_contacts({value})"
-        if value != f"c{index}":
-            sets.append(f"c{index} = {value}")
+    sets = [
+        _scrubbed_cell(index, personal, index in free)
+        for index in range(len(header))
+        if index not in personal and (personal or index in free)
+    ]
     if personal or free:  # a ragged line's text quotes the contact column too
         _scrub_reject_values(cur, personal)
     if sets:
-        # staging identifiers c0..cN only; no value becomes SQL
-        cur.execute(f"update staged set {', '.join(sets)}")
+        cur.execute(compose("update staged set {sets}", sets=join(sets)))
         if free:
             names = ", ".join(repr(header[i]) for i in sorted(free))
             result.notes.append(f"e-mail addresses and phone numbers in the text of {names} are not stored")
+
+
+def _scrubbed_cell(index: int, personal: list[int], free_text: bool) -> Sql:
+    """`cN = ...`: staged column `index` without the row's own contact values (its personal columns'),
+    and, in free text, without any e-mail address or phone number."""
+    value = staging_column(index)
+    for own in personal:
+        value = compose("bb_without({value}, {own})", value=value, own=staging_column(own))
+    if free_text:
+        value = compose("bb_scrub_contacts({value})", value=value)
+    return compose("{column} = {value}", column=staging_column(index), value=value)
 
 
 OWN_CONTACT_VALUES_SCRUBBED = 100  # distinct values per personal column: a person has one or two
@@ -60,9 +65,11 @@ def _scrub_reject_values(cur: duckdb.DuckDBPyConnection, personal: list[int]) ->
     contact columns that text holds them: the person's own values (as the parsed rows give them) and
     every e-mail address and phone number are removed from it, as from the rows."""
     for index in personal:
-        # staging identifiers only; each value goes in as a parameter
         values = cur.execute(
-            f"select distinct trim(c{index}) from staged where bb_blank(c{index}) is not null limit ?",
+            compose(
+                "select distinct trim({column}) from staged where bb_blank({column}) is not null limit ?",
+                column=staging_column(index),
+            ),
             [OWN_CONTACT_VALUES_SCRUBBED],
         ).fetchall()
         for (value,) in values:

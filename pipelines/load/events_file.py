@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from pipelines import sqltext
 from pipelines.errors import InputError
 from pipelines.load import readers
 from pipelines.load.check import problem_check, problems_sql
@@ -21,47 +22,74 @@ from pipelines.load.columns import (
 from pipelines.load.dates import DateColumn, build_date_lookups, order_contradiction
 from pipelines.load.lookups import lookup_sql
 from pipelines.load.merge import merge_events, write_in_transaction
-from pipelines.load.plan import column_sql, raw_json_sql, require_columns, row_client_sql
+from pipelines.load.plan import (
+    all_blank_sql,
+    column_sql,
+    date_table,
+    raw_json_sql,
+    require_columns,
+    row_client_sql,
+    staging_column,
+    staging_names,
+)
 from pipelines.load.progress import Progress
 from pipelines.load.runs import count_dispositions, refused_for_rejects
 from pipelines.rows import one_value
+from pipelines.sqltext import Sql, compose, fixed, join
 from pipelines.store.db import translate_errors
+from pipelines.vocabulary import RECORDABLE_EVENTS
 from pipelines.words import counted
 
 if TYPE_CHECKING:
     from pipelines.load.ingest import IngestResult, LoadOptions
 
 
+# the reason an event name not in the vocabulary is refused, a parameter ($unknown_event) of the check
+UNKNOWN_EVENT_REASON = f"unknown event (expected {', '.join(RECORDABLE_EVENTS)})"
+
 _EVENT_PROBLEMS = [
-    problem_check("event_raw is null", "event", "null", "'no event'"),
+    problem_check(fixed("event_raw is null"), "event", fixed("null"), fixed("'no event'")),
     problem_check(
-        "event_raw is not null and event is null",
+        fixed("event_raw is not null and event is null"), "event", fixed("event_raw"), fixed("$unknown_event")
+    ),
+    problem_check(
+        fixed("event = 'applied'"),
         "event",
-        "event_raw",
-        "'unknown event (expected response, screen, assessment, interview, offer, accepted, declined,"
-        " rejected, withdrawn, position_closed, follow_up, ghosted)'",
+        fixed("event_raw"),
+        fixed("'the applied event comes from the applications file'"),
     ),
-    problem_check("event = 'applied'", "event", "event_raw", "'the applied event comes from the applications file'"),
     problem_check(
-        "occurred_on_raw is not null and occurred_on_problem is not null",
+        fixed("occurred_on_raw is not null and occurred_on_problem is not null"),
         "occurred_on",
-        "occurred_on_raw",
-        "occurred_on_problem",
+        fixed("occurred_on_raw"),
+        fixed("occurred_on_problem"),
     ),
     problem_check(
-        "round_raw is not null and (round is null or round not between 1 and 50)",
+        fixed("round_raw is not null and (round is null or round not between 1 and 50)"),
         "round",
-        "round_raw",
-        "'not a round number (1-50)'",
+        fixed("round_raw"),
+        fixed("'not a round number (1-50)'"),
     ),
-    problem_check("matches = 0 and ref_id is not null", "application_id", "ref_id", "'no application matches'"),
-    problem_check("matches = 0 and ref_id is null", "company", "company_key", "'no application matches'"),
-    problem_check("matches > 1", "company", "company_key", "matches || ' applications match; give application_id'"),
     problem_check(
-        "matches = 1 and occurred_on < applied_on",
+        fixed("matches = 0 and ref_id is not null"),
+        "application_id",
+        fixed("ref_id"),
+        fixed("'no application matches'"),
+    ),
+    problem_check(
+        fixed("matches = 0 and ref_id is null"), "company", fixed("company_key"), fixed("'no application matches'")
+    ),
+    problem_check(
+        fixed("matches > 1"),
+        "company",
+        fixed("company_key"),
+        fixed("matches || ' applications match; give application_id'"),
+    ),
+    problem_check(
+        fixed("matches = 1 and occurred_on < applied_on"),
         "occurred_on",
-        "occurred_on_raw",
-        "'is before the applied date ' || cast(applied_on as varchar)",
+        fixed("occurred_on_raw"),
+        fixed("'is before the applied date ' || cast(applied_on as varchar)"),
     ),
 ]
 
@@ -130,9 +158,7 @@ where r.ref_id is null and (r.role_key is null or a.role_key = r.role_key)
 """
 
 
-def _event_mapping(
-    path: Path, staged: readers.StagedFile, result: IngestResult, options: LoadOptions
-) -> ColumnMapping:
+def _event_mapping(path: Path, staged: readers.StagedFile, result: IngestResult, options: LoadOptions) -> ColumnMapping:
     """Which column is which field of an event; refused without an event or a way to find its application."""
     mapping = map_columns(staged.header, EVENT_FIELDS, column_overrides(options.column_map, EVENT_FIELDS))
     result.columns = mapping.to_json()
@@ -175,13 +201,83 @@ def _event_lookup(cur: duckdb.DuckDBPyConnection, mapping: ColumnMapping, status
         )
     cur.execute(
         lookup_sql(
-            "event_lookup",
-            f"c{mapping.indexes['event']}",
-            "coalesce((select any_value(o.status) from status_overrides as o where o.token = bb_status_key(raw)),"
-            " bb_event(raw), case when bb_classify_status(raw).status not in ('applied', 'saved')"
-            " then bb_classify_status(raw).status end) as event",
+            fixed("event_lookup"),
+            staging_column(mapping.indexes["event"]),
+            fixed(
+                "coalesce((select any_value(o.status) from status_overrides as o where o.token = bb_status_key(raw)),"
+                " bb_event(raw), case when bb_classify_status(raw).status not in ('applied', 'saved')"
+                " then bb_classify_status(raw).status end) as event"
+            ),
         )
     )
+
+
+# an events file's rows, each with what it says and the keys its application is found by
+_EVENT_ROWS_SQL = """
+            create or replace temp table event_rows as
+            select s.line,
+                   {client} as client,
+                   bb_blank({application_id}) as ref_id,
+                   lower(regexp_replace(bb_blank({company}), '\\s+', ' ', 'g')) as company_key,
+                   lower(regexp_replace(bb_blank({role}), '\\s+', ' ', 'g')) as role_key,
+                   {applied_day} as applied_key,
+                   event_lookup.event, bb_blank({event}) as event_raw,
+                   {occurred_day} as occurred_on,
+                   {occurred_problem} as occurred_on_problem,
+                   bb_blank({occurred_on}) as occurred_on_raw,
+                   try_cast(bb_blank({round}) as integer) as round,
+                   bb_blank({round}) as round_raw,
+                   bb_blank({detail}) as detail,
+                   {raw} as raw,
+                   ({all_blank}) as blank_row
+            from staged as s
+            left join event_lookup on event_lookup.raw = bb_blank({event})
+            {joins}
+            """
+
+
+def _event_rows_sql(
+    staged: readers.StagedFile, mapping: ColumnMapping, dates: dict[str, DateColumn], client: str | None
+) -> tuple[Sql, dict[str, Any]]:
+    """SQL creating temp table event_rows from `staged`, and its named parameters."""
+    raw_sql, params = raw_json_sql(staged.header, mapping)
+    client_sql, client_params = row_client_sql(
+        compose("bb_blank({column})", column=column_sql(mapping, "client")), client
+    )
+    params.update(client_params)
+
+    def date_sql(name: str, problem: bool = False) -> Sql:
+        """The first date of a date column (its problem instead: `problem`), null without the column."""
+        if name not in dates:
+            return fixed("cast(null as varchar)") if problem else fixed("cast(null as date)")
+        table = date_table(dates[name])
+        return compose("{table}.problem", table=table) if problem else compose("({table}.dates[1])", table=table)
+
+    staging = staging_names(len(staged.header))
+    joins = join(
+        (
+            compose(
+                "left join {table} on {table}.raw = bb_blank(s.{staging})",
+                table=date_table(column),
+                staging=sqltext.name(column.staging, staging),
+            )
+            for column in dates.values()
+        ),
+        " ",
+    )
+    fields = ("application_id", "company", "role", "event", "occurred_on", "round", "detail")
+    sql = compose(
+        _EVENT_ROWS_SQL,
+        client=client_sql,
+        **{name: column_sql(mapping, name) for name in fields},
+        applied_day=date_sql("applied_on"),
+        occurred_day=date_sql("occurred_on"),
+        occurred_problem=date_sql("occurred_on", problem=True),
+        raw=raw_sql,
+        all_blank=all_blank_sql(len(staged.header)),
+        joins=joins,
+    )
+    return sql, params
 
 
 def ingest_events(
@@ -194,57 +290,19 @@ def ingest_events(
     started: dt.datetime,
 ) -> None:
     mapping = _event_mapping(path, staged, result, options)
-
-    def c(name: str) -> str:
-        return column_sql(mapping, name)
-
-    raw_sql, params = raw_json_sql(staged.header, mapping)
-    client_sql, client_params = row_client_sql(f"bb_blank({column_sql(mapping, 'client')})", options.client)
-    params.update(client_params)
     with translate_errors("normalising the events failed"):
         dates = _event_dates(cur, path, mapping, result, options)
-
-        def date_sql(name: str, part: str) -> str:
-            if name not in dates:
-                return "cast(null as date)" if part == "day" else "cast(null as varchar)"
-            table = dates[name].table
-            return f"({table}.dates[1])" if part == "day" else f"{table}.problem"
-
-        joins = " ".join(
-            f"left join {column.table} on {column.table}.raw = bb_blank(s.{column.staging})"
-            for column in dates.values()
-        )
         _event_lookup(cur, mapping, options.status_map)
-        cur.execute(
-            f"""
-            create or replace temp table event_rows as
-            select s.line,
-                   {client_sql} as client,
-                   bb_blank({c("application_id")}) as ref_id,
-                   lower(regexp_replace(bb_blank({c("company")}), '\\s+', ' ', 'g')) as company_key,
-                   lower(regexp_replace(bb_blank({c("role")}), '\\s+', ' ', 'g')) as role_key,
-                   {date_sql("applied_on", "day")} as applied_key,
-                   event_lookup.event, bb_blank({c("event")}) as event_raw,
-                   {date_sql("occurred_on", "day")} as occurred_on,
-                   {date_sql("occurred_on", "problem")} as occurred_on_problem,
-                   bb_blank({c("occurred_on")}) as occurred_on_raw,
-                   try_cast(bb_blank({c("round")}) as integer) as round,
-                   bb_blank({c("round")}) as round_raw,
-                   bb_blank({c("detail")}) as detail,
-                   {raw_sql} as raw,
-                   ({" and ".join(f"s.c{i} is null" for i in range(len(staged.header)))}) as blank_row
-            from staged as s
-            left join event_lookup on event_lookup.raw = bb_blank({c("event")})
-            {joins}
-            """,
-            params,
-        )
+        cur.execute(*_event_rows_sql(staged, mapping, dates, options.client))
         cur.execute(_EVENT_MATCHES_SQL)
-        cur.execute(_CHECKED_EVENTS_SQL.replace("{event_problems}", problems_sql(_EVENT_PROBLEMS)))
+        cur.execute(
+            compose(_CHECKED_EVENTS_SQL, event_problems=problems_sql(_EVENT_PROBLEMS)),
+            {"unknown_event": UNKNOWN_EVENT_REASON},
+        )
         matched = count_dispositions(cur, result, staged, "checked_events", "application_id")
-        unmatched = one_value(cur.execute(
-            "select count(*) from checked_events where matches = 0 and disposition = 'rejected'"
-        ))
+        unmatched = one_value(
+            cur.execute("select count(*) from checked_events where matches = 0 and disposition = 'rejected'")
+        )
         result.notes.append(
             f"events matched {counted(matched, 'application')}; {counted(unmatched, 'row')} matched no application"
             " (listed as rejected)"

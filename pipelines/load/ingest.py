@@ -36,8 +36,8 @@ import duckdb
 
 from pipelines.errors import BouncebackError, InputError
 from pipelines.load import archives, readers, trackers
-from pipelines.load.check import (
-    build_checked_sql,
+from pipelines.load.check import build_checked_sql
+from pipelines.load.check_notes import (
     check_applied_dates,
     note_kept_apart,
     note_planned_dates,

@@ -6,15 +6,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, LiteralString
 
 import duckdb
 
+from pipelines import sqltext
 from pipelines.errors import InputError
 from pipelines.load import readers
 from pipelines.load.columns import (
     CANONICAL_COLUMNS,
     DATE_FIELDS,
+    FIELD_NAMES,
     ColumnMapping,
     SourceSpec,
     column_overrides,
@@ -24,6 +26,7 @@ from pipelines.load.columns import (
 from pipelines.load.dates import DateColumn, build_date_lookups, date_like_columns, order_contradiction
 from pipelines.load.status_column import StatusCandidate, choose_status_column
 from pipelines.rows import one_row
+from pipelines.sqltext import Sql, compose, fixed, join
 from pipelines.store.db import translate_errors
 
 if TYPE_CHECKING:
@@ -40,11 +43,47 @@ CHANNEL_NAMES = ("job_board", "company_site", "referral", "recruiter", "agency",
 # --value-map "FIELD:TEXT=VALUE": the fields whose values are looked up, each with what a value map's
 # text is matched by. A map matches its own text only: Unicode-folded like a --status-map
 # (bb_status_key), and a resume name with its punctuation (`resume (2).pdf` is not `resume(2).pdf`).
-VALUE_MAP_KEYS: dict[str, str] = {
-    "channel": "bb_status_key({})",
-    "industry": "bb_status_key({})",
-    "resume_version": "regexp_replace(lower(nfc_normalize(trim({}))), '\\s+', ' ', 'g')",
+# Each key is a template of pipelines.sqltext.compose, `{value}` the text it keys.
+VALUE_MAP_KEYS: dict[str, LiteralString] = {
+    "channel": "bb_status_key({value})",
+    "industry": "bb_status_key({value})",
+    "resume_version": "regexp_replace(lower(nfc_normalize(trim({value}))), '\\s+', ' ', 'g')",
 }
+
+
+def value_map_key(field_name: str, value_sql: Sql) -> Sql:
+    """What a --value-map text of `field_name` is matched by, for the text `value_sql`."""
+    return compose(VALUE_MAP_KEYS[field_name], value=value_sql)
+
+
+# the lookup table pipelines/load/dates.py writes for a date column: dl_<field>, for the date fields
+# of an applications file and of an events file (its occurred_on)
+DATE_LOOKUP_TABLES: frozenset[str] = frozenset(f"dl_{field_name}" for field_name in (*DATE_FIELDS, "occurred_on"))
+
+
+def field_sql(field_name: str) -> Sql:
+    """A field's name as SQL: a column of the load's tables (`company`, `company_raw`), a reject's column."""
+    return sqltext.name(field_name, FIELD_NAMES)
+
+
+def date_table(column: DateColumn) -> Sql:
+    """The name of a date column's lookup table, as SQL."""
+    return sqltext.name(column.table, DATE_LOOKUP_TABLES)
+
+
+def staging_column(index: int) -> Sql:
+    """Column `index` of temp table `staged` (c0, c1, ...): a name made of a number, never of the file."""
+    return compose("c{index}", index=index)
+
+
+def staging_names(count: int) -> frozenset[str]:
+    """The names of the columns of a `staged` table with `count` columns (c0 .. c<count - 1>)."""
+    return frozenset(f"c{index}" for index in range(count))
+
+
+def all_blank_sql(count: int) -> Sql:
+    """True for a staged row whose `count` cells are all blank (null)."""
+    return join((compose("s.c{index} is null", index=index) for index in range(count)), " and ")
 
 
 @dataclass
@@ -60,27 +99,27 @@ class Plan:
     value_map: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {text: value}
 
 
-def row_client_sql(client_column_sql: str, client: str | None) -> tuple[str, dict[str, Any]]:
+def row_client_sql(client_column_sql: Sql, client: str | None) -> tuple[Sql, dict[str, Any]]:
     """Whose application a row is: --client when given, else the file's client column, else 'me'."""
     if client is not None:
-        return "cast($client as varchar)", {"client": client}
-    return f"coalesce({client_column_sql}, $client)", {"client": DEFAULT_CLIENT}
+        return fixed("cast($client as varchar)"), {"client": client}
+    return compose("coalesce({column}, $client)", column=client_column_sql), {"client": DEFAULT_CLIENT}
 
 
-def column_sql(mapping: ColumnMapping, name: str) -> str:
+def column_sql(mapping: ColumnMapping, field_name: str) -> Sql:
     """The staging column for a field, or a NULL literal when the file lacks it."""
-    index = mapping.indexes.get(name)
-    return f"s.c{index}" if index is not None else "cast(null as varchar)"
+    index = mapping.indexes.get(field_name)
+    return compose("s.c{index}", index=index) if index is not None else fixed("cast(null as varchar)")
 
 
-def raw_json_sql(header: list[str], mapping: ColumnMapping) -> tuple[str, dict[str, Any]]:
+def raw_json_sql(header: list[str], mapping: ColumnMapping) -> tuple[Sql, dict[str, Any]]:
     """json_object($h0, s.c0, ...): header names go in as parameters, never as SQL.
 
     Personal columns (the user's own e-mail and phone in an export) are left out entirely.
     """
-    kept = [i for i, name in enumerate(header) if name not in mapping.dropped]
-    parts = ", ".join(f"$h{i}, s.c{i}" for i in kept)
-    return f"json_object({parts})", {f"h{i}": header[i] for i in kept}
+    kept = [i for i, column in enumerate(header) if column not in mapping.dropped]
+    parts = join(compose("$h{index}, s.c{index}", index=i) for i in kept)
+    return compose("json_object({parts})", parts=parts), {f"h{i}": header[i] for i in kept}
 
 
 def parse_value_map(values: list[str] | None, option: str = "--value-map") -> dict[str, dict[str, str]]:
@@ -172,23 +211,64 @@ def plan_file(
     spec: SourceSpec,
 ) -> tuple[Plan, dict[str, str], dict[str, str]]:
     """Map the columns (remembered or given mapping first) and read every date column's format."""
-    header = staged.file_header or staged.header
-    column_map, status_map, value_map, saved_at = remembered_maps(cur, header, options.client)
-    result.header = list(staged.header)
-    _note_remembered(result, saved_at, value_map)
-    column_map = {**column_map, **options.column_map}
-    status_map = {**status_map, **options.status_map}
-    given_values = check_value_map(options.value_map)
-    value_map = {
-        name: {**value_map.get(name, {}), **given_values.get(name, {})}
-        for name in VALUE_MAP_KEYS
-        if value_map.get(name) or given_values.get(name)
-    }
+    column_map, status_map, value_map = _merged_maps(cur, staged, result, options)
     overrides = column_overrides(column_map)
     forced = {header_token(name) for name in overrides}
     status_candidates = _choose_status_column(cur, staged.header, spec, overrides, result)
     if status_candidates:
         overrides = {**overrides, status_candidates[0].column: "status"}
+    mapping, dates = _map_and_read_dates(cur, path, staged, result, options, spec, overrides, forced)
+    # --date-order against values that prove the other order would reject them and swap the rest
+    contradiction = order_contradiction(dates, options.date_order) if options.date_order else None
+    if contradiction:
+        raise InputError(f"{path.name}: {contradiction}")
+    if spec.unmap_dateless:
+        _unmap_dateless(dates, mapping, forced, result)
+    _describe_plan(cur, path, mapping, dates, status_candidates, result)
+    return (
+        Plan(
+            spec=spec,
+            mapping=mapping,
+            header=staged.header,
+            client=options.client,
+            dates=dates,
+            status_map=status_map,
+            value_map=value_map,
+        ),
+        column_map,
+        status_map,
+    )
+
+
+def _merged_maps(
+    cur: duckdb.DuckDBPyConnection, staged: readers.StagedFile, result: IngestResult, options: LoadOptions
+) -> tuple[dict[str, str], dict[str, str], dict[str, dict[str, str]]]:
+    """The column, status and value maps remembered for this header, each with the load's own on top."""
+    header = staged.file_header or staged.header
+    column_map, status_map, value_map, saved_at = remembered_maps(cur, header, options.client)
+    result.header = list(staged.header)
+    _note_remembered(result, saved_at, value_map)
+    given_values = check_value_map(options.value_map)
+    merged_values = {
+        name: {**value_map.get(name, {}), **given_values.get(name, {})}
+        for name in VALUE_MAP_KEYS
+        if value_map.get(name) or given_values.get(name)
+    }
+    return {**column_map, **options.column_map}, {**status_map, **options.status_map}, merged_values
+
+
+def _map_and_read_dates(
+    cur: duckdb.DuckDBPyConnection,
+    path: Path,
+    staged: readers.StagedFile,
+    result: IngestResult,
+    options: LoadOptions,
+    spec: SourceSpec,
+    overrides: dict[str, str | None],
+    forced: set[str],
+) -> tuple[ColumnMapping, dict[str, DateColumn]]:
+    """Which column is which field, and how each date column's dates read; refused without the
+    columns an application needs. A dateless applied column (`Applied?`) gives way to the next."""
     order_reason = (
         "--date-order" if options.date_order else (f"the {spec.name} export's format" if spec.date_order else "")
     )
@@ -210,22 +290,27 @@ def plan_file(
         applied = dates.get("applied_on")
         # `Applied?` (yes/no) beats `Date` by name; when it holds no dates, the next candidate is tried
         if not spec.unmap_dateless or applied is None or applied.has_dates or header_token(applied.column) in forced:
-            break
+            return mapping, dates
         candidates = [
             name
             for name in staged.header
             if header_token(name) in spec.fields["applied_on"] and name != applied.column and name not in overrides
         ]
         if not candidates:
-            break  # nothing better: the load refuses it below, with examples of what the column holds
+            return mapping, dates  # nothing better: the load refuses it later, with examples of what it holds
         overrides = {**overrides, applied.column: None}
         result.notes.append(f"column {applied.column!r} holds no dates, so it was not read as applied_on")
-    # --date-order against values that prove the other order would reject them and swap the rest
-    contradiction = order_contradiction(dates, options.date_order) if options.date_order else None
-    if contradiction:
-        raise InputError(f"{path.name}: {contradiction}")
-    if spec.unmap_dateless:
-        _unmap_dateless(dates, mapping, forced, result)
+
+
+def _describe_plan(
+    cur: duckdb.DuckDBPyConnection,
+    path: Path,
+    mapping: ColumnMapping,
+    dates: dict[str, DateColumn],
+    status_candidates: list[StatusCandidate],
+    result: IngestResult,
+) -> None:
+    """What the result says of the plan: the columns, the status candidates, the date formats."""
     result.columns = mapping.to_json()
     result.columns["status_candidates"] = [candidate.to_json() for candidate in status_candidates]
     # the fields whose column holds a value in some row: what this file's log records (a column blank
@@ -236,19 +321,6 @@ def plan_file(
     for column in dates.values():
         if column.decided_by.startswith("AMBIGUOUS"):
             result.notes.append(f"column {column.column!r}: {column.decided_by}")
-    return (
-        Plan(
-            spec=spec,
-            mapping=mapping,
-            header=staged.header,
-            client=options.client,
-            dates=dates,
-            status_map=status_map,
-            value_map=value_map,
-        ),
-        column_map,
-        status_map,
-    )
 
 
 def _note_remembered(result: IngestResult, saved_at: Any, value_map: dict[str, dict[str, str]]) -> None:
@@ -289,10 +361,8 @@ def _unmap_dateless(
 
 def _filled_fields(cur: duckdb.DuckDBPyConnection, path: Path, mapping: ColumnMapping) -> list[str]:
     with translate_errors(f"reading {path.name} failed"):
-        filled = one_row(cur.execute(
-            "select " + ", ".join(f"count(bb_blank(c{index}))" for index in mapping.indexes.values())
-            + " from staged"
-        ))
+        counts = join(compose("count(bb_blank(c{index}))", index=index) for index in mapping.indexes.values())
+        filled = one_row(cur.execute(compose("select {counts} from staged", counts=counts)))
     return sorted(name for name, n in zip(mapping.indexes, filled, strict=True) if n)
 
 
@@ -312,7 +382,7 @@ def _choose_status_column(
         lost = "; ".join(f"{c.column!r} {c.share:.0%}" for c in others)
         result.notes.append(
             f"status read from {won.column!r}: {won.share:.0%} of its {won.rows_written:,} written values read as"
-            f" statuses, against {lost} (--map \"COLUMN=status\" to choose another)"
+            f' statuses, against {lost} (--map "COLUMN=status" to choose another)'
         )
     return candidates
 

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from pipelines import sqltext
 from pipelines.load import readers
 from pipelines.rows import one_row
+from pipelines.sqltext import Sql, compose
 from pipelines.words import counted
 
 if TYPE_CHECKING:
@@ -19,25 +21,36 @@ if TYPE_CHECKING:
 
 MAX_REJECTS_REPORTED = 1000  # the JSON output lists this many; ingest_rejects keeps them all
 
+# the tables of judged rows (a disposition and problems per row): an applications file's, an events file's
+JUDGED_TABLES = ("checked", "checked_events")
+# what a load counts the distinct valid rows of: their clients (applications), their applications (events)
+COUNTED_KEYS = ("client", "application_id")
+
+
+def _judged(table: str) -> Sql:
+    return sqltext.name(table, JUDGED_TABLES)
+
 
 def insert_run(
     cur: duckdb.DuckDBPyConnection, result: IngestResult, path: Path, size: int, started: dt.datetime
 ) -> int:
-    row = one_row(cur.execute(
-        "insert into ingest_runs (file_name, file_path, sha256, size_bytes, detected_source, client,"
-        " status, message, started_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning run_id",
-        [
-            path.name,
-            str(path.resolve()),
-            result.sha256,
-            size,
-            result.source,
-            result.client,
-            result.status,
-            result.message,
-            started,
-        ],
-    ))
+    row = one_row(
+        cur.execute(
+            "insert into ingest_runs (file_name, file_path, sha256, size_bytes, detected_source, client,"
+            " status, message, started_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning run_id",
+            [
+                path.name,
+                str(path.resolve()),
+                result.sha256,
+                size,
+                result.source,
+                result.client,
+                result.status,
+                result.message,
+                started,
+            ],
+        )
+    )
     return int(row[0])
 
 
@@ -96,11 +109,14 @@ def store_rejects(cur: duckdb.DuckDBPyConnection, run_id: int) -> None:
 def _collect_rejects(cur: duckdb.DuckDBPyConnection, result: IngestResult, problems_table: str) -> None:
     """Gather structural and value rejects into temp table all_rejects; fill the result's list."""
     cur.execute(
-        "create or replace temp table all_rejects as "
-        "select line, column_name, value, reason from staged_rejects "
-        "union all "
-        "select line, p.column as column_name, p.value, p.reason "
-        f"from (select line, unnest(problems) as p from {problems_table} where disposition = 'rejected')"
+        compose(
+            "create or replace temp table all_rejects as "
+            "select line, column_name, value, reason from staged_rejects "
+            "union all "
+            "select line, p.column as column_name, p.value, p.reason "
+            "from (select line, unnest(problems) as p from {table} where disposition = 'rejected')",
+            table=_judged(problems_table),
+        )
     )
     rows = cur.execute(
         "select line, column_name, value, reason from all_rejects order by line, column_name limit ?",
@@ -113,16 +129,22 @@ def _collect_rejects(cur: duckdb.DuckDBPyConnection, result: IngestResult, probl
 
 def _skip_summary(cur: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
     rows = cur.execute(
-        f"select regexp_replace(substr(disposition, 6), ' \\(line \\d+\\)', ''), count(*) "
-        f"from {table} where disposition like 'skip:%' group by 1 order by 2 desc"
+        compose(
+            "select regexp_replace(substr(disposition, 6), ' \\(line \\d+\\)', ''), count(*) "
+            "from {table} where disposition like 'skip:%' group by 1 order by 2 desc",
+            table=_judged(table),
+        )
     ).fetchall()
     return {reason: count for reason, count in rows}
 
 
 def store_skips(cur: duckdb.DuckDBPyConnection, run_id: int, table: str) -> None:
     cur.execute(
-        f"insert into ingest_skips select $run_id, line, substr(disposition, 6) from {table} "
-        "where disposition like 'skip:%'",
+        compose(
+            "insert into ingest_skips select $run_id, line, substr(disposition, 6) from {table} "
+            "where disposition like 'skip:%'",
+            table=_judged(table),
+        ),
         {"run_id": run_id},
     )
 
@@ -133,11 +155,17 @@ def count_dispositions(
     """Fill rejects, rejected, skipped and skip reasons from a judged table; return the distinct
     `key` values (clients, matched applications) among its valid rows."""
     _collect_rejects(cur, result, table)
-    counts = one_row(cur.execute(
-        "select count(*) filter (where disposition = 'rejected'),"
-        " count(*) filter (where disposition like 'skip:%'),"
-        f" count(distinct {key}) filter (where disposition = 'valid') from {table}"
-    ))
+    counts = one_row(
+        cur.execute(
+            compose(
+                "select count(*) filter (where disposition = 'rejected'),"
+                " count(*) filter (where disposition like 'skip:%'),"
+                " count(distinct {key}) filter (where disposition = 'valid') from {table}",
+                key=sqltext.name(key, COUNTED_KEYS),
+                table=_judged(table),
+            )
+        )
+    )
     result.rejected = int(counts[0]) + staged.structural_rejects
     result.skipped = int(counts[1])
     result.skipped_reasons = _skip_summary(cur, table)
