@@ -23,8 +23,10 @@ from typing import Any
 
 import duckdb
 
+from pipelines import sqltext
 from pipelines.errors import InputError
 from pipelines.rows import one_row, one_value
+from pipelines.sqltext import Sql, compose, fixed, join, placeholders
 from pipelines.store.db import rollback, translate_errors
 
 CLIENT_STATUSES = ("active", "paused", "placed", "closed")
@@ -99,12 +101,17 @@ def resolve_viewer(con: duckdb.DuckDBPyConnection, principal: str) -> Viewer:
     return Viewer(principal, role, clients, advised)
 
 
-def visibility_sql(viewer: Viewer, column: str = "client") -> tuple[str, list[Any]]:
-    """A condition (and its parameters) keeping the rows of the viewer's clients. `column` is
-    always a literal of the caller's, never user text."""
+# the client columns a visibility condition may name: a table's own, or the applications' (`a`) in a join
+CLIENT_COLUMN_NAMES = ("client", "a.client")
+
+
+def visibility_sql(viewer: Viewer, column: str = "client") -> tuple[Sql, list[Any]]:
+    """A condition (and its parameters) keeping the rows of the viewer's clients; `column` is one
+    of CLIENT_COLUMN_NAMES."""
     if viewer.clients is None:
-        return "true", []
-    return f"list_contains(?, {column})", [list(viewer.clients)]
+        return fixed("true"), []
+    condition = compose("list_contains(?, {column})", column=sqltext.name(column, CLIENT_COLUMN_NAMES))
+    return condition, [list(viewer.clients)]
 
 
 # ---------------------------------------------------------------- clients
@@ -158,7 +165,7 @@ def _check_changes(changes: dict[str, Any]) -> dict[str, Any]:
 
 CLIENT_COLUMNS = ("client", "display_name", "advisor", "started_on", "target_roles", "target_industries", "status",
                   "created_at", "updated_at")  # fmt: skip
-SELECT_CLIENT = ", ".join(CLIENT_COLUMNS)
+SELECT_CLIENT = sqltext.names(CLIENT_COLUMNS, CLIENT_COLUMNS)
 
 
 def _client_row(row: tuple[Any, ...]) -> dict[str, Any]:
@@ -172,12 +179,13 @@ def _client_row(row: tuple[Any, ...]) -> dict[str, Any]:
 def list_clients(con: duckdb.DuckDBPyConnection, viewer: Viewer = LOCAL_VIEWER) -> list[dict[str, Any]]:
     """The clients the viewer may see, by display name."""
     condition, params = visibility_sql(viewer)
+    query = compose(
+        "select {columns} from clients where {visible} order by display_name, client",
+        columns=SELECT_CLIENT,
+        visible=condition,
+    )
     with translate_errors("cannot read the clients"):
-        rows = (
-            con.cursor()
-            .execute(f"select {SELECT_CLIENT} from clients where {condition} order by display_name, client", params)
-            .fetchall()
-        )
+        rows = con.cursor().execute(query, params).fetchall()
     return [_client_row(row) for row in rows]
 
 
@@ -185,7 +193,8 @@ def get_client(con: duckdb.DuckDBPyConnection, client: str, viewer: Viewer = LOC
     """One client's record. Unknown and not-yours are the same error."""
     if viewer.may_see(client):
         with translate_errors("cannot read the clients"):
-            row = con.cursor().execute(f"select {SELECT_CLIENT} from clients where client = ?", [client]).fetchone()
+            query = compose("select {columns} from clients where client = ?", columns=SELECT_CLIENT)
+            row = con.cursor().execute(query, [client]).fetchone()
         if row is not None:
             return _client_row(row)
     raise InputError(f"no client {client!r} (see `bounceback clients list`)")
@@ -235,17 +244,21 @@ def _transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def _insert_client(cur: duckdb.DuckDBPyConnection, client: str, values: dict[str, Any]) -> None:
-    names = ["client", *values]  # names from EDITABLE_FIELDS only
-    cur.execute(
-        f"insert into clients ({', '.join(names)}) values ({', '.join('?' for _ in names)})", [client, *values.values()]
+    columns = ["client", *values]
+    insert = compose(
+        "insert into clients ({columns}) values ({values})",
+        columns=sqltext.names(columns, ("client", *EDITABLE_FIELDS)),
+        values=placeholders(len(columns)),
     )
+    cur.execute(insert, [client, *values.values()])
 
 
 def _update_fields(cur: duckdb.DuckDBPyConnection, client: str, values: dict[str, Any]) -> None:
-    assignments = ", ".join(f"{name} = ?" for name in values)  # names from EDITABLE_FIELDS only
-    cur.execute(
-        f"update clients set {assignments}, updated_at = current_timestamp where client = ?", [*values.values(), client]
+    assignments = join(compose("{field} = ?", field=sqltext.name(field, EDITABLE_FIELDS)) for field in values)
+    update = compose(
+        "update clients set {assignments}, updated_at = current_timestamp where client = ?", assignments=assignments
     )
+    cur.execute(update, [*values.values(), client])
 
 
 def update_client(
@@ -314,33 +327,28 @@ def add_note(
     day = _date(noted_on, "note date") or dt.date.today()
     if day > dt.date.today():
         raise InputError(f"note date {day} is in the future: a note records what happened")
+    insert = compose(
+        "insert into advisor_notes (client, noted_on, author, body) values (?, ?, ?, ?) returning {columns}",
+        columns=NOTE_COLUMNS,
+    )
     with translate_errors("cannot save the note"):
-        row = one_row(
-            con.cursor().execute(
-                "insert into advisor_notes (client, noted_on, author, body) values (?, ?, ?, ?)"
-                f" returning {NOTE_COLUMNS}",
-                [client, day, viewer.principal, text],
-            )
-        )
+        row = one_row(con.cursor().execute(insert, [client, day, viewer.principal, text]))
     return _note(row)
 
 
 def list_notes(con: duckdb.DuckDBPyConnection, client: str, viewer: Viewer = LOCAL_VIEWER) -> list[dict[str, Any]]:
     """A client's notes, newest first (by the day they are about, then by when they were written)."""
     get_client(con, client, viewer)
+    query = compose(
+        "select {columns} from advisor_notes where client = ? order by noted_on desc, note_id desc",
+        columns=NOTE_COLUMNS,
+    )
     with translate_errors("cannot read the notes"):
-        rows = (
-            con.cursor()
-            .execute(
-                f"select {NOTE_COLUMNS} from advisor_notes where client = ? order by noted_on desc, note_id desc",
-                [client],
-            )
-            .fetchall()
-        )
+        rows = con.cursor().execute(query, [client]).fetchall()
     return [_note(row) for row in rows]
 
 
-NOTE_COLUMNS = "note_id, noted_on, author, body, created_at"
+NOTE_COLUMNS = fixed("note_id, noted_on, author, body, created_at")
 
 
 def _note(row: tuple[Any, ...]) -> dict[str, Any]:
@@ -379,13 +387,10 @@ def grant(con: duckdb.DuckDBPyConnection, principal: str, role: str, client: str
 def revoke(con: duckdb.DuckDBPyConnection, principal: str, client: str | None = None) -> dict[str, Any]:
     """Take back `principal`'s grant on `client`, or all their grants when no client is named."""
     principal = _principal(principal)
-    condition, params = ("client = ?", [client]) if client is not None else ("true", [])
+    condition, params = (fixed("client = ?"), [client]) if client is not None else (fixed("true"), [])
+    delete = compose("delete from access where principal = ? and {condition} returning role", condition=condition)
     with translate_errors("cannot change the access table"):
-        removed = (
-            con.cursor()
-            .execute(f"delete from access where principal = ? and {condition} returning role", [principal, *params])
-            .fetchall()
-        )
+        removed = con.cursor().execute(delete, [principal, *params]).fetchall()
     return {"principal": principal, "client": client, "revoked": len(removed)}
 
 

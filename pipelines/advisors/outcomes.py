@@ -18,10 +18,12 @@ from typing import Any
 
 import duckdb
 
-from pipelines.advisors.clients import LOCAL_VIEWER, Viewer, get_client
+from pipelines import sqltext
+from pipelines.advisors.clients import CLIENT_COLUMN_NAMES, LOCAL_VIEWER, Viewer, get_client
 from pipelines.errors import InputError
 from pipelines.load.columns import CANONICAL_COLUMNS, RECORDABLE_EVENTS, STAGE_DATE_EVENTS
 from pipelines.rows import one_value
+from pipelines.sqltext import Sql, compose, fixed, join
 from pipelines.store.db import refresh_application_stages, rollback, translate_errors
 
 EVENT_CHOICES: tuple[str, ...] = RECORDABLE_EVENTS
@@ -103,25 +105,22 @@ def applications_without_outcome(
 ) -> list[dict[str, Any]]:
     """Applications whose history holds nothing but the application (and follow-ups): the ones a
     LinkedIn export brings in, waiting for the person to say what happened."""
-    rows = (
-        con.cursor()
-        .execute(
-            f"""
+    query = compose(
+        """
             -- the stored stage sums say it at once: no stage past "applied", and no withdrawal,
             -- closure or ghosted mark (the only events without a stage)
             select a.application_id, a.client, a.company, a.role, a.applied_on, a.source
             from applications as a
             join application_stages as s using (application_id)
-            where {_visible("a.client")}
+            where {visible}
               and coalesce(s.furthest_rank, 0) = 0
               and not (s.withdrawn or s.position_closed or s.marked_ghosted)
             order by a.applied_on desc, a.company
             limit $limit
             """,
-            {**_scope_params(client, viewer), "limit": limit},
-        )
-        .fetchall()
+        visible=_visible("a.client"),
     )
+    rows = con.cursor().execute(query, {**_scope_params(client, viewer), "limit": limit}).fetchall()
     keys = ("application_id", "client", "company", "role", "applied_on", "source")
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
@@ -136,10 +135,13 @@ def neutralise(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _visible(column: str) -> str:
-    """The applications of `$client` (or all), among the viewer's `$allowed` clients (or all).
-    `column` is a literal of this module's, never user text."""
-    return f"(($client is null or {column} = $client) and ($allowed is null or list_contains($allowed, {column})))"
+def _visible(column: str) -> Sql:
+    """The applications of `$client` (or all), among the viewer's `$allowed` clients (or all);
+    `column` is one of CLIENT_COLUMN_NAMES."""
+    return compose(
+        "(($client is null or {column} = $client) and ($allowed is null or list_contains($allowed, {column})))",
+        column=sqltext.name(column, CLIENT_COLUMN_NAMES),
+    )
 
 
 def _scope_params(client: str | None, viewer: Viewer) -> dict[str, Any]:
@@ -150,32 +152,35 @@ def _allowed(viewer: Viewer) -> list[str] | None:
     return None if viewer.clients is None else list(viewer.clients)
 
 
-def export_csv(
-    con: duckdb.DuckDBPyConnection,
-    out: str | os.PathLike[str] | io.TextIOBase,
-    client: str | None = None,
-    viewer: Viewer = LOCAL_VIEWER,
-) -> int:
-    """The loaded applications in the canonical format (the template's columns); status and stage
-    dates from the stage history. Returns the number of rows written.
+# stage date column -> the event whose first day it is (an interview's: its first round)
+_STAGE_COLUMN_EVENTS = {**STAGE_DATE_EVENTS, "interview_on": "interview"}
+# each stage column's event goes in as a parameter of its own ($event_<column>)
+_STAGE_EVENT_PARAMS = {f"event_{column}": event for column, event in _STAGE_COLUMN_EVENTS.items()}
 
-    Written by DuckDB (COPY), every cell neutralised in SQL: a million rows take seconds, not a
-    Python loop. A client that is unknown, or not the viewer's, is an error: never an empty file.
-    """
-    if client is not None:
-        get_client(con, client, viewer)
-    stage_columns = ", ".join(
-        f"min(e.occurred_on) filter (where e.event = '{event}') as {column}"
-        for column, event in {**STAGE_DATE_EVENTS, "interview_on": "interview"}.items()
+
+def _export_query() -> Sql:
+    """The canonical export as one query (parameters $client, $allowed and _STAGE_EVENT_PARAMS):
+    stage dates from the events, status from the facts, every cell neutralised."""
+    stage_columns = join(
+        compose(
+            "min(e.occurred_on) filter (where e.event = $event_{column}) as {column}",
+            column=sqltext.name(column, CANONICAL_COLUMNS),
+        )
+        for column in _STAGE_COLUMN_EVENTS
     )
     # OWASP: a cell a spreadsheet would run as a formula gets a leading quote
-    starts = ", ".join(f"chr({ord(char)})" for char in FORMULA_STARTS)
-    cells = ", ".join(
-        f"case when left(cast({name} as varchar), 1) in ({starts}) then chr(39) || cast({name} as varchar)"
-        f" else cast({name} as varchar) end as {name}"
-        for name in CANONICAL_COLUMNS
+    starts = join(compose("chr({code})", code=ord(char)) for char in FORMULA_STARTS)
+    cells = join(
+        compose(
+            "case when left(cast({column} as varchar), 1) in ({starts}) then chr(39) || cast({column} as varchar)"
+            " else cast({column} as varchar) end as {column}",
+            column=sqltext.name(column, CANONICAL_COLUMNS),
+            starts=starts,
+        )
+        for column in CANONICAL_COLUMNS
     )
-    query = f"""
+    return compose(
+        """
         with stages as (
             select e.application_id, {stage_columns},
                    nullif(count(*) filter (where e.event = 'interview'), 0) as interview_rounds
@@ -203,11 +208,35 @@ def export_csv(
             from applications as a
             join application_facts(current_date, 30) as f using (application_id)
             left join stages as s using (application_id)
-            where {_visible("a.client")}
+            where {visible}
         )
         select {cells} from exported order by client, applied_on, application_id
+    """,
+        stage_columns=stage_columns,
+        visible=_visible("a.client"),
+        cells=cells,
+    )
+
+
+# the export's text depends on the code only: built once
+_EXPORT_CSV = compose("copy ({query}) to $path (format csv, header true, force_quote *)", query=_export_query())
+
+
+def export_csv(
+    con: duckdb.DuckDBPyConnection,
+    out: str | os.PathLike[str] | io.TextIOBase,
+    client: str | None = None,
+    viewer: Viewer = LOCAL_VIEWER,
+) -> int:
+    """The loaded applications in the canonical format (the template's columns); status and stage
+    dates from the stage history. Returns the number of rows written.
+
+    Written by DuckDB (COPY), every cell neutralised in SQL: a million rows take seconds, not a
+    Python loop. A client that is unknown, or not the viewer's, is an error: never an empty file.
     """
-    params = _scope_params(client, viewer)
+    if client is not None:
+        get_client(con, client, viewer)
+    params = {**_scope_params(client, viewer), **_STAGE_EVENT_PARAMS}
     cur = con.cursor()
     with contextlib.ExitStack() as stack:
         if isinstance(out, io.TextIOBase):
@@ -216,19 +245,11 @@ def export_csv(
         else:
             target = Path(out)
         with translate_errors("writing the export failed"):
-            # COPY's target cannot be a parameter: the path is ours (or the caller's), quoted here
             # COPY answers with the number of rows it wrote
-            rows = one_value(
-                cur.execute(f"copy ({query}) to '{_sql_path(target)}' (format csv, header true, force_quote *)", params)
-            )
+            rows = one_value(cur.execute(_EXPORT_CSV, {**params, "path": str(target.resolve())}))
         if isinstance(out, io.TextIOBase):
             out.write(target.read_text(encoding="utf-8"))
     return int(rows)
-
-
-def _sql_path(path: Path) -> str:
-    """A file path as the content of an SQL string literal."""
-    return str(path.resolve()).replace("'", "''")
 
 
 def export_xlsx(
@@ -255,14 +276,14 @@ def export_xlsx(
 
 
 # the tables an external engine gets, each with its client column (events and stages get it joined)
-PARQUET_TABLES: dict[str, str] = {
-    "applications": "select a.* from applications as a",
-    "events": "select a.client, e.* from events as e join applications as a using (application_id)",
-    "application_stages": (
+PARQUET_TABLES: dict[str, Sql] = {
+    "applications": fixed("select a.* from applications as a"),
+    "events": fixed("select a.client, e.* from events as e join applications as a using (application_id)"),
+    "application_stages": fixed(
         "select a.client, s.* from application_stages as s join applications as a using (application_id)"
     ),
-    "clients": "select c.* from clients as c",
-    "advisor_notes": "select n.* from advisor_notes as n",
+    "clients": fixed("select c.* from clients as c"),
+    "advisor_notes": fixed("select n.* from advisor_notes as n"),
 }
 
 
@@ -286,16 +307,14 @@ def export_parquet(
     with translate_errors("writing the Parquet export failed"):
         target.mkdir(parents=True, exist_ok=True)
         for table, query in PARQUET_TABLES.items():
-            # COPY answers with the number of rows it wrote
-            counts[table] = int(
-                one_value(
-                    cur.execute(
-                        f"copy (select * from ({query}) where {_visible('client')}) to '{_sql_path(target / table)}'"
-                        " (format parquet, partition_by (client), compression zstd)",
-                        params,
-                    )
-                )
+            copy = compose(
+                "copy (select * from ({query}) where {visible}) to $path"
+                " (format parquet, partition_by (client), compression zstd)",
+                query=query,
+                visible=_visible("client"),
             )
+            # COPY answers with the number of rows it wrote
+            counts[table] = int(one_value(cur.execute(copy, {**params, "path": str((target / table).resolve())})))
             if not counts[table]:
                 (target / table).rmdir()  # nothing of this table: no empty folder either
     return counts

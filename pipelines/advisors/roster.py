@@ -30,6 +30,7 @@ from pipelines.advisors.clients import LOCAL_VIEWER, Viewer, get_client, list_cl
 from pipelines.analyse import analytics, diagnosis
 from pipelines.analyse.followups import FOLLOW_UP_DUE, FOLLOW_UP_PRIORITY, follow_up_params
 from pipelines.analyse.scope import FUNNEL_STAGES, Scope
+from pipelines.sqltext import compose
 from pipelines.store.db import translate_errors
 
 STALL_DAYS = 14  # no application for this long: the search has stalled
@@ -37,6 +38,16 @@ STALL_DAYS = 14  # no application for this long: the search has stalled
 # they are piling up: more than a sitting's work, and more than a week of a steady search leaves
 FOLLOW_UPS_PILING = 10
 STATUS_ORDER = {"active": 0, "paused": 1, "placed": 2, "closed": 3}
+# the roster's order in words (see _attention)
+ROSTER_ORDERING = (
+    "active before paused, placed, closed",
+    "needs attention (failing, stalled or follow-ups piling up; no accepted offer) first",
+    "more failing parts",
+    f"stalled (no application for {STALL_DAYS} days)",
+    "more parts at risk",
+    "more follow-ups due",
+    "display name",
+)
 MIN_CASELOAD = 5  # other clients with a rate before a percentile is given
 # the rates a client is compared on: name -> (label, the rates() key)
 CASELOAD_RATES: dict[str, tuple[str, str]] = {
@@ -62,23 +73,25 @@ def _client_counts(
     rates = analytics.rates(con, scope, ["client"], prepared)
     if prepared.total == 0:
         return {}
-    rows = prepared.cur.execute(
-        f"""
+    query = compose(
+        """
         select client,
             count(*) as applications,
             max(applied_on) as last_applied_on,
             greatest(max(applied_on), max(last_event_on)) as last_activity_on,
             max(funnel_level) as furthest_level,
-            count(*) filter (where {FOLLOW_UP_DUE}) as follow_ups_due,
+            count(*) filter (where {due}) as follow_ups_due,
             count(*) filter (where outcome = 'pending') as pending,
             count(*) filter (where accepted) as accepted,
             -- due this week: an interview with no news, or no answer 7-14 days after applying
-            count(*) filter (where {FOLLOW_UP_DUE} and {FOLLOW_UP_PRIORITY} <= 2) as due_this_week
+            count(*) filter (where {due} and {priority} <= 2) as due_this_week
         from facts
         group by client
         """,
-        follow_up_params(scope),
-    ).fetchall()
+        due=FOLLOW_UP_DUE,
+        priority=FOLLOW_UP_PRIORITY,
+    )
+    rows = prepared.cur.execute(query, follow_up_params(scope)).fetchall()
     counts = {
         client: {
             "applications": int(applications),
@@ -137,57 +150,15 @@ def roster(
     `progress(done, total)` is called as each client with applications is diagnosed (the grouped
     queries over the caseload come first, then the per-client verdicts, the longer part)."""
     everyone = _everyone(scope, viewer)
-    records = [
-        entry
-        for entry in list_clients(con, viewer)
-        if viewer.in_caseload(entry["client"]) and (advisor is None or entry["advisor"] == advisor)
-    ]
+    records = _caseload_records(con, viewer, advisor)
     with translate_errors("cannot build the roster"):
         prepared = analytics.prepare(con, everyone, diagnosis.FIELDS)
         counts = _client_counts(con, everyone, prepared)
         diagnoses = diagnosis.diagnose_each(con, everyone, prepared, progress)
-    clients = []
-    for record in records:
-        name = record["client"]
-        found = counts.get(name)
-        findings = diagnoses[name]["findings"] if name in diagnoses else []
-        last_applied = found["last_applied_on"] if found else None
-        days_since = (scope.as_of - last_applied).days if last_applied is not None else None
-        rate = (found or {}).get("rates", {}).get("response_rate") or {"rate": None, "low": None, "high": None}
-        worst = findings[0] if findings and findings[0]["verdict"] in ("failing", "at risk") else None
-        entry = {
-            "client": name,
-            "display_name": record["display_name"],
-            "advisor": record["advisor"],
-            "status": record["status"],
-            "applications": found["applications"] if found else 0,
-            "last_activity_on": _iso(found["last_activity_on"]) if found else None,
-            "days_since_last_application": days_since,
-            "response_rate": {key: rate.get(key) for key in ("rate", "low", "high")},
-            "settled": (found or {}).get("rates", {}).get("settled", 0),
-            "small": (found or {}).get("rates", {}).get("small", True),
-            "furthest_stage": found["furthest_stage"] if found else None,
-            "worst_part": None if worst is None else {"area": worst["area"], "verdict": worst["verdict"]},
-            "failing": [f["area"] for f in findings if f["verdict"] == "failing"],
-            "at_risk": [f["area"] for f in findings if f["verdict"] == "at risk"],
-            "follow_ups_due": found["follow_ups_due"] if found else 0,
-            "stalled": days_since is None or days_since >= STALL_DAYS,
-            "accepted_offers": found["accepted_offers"] if found else 0,
-            # what the client's log records (pipelines/analyse/recorded.py); null before any application
-            "recorded": diagnoses[name]["recorded"] if name in diagnoses else None,
-        }
-        entry["follow_ups_due_this_week"] = found["follow_ups_due_this_week"] if found else 0
-        entry["follow_ups_piling"] = entry["follow_ups_due_this_week"] >= FOLLOW_UPS_PILING
-        # a decision for the advisor this week; at risk alone is shown, not escalated
-        entry["needs_attention"] = (
-            entry["status"] == "active"
-            and not entry["accepted_offers"]
-            and bool(entry["failing"] or entry["stalled"] or entry["follow_ups_piling"])
-        )
-        entry["reasons"] = (
-            _reasons(entry, scope.as_of) if entry["status"] == "active" else [f"status: {entry['status']}"]
-        )
-        clients.append(entry)
+    clients = [
+        _roster_entry(record, counts.get(record["client"]), diagnoses.get(record["client"]), scope.as_of)
+        for record in records
+    ]
     clients.sort(key=_attention)
     for rank, entry in enumerate(clients, start=1):
         entry["rank"] = rank
@@ -198,16 +169,61 @@ def roster(
         "follow_ups_piling": FOLLOW_UPS_PILING,
         "clients": clients,
         "needs_attention": sum(entry["needs_attention"] for entry in clients),
-        "ordering": [
-            "active before paused, placed, closed",
-            "needs attention (failing, stalled or follow-ups piling up; no accepted offer) first",
-            "more failing parts",
-            f"stalled (no application for {STALL_DAYS} days)",
-            "more parts at risk",
-            "more follow-ups due",
-            "display name",
-        ],
+        "ordering": list(ROSTER_ORDERING),
     }
+
+
+def _caseload_records(con: duckdb.DuckDBPyConnection, viewer: Viewer, advisor: str | None) -> list[dict[str, Any]]:
+    """The client records a roster lists: the viewer's caseload, of one advisor if named."""
+    return [
+        entry
+        for entry in list_clients(con, viewer)
+        if viewer.in_caseload(entry["client"]) and (advisor is None or entry["advisor"] == advisor)
+    ]
+
+
+def _roster_entry(
+    record: dict[str, Any], found: dict[str, Any] | None, diagnosed: dict[str, Any] | None, as_of: dt.date
+) -> dict[str, Any]:
+    """One client's roster row from their record, their counts (`found`: None before any
+    application) and their diagnosis (None likewise)."""
+    findings = diagnosed["findings"] if diagnosed is not None else []
+    last_applied = found["last_applied_on"] if found else None
+    days_since = (as_of - last_applied).days if last_applied is not None else None
+    rates = (found or {}).get("rates", {})
+    rate = rates.get("response_rate") or {"rate": None, "low": None, "high": None}
+    worst = findings[0] if findings and findings[0]["verdict"] in ("failing", "at risk") else None
+    entry = {
+        "client": record["client"],
+        "display_name": record["display_name"],
+        "advisor": record["advisor"],
+        "status": record["status"],
+        "applications": found["applications"] if found else 0,
+        "last_activity_on": _iso(found["last_activity_on"]) if found else None,
+        "days_since_last_application": days_since,
+        "response_rate": {key: rate.get(key) for key in ("rate", "low", "high")},
+        "settled": rates.get("settled", 0),
+        "small": rates.get("small", True),
+        "furthest_stage": found["furthest_stage"] if found else None,
+        "worst_part": None if worst is None else {"area": worst["area"], "verdict": worst["verdict"]},
+        "failing": [f["area"] for f in findings if f["verdict"] == "failing"],
+        "at_risk": [f["area"] for f in findings if f["verdict"] == "at risk"],
+        "follow_ups_due": found["follow_ups_due"] if found else 0,
+        "stalled": days_since is None or days_since >= STALL_DAYS,
+        "accepted_offers": found["accepted_offers"] if found else 0,
+        # what the client's log records (pipelines/analyse/recorded.py); null before any application
+        "recorded": diagnosed["recorded"] if diagnosed is not None else None,
+    }
+    entry["follow_ups_due_this_week"] = found["follow_ups_due_this_week"] if found else 0
+    entry["follow_ups_piling"] = entry["follow_ups_due_this_week"] >= FOLLOW_UPS_PILING
+    # a decision for the advisor this week; at risk alone is shown, not escalated
+    entry["needs_attention"] = (
+        entry["status"] == "active"
+        and not entry["accepted_offers"]
+        and bool(entry["failing"] or entry["stalled"] or entry["follow_ups_piling"])
+    )
+    entry["reasons"] = _reasons(entry, as_of) if entry["status"] == "active" else [f"status: {entry['status']}"]
+    return entry
 
 
 def _iso(value: dt.date | None) -> str | None:

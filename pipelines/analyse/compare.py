@@ -4,6 +4,7 @@ adjustment, the sample size a difference needs, and the Simpson's-paradox warnin
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import duckdb
@@ -12,15 +13,15 @@ from pipelines.analyse import stats
 from pipelines.analyse.facts import Prepared, _empty, _facts, _json_value, _rate
 from pipelines.analyse.scope import GROUP_FIELDS, MAX_VARIANTS, METRICS, SMALL_GROUP, Scope, check_fields
 from pipelines.errors import InputError
+from pipelines.sqltext import Sql, compose, fixed
 
-
-def _metric_sql(metric: str) -> str:
-    return {
-        "response": "answered_in_window",
-        "callback": "called_back",
-        "interview": "interviewed",
-        "offer": "offered",
-    }[metric]
+# each metric's success, as a condition over the facts table
+_METRIC_SUCCESS: dict[str, Sql] = {
+    "response": fixed("answered_in_window"),
+    "callback": fixed("called_back"),
+    "interview": fixed("interviewed"),
+    "offer": fixed("offered"),
+}
 
 
 def compare(
@@ -43,30 +44,40 @@ def compare(
     cur, total = _facts(con, scope, prepared, [by, *adjust_for])
     if total == 0:
         return _empty(scope, by=by, metric=metric, variants=[], pairs=[])
-    success = _metric_sql(metric)
-    variants = cur.execute(
-        f"""
-        select {GROUP_FIELDS[by]} as variant, count(*) as applications, count(*) filter (where settled) as settled,
+    variant_sql, success = GROUP_FIELDS[by], _METRIC_SUCCESS[metric]
+    variants_query = compose(
+        """
+        select {variant} as variant, count(*) as applications, count(*) filter (where settled) as settled,
                count(*) filter (where settled and {success}) as successes
         from facts group by 1 order by settled desc, variant
+        """,
+        variant=variant_sql,
+        success=success,
+    )
+    strata_query = compose(
         """
-    ).fetchall()
-    strata_rows = cur.execute(
-        f"""
-        select {strata_sql(adjust_for)} as stratum, {GROUP_FIELDS[by]} as variant,
+        select {stratum} as stratum, {variant} as variant,
                count(*) filter (where {success}) as successes, count(*) filter (where not {success}) as failures
         from facts where settled group by all
         order by stratum, variant  -- the pooled sums add up in one order: the same digits every run
-        """
-    ).fetchall()
+        """,
+        stratum=strata_sql(adjust_for),
+        variant=variant_sql,
+        success=success,
+    )
+    variants = cur.execute(variants_query).fetchall()
+    strata_rows = cur.execute(strata_query).fetchall()
     return compare_counts(scope, total, by, metric, adjust_for, variants, strata_rows, with_prob_best)
 
 
-def strata_sql(adjust_for: tuple[str, ...]) -> str:
-    """One text key per stratum of the adjustment fields (from the allowlist only)."""
+def strata_sql(adjust_for: tuple[str, ...]) -> Sql:
+    """One text key per stratum of the adjustment fields (from the allowlist only): their values
+    joined by '|', a blank one written '?'."""
     if not adjust_for:
-        return "'all'"
-    return " || '|' || ".join(f"coalesce(cast({GROUP_FIELDS[name]} as varchar), '?')" for name in adjust_for)
+        return fixed("'all'")
+    values = [compose("coalesce(cast({field} as varchar), '?')", field=GROUP_FIELDS[name]) for name in adjust_for]
+    # `join` has no ` || '|' || ` separator: the values are concatenated pairwise
+    return functools.reduce(lambda key, value: compose("{key} || '|' || {value}", key=key, value=value), values)
 
 
 def compare_counts(

@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from pipelines import sqltext
 from pipelines.analyse import stats
 from pipelines.analyse.recorded import Recorded, recorded_by
 from pipelines.analyse.scope import GROUP_FIELDS, Scope, _where_value, _whose, check_fields
 from pipelines.errors import InputError
 from pipelines.rows import one_value
+from pipelines.sqltext import Sql, compose, fixed, join
 from pipelines.store.db import translate_errors
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ BASE_COLUMNS = (
 )  # fmt: skip
 TEXT_COLUMNS = ("resume_version", "channel", "industry", "role", "seniority", "cover_letter", "referral",
                 "location", "company", "client", "source")  # fmt: skip
+FACT_COLUMNS = frozenset((*BASE_COLUMNS, *TEXT_COLUMNS))  # the columns `facts` may select
 
 
 @dataclass
@@ -76,23 +79,12 @@ def load_facts(cur: duckdb.DuckDBPyConnection, scope: Scope, fields: tuple[str, 
     text `fields` asked for. Returns how many applications there are."""
     if scope.window < 1:
         raise InputError("--window must be at least 1 day")
-    check_fields(list(scope.where), "--where")
-    conditions, params = _whose(scope)
-    params["window"] = scope.window
-    if scope.applied_from is not None:
-        conditions.append("applied_on >= $applied_from")
-        params["applied_from"] = scope.applied_from
-    if scope.applied_to is not None:
-        conditions.append("applied_on <= $applied_to")
-        params["applied_to"] = scope.applied_to
-    for index, (name, text) in enumerate(scope.where.items()):
-        conditions.append(f"{GROUP_FIELDS[name]} is not distinct from $where{index}")
-        params[f"where{index}"] = _where_value(name, text)
-    with translate_errors("reading the applications failed"):
-        cur.execute(
-            f"""
+    conditions, params = _scope_conditions(scope)
+    columns = sqltext.names([*BASE_COLUMNS, *(name for name in TEXT_COLUMNS if name in fields)], FACT_COLUMNS)
+    query = compose(
+        """
             create or replace temp table facts as
-            select {", ".join([*BASE_COLUMNS, *(name for name in TEXT_COLUMNS if name in fields)])},
+            select {columns},
                 -- answered within the window (an undated answer is taken to be within it)
                 responded and (undated_response or coalesce(days_to_first_response <= $window, true))
                     as answered_in_window,
@@ -101,11 +93,32 @@ def load_facts(cur: duckdb.DuckDBPyConnection, scope: Scope, fields: tuple[str, 
                     when responded then 1 else 0
                 end as funnel_level
             from application_facts(cast($as_of as date), $window)
-            where {" and ".join(conditions)}
+            where {conditions}
             """,
-            params,
-        )
+        columns=columns,
+        conditions=join(conditions, " and "),
+    )
+    with translate_errors("reading the applications failed"):
+        cur.execute(query, params)
         return int(one_value(cur.execute("select count(*) from facts")))
+
+
+def _scope_conditions(scope: Scope) -> tuple[list[Sql], dict[str, Any]]:
+    """The conditions (and their parameters, $as_of and $window included) on which applications
+    the scope's facts hold: whose, applied when, and the --where values (each a parameter)."""
+    check_fields(list(scope.where), "--where")
+    conditions, params = _whose(scope)
+    params["window"] = scope.window
+    if scope.applied_from is not None:
+        conditions.append(fixed("applied_on >= $applied_from"))
+        params["applied_from"] = scope.applied_from
+    if scope.applied_to is not None:
+        conditions.append(fixed("applied_on <= $applied_to"))
+        params["applied_to"] = scope.applied_to
+    for index, (name, text) in enumerate(scope.where.items()):
+        conditions.append(compose("{field} is not distinct from $where{index}", field=GROUP_FIELDS[name], index=index))
+        params[f"where{index}"] = _where_value(name, text)
+    return conditions, params
 
 
 def _rate(successes: int, n: int) -> dict[str, Any]:

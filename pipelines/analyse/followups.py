@@ -10,6 +10,7 @@ from pipelines.analyse import stats
 from pipelines.analyse.facts import Prepared, _empty, _facts, _json_value, _rate
 from pipelines.analyse.scope import SMALL_GROUP, Scope
 from pipelines.rows import one_row
+from pipelines.sqltext import Sql, compose, fixed, join
 
 FOLLOW_UP_AFTER = 7  # days: follow up one to two weeks after applying
 FOLLOW_UP_LANDMARK = 14
@@ -17,33 +18,41 @@ INTERVIEW_SILENCE = 7
 # a follow-up is due (over the facts table; parameters $as_of, $silence, $after, $landmark, $window):
 # an interview with no news for a week, or an unanswered application one to two weeks old (or older,
 # still within the window plus two weeks) that has not been followed up
-FOLLOW_UP_DUE = """(
+FOLLOW_UP_DUE = fixed("""(
     (outcome = 'in_progress' and interviewed and last_event_on <= $as_of - $silence)
     or (outcome in ('pending', 'no_response') and not followed_up and not responded
         and age_days >= $after and age_days <= $window + $landmark)
-)"""
+)""")
 
 
 # the order of the due list (the first due are named by the diagnosis too)
-FOLLOW_UP_PRIORITY = """case
+FOLLOW_UP_PRIORITY = fixed("""case
     when outcome = 'in_progress' and interviewed then 1
     when outcome = 'pending' and age_days between $after and $landmark then 2
     else 3
-end"""
-FOLLOW_UP_ORDER = f"{FOLLOW_UP_PRIORITY}, age_days, company"
+end""")
+FOLLOW_UP_ORDER = compose("{priority}, age_days, company", priority=FOLLOW_UP_PRIORITY)
 
 # The landmark comparison, as four counts and the undated follow-ups (parameter $landmark). Waiting:
 # settled, with no reply by the landmark day (an undated reply cannot be placed, so it is left out),
 # and not followed up on an unknown date (it cannot be placed before or after the landmark).
-_WAITING = """settled and not (followed_up and first_follow_up_on is null)
-    and not (responded and (days_to_first_response is null or days_to_first_response <= $landmark))"""
-_FOLLOWED = "first_follow_up_on is not null and first_follow_up_on - applied_on <= $landmark"
+_WAITING = fixed("""settled and not (followed_up and first_follow_up_on is null)
+    and not (responded and (days_to_first_response is null or days_to_first_response <= $landmark))""")
+_FOLLOWED = fixed("first_follow_up_on is not null and first_follow_up_on - applied_on <= $landmark")
+_NOT_FOLLOWED = compose("not ({followed})", followed=_FOLLOWED)
+
+
+def _waiting_count(condition: Sql) -> Sql:
+    """A landmark count: the applications still waiting on the landmark day that meet `condition`."""
+    return compose("count(*) filter (where {waiting} and {condition})", waiting=_WAITING, condition=condition)
+
+
 FOLLOW_UP_EFFECT_COUNTS = (
-    f"count(*) filter (where {_WAITING} and {_FOLLOWED})",
-    f"count(*) filter (where {_WAITING} and {_FOLLOWED} and answered_in_window)",
-    f"count(*) filter (where {_WAITING} and not ({_FOLLOWED}))",
-    f"count(*) filter (where {_WAITING} and not ({_FOLLOWED}) and answered_in_window)",
-    "count(*) filter (where followed_up and first_follow_up_on is null)",
+    _waiting_count(_FOLLOWED),
+    _waiting_count(compose("{followed} and answered_in_window", followed=_FOLLOWED)),
+    _waiting_count(_NOT_FOLLOWED),
+    _waiting_count(compose("{not_followed} and answered_in_window", not_followed=_NOT_FOLLOWED)),
+    fixed("count(*) filter (where followed_up and first_follow_up_on is null)"),
 )
 
 
@@ -79,12 +88,11 @@ def followups(
     cur, total = _facts(con, scope, prepared, ["company", "role", "client"])
     if total == 0:
         return _empty(scope, effect=None, due=[], due_total=0)
-    row = one_row(
-        cur.execute(f"select {', '.join(FOLLOW_UP_EFFECT_COUNTS)} from facts", {"landmark": FOLLOW_UP_LANDMARK})
-    )
+    effect_counts = compose("select {counts} from facts", counts=join(FOLLOW_UP_EFFECT_COUNTS))
+    row = one_row(cur.execute(effect_counts, {"landmark": FOLLOW_UP_LANDMARK}))
     effect = follow_up_effect(scope, *(int(v) for v in row))
-    due = cur.execute(
-        f"""
+    due_query = compose(
+        """
         select application_id, client, company, role, applied_on, age_days, last_interview_on,
             case
                 when outcome = 'in_progress' and interviewed and last_event_on <= $as_of - $silence
@@ -93,15 +101,18 @@ def followups(
                     then 'no answer after ' || age_days || ' days: follow up now'
                 else 'no answer after ' || age_days || ' days: follow up (late)'
             end as reason,
-            {FOLLOW_UP_PRIORITY} as priority,
+            {priority} as priority,
             count(*) over () as due_total  -- all that are due, before the limit
         from facts
-        where {FOLLOW_UP_DUE}
-        order by {FOLLOW_UP_ORDER}
+        where {due}
+        order by {order}
         limit $limit
         """,
-        {**follow_up_params(scope), "limit": due_limit},
-    ).fetchall()
+        priority=FOLLOW_UP_PRIORITY,
+        due=FOLLOW_UP_DUE,
+        order=FOLLOW_UP_ORDER,
+    )
+    due = cur.execute(due_query, {**follow_up_params(scope), "limit": due_limit}).fetchall()
     columns = ["application_id", "client", "company", "role", "applied_on", "age_days", "last_interview_on",
                "reason", "priority"]  # fmt: skip
     return {

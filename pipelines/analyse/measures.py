@@ -14,6 +14,7 @@ from pipelines.analyse.rates import _overall, _rates_rows
 from pipelines.analyse.recorded import HOW_TO_RECORD, Recorded
 from pipelines.analyse.scope import Scope
 from pipelines.rows import one_row
+from pipelines.sqltext import compose, fixed, join
 
 # What each headline number is, in plain words: every place that shows one of them (the dashboard's
 # cards, funnel and Sankey, the command line, the HTML report, the diagnosis) takes its label from
@@ -127,12 +128,14 @@ class Measures:
         }
 
 
-# the stage counts behind the measures, per group (over the facts table)
-_STAGE_COUNTS = (
-    "count(*) filter (where called_back)",
-    "count(*) filter (where interviewed)",
-    "count(*) filter (where offered)",
-    "count(*) filter (where accepted)",
+# the stage counts behind the measures, a select list over the facts table (whole, or per client)
+_STAGE_COUNTS = join(
+    (
+        fixed("count(*) filter (where called_back)"),
+        fixed("count(*) filter (where interviewed)"),
+        fixed("count(*) filter (where offered)"),
+        fixed("count(*) filter (where accepted)"),
+    )
 )
 
 
@@ -150,8 +153,8 @@ def _measures(cur: duckdb.DuckDBPyConnection, total: int, scope: Scope, prepared
     if total == 0:
         return Measures(window=scope.window, recorded=recorded)
     overall = _overall(cur, scope, prepared)
-    callbacks, interviews, offers, accepted = (int(v) for v in one_row(cur.execute(
-        f"select {', '.join(_STAGE_COUNTS)} from facts")))  # fmt: skip
+    stage_counts = one_row(cur.execute(compose("select {counts} from facts", counts=_STAGE_COUNTS)))
+    callbacks, interviews, offers, accepted = (int(v) for v in stage_counts)
     found = _measures_of(scope.window, overall, (callbacks, interviews, offers, accepted), recorded)
     if memo is not None:
         memo.measures = found
@@ -186,7 +189,7 @@ def measures_each(
         return {}
     each = recorded_map(cur, scope, prepared, by_client=True)
     rows = {row["group"]["client"]: row for row in _rates_rows(cur, ["client"], scope.window, Recorded(), each)}
-    stages = cur.execute(f"select client, {', '.join(_STAGE_COUNTS)} from facts group by 1").fetchall()
+    stages = cur.execute(compose("select client, {counts} from facts group by 1", counts=_STAGE_COUNTS)).fetchall()
     return {
         client: _measures_of(scope.window, rows[client], tuple(int(v) for v in counts), each.get(client, Recorded()))
         for client, *counts in stages

@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 
+from pipelines import sqltext
 from pipelines.analyse import stats
 from pipelines.analyse.facts import (
     Prepared,
@@ -22,19 +23,24 @@ from pipelines.analyse.facts import (
 )
 from pipelines.analyse.recorded import Recorded
 from pipelines.analyse.scope import GROUP_FIELDS, SMALL_GROUP, Scope, check_fields
+from pipelines.sqltext import Sql, compose, fixed, join
 
 
-def _group_sql(by: list[str]) -> tuple[str, str]:
+def _group_sql(by: list[str]) -> tuple[Sql, Sql]:
     """(select list, group by list) for the --by fields; no fields: one group, the whole scope."""
     if not by:
-        return "'all' as all_applications", "1"
-    selects = ", ".join(f"{GROUP_FIELDS[name]} as {name}" for name in by)
-    return selects, ", ".join(str(i + 1) for i in range(len(by)))
+        return fixed("'all' as all_applications"), fixed("1")
+    selects = join(
+        compose("{expression} as {alias}", expression=GROUP_FIELDS[field], alias=sqltext.name(field, GROUP_FIELDS))
+        for field in by
+    )
+    return selects, join(compose("{position}", position=i + 1) for i in range(len(by)))
 
 
-def _curve_sql(by: list[str], duration: str, observed: str) -> str:
+def _curve_sql(by: list[str], duration: Sql, observed: Sql) -> Sql:
     selects, _ = _group_sql(by)
-    return f"""
+    return compose(
+        """
         with timed as (
             select {selects}, {duration} as t, {observed} as event
             from facts
@@ -44,11 +50,15 @@ def _curve_sql(by: list[str], duration: str, observed: str) -> str:
         from timed
         group by all
         order by all
-    """
+    """,
+        selects=selects,
+        duration=duration,
+        observed=observed,
+    )
 
 
 def _curves(
-    cur: duckdb.DuckDBPyConnection, by: list[str], sql: str, params: dict[str, Any] | None = None
+    cur: duckdb.DuckDBPyConnection, by: list[str], sql: Sql, params: dict[str, Any] | None = None
 ) -> dict[tuple[Any, ...], stats.KMCurve]:
     """Kaplan-Meier curves per group from _curve_sql's (group..., t, events, censored) rows."""
     width = max(len(by), 1)
@@ -69,12 +79,12 @@ def _km_counts(cur: duckdb.DuckDBPyConnection, by: list[str], window: int) -> di
     rejection): the settled-only rate counts it within the window too. No response (yet): censored
     at its age, capped at the window.
     """
-    duration = (
+    duration = fixed(
         "case when answered_in_window and undated_response then 0"
         " when answered_in_window then coalesce(greatest(days_to_first_response, 0), 0)"
         " else least(greatest(age_days, 0), $window) end"
     )
-    return _curves(cur, by, _curve_sql(by, duration, "answered_in_window"), {"window": window})
+    return _curves(cur, by, _curve_sql(by, duration, fixed("answered_in_window")), {"window": window})
 
 
 def _response_rate(curve: stats.KMCurve, window: int, answered: int, settled: int) -> dict[str, Any]:
@@ -112,8 +122,8 @@ def _rates_rows(
     clients `each` client's own record) every rate is null: 0 % would be a claim the log cannot make."""
     selects, groups = _group_sql(by)
     width = max(len(by), 1)
-    rows = cur.execute(
-        f"""
+    query = compose(
+        """
         select {selects},
             count(*) as applications,
             count(*) filter (where responded) as responses,
@@ -126,8 +136,11 @@ def _rates_rows(
         from facts
         group by {groups}
         order by applications desc, {groups}
-        """
-    ).fetchall()
+        """,
+        selects=selects,
+        groups=groups,
+    )
+    rows = cur.execute(query).fetchall()
     curves = _km_counts(cur, by, window)
     result = []
     for row in rows:

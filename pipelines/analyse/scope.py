@@ -11,27 +11,28 @@ from typing import Any
 import duckdb
 
 from pipelines.errors import InputError
+from pipelines.sqltext import Sql, compose, fixed, join
 from pipelines.store.db import translate_errors
 
 DEFAULT_WINDOW = 30
 SMALL_GROUP = 10  # settled applications below this: the group is flagged, its verdicts are weak
 
 # --by / --where fields: name -> SQL over the facts table (an allowlist: no user text becomes SQL)
-GROUP_FIELDS: dict[str, str] = {
-    "resume_version": "resume_version",
-    "channel": "channel",
-    "industry": "industry",
-    "role": "role",
-    "seniority": "seniority",
-    "cover_letter": "cover_letter",
-    "referral": "referral",
-    "followed_up": "followed_up",
-    "location": "location",
-    "company": "company",
-    "client": "client",
-    "source": "source",
-    "applied_week": "cast(date_trunc('week', applied_on) as date)",
-    "applied_month": "cast(date_trunc('month', applied_on) as date)",
+GROUP_FIELDS: dict[str, Sql] = {
+    "resume_version": fixed("resume_version"),
+    "channel": fixed("channel"),
+    "industry": fixed("industry"),
+    "role": fixed("role"),
+    "seniority": fixed("seniority"),
+    "cover_letter": fixed("cover_letter"),
+    "referral": fixed("referral"),
+    "followed_up": fixed("followed_up"),
+    "location": fixed("location"),
+    "company": fixed("company"),
+    "client": fixed("client"),
+    "source": fixed("source"),
+    "applied_week": fixed("cast(date_trunc('week', applied_on) as date)"),
+    "applied_month": fixed("cast(date_trunc('month', applied_on) as date)"),
 }
 BOOLEAN_FIELDS = {"cover_letter", "referral", "followed_up"}
 FUNNEL_STAGES = ("applied", "responded", "screen", "interview", "offer", "accepted")
@@ -92,16 +93,16 @@ def _where_value(name: str, text: str) -> Any:
     return text
 
 
-def _whose(scope: Scope) -> tuple[list[str], dict[str, Any]]:
+def _whose(scope: Scope) -> tuple[list[Sql], dict[str, Any]]:
     """The conditions (and their parameters) on whose applications a scope covers: its client, and
     only the clients its viewer may see. Parameters include $as_of."""
-    conditions = ["true"]
+    conditions = [fixed("true")]
     params: dict[str, Any] = {"as_of": scope.as_of}
     if scope.client is not None:
-        conditions.append("client = $client")
+        conditions.append(fixed("client = $client"))
         params["client"] = scope.client
     if scope.allowed is not None:
-        conditions.append("list_contains($allowed, client)")
+        conditions.append(fixed("list_contains($allowed, client)"))
         params["allowed"] = list(scope.allowed)
     return conditions, params
 
@@ -112,16 +113,18 @@ def field_values(con: duckdb.DuckDBPyConnection, scope: Scope, fields: tuple[str
     distinct per field, not from the facts."""
     check_fields(list(fields), "fields")
     conditions, params = _whose(scope)
-    conditions.append("applied_on <= $as_of")
+    conditions.append(fixed("applied_on <= $as_of"))
+    whose = join(conditions, " and ")
     values: dict[str, list[str]] = {}
     cur = con.cursor()
     with translate_errors("reading the applications failed"):
         for name in fields:
-            column = GROUP_FIELDS[name]  # allowlisted
-            rows = cur.execute(
-                f"select distinct cast({column} as varchar) from applications"
-                f" where {' and '.join(conditions)} and {column} is not null order by 1",
-                params,
-            ).fetchall()
+            query = compose(
+                "select distinct cast({column} as varchar) from applications"
+                " where {whose} and {column} is not null order by 1",
+                column=GROUP_FIELDS[name],
+                whose=whose,
+            )
+            rows = cur.execute(query, params).fetchall()
             values[name] = [row[0] for row in rows]
     return values

@@ -20,6 +20,7 @@ from pipelines.analyse.facts import (
 from pipelines.analyse.rates import _curve_sql, _curves, _group_sql
 from pipelines.analyse.recorded import Recorded
 from pipelines.analyse.scope import SMALL_GROUP, Scope, check_fields
+from pipelines.sqltext import compose, fixed
 
 
 def timing(
@@ -36,30 +37,37 @@ def timing(
     # age; a response without a date cannot be placed on the curve and is counted apart
     response_sql = _curve_sql(
         by,
-        "case when responded and not undated_response then greatest(days_to_first_response, 0)"
-        " when not responded then greatest(coalesce(closed_on - applied_on, age_days), 0) end",
-        "responded",
+        fixed(
+            "case when responded and not undated_response then greatest(days_to_first_response, 0)"
+            " when not responded then greatest(coalesce(closed_on - applied_on, age_days), 0) end"
+        ),
+        fixed("responded"),
     )
     rejection_sql = _curve_sql(
         by,
-        "case when rejected_on is not null then greatest(rejected_on - applied_on, 0)"
-        " when outcome <> 'rejected' then greatest(coalesce(closed_on - applied_on, age_days), 0) end",
-        "rejected_on is not null",
+        fixed(
+            "case when rejected_on is not null then greatest(rejected_on - applied_on, 0)"
+            " when outcome <> 'rejected' then greatest(coalesce(closed_on - applied_on, age_days), 0) end"
+        ),
+        fixed("rejected_on is not null"),
     )
     response_curves = _curves(cur, by, response_sql)
     rejection_curves = _curves(cur, by, rejection_sql)
     selects, groups = _group_sql(by)
     width = max(len(by), 1)
-    rows = cur.execute(
-        f"""
+    query = compose(
+        """
         select {selects}, count(*),
                count(*) filter (where undated_response),
                count(*) filter (where outcome = 'rejected' and rejected_on is null),
                count(*) filter (where settled),
                count(*) filter (where settled and outcome = 'no_response')
         from facts group by {groups} order by 2 desc, {groups}
-        """
-    ).fetchall()
+        """,
+        selects=selects,
+        groups=groups,
+    )
+    rows = cur.execute(query).fetchall()
     groups_out = []
     for row in rows:
         key = tuple(row[:width])
