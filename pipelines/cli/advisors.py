@@ -1,4 +1,6 @@
-"""The advisor's commands: clients, notes, access, roster and report (wired into pipelines/cli/commands.py).
+"""The advisor's commands: clients, notes, access, roster and report.
+
+Their parsers join the others in pipelines/cli/parser.py; pipelines/cli/commands.py runs them.
 
 The command line is the local user, who sees every client (pipelines/advisors/clients.py LOCAL_VIEWER):
 whoever can open the database file can read it anyway. Access grants matter for the dashboard
@@ -32,11 +34,21 @@ CLIENT_FLAGS = {
 }
 
 
+AddDb = Callable[[argparse.ArgumentParser], None]
+ParseDate = Callable[[str], dt.date]
+
+
 def add_commands(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    add_db: Callable[[argparse.ArgumentParser], None],
-    parse_date: Callable[[str], dt.date],
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], add_db: AddDb, parse_date: ParseDate
 ) -> None:
+    """The advisor's parsers; add_db and parse_date are the command line's (pipelines/cli/parser.py)."""
+    _add_clients_command(commands, add_db)
+    _add_notes_command(commands, add_db, parse_date)
+    _add_access_command(commands, add_db)
+    _add_roster_and_report_commands(commands, add_db, parse_date)
+
+
+def _add_clients_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], add_db: AddDb) -> None:
     client_cmd = commands.add_parser("clients", help="the clients in this database: list, add, update, import")
     client_actions = client_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
     add_db(client_actions.add_parser("list", help="every client, by display name"))
@@ -56,6 +68,10 @@ def add_commands(
         "file", type=Path, help=f"CSV with a `client` column and any of: {', '.join(clients.EDITABLE_FIELDS)}"
     )
 
+
+def _add_notes_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], add_db: AddDb, parse_date: ParseDate
+) -> None:
     notes = commands.add_parser("notes", help="an advisor's dated notes on a client")
     note_actions = notes.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = note_actions.add_parser("list", help="a client's notes, newest first")
@@ -67,6 +83,8 @@ def add_commands(
     writing.add_argument("--text", required=True, help="the note")
     writing.add_argument("--on", type=parse_date, default=None, help="the day it is about (default: today)")
 
+
+def _add_access_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], add_db: AddDb) -> None:
     access = commands.add_parser("access", help="who may see which client in the dashboard behind a login")
     access_actions = access.add_subparsers(dest="action", required=True, metavar="ACTION")
     add_db(access_actions.add_parser("list", help="every grant"))
@@ -80,6 +98,10 @@ def add_commands(
     revoking.add_argument("principal", metavar="EMAIL")
     revoking.add_argument("--client", default=None)
 
+
+def _add_roster_and_report_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], add_db: AddDb, parse_date: ParseDate
+) -> None:
     for name, text in (
         ("roster", "every client: who needs attention first (failing parts, stalled searches, ...)"),
         ("report", "one client's search as a self-contained HTML file to share or print"),

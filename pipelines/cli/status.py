@@ -1,17 +1,55 @@
-"""`bounceback status`: what the database holds and how the last loads went."""
+"""`bounceback status`: what the database holds and how the last loads went.
+
+database_status and content_version are also the dashboard's (dashboard/data/).
+"""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import duckdb
 
 from pipelines.advisors.clients import LOCAL_VIEWER, Viewer, visibility_sql
+from pipelines.cli.output import print_json
 from pipelines.rows import one_row, one_value
-from pipelines.store.db import schema_version, translate_errors
+from pipelines.sqltext import Sql, compose, fixed
+from pipelines.store.db import connect, resolve_db_path, schema_version, translate_errors
+from pipelines.words import counted
 
 RECENT_RUNS = 10
+# the JSON keys of a load (docs/json-output.md), in the order of the columns RECENT_RUNS_QUERY reads
+RUN_KEYS = ("run_id", "file", "source", "status", "rows_read", "inserted", "updated", "unchanged", "rejected",
+            "skipped", "message", "started_at")  # fmt: skip
+
+# Templates of pipelines.sqltext.compose: `{visible}` is the viewer's condition from visibility_sql,
+# its parameters come first.
+TOTALS_QUERY: Final = (
+    "select count(*), count(distinct client), min(applied_on), max(applied_on) from applications where {visible}"
+)
+VISIBLE_EVENTS_QUERY: Final = (
+    "select count(*) from events where application_id in (select application_id from applications where {visible})"
+)
+CLIENTS_QUERY: Final = (
+    "select client, count(*) as applications, min(applied_on), max(applied_on) "
+    "from applications where {visible} group by client order by client"
+)
+OUTCOMES_TODAY_QUERY: Final = (
+    "select outcome, count(*) from application_facts(current_date, 30) where {visible} group by 1 order by 2 desc"
+)
+RECENT_RUNS_QUERY: Final = (
+    "select run_id, file_name, detected_source, status, rows_read, inserted, updated, unchanged,"
+    " rejected, skipped, message, started_at from ingest_runs where {visible}"
+    " order by run_id desc limit ?"
+)
+# the rows the latest load of each file rejected: loading the same file again rejects the same rows
+# again, and they must not count twice
+LATEST_REJECTS_QUERY: Final = (
+    "select count(*) from ingest_rejects where run_id in ("
+    " select max(run_id) from ingest_runs where {visible}"
+    " group by coalesce(sha256, file_path, file_name))"
+)
 
 
 def database_status(con: duckdb.DuckDBPyConnection, db_path: Path, viewer: Viewer = LOCAL_VIEWER) -> dict[str, Any]:
@@ -20,92 +58,43 @@ def database_status(con: duckdb.DuckDBPyConnection, db_path: Path, viewer: Viewe
     cur = con.cursor()
     visible, params = visibility_sql(viewer)
     with translate_errors("cannot read the database"):
-        totals = one_row(
-            cur.execute(
-                f"select count(*), count(distinct client), min(applied_on), max(applied_on) from applications"
-                f" where {visible}",
-                params,
-            )
-        )
-        events = one_value(
-            cur.execute(
-                f"select count(*) from events where application_id in (select application_id from applications"
-                f" where {visible})"
-                if viewer.clients is not None
-                else "select count(*) from events",
-                params,
-            )
-        )
-        clients = cur.execute(
-            f"select client, count(*) as applications, min(applied_on), max(applied_on) "
-            f"from applications where {visible} group by client order by client",
-            params,
-        ).fetchall()
-        outcomes = cur.execute(
-            f"select outcome, count(*) from application_facts(current_date, 30) where {visible}"
-            " group by 1 order by 2 desc",
-            params,
-        ).fetchall()
-        runs = cur.execute(
-            "select run_id, file_name, detected_source, status, rows_read, inserted, updated, unchanged,"
-            f" rejected, skipped, message, started_at from ingest_runs where {visible}"
-            " order by run_id desc limit ?",
-            [*params, RECENT_RUNS],
-        ).fetchall()
-        # the rows the latest load of each file rejected: loading the same file again rejects the same
-        # rows again, and they must not count twice
-        rejects_total = one_value(
-            cur.execute(
-                "select count(*) from ingest_rejects where run_id in ("
-                f" select max(run_id) from ingest_runs where {visible}"
-                " group by coalesce(sha256, file_path, file_name))",
-                params,
-            )
-        )
+        totals = one_row(cur.execute(compose(TOTALS_QUERY, visible=visible), params))
+        events = one_value(cur.execute(_events_query(viewer, visible), params))
+        clients = cur.execute(compose(CLIENTS_QUERY, visible=visible), params).fetchall()
+        outcomes = cur.execute(compose(OUTCOMES_TODAY_QUERY, visible=visible), params).fetchall()
+        runs = cur.execute(compose(RECENT_RUNS_QUERY, visible=visible), [*params, RECENT_RUNS]).fetchall()
+        rejects_total = one_value(cur.execute(compose(LATEST_REJECTS_QUERY, visible=visible), params))
     return {
         "database": str(db_path),
         "schema_version": schema_version(con),
         "applications": int(totals[0]),
-        "clients": [
-            {"client": name, "applications": int(count), "first_applied_on": _iso(first), "last_applied_on": _iso(last)}
-            for name, count, first, last in clients
-        ],
+        "clients": [_client_json(row) for row in clients],
         "events": int(events),
         "first_applied_on": _iso(totals[2]),
         "last_applied_on": _iso(totals[3]),
         "outcomes_today": {outcome: int(count) for outcome, count in outcomes},
         "rejects_total": int(rejects_total),
-        "last_runs": [
-            {
-                "run_id": run_id,
-                "file": file_name,
-                "source": source,
-                "status": status,
-                "rows_read": read,
-                "inserted": inserted,
-                "updated": updated,
-                "unchanged": unchanged,
-                "rejected": rejected,
-                "skipped": skipped,
-                "message": message,
-                "started_at": started.isoformat(timespec="seconds") if started else None,
-            }
-            for (
-                run_id,
-                file_name,
-                source,
-                status,
-                read,
-                inserted,
-                updated,
-                unchanged,
-                rejected,
-                skipped,
-                message,
-                started,
-            ) in runs
-        ],
+        "last_runs": [_run_json(row) for row in runs],
     }
+
+
+def _events_query(viewer: Viewer, visible: Sql) -> Sql:
+    # a viewer who sees every client sees every event: no need to look up their applications
+    if viewer.clients is None:
+        return fixed("select count(*) from events")
+    return compose(VISIBLE_EVENTS_QUERY, visible=visible)
+
+
+def _client_json(row: tuple[Any, ...]) -> dict[str, Any]:
+    name, count, first, last = row
+    return {"client": name, "applications": int(count), "first_applied_on": _iso(first), "last_applied_on": _iso(last)}
+
+
+def _run_json(row: tuple[Any, ...]) -> dict[str, Any]:
+    run = dict(zip(RUN_KEYS, row, strict=True))
+    started = run["started_at"]
+    run["started_at"] = started.isoformat(timespec="seconds") if started else None
+    return run
 
 
 def _iso(value: Any) -> str | None:
@@ -127,3 +116,47 @@ def content_version(con: duckdb.DuckDBPyConnection) -> tuple[int, int, str, int]
             .fetchone()
         )
     return (int(row[0]), int(row[1]), str(row[2]), int(row[3])) if row else (0, 0, "", 0)
+
+
+def run_status(args: argparse.Namespace) -> int:
+    """`bounceback status`: the database's counts and its last loads, as JSON or as text."""
+    db_path = resolve_db_path(args.db)
+    con = connect(db_path)
+    try:
+        status = database_status(con, db_path)
+    finally:
+        con.close()
+    if args.json:
+        print_json(status)
+        return 0
+    _print_contents(status)
+    _print_runs(status)
+    return 0
+
+
+def _print_contents(status: dict[str, Any]) -> None:
+    print(f"database: {status['database']} (schema {status['schema_version']})")
+    if not status["applications"]:
+        print("no applications yet: load a file with `bounceback ingest FILE`")
+        return
+    print(
+        f"{counted(status['applications'], 'application')}, {counted(status['events'], 'event')}, "
+        f"applied {status['first_applied_on']} .. {status['last_applied_on']}"
+    )
+    for client in status["clients"]:
+        print(f"  {client['client']}: {counted(client['applications'], 'application')}")
+    outcomes = ", ".join(f"{k} {v:,}" for k, v in status["outcomes_today"].items())
+    print(f"outcomes today (30-day window): {outcomes}")
+
+
+def _print_runs(status: dict[str, Any]) -> None:
+    if status["last_runs"]:
+        print("last loads:")
+        for run in status["last_runs"]:
+            print(
+                f"  #{run['run_id']} {run['started_at']} {run['file']} [{run['status']}] "
+                f"read {run['rows_read']:,}: +{run['inserted']:,} ~{run['updated']:,} "
+                f"={run['unchanged']:,} rejected {run['rejected']:,} skipped {run['skipped']:,}"
+                + (f" - {run['message']}" if run["message"] else "")
+            )
+    print(f"rejected rows, latest load of each file: {status['rejects_total']:,} (table ingest_rejects)")
