@@ -94,4 +94,3 @@ def read(package: str, file: str) -> Sql:
 def _check_part(part: object, what: str) -> None:
     if not isinstance(part, Sql):
         raise TypeError(f"{what} must be SQL built by pipelines.sqltext, not {type(part).__name__}")
-
