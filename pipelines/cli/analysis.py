@@ -19,6 +19,7 @@ from pipelines.analyse.scope import Scope
 from pipelines.cli import analysis_text
 from pipelines.cli.output import print_json
 from pipelines.load.columns import parse_assignments
+from pipelines.results import JsonResult, as_json
 from pipelines.store.db import connect, connect_memory, resolve_db_path
 
 COMMANDS = ("funnel", "rates", "timing", "compare", "trend", "followups", "diagnose")
@@ -33,9 +34,10 @@ def run_analysis(args: argparse.Namespace) -> int:
     # read-write: an older database is upgraded, and its SQL models refreshed, before reading it
     con = connect(db_path) if db_path.exists() else connect_memory()
     try:
-        payload, human = _analyse(con, args, scope)
+        result, human = _analyse(con, args, scope)
     finally:
         con.close()
+    payload = as_json(result)
     if args.json:
         print_json({"ok": True, **payload})
     else:
@@ -43,7 +45,9 @@ def run_analysis(args: argparse.Namespace) -> int:
     return 0
 
 
-def _analyse(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, scope: Scope) -> tuple[dict[str, Any], Printer]:
+def _analyse(
+    con: duckdb.DuckDBPyConnection, args: argparse.Namespace, scope: Scope
+) -> tuple[JsonResult | dict[str, Any], Printer]:
     """The command's payload, and the printer of its human output."""
     if args.command in ("funnel", "rates"):
         return _funnel_or_rates(con, args, scope)
@@ -61,7 +65,7 @@ def _analyse(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, scope: Sc
 
 def _funnel_or_rates(
     con: duckdb.DuckDBPyConnection, args: argparse.Namespace, scope: Scope
-) -> tuple[dict[str, Any], Printer]:
+) -> tuple[JsonResult | dict[str, Any], Printer]:
     # the headline numbers above the table, from the same load of the facts
     by = _fields(args.by) if args.command == "rates" else []
     prepared = analytics.prepare(con, scope, tuple(analytics.check_fields(by, "--by")))
