@@ -122,7 +122,7 @@ def sniff(head: bytes) -> str | None:
 
 def _binary(head: bytes) -> bool:
     """NUL bytes that cannot be UTF-16 text: the same test the CSV reader makes on the whole file
-    (pipelines/load/readers.py refuses such a file too), made here on the first bytes before it is read."""
+    (pipelines/load/read/encoding.py refuses such a file too), made here on the first bytes before it is read."""
     if b"\x00" not in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
     sample = head[:1024]
