@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
-from pipelines.analyse import analytics
+from pipelines.analyse import analytics, stats
 
 # the sidebar's `where` filters, in the order they are shown
 WHERE_FIELDS: dict[str, str] = {"channel": "Channel", "industry": "Industry", "resume_version": "Resume version"}
@@ -59,22 +60,23 @@ def _reliability(small: bool) -> str:
     return SMALL_LABEL if small else ENOUGH_LABEL
 
 
-def _rates_frame(groups: list[dict[str, Any]], label: str) -> pd.DataFrame:
+def _rates_frame(groups: Iterable[analytics.RateGroup], label: str) -> pd.DataFrame:
     """Long format: one row per (group, metric), columns group/metric/rate/low/high/n/..."""
     rows = []
     for entry in groups:
+        entry_rates = entry.rates()
         for metric, key in RATE_KEYS.items():
             rows.append(
                 {
-                    label: _group_label(entry["group"]),
+                    label: _group_label(entry.group),
                     "metric": metric,
-                    **_rate_columns(entry[key]),
-                    "applications": entry["applications"],
-                    "responses": entry["responses"],
-                    "pending": entry["pending"],
-                    "settled": entry["settled"],
-                    "small": entry["small"],
-                    "reliability": _reliability(entry["small"]),
+                    **_rate_columns(entry_rates[key]),
+                    "applications": entry.applications,
+                    "responses": entry.responses,
+                    "pending": entry.pending,
+                    "settled": entry.settled,
+                    "small": entry.small,
+                    "reliability": _reliability(entry.small),
                 }
             )
     columns = [
@@ -94,10 +96,10 @@ def _rates_frame(groups: list[dict[str, Any]], label: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _curve_frame(group: str, kind: str, curve: dict[str, Any] | list[Any], small: bool) -> pd.DataFrame:
-    """A Kaplan-Meier table (KMCurve.to_json) as rows; the curve starts at day 0 with nobody answered."""
+def _curve_frame(group: str, kind: str, curve: stats.KMCurve | None, small: bool) -> pd.DataFrame:
+    """A Kaplan-Meier curve as rows (None or no times: none); it starts at day 0 with nobody answered."""
     columns = ["group", "kind", "day", "survival", "lower", "upper", "at_risk", "events", "censored", "reliability"]
-    if not curve or not isinstance(curve, dict) or not curve.get("times"):
+    if curve is None or not curve.times:
         return pd.DataFrame(columns=columns)
     rows = [
         {
@@ -113,13 +115,13 @@ def _curve_frame(group: str, kind: str, curve: dict[str, Any] | list[Any], small
             "reliability": _reliability(small),
         }
         for time, surv, low, high, at_risk, events, censored in zip(
-            curve["times"],
-            curve["survival"],
-            curve["lower"],
-            curve["upper"],
-            curve["at_risk"],
-            curve["events"],
-            curve["censored"],
+            curve.times,
+            curve.survival,
+            curve.lower,
+            curve.upper,
+            curve.at_risk,
+            curve.events,
+            curve.censored,
             strict=True,
         )
     ]

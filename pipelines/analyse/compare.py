@@ -4,7 +4,9 @@ adjustment, the sample size a difference needs, and the Simpson's-paradox warnin
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -24,6 +26,108 @@ _METRIC_SUCCESS: dict[str, Sql] = {
 }
 
 
+@dataclass(frozen=True)
+class Variant:
+    """One value of the compared field (`variant`, None: blank) and its settled applications' rate of
+    the metric ({"rate", "low", "high", "n"}); prob_best null without evidence or when not asked."""
+
+    variant: Any
+    applications: int
+    settled: int
+    successes: int
+    small: bool
+    rate: dict[str, Any]
+    prob_best: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "variant": self.variant,
+            "applications": self.applications,
+            "settled": self.settled,
+            "successes": self.successes,
+            "small": self.small,
+            "rate": dict(self.rate),
+            "prob_best": self.prob_best,
+        }
+
+
+@dataclass(frozen=True)
+class Needed:
+    """The settled applications per variant that would tell the observed difference (80 % power,
+    5 % level), and how many more each side needs."""
+
+    per_variant: int
+    more_for_a: int
+    more_for_b: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"per_variant": self.per_variant, "more_for_a": self.more_for_a, "more_for_b": self.more_for_b}
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two variants compared: a's rate minus b's, the exact test (p_value, Holm-adjusted over all the
+    pairs: p_holm), the Mantel-Haenszel one within the strata (`adjusted`, stats.mantel_haenszel's
+    dict), the size the difference needs, and the Simpson's-paradox warning."""
+
+    a: Any
+    b: Any
+    difference: float | None
+    p_value: float | None
+    adjusted: dict[str, Any] | None
+    needed_per_variant: Needed | None
+    p_holm: float | None = None
+    warning: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "difference": self.difference,
+            "p_value": self.p_value,
+            "adjusted": None if self.adjusted is None else dict(self.adjusted),
+            "needed_per_variant": None if self.needed_per_variant is None else self.needed_per_variant.to_json(),
+            "p_holm": self.p_holm,
+            "warning": self.warning,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The variants of one field (`by`) compared on one metric (docs/json-output.md `compare`): the
+    MAX_VARIANTS with the most settled applications (the rest counted in variants_omitted) and every
+    pair of them. With no application in scope (no_data) there are none, and the JSON has neither
+    adjusted_for nor variants_omitted."""
+
+    scope: Scope
+    applications: int
+    by: str
+    metric: str
+    adjusted_for: tuple[str, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    variants_omitted: int = 0
+    pairs: tuple[Pair, ...] = ()
+
+    @property
+    def no_data(self) -> bool:
+        return self.applications == 0
+
+    def to_json(self) -> dict[str, Any]:
+        if self.no_data:
+            return _empty(self.scope, by=self.by, metric=self.metric, variants=[], pairs=[])
+        return {
+            "scope": self.scope.to_json(),
+            "applications": self.applications,
+            "no_data": False,
+            "by": self.by,
+            "metric": self.metric,
+            "adjusted_for": list(self.adjusted_for),
+            "variants": [variant.to_json() for variant in self.variants],
+            "variants_omitted": self.variants_omitted,
+            "pairs": [pair.to_json() for pair in self.pairs],
+        }
+
+
 def compare(
     con: duckdb.DuckDBPyConnection,
     scope: Scope,
@@ -32,7 +136,7 @@ def compare(
     adjust_for: tuple[str, ...] = ("channel", "industry"),
     prepared: Prepared | None = None,
     with_prob_best: bool = True,
-) -> dict[str, Any]:
+) -> Comparison:
     """Variants of one field compared on settled applications: exact tests, P(best), adjustment.
     `with_prob_best` False leaves P(best) out (null): the diagnosis decides on the tests alone, and
     the Monte Carlo behind P(best) is most of a roster's time per client."""
@@ -43,7 +147,7 @@ def compare(
         adjust_for = tuple(name for name in adjust_for if name != by)
     cur, total = _facts(con, scope, prepared, [by, *adjust_for])
     if total == 0:
-        return _empty(scope, by=by, metric=metric, variants=[], pairs=[])
+        return Comparison(scope=scope, applications=0, by=by, metric=metric)
     variant_sql, success = GROUP_FIELDS[by], _METRIC_SUCCESS[metric]
     variants_query = compose(
         """
@@ -89,7 +193,7 @@ def compare_counts(
     variants: list[tuple[Any, ...]],
     strata_rows: list[tuple[Any, ...]],
     with_prob_best: bool = True,
-) -> dict[str, Any]:
+) -> Comparison:
     """compare() from its counts: `variants` (variant, applications, settled, successes) ordered by
     settled descending then variant, and `strata_rows` (stratum, variant, successes, failures) over
     settled applications. The diagnosis of a whole caseload passes each client's counts from grouped
@@ -109,108 +213,112 @@ def compare_counts(
     elif with_prob_best and len(with_data) == 1:
         best[with_data[0]] = 1.0
     variant_rows = [
-        {
-            "variant": name,
-            "applications": int(v[1]),
-            "settled": n,
-            "successes": k,
-            "small": n < SMALL_GROUP,
-            "rate": _rate(k, n),
-            "prob_best": p,
-        }
+        Variant(
+            variant=name,
+            applications=int(v[1]),
+            settled=n,
+            successes=k,
+            small=n < SMALL_GROUP,
+            rate=_rate(k, n),
+            prob_best=p,
+        )
         for name, v, k, n, p in zip(names, variants, successes, trials, best, strict=True)
     ]
-    pairs = _pairs(variant_rows, strata_rows, adjust_for)
-    return {
-        "scope": scope.to_json(),
-        "applications": total,
-        "no_data": False,
-        "by": by,
-        "metric": metric,
-        "adjusted_for": list(adjust_for),
-        "variants": variant_rows,
-        "variants_omitted": omitted,
-        "pairs": pairs,
-    }
+    return Comparison(
+        scope=scope,
+        applications=total,
+        by=by,
+        metric=metric,
+        adjusted_for=tuple(adjust_for),
+        variants=tuple(variant_rows),
+        variants_omitted=omitted,
+        pairs=_pairs(variant_rows, strata_rows, adjust_for),
+    )
 
 
 def _pairs(
-    variant_rows: list[dict[str, Any]], strata_rows: list[tuple[Any, ...]], adjust_for: tuple[str, ...]
-) -> list[dict[str, Any]]:
+    variant_rows: list[Variant], strata_rows: list[tuple[Any, ...]], adjust_for: tuple[str, ...]
+) -> tuple[Pair, ...]:
     """Every pair of variants: the exact test, the stratified (Mantel-Haenszel) one, the size a
     difference needs, Holm's adjustment over the pairs, and the Simpson's-paradox warning."""
     by_stratum: dict[Any, dict[Any, tuple[int, int]]] = {}
     for stratum, variant, k, failures in strata_rows:
         by_stratum.setdefault(stratum, {})[_json_value(variant)] = (int(k), int(failures))
-    pairs = []
-    for i in range(len(variant_rows)):
-        for j in range(i + 1, len(variant_rows)):
-            a, b = variant_rows[i], variant_rows[j]
-            ka, na, kb, nb = a["successes"], a["settled"], b["successes"], b["settled"]
-            p_value = stats.fisher_exact(ka, na - ka, kb, nb - kb) if na and nb else None
-            strata = [
-                (*cells[a["variant"]], *cells[b["variant"]])
-                for cells in by_stratum.values()
-                if a["variant"] in cells and b["variant"] in cells
-            ]
-            adjusted = stats.mantel_haenszel(strata) if strata else None
-            rate_a = ka / na if na else None
-            rate_b = kb / nb if nb else None
-            pairs.append(
-                {
-                    "a": a["variant"],
-                    "b": b["variant"],
-                    "difference": (rate_a - rate_b) if rate_a is not None and rate_b is not None else None,
-                    "p_value": p_value,
-                    "adjusted": adjusted,
-                    "needed_per_variant": _needed(rate_a, rate_b, na, nb),
-                }
-            )
-    adjusted_p = stats.holm([pair["p_value"] for pair in pairs if pair["p_value"] is not None])
-    holm_values = iter(adjusted_p)
-    for pair in pairs:
-        pair["p_holm"] = next(holm_values) if pair["p_value"] is not None else None
-        pair["warning"] = _simpson_warning(pair, adjust_for)
-    return pairs
+    tested = [
+        _pair(variant_rows[i], variant_rows[j], by_stratum)
+        for i in range(len(variant_rows))
+        for j in range(i + 1, len(variant_rows))
+    ]
+    # Holm's adjustment is over the pairs that have a test, in their order
+    holm_values = iter(stats.holm([pair.p_value for pair in tested if pair.p_value is not None]))
+    return tuple(
+        dataclasses.replace(
+            pair,
+            p_holm=next(holm_values) if pair.p_value is not None else None,
+            warning=_simpson_warning(pair, adjust_for),
+        )
+        for pair in tested
+    )
 
 
-def _needed(rate_a: float | None, rate_b: float | None, na: int, nb: int) -> dict[str, Any] | None:
+def _pair(a: Variant, b: Variant, by_stratum: dict[Any, dict[Any, tuple[int, int]]]) -> Pair:
+    """One pair's tests, before Holm's adjustment and the warning (they need all the pairs)."""
+    ka, na, kb, nb = a.successes, a.settled, b.successes, b.settled
+    p_value = stats.fisher_exact(ka, na - ka, kb, nb - kb) if na and nb else None
+    strata = [
+        (*cells[a.variant], *cells[b.variant])
+        for cells in by_stratum.values()
+        if a.variant in cells and b.variant in cells
+    ]
+    rate_a = ka / na if na else None
+    rate_b = kb / nb if nb else None
+    return Pair(
+        a=a.variant,
+        b=b.variant,
+        difference=(rate_a - rate_b) if rate_a is not None and rate_b is not None else None,
+        p_value=p_value,
+        adjusted=stats.mantel_haenszel(strata) if strata else None,
+        needed_per_variant=_needed(rate_a, rate_b, na, nb),
+    )
+
+
+def _needed(rate_a: float | None, rate_b: float | None, na: int, nb: int) -> Needed | None:
     """Applications per variant needed to detect the observed difference (80 % power, 5 % level)."""
     if rate_a is None or rate_b is None:
         return None
     per_group = stats.sample_size_per_group(rate_a, rate_b)
     if per_group is None:
         return None
-    return {"per_variant": per_group, "more_for_a": max(per_group - na, 0), "more_for_b": max(per_group - nb, 0)}
+    return Needed(per_variant=per_group, more_for_a=max(per_group - na, 0), more_for_b=max(per_group - nb, 0))
 
 
 def _label(value: Any) -> str:
     return "(blank)" if value is None else str(value)
 
 
-def _simpson_warning(pair: dict[str, Any], adjust_for: tuple[str, ...]) -> str | None:
+def _simpson_warning(pair: Pair, adjust_for: tuple[str, ...]) -> str | None:
     """The adjustment flips or removes the raw difference: the variants went through different mixes."""
-    adjusted = pair["adjusted"]
-    if not adjust_for or adjusted is None or adjusted.get("odds_ratio") is None or pair["difference"] is None:
+    adjusted, difference, p_value = pair.adjusted, pair.difference, pair.p_value
+    if not adjust_for or adjusted is None or adjusted.get("odds_ratio") is None or difference is None:
         return None
-    raw_favours_a = pair["difference"] > 0
+    raw_favours_a = difference > 0
     odds = adjusted["odds_ratio"]
-    raw_significant = pair["p_value"] is not None and pair["p_value"] < 0.05
+    raw_significant = p_value is not None and p_value < 0.05
     adjusted_p = adjusted.get("p_value")
     adjusted_significant = adjusted_p is not None and adjusted_p < 0.05
-    flipped = pair["difference"] != 0 and odds != 1 and raw_favours_a != (odds > 1)
+    flipped = difference != 0 and odds != 1 and raw_favours_a != (odds > 1)
     # a flip between two noisy numbers is noise: warn only when one side of it has support
     if flipped and (raw_significant or adjusted_significant):
-        a, b = _label(pair["a"]), _label(pair["b"])
+        a, b = _label(pair.a), _label(pair.b)
         better, worse = (b, a) if raw_favours_a else (a, b)
         return (
             f"Simpson's paradox: overall {worse} looks better, but within the same "
             f"{' and '.join(adjust_for)} {better} does better (odds ratio {odds:.2f}); the variants were sent "
             "through different mixes, so the raw comparison misleads"
         )
-    if raw_significant and adjusted_p is not None and adjusted_p >= 0.05:
+    if raw_significant and p_value is not None and adjusted_p is not None and adjusted_p >= 0.05:
         return (
-            f"the raw difference is significant (p={pair['p_value']:.3f}) but disappears within the same "
+            f"the raw difference is significant (p={p_value:.3f}) but disappears within the same "
             f"{' and '.join(adjust_for)} (p={adjusted_p:.3f}): it may come from where the variants were sent"
         )
     return None

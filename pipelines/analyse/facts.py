@@ -22,6 +22,7 @@ from pipelines.store.db import translate_errors
 
 if TYPE_CHECKING:
     from pipelines.analyse.measures import Measures
+    from pipelines.analyse.rates import RateGroup
 
 
 # facts every analysis reads; the text fields only when grouped by (a narrow table is quicker)
@@ -42,7 +43,7 @@ class Memo:
     recorded: dict[Any, Recorded] | None = None
     recorded_by_client: dict[Any, Recorded] | None = None
     measures: Measures | None = None
-    overall: dict[str, Any] | None = None
+    overall: RateGroup | None = None
 
 
 @dataclass

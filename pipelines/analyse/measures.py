@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 
 from pipelines.analyse.facts import Prepared, _facts, _rate, _recorded_overall, recorded_map
-from pipelines.analyse.rates import _overall, _rates_rows
+from pipelines.analyse.rates import RateGroup, _overall, _rate_groups
 from pipelines.analyse.recorded import HOW_TO_RECORD, Recorded
 from pipelines.analyse.scope import Scope
 from pipelines.rows import one_row
@@ -161,20 +161,20 @@ def _measures(cur: duckdb.DuckDBPyConnection, total: int, scope: Scope, prepared
     return found
 
 
-def _measures_of(window: int, row: dict[str, Any], stages: tuple[int, ...], recorded: Recorded) -> Measures:
+def _measures_of(window: int, row: RateGroup, stages: tuple[int, ...], recorded: Recorded) -> Measures:
     callbacks, interviews, offers, accepted = stages
     return Measures(
         window=window,
-        applications=int(row["applications"]),
-        answered=int(row["responses"]),
-        settled=int(row["settled"]),
-        pending=int(row["pending"]),
+        applications=row.applications,
+        answered=row.responses,
+        settled=row.settled,
+        pending=row.pending,
         callbacks=callbacks,
         interviews=interviews,
         offers=offers,
         accepted=accepted,
-        response_rate=dict(row["response_rate"]),
-        response_rate_settled=dict(row["response_rate_settled"]),
+        response_rate=dict(row.response_rate),
+        response_rate_settled=dict(row.response_rate_settled),
         recorded=recorded,
     )
 
@@ -188,7 +188,7 @@ def measures_each(
     if total == 0:
         return {}
     each = recorded_map(cur, scope, prepared, by_client=True)
-    rows = {row["group"]["client"]: row for row in _rates_rows(cur, ["client"], scope.window, Recorded(), each)}
+    rows = {row.group["client"]: row for row in _rate_groups(cur, ["client"], scope.window, Recorded(), each)}
     stages = cur.execute(compose("select client, {counts} from facts group by 1", counts=_STAGE_COUNTS)).fetchall()
     return {
         client: _measures_of(scope.window, rows[client], tuple(int(v) for v in counts), each.get(client, Recorded()))

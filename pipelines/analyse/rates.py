@@ -4,6 +4,7 @@ response rate (Kaplan-Meier) and the curve queries timing shares.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -111,6 +112,55 @@ def _response_rate(curve: stats.KMCurve, window: int, answered: int, settled: in
     return {"rate": rate, "low": low, "high": high, "method": "kaplan_meier", "followed_days": followed}
 
 
+# the rates of a rates row (or a trend period), all null when the log records no outcomes
+RATE_KEYS = ("response_rate", "response_rate_settled", "callback_rate", "interview_rate", "offer_rate")
+
+
+@dataclass(frozen=True)
+class RateGroup:
+    """One group of a rates table (or the whole scope, `{"all": "all"}`): its counts and its rates.
+
+    `group` holds the value of each --by field (a date as ISO text). The rates are interval dicts:
+    response_rate the censoring-aware one ({"rate", "low", "high", "method", "followed_days"}), the
+    others the share of settled applications ({"rate", "low", "high", "n"}); all null when the log
+    records no outcomes (outcomes_recorded False), their denominators kept."""
+
+    group: dict[str, Any]
+    applications: int
+    responses: int
+    pending: int
+    settled: int
+    small: bool
+    response_rate: dict[str, Any]
+    response_rate_settled: dict[str, Any]
+    callback_rate: dict[str, Any]
+    interview_rate: dict[str, Any]
+    offer_rate: dict[str, Any]
+    outcomes_recorded: bool
+
+    def rates(self) -> dict[str, dict[str, Any]]:
+        """Its five rates by field name, in the order of RATE_KEYS (a screen picks one by metric)."""
+        return {
+            "response_rate": self.response_rate,
+            "response_rate_settled": self.response_rate_settled,
+            "callback_rate": self.callback_rate,
+            "interview_rate": self.interview_rate,
+            "offer_rate": self.offer_rate,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "group": dict(self.group),
+            "applications": self.applications,
+            "responses": self.responses,
+            "pending": self.pending,
+            "settled": self.settled,
+            "small": self.small,
+            **{name: dict(rate) for name, rate in self.rates().items()},
+            "outcomes_recorded": self.outcomes_recorded,
+        }
+
+
 def _rates_rows(
     cur: duckdb.DuckDBPyConnection,
     by: list[str],
@@ -118,6 +168,17 @@ def _rates_rows(
     recorded: Recorded,
     each: dict[Any, Recorded] | None = None,
 ) -> list[dict[str, Any]]:
+    """The JSON of _rate_groups (what trend's periods are made of)."""
+    return [row.to_json() for row in _rate_groups(cur, by, window, recorded, each)]
+
+
+def _rate_groups(
+    cur: duckdb.DuckDBPyConnection,
+    by: list[str],
+    window: int,
+    recorded: Recorded,
+    each: dict[Any, Recorded] | None = None,
+) -> list[RateGroup]:
     """Counts and rates per group. Where the log records no outcomes (`recorded`, or for a group of
     clients `each` client's own record) every rate is null: 0 % would be a claim the log cannot make."""
     selects, groups = _group_sql(by)
@@ -151,59 +212,94 @@ def _rates_rows(
         if each is not None and "client" in group:
             known = each.get(group["client"], Recorded()).outcomes
         result.append(
-            {
-                "group": {name: _json_value(value) for name, value in group.items()},
-                "applications": applications,
-                "responses": responses,
-                "pending": pending,
-                "settled": settled,
-                "small": settled < SMALL_GROUP,
-                "response_rate": _response_rate(curves[key], window, answered, settled),
-                "response_rate_settled": _rate(answered, settled),
-                "callback_rate": _rate(callbacks, settled),
-                "interview_rate": _rate(interviews, settled),
-                "offer_rate": _rate(offers, settled),
-                "outcomes_recorded": known,
-            }
+            RateGroup(
+                group={name: _json_value(value) for name, value in group.items()},
+                applications=applications,
+                responses=responses,
+                pending=pending,
+                settled=settled,
+                small=settled < SMALL_GROUP,
+                response_rate=_told(_response_rate(curves[key], window, answered, settled), known),
+                response_rate_settled=_told(_rate(answered, settled), known),
+                callback_rate=_told(_rate(callbacks, settled), known),
+                interview_rate=_told(_rate(interviews, settled), known),
+                offer_rate=_told(_rate(offers, settled), known),
+                outcomes_recorded=known,
+            )
         )
-        if not known:
-            for name in RATE_KEYS:
-                result[-1][name] = _unrecorded(result[-1][name])
     return result
 
 
-# the rates of a rates row (or a trend period), all null when the log records no outcomes
-RATE_KEYS = ("response_rate", "response_rate_settled", "callback_rate", "interview_rate", "offer_rate")
+def _told(rate: dict[str, Any], known: bool) -> dict[str, Any]:
+    """The rate as the log can tell it: null when it records no outcomes (0 % would be a claim)."""
+    return rate if known else _unrecorded(rate)
 
 
-def _overall(cur: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | None) -> dict[str, Any]:
+def _overall(cur: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | None) -> RateGroup:
     """The whole scope's rates; once per prepared facts (three rate tables share them)."""
     recorded = _recorded_overall(cur, scope, prepared)
     if prepared is None or cur is not prepared.cur:
-        return _rates_rows(cur, [], scope.window, recorded)[0]
+        return _rate_groups(cur, [], scope.window, recorded)[0]
     if prepared.memo.overall is None:
-        prepared.memo.overall = _rates_rows(cur, [], scope.window, recorded)[0]
+        prepared.memo.overall = _rate_groups(cur, [], scope.window, recorded)[0]
     return prepared.memo.overall
 
 
-def rates(
-    con: duckdb.DuckDBPyConnection, scope: Scope, by: list[str], prepared: Prepared | None = None
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Rates:
+    """The rates of one scope (docs/json-output.md `rates`): the whole scope's (`overall`) and, per
+    value of the --by fields, each group's (the most applications first). With no application in
+    scope (no_data) there is no overall row nor any group, and the JSON has no small_group_threshold."""
+
+    scope: Scope
+    applications: int
+    by: tuple[str, ...]
+    recorded: Recorded
+    overall: RateGroup | None = None
+    groups: tuple[RateGroup, ...] = ()
+
+    @property
+    def no_data(self) -> bool:
+        return self.applications == 0
+
+    @property
+    def outcomes_recorded(self) -> bool:
+        return self.recorded.outcomes
+
+    @property
+    def small_group_threshold(self) -> int:
+        """Settled applications below which a group is flagged small."""
+        return SMALL_GROUP
+
+    def to_json(self) -> dict[str, Any]:
+        if self.no_data:
+            return _empty(self.scope, by=list(self.by), groups=[], overall=None, **_recorded_keys(self.recorded))
+        return {
+            "scope": self.scope.to_json(),
+            "applications": self.applications,
+            "no_data": False,
+            "by": list(self.by),
+            "overall": None if self.overall is None else self.overall.to_json(),
+            "groups": [group.to_json() for group in self.groups],
+            "small_group_threshold": self.small_group_threshold,
+            **_recorded_keys(self.recorded),
+        }
+
+
+def rates(con: duckdb.DuckDBPyConnection, scope: Scope, by: list[str], prepared: Prepared | None = None) -> Rates:
     """Response, callback, interview and offer rates per group, with intervals."""
     check_fields(by, "--by")
     cur, total = _facts(con, scope, prepared, by)
     recorded = _recorded_overall(cur, scope, prepared)
     if total == 0:
-        return _empty(scope, by=by, groups=[], overall=None, **_recorded_keys(recorded))
+        return Rates(scope=scope, applications=0, by=tuple(by), recorded=recorded)
     # grouped by client, each client's rates follow what their own log records
     each = recorded_map(cur, scope, prepared, by_client=True) if "client" in by else None
-    return {
-        "scope": scope.to_json(),
-        "applications": total,
-        "no_data": False,
-        "by": by,
-        "overall": _overall(cur, scope, prepared),
-        "groups": _rates_rows(cur, by, scope.window, recorded, each) if by else [],
-        "small_group_threshold": SMALL_GROUP,
-        **_recorded_keys(recorded),
-    }
+    return Rates(
+        scope=scope,
+        applications=total,
+        by=tuple(by),
+        recorded=recorded,
+        overall=_overall(cur, scope, prepared),
+        groups=tuple(_rate_groups(cur, by, scope.window, recorded, each)) if by else (),
+    )
