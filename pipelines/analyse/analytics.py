@@ -31,6 +31,10 @@ funnel, rates (and the Kaplan-Meier curve queries), timing, compare, trend, foll
 from __future__ import annotations
 
 from pipelines.analyse.compare import (
+    Comparison,
+    Needed,
+    Pair,
+    Variant,
     compare,
     compare_counts,
     strata_sql,
@@ -52,11 +56,17 @@ from pipelines.analyse.followups import (
     FOLLOW_UP_ORDER,
     FOLLOW_UP_PRIORITY,
     INTERVIEW_SILENCE,
+    DueRow,
+    FollowUpEffect,
+    Followups,
     follow_up_effect,
     follow_up_params,
     followups,
 )
 from pipelines.analyse.funnel import (
+    Flow,
+    Funnel,
+    FunnelStage,
     funnel,
 )
 from pipelines.analyse.measures import (
@@ -73,10 +83,13 @@ from pipelines.analyse.measures import (
 )
 from pipelines.analyse.overview import (
     RATE_FIELDS,
+    Overview,
     analyse_all,
 )
 from pipelines.analyse.rates import (
     RATE_KEYS,
+    RateGroup,
+    Rates,
     rates,
 )
 from pipelines.analyse.scope import (
@@ -93,9 +106,14 @@ from pipelines.analyse.scope import (
     field_values,
 )
 from pipelines.analyse.timing import (
+    DaysTo,
+    Timing,
+    TimingGroup,
     timing,
 )
 from pipelines.analyse.trend import (
+    Period,
+    Trend,
     trend,
 )
 
@@ -125,10 +143,28 @@ __all__ = [
     "STALE_DAYS",
     "STEP_CONVERSION_LABEL",
     "TEXT_COLUMNS",
+    "Comparison",
+    "DaysTo",
+    "DueRow",
+    "Flow",
+    "FollowUpEffect",
+    "Followups",
+    "Funnel",
+    "FunnelStage",
     "Measures",
     "Memo",
+    "Needed",
+    "Overview",
+    "Pair",
+    "Period",
     "Prepared",
+    "RateGroup",
+    "Rates",
     "Scope",
+    "Timing",
+    "TimingGroup",
+    "Trend",
+    "Variant",
     "analyse_all",
     "check_fields",
     "compare",

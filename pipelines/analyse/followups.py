@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
 from pipelines.analyse import stats
-from pipelines.analyse.facts import Prepared, _empty, _facts, _json_value, _rate
+from pipelines.analyse.facts import Prepared, _facts, _json_value, _rate
 from pipelines.analyse.scope import SMALL_GROUP, Scope
 from pipelines.rows import one_row
 from pipelines.sqltext import Sql, compose, fixed, join
@@ -56,18 +57,95 @@ FOLLOW_UP_EFFECT_COUNTS = (
 )
 
 
-def follow_up_effect(scope: Scope, n_yes: int, k_yes: int, n_no: int, k_no: int, undated: int) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class FollowUpEffect:
+    """The landmark comparison: among settled applications still unanswered on `landmark_day`, the
+    share answered later of those followed up by then and of those not (Fisher's exact `p_value`)."""
+
+    landmark_day: int
+    followed_up: dict[str, Any]
+    not_followed_up: dict[str, Any]
+    p_value: float | None
+    small: bool
+    undated_follow_ups: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "landmark_day": self.landmark_day,
+            "followed_up": dict(self.followed_up),
+            "not_followed_up": dict(self.not_followed_up),
+            "p_value": self.p_value,
+            "small": self.small,
+            "undated_follow_ups": self.undated_follow_ups,
+        }
+
+
+def follow_up_effect(scope: Scope, n_yes: int, k_yes: int, n_no: int, k_no: int, undated: int) -> FollowUpEffect | None:
     """The landmark comparison from its counts (FOLLOW_UP_EFFECT_COUNTS)."""
     if scope.window <= FOLLOW_UP_LANDMARK:
         return None  # replies after the landmark fall outside a window this short: nothing to measure
-    return {
-        "landmark_day": FOLLOW_UP_LANDMARK,
-        "followed_up": _rate(k_yes, n_yes),
-        "not_followed_up": _rate(k_no, n_no),
-        "p_value": stats.fisher_exact(k_yes, n_yes - k_yes, k_no, n_no - k_no) if n_yes and n_no else None,
-        "small": min(n_yes, n_no) < SMALL_GROUP,
-        "undated_follow_ups": undated,
-    }
+    return FollowUpEffect(
+        landmark_day=FOLLOW_UP_LANDMARK,
+        followed_up=_rate(k_yes, n_yes),
+        not_followed_up=_rate(k_no, n_no),
+        p_value=stats.fisher_exact(k_yes, n_yes - k_yes, k_no, n_no - k_no) if n_yes and n_no else None,
+        small=min(n_yes, n_no) < SMALL_GROUP,
+        undated_follow_ups=undated,
+    )
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """An application due a follow-up now, why, and how urgent (priority 1 first)."""
+
+    application_id: str
+    client: str | None
+    company: str | None
+    role: str | None
+    applied_on: str
+    age_days: int
+    last_interview_on: str | None
+    reason: str
+    priority: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "application_id": self.application_id,
+            "client": self.client,
+            "company": self.company,
+            "role": self.role,
+            "applied_on": self.applied_on,
+            "age_days": self.age_days,
+            "last_interview_on": self.last_interview_on,
+            "reason": self.reason,
+            "priority": self.priority,
+        }
+
+
+@dataclass(frozen=True)
+class Followups:
+    """Does following up pay (`effect`, None when the window leaves nothing to measure), and who is due
+    a follow-up now (`due`, the most urgent first, at most the limit asked; `due_total`: all that are)."""
+
+    scope: Scope
+    applications: int
+    effect: FollowUpEffect | None = None
+    due: tuple[DueRow, ...] = ()
+    due_total: int = 0
+
+    @property
+    def no_data(self) -> bool:
+        return self.applications == 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scope": self.scope.to_json(),
+            "applications": self.applications,
+            "no_data": self.no_data,
+            "effect": None if self.effect is None else self.effect.to_json(),
+            "due": [row.to_json() for row in self.due],
+            "due_total": self.due_total,
+        }
 
 
 def follow_up_params(scope: Scope) -> dict[str, Any]:
@@ -77,7 +155,7 @@ def follow_up_params(scope: Scope) -> dict[str, Any]:
 
 def followups(
     con: duckdb.DuckDBPyConnection, scope: Scope, due_limit: int = 50, prepared: Prepared | None = None
-) -> dict[str, Any]:
+) -> Followups:
     """Does following up pay, and who is due a follow-up now.
 
     The effect is a landmark comparison: among settled applications still unanswered on day 14
@@ -87,7 +165,7 @@ def followups(
     """
     cur, total = _facts(con, scope, prepared, ["company", "role", "client"])
     if total == 0:
-        return _empty(scope, effect=None, due=[], due_total=0)
+        return Followups(scope=scope, applications=0)
     effect_counts = compose("select {counts} from facts", counts=join(FOLLOW_UP_EFFECT_COUNTS))
     row = one_row(cur.execute(effect_counts, {"landmark": FOLLOW_UP_LANDMARK}))
     effect = follow_up_effect(scope, *(int(v) for v in row))
@@ -113,13 +191,11 @@ def followups(
         order=FOLLOW_UP_ORDER,
     )
     due = cur.execute(due_query, {**follow_up_params(scope), "limit": due_limit}).fetchall()
-    columns = ["application_id", "client", "company", "role", "applied_on", "age_days", "last_interview_on",
-               "reason", "priority"]  # fmt: skip
-    return {
-        "scope": scope.to_json(),
-        "applications": total,
-        "no_data": False,
-        "effect": effect,
-        "due": [{k: _json_value(v) for k, v in zip(columns, item[:-1], strict=True)} for item in due],
-        "due_total": int(due[0][-1]) if due else 0,
-    }
+    return Followups(
+        scope=scope,
+        applications=total,
+        effect=effect,
+        # the columns selected are DueRow's fields, in its order, then due_total
+        due=tuple(DueRow(*(_json_value(v) for v in item[:-1])) for item in due),
+        due_total=int(due[0][-1]) if due else 0,
+    )

@@ -52,7 +52,7 @@ from pipelines.analyse.diagnosis.levels import (
     TESTED_PARTS,
     VERDICTS,
 )
-from pipelines.analyse.diagnosis.run import FIELDS, diagnose, diagnose_each, overview, top_finding
+from pipelines.analyse.diagnosis.run import FIELDS, FullOverview, diagnose, diagnose_each, overview, top_finding
 
 # every public name of the one module this package was (callers use `diagnosis.diagnose`, ...)
 __all__ = [
@@ -85,6 +85,7 @@ __all__ = [
     "VERDICTS",
     "Counts",
     "Finding",
+    "FullOverview",
     "Split",
     "decide",
     "diagnose",

@@ -349,7 +349,7 @@ def _follow_up(counts: Counts, scope: Scope) -> Finding:
     fair = ""
     p = 1.0
     if effect is not None:
-        yes, no = effect["followed_up"], effect["not_followed_up"]
+        yes, no = effect.followed_up, effect.not_followed_up
         numbers.update({"followed_up": yes, "not_followed_up": no})
         if yes["n"] >= MIN_GROUP and no["n"] >= MIN_GROUP:
             _, k_yes, _, k_no, _ = counts.follow_up  # the counts behind the two rates

@@ -56,16 +56,32 @@ def diagnose_each(
     return results
 
 
+@dataclasses.dataclass(frozen=True)
+class FullOverview(analytics.Overview):
+    """Everything an overview shows: the overview set (analytics.Overview), the weekly trend and the
+    diagnosis (diagnose's findings and measures)."""
+
+    trend: analytics.Trend
+    diagnosis: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "trend": self.trend.to_json(), "diagnosis": self.diagnosis}
+
+
 def overview(con: duckdb.DuckDBPyConnection, scope: Scope, rate_fields: tuple[str, ...] = analytics.RATE_FIELDS
-             ) -> dict[str, Any]:  # fmt: skip
+             ) -> FullOverview:  # fmt: skip
     """Everything an overview shows, on one load of the facts: the funnel, a rate table per field,
     timing, the weekly trend and the diagnosis."""
     prepared = analytics.prepare(con, scope, tuple(dict.fromkeys((*FIELDS, *rate_fields))))
-    return {
-        **analytics.analyse_all(con, scope, rate_fields, prepared),
-        "trend": analytics.trend(con, scope, "week", prepared),
-        "diagnosis": diagnose(con, scope, prepared),
-    }
+    shared = analytics.analyse_all(con, scope, rate_fields, prepared)
+    return FullOverview(
+        measures=shared.measures,
+        funnel=shared.funnel,
+        rates=shared.rates,
+        timing=shared.timing,
+        trend=analytics.trend(con, scope, "week", prepared),
+        diagnosis=diagnose(con, scope, prepared),
+    )
 
 
 def top_finding(result: dict[str, Any]) -> dict[str, Any] | None:
