@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
 import duckdb
 
@@ -57,6 +58,184 @@ CASELOAD_RATES: dict[str, tuple[str, str]] = {
     "interview": ("Interview rate", "interview_rate"),
     "offer": ("Offer rate", "offer_rate"),
 }
+
+
+class Interval(TypedDict):
+    """A rate with its 95% interval (null, all three, before the client has a rate)."""
+
+    rate: float | None
+    low: float | None
+    high: float | None
+
+
+class WorstPart(TypedDict):
+    """The first finding of the client's diagnosis, when it is failing or at risk."""
+
+    area: str
+    verdict: str
+
+
+def _no_rate() -> Interval:
+    return {"rate": None, "low": None, "high": None}
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One client's roster row (docs/json-output.md, "roster"): their record, counts and verdicts.
+
+    `recorded` is what the client's log records (pipelines/analyse/recorded.py), null before any
+    application; `needs_attention` is a decision for the advisor this week and `reasons` says why
+    (see the module docstring); `rank` is the place in the needs-attention order, from 1."""
+
+    client: str
+    display_name: str
+    advisor: str | None
+    status: str
+    applications: int = 0
+    last_activity_on: str | None = None
+    days_since_last_application: int | None = None
+    response_rate: Interval = field(default_factory=_no_rate)
+    settled: int = 0
+    small: bool = True
+    furthest_stage: str | None = None
+    worst_part: WorstPart | None = None
+    failing: list[str] = field(default_factory=list)
+    at_risk: list[str] = field(default_factory=list)
+    follow_ups_due: int = 0
+    stalled: bool = True
+    accepted_offers: int = 0
+    recorded: dict[str, Any] | None = None
+    follow_ups_due_this_week: int = 0
+    follow_ups_piling: bool = False
+    needs_attention: bool = False
+    reasons: list[str] = field(default_factory=list)
+    rank: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "client": self.client,
+            "display_name": self.display_name,
+            "advisor": self.advisor,
+            "status": self.status,
+            "applications": self.applications,
+            "last_activity_on": self.last_activity_on,
+            "days_since_last_application": self.days_since_last_application,
+            "response_rate": dict(self.response_rate),
+            "settled": self.settled,
+            "small": self.small,
+            "furthest_stage": self.furthest_stage,
+            "worst_part": None if self.worst_part is None else dict(self.worst_part),
+            "failing": list(self.failing),
+            "at_risk": list(self.at_risk),
+            "follow_ups_due": self.follow_ups_due,
+            "stalled": self.stalled,
+            "accepted_offers": self.accepted_offers,
+            "recorded": self.recorded,
+            "follow_ups_due_this_week": self.follow_ups_due_this_week,
+            "follow_ups_piling": self.follow_ups_piling,
+            "needs_attention": self.needs_attention,
+            "reasons": list(self.reasons),
+            "rank": self.rank,
+        }
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Every client the viewer may see (of one advisor, if named), needing attention first; `scope`
+    is the caseload's (the client filter lifted), `ordering` the order's steps in words."""
+
+    scope: Scope
+    advisor: str | None
+    clients: list[RosterEntry]
+    stall_days: int = STALL_DAYS
+    follow_ups_piling: int = FOLLOW_UPS_PILING
+    ordering: list[str] = field(default_factory=lambda: list(ROSTER_ORDERING))
+
+    @property
+    def needs_attention(self) -> int:
+        """How many of the clients need attention."""
+        return sum(entry.needs_attention for entry in self.clients)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scope": self.scope.to_json(),
+            "advisor": self.advisor,
+            "stall_days": self.stall_days,
+            "follow_ups_piling": self.follow_ups_piling,
+            "clients": [entry.to_json() for entry in self.clients],
+            "needs_attention": self.needs_attention,
+            "ordering": list(self.ordering),
+        }
+
+
+class Distribution(TypedDict):
+    """A rate over the other clients of the caseload: its quartiles (numpy's linear interpolation)."""
+
+    min: float
+    p25: float
+    median: float
+    p75: float
+    max: float
+
+
+@dataclass(frozen=True)
+class CaseloadRate:
+    """One key rate of the client (with its interval and `small`) beside the distribution over the
+    `others` clients with a rate; `percentile` is null below MIN_CASELOAD of them."""
+
+    metric: str
+    label: str
+    rate: float | None
+    low: float | None
+    high: float | None
+    small: bool
+    others: int
+    distribution: Distribution | None
+    percentile: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "label": self.label,
+            "rate": self.rate,
+            "low": self.low,
+            "high": self.high,
+            "small": self.small,
+            "others": self.others,
+            "distribution": None if self.distribution is None else dict(self.distribution),
+            "percentile": self.percentile,
+        }
+
+
+@dataclass(frozen=True)
+class CaseloadComparison:
+    """A client's key rates against the caseload (see against_caseload). `withheld`: the viewer may
+    not compare clients, and the JSON says only that (client, available, reason, no rates)."""
+
+    client: str
+    available: bool
+    reason: str | None
+    rates: list[CaseloadRate] = field(default_factory=list)
+    advisor: str | None = None
+    caseload_clients: int = 0
+    compared_clients: int = 0
+    min_caseload: int = MIN_CASELOAD
+    withheld: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        rates = [row.to_json() for row in self.rates]
+        if self.withheld:
+            return {"client": self.client, "available": self.available, "reason": self.reason, "rates": rates}
+        return {
+            "client": self.client,
+            "advisor": self.advisor,
+            "available": self.available,
+            "reason": self.reason,
+            "caseload_clients": self.caseload_clients,
+            "compared_clients": self.compared_clients,
+            "min_caseload": self.min_caseload,
+            "rates": rates,
+        }
 
 
 def _everyone(scope: Scope, viewer: Viewer) -> Scope:
@@ -105,35 +284,37 @@ def _client_counts(
         }
         for client, applications, last_applied, last_activity, level, due, pending, accepted, this_week in rows
     }
-    for group in rates["groups"]:
-        counts[group["group"]["client"]]["rates"] = group
+    for group in rates.groups:
+        counts[group.group["client"]]["rates"] = group.to_json()
     return counts
 
 
-def _attention(entry: dict[str, Any]) -> tuple[Any, ...]:
+def _attention(entry: RosterEntry) -> tuple[Any, ...]:
     return (
-        STATUS_ORDER.get(entry["status"], len(STATUS_ORDER)),
-        not entry["needs_attention"],
-        -len(entry["failing"]),
-        not entry["stalled"],
-        -len(entry["at_risk"]),
-        -entry["follow_ups_due"],
-        entry["display_name"].lower(),
-        entry["client"],
+        STATUS_ORDER.get(entry.status, len(STATUS_ORDER)),
+        not entry.needs_attention,
+        -len(entry.failing),
+        not entry.stalled,
+        -len(entry.at_risk),
+        -entry.follow_ups_due,
+        entry.display_name.lower(),
+        entry.client,
     )
 
 
-def _reasons(entry: dict[str, Any], as_of: dt.date) -> list[str]:
-    reasons = [f"failing: {area}" for area in entry["failing"]]
-    if entry["stalled"]:
-        days = entry["days_since_last_application"]
+def _reasons(entry: RosterEntry, as_of: dt.date) -> list[str]:
+    if entry.status != "active":
+        return [f"status: {entry.status}"]
+    reasons = [f"failing: {area}" for area in entry.failing]
+    if entry.stalled:
+        days = entry.days_since_last_application
         reasons.append(
             f"no applications up to {as_of.isoformat()}" if days is None else f"no application for {days} days"
         )
-    if entry["follow_ups_piling"]:
-        reasons.append(f"{entry['follow_ups_due_this_week']} follow-ups due this week")
-    reasons += [f"at risk: {area}" for area in entry["at_risk"]]
-    if entry["accepted_offers"]:
+    if entry.follow_ups_piling:
+        reasons.append(f"{entry.follow_ups_due_this_week} follow-ups due this week")
+    reasons += [f"at risk: {area}" for area in entry.at_risk]
+    if entry.accepted_offers:
         reasons.insert(0, "accepted an offer")
     return reasons
 
@@ -144,7 +325,7 @@ def roster(
     viewer: Viewer = LOCAL_VIEWER,
     advisor: str | None = None,
     progress: Any = None,
-) -> dict[str, Any]:
+) -> Roster:
     """Every client the viewer may see (of one advisor, if named), needing attention first.
 
     `progress(done, total)` is called as each client with applications is diagnosed (the grouped
@@ -155,22 +336,19 @@ def roster(
         prepared = analytics.prepare(con, everyone, diagnosis.FIELDS)
         counts = _client_counts(con, everyone, prepared)
         diagnoses = diagnosis.diagnose_each(con, everyone, prepared, progress)
+    entries = sorted(
+        (
+            _roster_entry(record, counts.get(record["client"]), diagnoses.get(record["client"]), scope.as_of)
+            for record in records
+        ),
+        key=_attention,
+    )
+    # the rank and the reasons, once the order is known: one copy of each row
     clients = [
-        _roster_entry(record, counts.get(record["client"]), diagnoses.get(record["client"]), scope.as_of)
-        for record in records
+        dataclasses.replace(entry, rank=rank, reasons=_reasons(entry, scope.as_of))
+        for rank, entry in enumerate(entries, start=1)
     ]
-    clients.sort(key=_attention)
-    for rank, entry in enumerate(clients, start=1):
-        entry["rank"] = rank
-    return {
-        "scope": everyone.to_json(),
-        "advisor": advisor,
-        "stall_days": STALL_DAYS,
-        "follow_ups_piling": FOLLOW_UPS_PILING,
-        "clients": clients,
-        "needs_attention": sum(entry["needs_attention"] for entry in clients),
-        "ordering": list(ROSTER_ORDERING),
-    }
+    return Roster(scope=everyone, advisor=advisor, clients=clients)
 
 
 def _caseload_records(con: duckdb.DuckDBPyConnection, viewer: Viewer, advisor: str | None) -> list[dict[str, Any]]:
@@ -184,46 +362,47 @@ def _caseload_records(con: duckdb.DuckDBPyConnection, viewer: Viewer, advisor: s
 
 def _roster_entry(
     record: dict[str, Any], found: dict[str, Any] | None, diagnosed: dict[str, Any] | None, as_of: dt.date
-) -> dict[str, Any]:
+) -> RosterEntry:
     """One client's roster row from their record, their counts (`found`: None before any
-    application) and their diagnosis (None likewise)."""
+    application) and their diagnosis (None likewise); its rank and reasons come with the order."""
     findings = diagnosed["findings"] if diagnosed is not None else []
-    last_applied = found["last_applied_on"] if found else None
+    found = found or {}
+    last_applied = found.get("last_applied_on")
     days_since = (as_of - last_applied).days if last_applied is not None else None
-    rates = (found or {}).get("rates", {})
-    rate = rates.get("response_rate") or {"rate": None, "low": None, "high": None}
+    rates = found.get("rates", {})
+    rate = rates.get("response_rate") or {}
     worst = findings[0] if findings and findings[0]["verdict"] in ("failing", "at risk") else None
-    entry = {
-        "client": record["client"],
-        "display_name": record["display_name"],
-        "advisor": record["advisor"],
-        "status": record["status"],
-        "applications": found["applications"] if found else 0,
-        "last_activity_on": _iso(found["last_activity_on"]) if found else None,
-        "days_since_last_application": days_since,
-        "response_rate": {key: rate.get(key) for key in ("rate", "low", "high")},
-        "settled": rates.get("settled", 0),
-        "small": rates.get("small", True),
-        "furthest_stage": found["furthest_stage"] if found else None,
-        "worst_part": None if worst is None else {"area": worst["area"], "verdict": worst["verdict"]},
-        "failing": [f["area"] for f in findings if f["verdict"] == "failing"],
-        "at_risk": [f["area"] for f in findings if f["verdict"] == "at risk"],
-        "follow_ups_due": found["follow_ups_due"] if found else 0,
-        "stalled": days_since is None or days_since >= STALL_DAYS,
-        "accepted_offers": found["accepted_offers"] if found else 0,
+    failing = [f["area"] for f in findings if f["verdict"] == "failing"]
+    stalled = days_since is None or days_since >= STALL_DAYS
+    this_week = found.get("follow_ups_due_this_week", 0)
+    piling = this_week >= FOLLOW_UPS_PILING
+    return RosterEntry(
+        client=record["client"],
+        display_name=record["display_name"],
+        advisor=record["advisor"],
+        status=record["status"],
+        applications=found.get("applications", 0),
+        last_activity_on=_iso(found.get("last_activity_on")),
+        days_since_last_application=days_since,
+        response_rate={"rate": rate.get("rate"), "low": rate.get("low"), "high": rate.get("high")},
+        settled=rates.get("settled", 0),
+        small=rates.get("small", True),
+        furthest_stage=found.get("furthest_stage"),
+        worst_part=None if worst is None else {"area": worst["area"], "verdict": worst["verdict"]},
+        failing=failing,
+        at_risk=[f["area"] for f in findings if f["verdict"] == "at risk"],
+        follow_ups_due=found.get("follow_ups_due", 0),
+        stalled=stalled,
+        accepted_offers=found.get("accepted_offers", 0),
         # what the client's log records (pipelines/analyse/recorded.py); null before any application
-        "recorded": diagnosed["recorded"] if diagnosed is not None else None,
-    }
-    entry["follow_ups_due_this_week"] = found["follow_ups_due_this_week"] if found else 0
-    entry["follow_ups_piling"] = entry["follow_ups_due_this_week"] >= FOLLOW_UPS_PILING
-    # a decision for the advisor this week; at risk alone is shown, not escalated
-    entry["needs_attention"] = (
-        entry["status"] == "active"
-        and not entry["accepted_offers"]
-        and bool(entry["failing"] or entry["stalled"] or entry["follow_ups_piling"])
+        recorded=diagnosed["recorded"] if diagnosed is not None else None,
+        follow_ups_due_this_week=this_week,
+        follow_ups_piling=piling,
+        # a decision for the advisor this week; at risk alone is shown, not escalated
+        needs_attention=record["status"] == "active"
+        and not found.get("accepted_offers", 0)
+        and bool(failing or stalled or piling),
     )
-    entry["reasons"] = _reasons(entry, as_of) if entry["status"] == "active" else [f"status: {entry['status']}"]
-    return entry
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -237,7 +416,7 @@ def _percentile(value: float, others: list[float]) -> float:
     return 100 * (below + ties / 2) / len(others)
 
 
-def _quantiles(values: list[float]) -> dict[str, float]:
+def _quantiles(values: list[float]) -> Distribution:
     ordered = sorted(values)
 
     def at(q: float) -> float:
@@ -252,7 +431,7 @@ def _quantiles(values: list[float]) -> dict[str, float]:
 
 def against_caseload(
     con: duckdb.DuckDBPyConnection, scope: Scope, client: str, viewer: Viewer = LOCAL_VIEWER
-) -> dict[str, Any]:
+) -> CaseloadComparison:
     """Each key rate of `client` beside the distribution over the advisor's other clients.
 
     The caseload is the other clients with the same advisor (every other client the viewer may see,
@@ -261,8 +440,9 @@ def against_caseload(
     result says so. A client viewer never gets a comparison: it would describe other people."""
     record = get_client(con, client, viewer)
     if not viewer.compares(client):
-        return {"client": client, "available": False, "reason": "only the client's advisor compares clients",
-                "rates": []}  # fmt: skip
+        return CaseloadComparison(
+            client=client, available=False, reason="only the client's advisor compares clients", withheld=True
+        )
     everyone = _everyone(scope, viewer)
     peers = {
         entry["client"]
@@ -275,37 +455,37 @@ def against_caseload(
         counts = _client_counts(con, everyone)
     own = counts.get(client, {}).get("rates")
     usable = [counts[name]["rates"] for name in peers if name in counts and not counts[name]["rates"]["small"]]
-    rows = []
+    rows: list[CaseloadRate] = []
     for metric, (label, key) in CASELOAD_RATES.items():
         others = [group[key]["rate"] for group in usable if group[key]["rate"] is not None]
         value = None if own is None else own[key]["rate"]
         enough = len(others) >= MIN_CASELOAD
         rows.append(
-            {
-                "metric": metric,
-                "label": label,
-                "rate": value,
-                "low": None if own is None else own[key]["low"],
-                "high": None if own is None else own[key]["high"],
-                "small": True if own is None else own["small"],
-                "others": len(others),
-                "distribution": _quantiles(others) if others else None,
-                "percentile": _percentile(value, others) if enough and value is not None else None,
-            }
+            CaseloadRate(
+                metric=metric,
+                label=label,
+                rate=value,
+                low=None if own is None else own[key]["low"],
+                high=None if own is None else own[key]["high"],
+                small=True if own is None else own["small"],
+                others=len(others),
+                distribution=_quantiles(others) if others else None,
+                percentile=_percentile(value, others) if enough and value is not None else None,
+            )
         )
     available = len(usable) >= MIN_CASELOAD
-    return {
-        "client": client,
-        "advisor": record["advisor"],
-        "available": available,
-        "reason": None
+    return CaseloadComparison(
+        client=client,
+        advisor=record["advisor"],
+        available=available,
+        reason=None
         if available
         else (
             f"{len(usable)} other client(s) with at least {analytics.SMALL_GROUP} settled applications;"
             f" a percentile needs {MIN_CASELOAD}"
         ),
-        "caseload_clients": len(peers),
-        "compared_clients": len(usable),
-        "min_caseload": MIN_CASELOAD,
-        "rates": rows,
-    }
+        caseload_clients=len(peers),
+        compared_clients=len(usable),
+        min_caseload=MIN_CASELOAD,
+        rates=rows,
+    )

@@ -20,6 +20,7 @@ from typing import Any
 from pipelines.advisors import clients, roster
 from pipelines.analyse.scope import DEFAULT_WINDOW, Scope
 from pipelines.errors import InputError
+from pipelines.results import JsonResult, as_json
 from pipelines.store.db import connect, resolve_db_path
 from pipelines.words import counted
 
@@ -161,21 +162,21 @@ def _pct(value: float | None) -> str:
     return "too early" if value is None else f"{value:.0%}"
 
 
-def _human_roster(payload: dict[str, Any]) -> None:
-    if not payload["clients"]:
+def _human_roster(result: roster.Roster) -> None:
+    if not result.clients:
         print("no clients yet")
         return
-    print(f"{len(payload['clients'])} clients, {payload['needs_attention']} need attention (first):")
-    for entry in payload["clients"]:
-        rate = entry["response_rate"]
+    print(f"{len(result.clients)} clients, {result.needs_attention} need attention (first):")
+    for entry in result.clients:
+        rate = entry.response_rate
         interval = "" if rate["rate"] is None else f" ({_pct(rate['low'])}-{_pct(rate['high'])})"
-        flag = "!" if entry["needs_attention"] else " "
+        flag = "!" if entry.needs_attention else " "
         print(
-            f"{flag} {entry['rank']:>3}. {entry['display_name']} [{entry['status']}]:"
-            f" {counted(entry['applications'], 'app')},"
-            f" response {_pct(rate['rate'])}{interval}{' small' if entry['small'] else ''},"
-            f" furthest {entry['furthest_stage'] or '-'}, follow-ups due {entry['follow_ups_due']}"
-            + (f" - {'; '.join(entry['reasons'])}" if entry["reasons"] else "")
+            f"{flag} {entry.rank:>3}. {entry.display_name} [{entry.status}]:"
+            f" {counted(entry.applications, 'app')},"
+            f" response {_pct(rate['rate'])}{interval}{' small' if entry.small else ''},"
+            f" furthest {entry.furthest_stage or '-'}, follow-ups due {entry.follow_ups_due}"
+            + (f" - {'; '.join(entry.reasons)}" if entry.reasons else "")
         )
 
 
@@ -229,7 +230,7 @@ def _diagnosis_progress(done: int, total: int) -> None:
         print(f"diagnosed {done:,} of {total:,} clients", file=sys.stderr, flush=True)
 
 
-def _analysis_command(con: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str | None]:
+def _analysis_command(con: Any, args: argparse.Namespace) -> tuple[JsonResult | dict[str, Any], str | None]:
     scope = Scope(as_of=args.as_of or dt.date.today(), window=args.window)
     if args.command == "roster":
         return roster.roster(con, scope, advisor=args.advisor, progress=_diagnosis_progress), None
@@ -240,7 +241,7 @@ def _analysis_command(con: Any, args: argparse.Namespace) -> tuple[dict[str, Any
 COMMANDS = {"clients": _clients_command, "notes": _notes_command, "access": _access_command,
             "roster": _analysis_command, "report": _analysis_command}  # fmt: skip
 # human output of the commands that print more than one line
-LISTINGS: dict[tuple[str, str | None], Callable[[dict[str, Any]], None]] = {
+LISTINGS: dict[tuple[str, str | None], Callable[[Any], None]] = {
     ("clients", "list"): _human_clients,
     ("clients", "add"): lambda payload: _human_clients({"clients": [payload["client"]]}),
     ("clients", "update"): lambda payload: _human_clients({"clients": [payload["client"]]}),
@@ -258,7 +259,7 @@ def run(args: argparse.Namespace, print_json: Callable[[dict[str, Any]], None]) 
     finally:
         con.close()
     if args.json:
-        print_json({"ok": True, **payload})
+        print_json({"ok": True, **as_json(payload)})
     elif line is not None:
         print(line)
     else:

@@ -6,6 +6,7 @@ database_status and content_version are also the dashboard's (dashboard/data/).
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -36,7 +37,7 @@ CLIENTS_QUERY: Final = (
     "from applications where {visible} group by client order by client"
 )
 OUTCOMES_TODAY_QUERY: Final = (
-    "select outcome, count(*) from application_facts(current_date, 30) where {visible} group by 1 order by 2 desc"
+    "select outcome, count(*) from application_facts(current_date, 30) where {visible} group by 1 order by 2 desc, 1"
 )
 RECENT_RUNS_QUERY: Final = (
     "select run_id, file_name, detected_source, status, rows_read, inserted, updated, unchanged,"
@@ -52,7 +53,73 @@ LATEST_REJECTS_QUERY: Final = (
 )
 
 
-def database_status(con: duckdb.DuckDBPyConnection, db_path: Path, viewer: Viewer = LOCAL_VIEWER) -> dict[str, Any]:
+@dataclass(frozen=True)
+class StatusClient:
+    """One client's applications in the database, and the dates they span."""
+
+    client: str
+    applications: int
+    first_applied_on: str | None
+    last_applied_on: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"client": self.client, "applications": self.applications,
+                "first_applied_on": self.first_applied_on, "last_applied_on": self.last_applied_on}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LoadRun:
+    """One load (a row of ingest_runs): its file, outcome and counts; the fields are RUN_KEYS."""
+
+    run_id: int
+    file: str
+    source: str | None
+    status: str
+    rows_read: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+    skipped: int
+    message: str | None
+    started_at: str | None  # ISO, to the second
+
+    def to_json(self) -> dict[str, Any]:
+        return {key: getattr(self, key) for key in RUN_KEYS}
+
+
+@dataclass(frozen=True)
+class DatabaseStatus:
+    """What `bounceback status` tells (docs/json-output.md, "status"): the database's counts, its
+    clients, today's outcomes (30-day window) and the last RECENT_RUNS loads, newest first."""
+
+    database: str
+    schema_version: int
+    applications: int
+    clients: list[StatusClient]
+    events: int
+    first_applied_on: str | None
+    last_applied_on: str | None
+    outcomes_today: dict[str, int]
+    rejects_total: int
+    last_runs: list[LoadRun]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "database": self.database,
+            "schema_version": self.schema_version,
+            "applications": self.applications,
+            "clients": [client.to_json() for client in self.clients],
+            "events": self.events,
+            "first_applied_on": self.first_applied_on,
+            "last_applied_on": self.last_applied_on,
+            "outcomes_today": dict(self.outcomes_today),
+            "rejects_total": self.rejects_total,
+            "last_runs": [run.to_json() for run in self.last_runs],
+        }
+
+
+def database_status(con: duckdb.DuckDBPyConnection, db_path: Path, viewer: Viewer = LOCAL_VIEWER) -> DatabaseStatus:
     """Counts, clients and the last loads, of the clients the viewer may see (a load shows to a
     restricted viewer only when it was made for one of their clients with --client)."""
     cur = con.cursor()
@@ -64,18 +131,18 @@ def database_status(con: duckdb.DuckDBPyConnection, db_path: Path, viewer: Viewe
         outcomes = cur.execute(compose(OUTCOMES_TODAY_QUERY, visible=visible), params).fetchall()
         runs = cur.execute(compose(RECENT_RUNS_QUERY, visible=visible), [*params, RECENT_RUNS]).fetchall()
         rejects_total = one_value(cur.execute(compose(LATEST_REJECTS_QUERY, visible=visible), params))
-    return {
-        "database": str(db_path),
-        "schema_version": schema_version(con),
-        "applications": int(totals[0]),
-        "clients": [_client_json(row) for row in clients],
-        "events": int(events),
-        "first_applied_on": _iso(totals[2]),
-        "last_applied_on": _iso(totals[3]),
-        "outcomes_today": {outcome: int(count) for outcome, count in outcomes},
-        "rejects_total": int(rejects_total),
-        "last_runs": [_run_json(row) for row in runs],
-    }
+    return DatabaseStatus(
+        database=str(db_path),
+        schema_version=schema_version(con),
+        applications=int(totals[0]),
+        clients=[_client(row) for row in clients],
+        events=int(events),
+        first_applied_on=_iso(totals[2]),
+        last_applied_on=_iso(totals[3]),
+        outcomes_today={outcome: int(count) for outcome, count in outcomes},
+        rejects_total=int(rejects_total),
+        last_runs=[_run(row) for row in runs],
+    )
 
 
 def _events_query(viewer: Viewer, visible: Sql) -> Sql:
@@ -85,16 +152,16 @@ def _events_query(viewer: Viewer, visible: Sql) -> Sql:
     return compose(VISIBLE_EVENTS_QUERY, visible=visible)
 
 
-def _client_json(row: tuple[Any, ...]) -> dict[str, Any]:
+def _client(row: tuple[Any, ...]) -> StatusClient:
     name, count, first, last = row
-    return {"client": name, "applications": int(count), "first_applied_on": _iso(first), "last_applied_on": _iso(last)}
+    return StatusClient(client=name, applications=int(count), first_applied_on=_iso(first), last_applied_on=_iso(last))
 
 
-def _run_json(row: tuple[Any, ...]) -> dict[str, Any]:
+def _run(row: tuple[Any, ...]) -> LoadRun:
     run = dict(zip(RUN_KEYS, row, strict=True))
     started = run["started_at"]
     run["started_at"] = started.isoformat(timespec="seconds") if started else None
-    return run
+    return LoadRun(**run)
 
 
 def _iso(value: Any) -> str | None:
@@ -127,36 +194,36 @@ def run_status(args: argparse.Namespace) -> int:
     finally:
         con.close()
     if args.json:
-        print_json(status)
+        print_json(status.to_json())
         return 0
     _print_contents(status)
     _print_runs(status)
     return 0
 
 
-def _print_contents(status: dict[str, Any]) -> None:
-    print(f"database: {status['database']} (schema {status['schema_version']})")
-    if not status["applications"]:
+def _print_contents(status: DatabaseStatus) -> None:
+    print(f"database: {status.database} (schema {status.schema_version})")
+    if not status.applications:
         print("no applications yet: load a file with `bounceback ingest FILE`")
         return
     print(
-        f"{counted(status['applications'], 'application')}, {counted(status['events'], 'event')}, "
-        f"applied {status['first_applied_on']} .. {status['last_applied_on']}"
+        f"{counted(status.applications, 'application')}, {counted(status.events, 'event')}, "
+        f"applied {status.first_applied_on} .. {status.last_applied_on}"
     )
-    for client in status["clients"]:
-        print(f"  {client['client']}: {counted(client['applications'], 'application')}")
-    outcomes = ", ".join(f"{k} {v:,}" for k, v in status["outcomes_today"].items())
+    for client in status.clients:
+        print(f"  {client.client}: {counted(client.applications, 'application')}")
+    outcomes = ", ".join(f"{k} {v:,}" for k, v in status.outcomes_today.items())
     print(f"outcomes today (30-day window): {outcomes}")
 
 
-def _print_runs(status: dict[str, Any]) -> None:
-    if status["last_runs"]:
+def _print_runs(status: DatabaseStatus) -> None:
+    if status.last_runs:
         print("last loads:")
-        for run in status["last_runs"]:
+        for run in status.last_runs:
             print(
-                f"  #{run['run_id']} {run['started_at']} {run['file']} [{run['status']}] "
-                f"read {run['rows_read']:,}: +{run['inserted']:,} ~{run['updated']:,} "
-                f"={run['unchanged']:,} rejected {run['rejected']:,} skipped {run['skipped']:,}"
-                + (f" - {run['message']}" if run["message"] else "")
+                f"  #{run.run_id} {run.started_at} {run.file} [{run.status}] "
+                f"read {run.rows_read:,}: +{run.inserted:,} ~{run.updated:,} "
+                f"={run.unchanged:,} rejected {run.rejected:,} skipped {run.skipped:,}"
+                + (f" - {run.message}" if run.message else "")
             )
-    print(f"rejected rows, latest load of each file: {status['rejects_total']:,} (table ingest_rejects)")
+    print(f"rejected rows, latest load of each file: {status.rejects_total:,} (table ingest_rejects)")
