@@ -179,7 +179,7 @@ def _roster(db: str, repeats: str) -> dict[str, Any]:
     times = []
     for _ in range(int(repeats)):
         started = time.perf_counter()
-        clients = len(roster.roster(con, Scope(as_of=AS_OF))["clients"])
+        clients = len(roster.roster(con, Scope(as_of=AS_OF)).clients)
         times.append(time.perf_counter() - started)
     return {"roster": times, "clients": clients}
 

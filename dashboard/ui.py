@@ -128,7 +128,7 @@ def require(src: data.Source, result: T | None) -> T:
     if result is not None:
         return result
     status = fetch(data.status, src)
-    st.info(EMPTY_MESSAGE if status["applications"] == 0 else NO_MATCH_MESSAGE)
+    st.info(EMPTY_MESSAGE if status.applications == 0 else NO_MATCH_MESSAGE)
     st.stop()
     raise AssertionError("st.stop() returns only outside a running app")
 
@@ -165,10 +165,10 @@ def no_outcomes_notice() -> None:
     st.warning(f"**{data.NO_OUTCOMES.capitalize()}.** {md(data.NO_OUTCOMES_NEXT)}", icon=":material/visibility_off:")
 
 
-def measure_card(measures: dict[str, Any], name: str) -> None:
-    """One headline number (analytics.Measures.to_json) under its label, which states its definition.
-    The label is written out in full above the number (a metric's own label is cut to one line)."""
-    label = md(measures["labels"][name])
+def measure_card(measures: data.Measures, name: str) -> None:
+    """One headline number (analytics.Measures, `name` one of its measures) under its label, which states
+    its definition. The label is written out in full above the number (a metric's own label is cut to one line)."""
+    label = md(measures.labels()[name])
     value, help_text, notes = _card_text(measures, name)
     with st.container(border=True, height="stretch"):
         st.markdown(f"**{label}**", help=help_text)
@@ -177,12 +177,12 @@ def measure_card(measures: dict[str, Any], name: str) -> None:
             st.caption(note)
 
 
-def _card_text(measures: dict[str, Any], name: str) -> tuple[str, str | None, list[str]]:
+def _card_text(measures: data.Measures, name: str) -> tuple[str, str | None, list[str]]:
     """(value, help, notes under the value) of one card."""
-    if name in _NEEDS_OUTCOMES and not measures["outcomes_recorded"]:
+    if name in _NEEDS_OUTCOMES and not measures.outcomes_recorded:
         return NOT_RECORDED_VALUE, None, []
     if name == "response_rate":
-        rate = measures[name]
+        rate = measures.response_rate
         help_text = (
             "Chance of any answer (a rejection included) within the response window, Kaplan–Meier: an"
             " application without an answer yet counts for the days it has had. “Too early”: no application"
@@ -191,7 +191,7 @@ def _card_text(measures: dict[str, Any], name: str) -> tuple[str, str | None, li
         value = "too early" if rate["rate"] is None else pct(rate["rate"])
         return value, help_text, [f"95 % interval {interval(rate['low'], rate['high'])}"]
     if name == "response_rate_settled":
-        rate = measures[name]
+        rate = measures.response_rate_settled
         help_text = "The share of the applications that have had the whole window that were answered within it."
         return (
             pct(rate["rate"]),
@@ -199,12 +199,12 @@ def _card_text(measures: dict[str, Any], name: str) -> tuple[str, str | None, li
             [f"of {count(rate['n'], 'application')}; 95 % interval {interval(rate['low'], rate['high'])}"],
         )
     notes = []
-    if name == "answered" and measures["answered_share"] is not None:
-        notes.append(f"{pct(measures['answered_share'])} of applications, at any time")
-    return f"{measures[name]:,}", None, notes
+    if name == "answered" and measures.answered_share is not None:
+        notes.append(f"{pct(measures.answered_share)} of applications, at any time")
+    return f"{getattr(measures, name):,}", None, notes  # a count: applications, answered, pending, ...
 
 
-def measure_cards(measures: dict[str, Any], names: tuple[str, ...], per_row: int = 3) -> list[Any]:
+def measure_cards(measures: data.Measures, names: tuple[str, ...], per_row: int = 3) -> list[Any]:
     """Cards for the named measures, `per_row` to a row; returns the spare columns of the last row."""
     columns: list[Any] = []
     for _row in range(-(-len(names) // per_row)):

@@ -74,7 +74,7 @@ if overview is None:
     st.info("No applications loaded for this client yet.")
 else:
     measures = overview.measures
-    if not measures["outcomes_recorded"]:
+    if not measures.outcomes_recorded:
         ui.no_outcomes_notice()
     # the same measures, labels and numbers as the Overview's cards
     ui.measure_cards(measures, ("applications", "response_rate", "interviews", "pending"), per_row=4)
@@ -84,7 +84,7 @@ else:
         for index, item in enumerate(needing):
             with columns[index % 2]:
                 ui.finding(item)
-    elif measures["outcomes_recorded"]:
+    elif measures.outcomes_recorded:
         st.success("No part of the search is failing or at risk.")
 
 if data.compares(src, client):

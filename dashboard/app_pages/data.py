@@ -56,18 +56,18 @@ st.caption(
 st.subheader("What the database holds")
 status = ui.fetch(data.status, src)
 st.code(src.path, language=None)
-if status["applications"] == 0:
+if status.applications == 0:
     st.info(ui.EMPTY_MESSAGE)
 cards = st.columns(4)
-cards[0].metric("Applications", status["applications"], border=True)
-cards[1].metric("Events", status["events"], border=True)
-cards[2].metric("Clients", len(status["clients"]), border=True)
-cards[3].metric("Rejected rows (latest load of each file)", status["rejects_total"], border=True)
-if status["first_applied_on"]:
-    st.caption(f"Applied from {status['first_applied_on']} to {status['last_applied_on']}.")
-if status["clients"]:
+cards[0].metric("Applications", status.applications, border=True)
+cards[1].metric("Events", status.events, border=True)
+cards[2].metric("Clients", len(status.clients), border=True)
+cards[3].metric("Rejected rows (latest load of each file)", status.rejects_total, border=True)
+if status.first_applied_on:
+    st.caption(f"Applied from {status.first_applied_on} to {status.last_applied_on}.")
+if status.clients:
     st.markdown("**Clients**")
-    st.dataframe(status["clients"], hide_index=True)
-if status["last_runs"]:
+    st.dataframe([client.to_json() for client in status.clients], hide_index=True)
+if status.last_runs:
     st.markdown("**Last loads**")
-    st.dataframe(status["last_runs"], hide_index=True)
+    st.dataframe([run.to_json() for run in status.last_runs], hide_index=True)

@@ -24,11 +24,11 @@ else:
         st.altair_chart(charts.rate_bars(effect_frame, title="Answered after day 14", axis_title="rate"))
     else:
         st.info("Not measurable yet: no application has been unanswered on day 14 and had the whole window.")
-    p_value = "–" if effect["p_value"] is None else f"{effect['p_value']:.3f}"
+    p_value = "–" if effect.p_value is None else f"{effect.p_value:.3f}"
     st.caption(
-        f"Among settled applications still unanswered on day {effect['landmark_day']}: those followed up by then "
+        f"Among settled applications still unanswered on day {effect.landmark_day}: those followed up by then "
         f"against those not (Fisher's exact test p = {p_value}). Follow-ups without a date, not placed: "
-        f"{effect['undated_follow_ups']}."
+        f"{effect.undated_follow_ups}."
     )
 
 st.subheader("Due now")

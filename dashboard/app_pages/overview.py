@@ -14,7 +14,7 @@ result = ui.require(src, ui.fetch(data.overview, src, scope))
 ui.scope_caption(scope)
 
 measures = result.measures
-if not measures["outcomes_recorded"]:
+if not measures.outcomes_recorded:
     ui.no_outcomes_notice()
 spare = ui.measure_cards(
     measures,
@@ -26,7 +26,7 @@ with spare[0], st.container(border=True, height="stretch"):
         "**Median wait for an answer**",
         help="“Not reached” when fewer than half of the applications are ever answered.",
     )
-    if not measures["outcomes_recorded"]:
+    if not measures.outcomes_recorded:
         st.metric("Median wait for an answer", ui.NOT_RECORDED_VALUE, label_visibility="collapsed")
     else:
         st.metric("Median wait for an answer", ui.days(result.median_days), label_visibility="collapsed")
@@ -45,7 +45,7 @@ for index, item in enumerate(result.findings):
         ui.finding(item)
 
 st.subheader("Funnel")
-if not measures["outcomes_recorded"]:
+if not measures.outcomes_recorded:
     ui.no_outcomes_notice()
 else:
     # one above the other: the stages carry their measures' labels, which need the width

@@ -102,6 +102,7 @@ from dashboard.data.upload import (
     unclassified_statuses,
 )
 from pipelines.advisors.clients import Viewer
+from pipelines.analyse.measures import Measures
 from pipelines.analyse.scope import DEFAULT_WINDOW
 from pipelines.errors import BouncebackError, DatabaseBusy, DatabaseError, InputError
 from pipelines.load.guard import MAX_UPLOAD_MB
@@ -142,6 +143,7 @@ __all__ = [
     "Filters",
     "ImportChoices",
     "InputError",
+    "Measures",
     "Source",
     "Upload",
     "Version",

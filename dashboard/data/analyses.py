@@ -28,16 +28,16 @@ from dashboard.data.frames import (
 from dashboard.data.views import CompareView, FollowupsView, OverviewView, RatesView, TimingView
 from pipelines.analyse import analytics, diagnosis
 from pipelines.analyse.scope import Scope
-from pipelines.cli.status import database_status
+from pipelines.cli.status import DatabaseStatus, database_status
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _status(path: str, version: Version) -> dict[str, Any]:
+def _status(path: str, version: Version) -> DatabaseStatus:
     with _connection(path) as con:
         return database_status(con, Path(path), _viewer_of(version))
 
 
-def status(src: Source) -> dict[str, Any]:
+def status(src: Source) -> DatabaseStatus:
     """`bounceback status` for this database: counts, clients, last loads."""
     return _status(src.path, src.version)
 
@@ -59,25 +59,23 @@ def filter_options(src: Source, as_of: dt.date, window: int, client: str | None)
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _overview(path: str, version: Version, key: tuple[Any, ...]) -> OverviewView | None:
-    # one load of the facts for every part of the page (pipelines/analyse/diagnosis.py overview)
+    # one load of the facts for every part of the page (pipelines/analyse/diagnosis/run.py overview)
     with _connection(path) as con:
         everything = diagnosis.overview(con, _scope(key, version))
-    funnel = everything["funnel"]
-    if funnel["no_data"]:
+    funnel = everything.funnel
+    if funnel.no_data:
         return None
-    timing = everything["timing"]["groups"][0]
-    trend = everything["trend"]
-    findings = everything["diagnosis"]["findings"]
-    measures = everything["measures"]
+    timing = everything.timing.groups[0]
+    findings = everything.diagnosis["findings"]
     funnel_rows = []
-    for stage in funnel["stages"]:
-        step = _rate_columns(stage.get("step_conversion"))
+    for stage in funnel.stages:
+        step = _rate_columns(stage.step_conversion)
         funnel_rows.append(
             {
-                "stage": stage["stage"],
-                "label": stage["label"],
-                "count": stage["count"],
-                "share": stage["share_of_applied"],
+                "stage": stage.stage,
+                "label": stage.label,
+                "count": stage.count,
+                "share": stage.share_of_applied,
                 "step_rate": step["rate"],
                 "step_low": step["low"],
                 "step_high": step["high"],
@@ -86,29 +84,29 @@ def _overview(path: str, version: Version, key: tuple[Any, ...]) -> OverviewView
         )
     trend_rows = [
         {
-            "week": pd.Timestamp(period["period"]),
-            "period": period["period"],
-            **_rate_columns(period["response_rate"]),
-            "applications": period["applications"],
-            "settled": period["settled"],
-            "pending": period["pending"],
-            "reliability": _reliability(period["small"]),
+            "week": pd.Timestamp(period.period),
+            "period": period.period,
+            **_rate_columns(period.response_rate),
+            "applications": period.applications,
+            "settled": period.settled,
+            "pending": period.pending,
+            "reliability": _reliability(period.small),
         }
-        for period in trend["periods"]
+        for period in everything.trend.periods
     ]
-    first = timing["first_response"]
+    first = timing.first_response
     return OverviewView(
         # the headline numbers and their labels (analytics.measures): cards, funnel and Sankey agree
-        measures=measures,
-        step_conversion_label=funnel["step_conversion_label"],
-        median_days=first["median_days"],
-        median_low=first["median_low"],
-        median_high=first["median_high"],
-        ghosting_rate=timing["ghosting_rate"],
+        measures=everything.measures,
+        step_conversion_label=funnel.step_conversion_label,
+        median_days=first.median_days,
+        median_low=first.median_low,
+        median_high=first.median_high,
+        ghosting_rate=timing.ghosting_rate,
         findings=findings,
         funnel=pd.DataFrame(funnel_rows),
         flows=_flows_frame(funnel),
-        outcomes=funnel["outcomes"],
+        outcomes=funnel.outcomes,
         trend=pd.DataFrame(
             trend_rows,
             columns=["week", "period", "rate", "low", "high", "n", "applications", "settled", "pending", "reliability"],
@@ -116,15 +114,15 @@ def _overview(path: str, version: Version, key: tuple[Any, ...]) -> OverviewView
     )
 
 
-def _flows_frame(funnel: dict[str, Any]) -> pd.DataFrame:
+def _flows_frame(funnel: analytics.Funnel) -> pd.DataFrame:
     """The Sankey's flows with the words on screen: each stage by the label of the measure that counts
     it (the cards' labels), each end in plain words ("no further answer", "still open")."""
-    names: dict[str, str] = {stage["stage"]: stage["label"] for stage in funnel["stages"]}
+    names: dict[str, str] = {stage.stage: stage.label for stage in funnel.stages}
 
     def word(name: str) -> str:
         return names.get(name, name.replace("_", " "))
 
-    rows = [{"from": word(flow["from"]), "to": word(flow["to"]), "count": flow["count"]} for flow in funnel["flows"]]
+    rows = [{"from": word(flow["from"]), "to": word(flow["to"]), "count": flow["count"]} for flow in funnel.flows]
     return pd.DataFrame(rows, columns=["from", "to", "count"])
 
 
@@ -137,34 +135,35 @@ def overview(src: Source, filters: Filters) -> OverviewView | None:
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _rates(path: str, version: Version, key: tuple[Any, ...], by: str) -> RatesView | None:
     with _connection(path) as con:
-        payload = analytics.rates(con, _scope(key, version), [by])
-    if payload["no_data"]:
+        result = analytics.rates(con, _scope(key, version), [by])
+    if result.no_data or result.overall is None:
         return None
     return RatesView(
-        applications=payload["applications"],
-        outcomes_recorded=payload["outcomes_recorded"],
-        small_group_threshold=payload["small_group_threshold"],
-        rates=_rates_frame(payload["groups"], "group"),
-        overall=_rates_frame([payload["overall"]], "group"),
+        applications=result.applications,
+        outcomes_recorded=result.outcomes_recorded,
+        small_group_threshold=result.small_group_threshold,
+        rates=_rates_frame(result.groups, "group"),
+        overall=_rates_frame((result.overall,), "group"),
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _cross_rates(path: str, version: Version, key: tuple[Any, ...], rows: str, columns: str) -> pd.DataFrame:
     with _connection(path) as con:
-        payload = analytics.rates(con, _scope(key, version), [rows, columns])
+        result = analytics.rates(con, _scope(key, version), [rows, columns])
     records = []
-    for entry in payload.get("groups", []):
+    for entry in result.groups:
+        entry_rates = entry.rates()
         for metric, rate_key in RATE_KEYS.items():
             records.append(
                 {
-                    rows: _label(entry["group"][rows]),
-                    columns: _label(entry["group"][columns]),
+                    rows: _label(entry.group[rows]),
+                    columns: _label(entry.group[columns]),
                     "metric": metric,
-                    **_rate_columns(entry[rate_key]),
-                    "applications": entry["applications"],
-                    "settled": entry["settled"],
-                    "reliability": _reliability(entry["small"]),
+                    **_rate_columns(entry_rates[rate_key]),
+                    "applications": entry.applications,
+                    "settled": entry.settled,
+                    "reliability": _reliability(entry.small),
                 }
             )
     return pd.DataFrame(
@@ -189,21 +188,21 @@ def rates(src: Source, filters: Filters, by: str) -> RatesView | None:
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _compare(path: str, version: Version, key: tuple[Any, ...], by: str, metric: str) -> CompareView | None:
     with _connection(path) as con:
-        payload = analytics.compare(con, _scope(key, version), by, metric)
-    if payload["no_data"]:
+        result = analytics.compare(con, _scope(key, version), by, metric)
+    if result.no_data:
         return None
     variants = pd.DataFrame(
         [
             {
-                "variant": _label(v["variant"]),
-                **_rate_columns(v["rate"]),
-                "applications": v["applications"],
-                "settled": v["settled"],
-                "successes": v["successes"],
-                "prob_best": v["prob_best"],
-                "reliability": _reliability(v["small"]),
+                "variant": _label(v.variant),
+                **_rate_columns(v.rate),
+                "applications": v.applications,
+                "settled": v.settled,
+                "successes": v.successes,
+                "prob_best": v.prob_best,
+                "reliability": _reliability(v.small),
             }
-            for v in payload["variants"]
+            for v in result.variants
         ],
         columns=[
             "variant",
@@ -221,17 +220,17 @@ def _compare(path: str, version: Version, key: tuple[Any, ...], by: str, metric:
     pairs = pd.DataFrame(
         [
             {
-                "a": _label(p["a"]),
-                "b": _label(p["b"]),
-                "difference": p["difference"],
-                "p_value": p["p_value"],
-                "p_holm": p["p_holm"],
-                "adjusted_odds_ratio": (p["adjusted"] or {}).get("odds_ratio"),
-                "adjusted_p": (p["adjusted"] or {}).get("p_value"),
-                "needed_per_variant": (p["needed_per_variant"] or {}).get("per_variant"),
-                "warning": p["warning"],
+                "a": _label(p.a),
+                "b": _label(p.b),
+                "difference": p.difference,
+                "p_value": p.p_value,
+                "p_holm": p.p_holm,
+                "adjusted_odds_ratio": (p.adjusted or {}).get("odds_ratio"),
+                "adjusted_p": (p.adjusted or {}).get("p_value"),
+                "needed_per_variant": None if p.needed_per_variant is None else p.needed_per_variant.per_variant,
+                "warning": p.warning,
             }
-            for p in payload["pairs"]
+            for p in result.pairs
         ],
         columns=[
             "a",
@@ -246,12 +245,12 @@ def _compare(path: str, version: Version, key: tuple[Any, ...], by: str, metric:
         ],
     )
     return CompareView(
-        applications=payload["applications"],
-        adjusted_for=payload["adjusted_for"],
-        variants_omitted=payload["variants_omitted"],
+        applications=result.applications,
+        adjusted_for=list(result.adjusted_for),
+        variants_omitted=result.variants_omitted,
         variants=variants,
         pairs=pairs,
-        warnings=[p["warning"] for p in payload["pairs"] if p["warning"]],
+        warnings=[p.warning for p in result.pairs if p.warning],
     )
 
 
@@ -265,38 +264,38 @@ def compare(src: Source, filters: Filters, by: str, metric: str = "response") ->
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _timing(path: str, version: Version, key: tuple[Any, ...], by: str | None) -> TimingView | None:
     with _connection(path) as con:
-        payload = analytics.timing(con, _scope(key, version), [by] if by else [])
-    if payload["no_data"]:
+        result = analytics.timing(con, _scope(key, version), [by] if by else [])
+    if result.no_data:
         return None
     summary, curves = [], []
-    for entry in payload["groups"]:
-        label = "all applications" if not by else _group_label(entry["group"])
-        first, rejection, ghosting = entry["first_response"], entry["rejection"], entry["ghosting_rate"]
+    for entry in result.groups:
+        label = "all applications" if not by else _group_label(entry.group)
+        first, rejection, ghosting = entry.first_response, entry.rejection, entry.ghosting_rate
         summary.append(
             {
                 "group": label,
-                "applications": entry["applications"],
-                "reliability": _reliability(entry["small"]),
-                "median_days_to_response": first["median_days"],
-                "median_low": first["median_low"],
-                "median_high": first["median_high"],
-                "median_days_to_rejection": rejection["median_days"],
+                "applications": entry.applications,
+                "reliability": _reliability(entry.small),
+                "median_days_to_response": first.median_days,
+                "median_low": first.median_low,
+                "median_high": first.median_high,
+                "median_days_to_rejection": rejection.median_days,
                 "ghosting_rate": ghosting["rate"],
                 "ghosting_low": ghosting["low"],
                 "ghosting_high": ghosting["high"],
                 "settled": ghosting["n"],
-                "undated_responses": entry["undated_responses"],
-                "undated_rejections": entry["undated_rejections"],
+                "undated_responses": entry.undated_responses,
+                "undated_rejections": entry.undated_rejections,
             }
         )
-        curves.append(_curve_frame(label, "first_response", first["curve"], entry["small"]))
-        curves.append(_curve_frame(label, "rejection", rejection["curve"], entry["small"]))
+        curves.append(_curve_frame(label, "first_response", first.curve, entry.small))
+        curves.append(_curve_frame(label, "rejection", rejection.curve, entry.small))
     non_empty = [frame for frame in curves if not frame.empty]
     return TimingView(
-        applications=payload["applications"],
-        outcomes_recorded=payload["outcomes_recorded"],
+        applications=result.applications,
+        outcomes_recorded=result.outcomes_recorded,
         summary=pd.DataFrame(summary),
-        curves=pd.concat(non_empty, ignore_index=True) if non_empty else _curve_frame("", "", {}, False),
+        curves=pd.concat(non_empty, ignore_index=True) if non_empty else _curve_frame("", "", None, False),
     )
 
 
@@ -310,28 +309,28 @@ def timing(src: Source, filters: Filters, by: str | None = None) -> TimingView |
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _followups(path: str, version: Version, key: tuple[Any, ...]) -> FollowupsView | None:
     with _connection(path) as con:
-        payload = analytics.followups(con, _scope(key, version))
-    if payload["no_data"]:
+        result = analytics.followups(con, _scope(key, version))
+    if result.no_data:
         return None
-    effect = payload["effect"]
+    effect = result.effect
     effect_frame = None
     if effect is not None:
         effect_frame = pd.DataFrame(
             [
                 {
                     "group": "followed up by day 14",
-                    **_rate_columns(effect["followed_up"]),
-                    "reliability": _reliability(effect["small"]),
+                    **_rate_columns(effect.followed_up),
+                    "reliability": _reliability(effect.small),
                 },
                 {
                     "group": "not followed up",
-                    **_rate_columns(effect["not_followed_up"]),
-                    "reliability": _reliability(effect["small"]),
+                    **_rate_columns(effect.not_followed_up),
+                    "reliability": _reliability(effect.small),
                 },
             ]
         )
     due = pd.DataFrame(
-        payload["due"],
+        [row.to_json() for row in result.due],
         columns=[
             "priority",
             "company",
@@ -345,11 +344,11 @@ def _followups(path: str, version: Version, key: tuple[Any, ...]) -> FollowupsVi
         ],
     )
     return FollowupsView(
-        applications=payload["applications"],
+        applications=result.applications,
         effect=effect,
         effect_frame=effect_frame,
         due=due,
-        due_total=payload["due_total"],
+        due_total=result.due_total,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -59,8 +59,8 @@ def export_rows(src: Source, client: str | None) -> int:
     """How many applications the export would hold (from the cached status, no export made)."""
     status = _status(src.path, src.version)
     if client is None:
-        return int(status["applications"])
-    return next((int(c["applications"]) for c in status["clients"] if c["client"] == client), 0)
+        return status.applications
+    return next((entry.applications for entry in status.clients if entry.client == client), 0)
 
 
 def export_csv(src: Source, client: str | None) -> tuple[str, int]:
@@ -122,36 +122,43 @@ ROSTER_COLUMNS = ["rank", "attention", "client", "display_name", "advisor", "sta
 @st.cache_data(show_spinner="Diagnosing every client…", max_entries=MAX_CACHED)
 def _roster(path: str, version: Version, key: tuple[Any, ...], advisor: str | None) -> RosterView:
     with _connection(path) as con:
-        payload = roster_logic.roster(con, _scope(key, version), _viewer_of(version), advisor)
+        result = roster_logic.roster(con, _scope(key, version), _viewer_of(version), advisor)
     rows = [
         {
-            "rank": entry["rank"],
-            "attention": "needs attention" if entry["needs_attention"] else "",
-            "client": entry["client"],
-            "display_name": entry["display_name"],
-            "advisor": entry["advisor"],
-            "status": entry["status"],
-            "applications": entry["applications"],
-            "last_activity_on": entry["last_activity_on"],
-            "days_since_last_application": entry["days_since_last_application"],
-            **{key: entry["response_rate"][key] for key in ("rate", "low", "high")},
-            "reliability": _reliability(entry["small"]),
-            "furthest_stage": entry["furthest_stage"],
-            "worst_part": ("no outcomes recorded" if entry["recorded"] and not entry["recorded"]["outcomes"] else "–")
-            if entry["worst_part"] is None
-            else f"{entry['worst_part']['area']}: {entry['worst_part']['verdict']}",
-            "follow_ups_due": entry["follow_ups_due"],
-            "reasons": "; ".join(entry["reasons"]),
+            "rank": entry.rank,
+            "attention": "needs attention" if entry.needs_attention else "",
+            "client": entry.client,
+            "display_name": entry.display_name,
+            "advisor": entry.advisor,
+            "status": entry.status,
+            "applications": entry.applications,
+            "last_activity_on": entry.last_activity_on,
+            "days_since_last_application": entry.days_since_last_application,
+            "rate": entry.response_rate["rate"],
+            "low": entry.response_rate["low"],
+            "high": entry.response_rate["high"],
+            "reliability": _reliability(entry.small),
+            "furthest_stage": entry.furthest_stage,
+            "worst_part": _worst_part(entry),
+            "follow_ups_due": entry.follow_ups_due,
+            "reasons": "; ".join(entry.reasons),
         }
-        for entry in payload["clients"]
+        for entry in result.clients
     ]
     return RosterView(
         clients=len(rows),
-        needs_attention=payload["needs_attention"],
-        ordering=payload["ordering"],
-        stall_days=payload["stall_days"],
+        needs_attention=result.needs_attention,
+        ordering=list(result.ordering),
+        stall_days=result.stall_days,
         table=pd.DataFrame(rows, columns=ROSTER_COLUMNS),
     )
+
+
+def _worst_part(entry: roster_logic.RosterEntry) -> str:
+    """The roster's "worst part" cell: the first failing or at-risk finding, or why there is none."""
+    if entry.worst_part is not None:
+        return f"{entry.worst_part['area']}: {entry.worst_part['verdict']}"
+    return "no outcomes recorded" if entry.recorded and not entry.recorded["outcomes"] else "–"
 
 
 def roster(src: Source, filters: Filters, advisor: str | None = None) -> RosterView:
@@ -159,31 +166,34 @@ def roster(src: Source, filters: Filters, advisor: str | None = None) -> RosterV
     return _roster(src.path, src.version, filters.key(), advisor)
 
 
+QUANTILES: tuple[Literal["min", "p25", "median", "p75", "max"], ...] = ("min", "p25", "median", "p75", "max")
+
+
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
 def _against_caseload(path: str, version: Version, key: tuple[Any, ...], client: str) -> CaseloadView:
     with _connection(path) as con:
-        payload = roster_logic.against_caseload(con, _scope(key, version), client, _viewer_of(version))
+        result = roster_logic.against_caseload(con, _scope(key, version), client, _viewer_of(version))
     rows = [
         {
-            "metric": row["label"],
-            "rate": row["rate"],
-            "low": row["low"],
-            "high": row["high"],
-            "reliability": _reliability(row["small"]),
-            "percentile": row["percentile"],
-            "others": row["others"],
-            **{name: (row["distribution"] or {}).get(name) for name in ("min", "p25", "median", "p75", "max")},
+            "metric": row.label,
+            "rate": row.rate,
+            "low": row.low,
+            "high": row.high,
+            "reliability": _reliability(row.small),
+            "percentile": row.percentile,
+            "others": row.others,
+            **{name: None if row.distribution is None else row.distribution[name] for name in QUANTILES},
         }
-        for row in payload["rates"]
+        for row in result.rates
     ]
     return CaseloadView(
-        client=payload["client"],
-        advisor=payload.get("advisor"),
-        available=payload["available"],
-        reason=payload["reason"],
+        client=result.client,
+        advisor=result.advisor,
+        available=result.available,
+        reason=result.reason,
         # none when the viewer may not compare (a client viewer): nothing about other people
-        compared_clients=payload.get("compared_clients", 0),
-        caseload_clients=payload.get("caseload_clients", 0),
+        compared_clients=result.compared_clients,
+        caseload_clients=result.caseload_clients,
         table=pd.DataFrame(rows),
     )
 

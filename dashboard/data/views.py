@@ -4,8 +4,8 @@ A page reads `result.trend`, not `result["trend"]`: a renamed field is an error 
 page that reads it, not a KeyError found only when a test happens to render that page. Each analysis
 with no application in scope is `None` instead of an object (ui.require says why and stops the page).
 
-The frames keep the columns the charts (dashboard/charts.py) expect; the dicts that remain are the core's
-JSON payloads passed through unchanged (the measures, the findings, a follow-up effect).
+The frames keep the columns the charts (dashboard/charts.py) expect; the core's results pass through as
+they are (the measures, a follow-up effect), and the findings as the diagnosis's JSON.
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.analyse.followups import FollowUpEffect
+from pipelines.analyse.measures import Measures
+
 
 @dataclass(frozen=True)
 class OverviewView:
-    """Headline numbers (`measures`: analytics.Measures.to_json), findings, funnel, flows, weekly trend."""
+    """Headline numbers (`measures`: analytics.Measures), findings, funnel, flows, weekly trend."""
 
-    measures: dict[str, Any]
+    measures: Measures
     step_conversion_label: str
     median_days: float | None
     median_low: float | None
@@ -34,11 +37,11 @@ class OverviewView:
 
     @property
     def outcomes_recorded(self) -> bool:
-        return bool(self.measures["outcomes_recorded"])
+        return self.measures.outcomes_recorded
 
     @property
     def applications(self) -> int:
-        return int(self.measures["applications"])
+        return self.measures.applications
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class FollowupsView:
     """The landmark comparison (`effect`, None when the window leaves nothing to measure) and who is due."""
 
     applications: int
-    effect: dict[str, Any] | None
+    effect: FollowUpEffect | None
     effect_frame: pd.DataFrame | None
     due: pd.DataFrame
     due_total: int

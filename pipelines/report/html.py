@@ -200,17 +200,17 @@ def _axis_top(rows: list[dict[str, Any]]) -> float:
     return min(1.0, max(0.1, math.ceil(highest * 10 + 1e-9) / 10))
 
 
-def _funnel_chart(stages: list[dict[str, Any]]) -> alt.TopLevelMixin:
-    order = [stage["label"] for stage in stages]
-    counts = [{"stage": s["label"], "count": s["count"]} for s in stages]
+def _funnel_chart(stages: tuple[analytics.FunnelStage, ...]) -> alt.TopLevelMixin:
+    order = [stage.label for stage in stages]
+    counts: list[dict[str, Any]] = [{"stage": s.label, "count": s.count} for s in stages]
     conversions = []
     for stage in stages[1:]:
-        step = stage.get("step_conversion") or {}
+        step = stage.step_conversion or {}
         rate = finite(step.get("rate"))
         if rate is None:
             continue  # nobody settled at the stage before: no conversion to draw
         conversions.append({
-            "stage": stage["label"], "rate": rate,
+            "stage": stage.label, "rate": rate,
             "low": finite(step.get("low")) if step.get("low") is not None else rate,
             "high": finite(step.get("high")) if step.get("high") is not None else rate,
             "small": "yes" if step.get("n", 0) < SMALL_GROUP else "no",
@@ -242,18 +242,17 @@ def _funnel_chart(stages: list[dict[str, Any]]) -> alt.TopLevelMixin:
     return _configure(alt.hconcat(left, right, spacing=30))
 
 
-def _rates_chart(groups: list[dict[str, Any]], labels: list[str], title: str) -> alt.TopLevelMixin | None:
+def _rates_chart(groups: tuple[analytics.RateGroup, ...], labels: list[str], title: str) -> alt.TopLevelMixin | None:
     rows = []
     for group, label in zip(groups, labels, strict=True):
-        for metric, key in ((RESPONSE_LABEL, "response_rate"), (CALLBACK_LABEL, "callback_rate")):
-            rate = group[key]
+        for metric, rate in ((RESPONSE_LABEL, group.response_rate), (CALLBACK_LABEL, group.callback_rate)):
             value = finite(rate.get("rate"))
             if value is None:
                 continue  # too early: the table says so
             low, high = finite(rate.get("low")), finite(rate.get("high"))
             rows.append({"group": label, "metric": metric, "rate": value,
                          "low": value if low is None else low, "high": value if high is None else high,
-                         "small": "yes" if group["small"] else "no"})  # fmt: skip
+                         "small": "yes" if group.small else "no"})  # fmt: skip
     if not rows:
         return None
     drawn = [label for label in labels if any(row["group"] == label for row in rows)]
@@ -277,29 +276,29 @@ def _rates_chart(groups: list[dict[str, Any]], labels: list[str], title: str) ->
 # ---------------------------------------------------------------- the sections with a chart
 
 
-def _funnel_section(result: dict[str, Any]) -> str:
+def _funnel_section(result: analytics.Funnel) -> str:
     parts = ['<section id="funnel"><h2>Funnel</h2>']
-    if result.get("no_data"):
+    if result.no_data:
         parts.append('<p class="empty">No applications yet: the funnel starts with the first one.</p></section>')
         return "".join(parts)
-    if not result.get("outcomes_recorded", True):
+    if not result.outcomes_recorded:
         parts.append(f'<p class="empty">{esc(NOT_RECORDED.capitalize())}: the funnel needs what happened to each '
                      "application.</p></section>")  # fmt: skip
         return "".join(parts)
-    stages = result["stages"]
+    stages = result.stages
     parts.append(
         "<p>Each application counts at the furthest stage it reached, at any time: the headline numbers. "
-        f"{esc(result['step_conversion_label'])}.</p>"
+        f"{esc(result.step_conversion_label)}.</p>"
     )
     parts.append(f"<figure>{_svg(_funnel_chart(stages), 'Funnel: stage counts and step conversions')}</figure>")
     rows = []
     for stage in stages:
-        step = stage.get("step_conversion")
+        step = stage.step_conversion
         rows.append([
-            esc(stage["label"]), f"{stage['count']:,}", percent(stage["share_of_applied"]),
+            esc(stage.label), f"{stage.count:,}", percent(stage.share_of_applied),
             DASH if step is None else rate_text(step), DASH if step is None else f"{step['n']:,}",
         ])  # fmt: skip
-    window = result["scope"]["window"]
+    window = result.scope.window
     parts.append(
         table(
             ["Stage", "Applications", "Share of all applications", "Step conversion (95% interval)",
@@ -308,29 +307,29 @@ def _funnel_section(result: dict[str, Any]) -> str:
             {1, 2, 4},
         )
     )  # fmt: skip
-    outcomes = result.get("outcomes") or {}
+    outcomes = result.outcomes
     if outcomes:
         standing = ", ".join(f"{esc(str(name).replace('_', ' '))}: {count}" for name, count in outcomes.items())
         parts.append(
             f'<p class="note">Where the applications stand now: {standing}. No further answer: an answer or an offer '
-            f"followed by nothing for {result.get('stale_days', analytics.STALE_DAYS)} days or more.</p>"
+            f"followed by nothing for {result.stale_days} days or more.</p>"
         )
     parts.append("</section>")
     return "".join(parts)
 
 
-def _breakdown_section(field: str, title: str, result: dict[str, Any], window: int) -> str:
+def _breakdown_section(field: str, title: str, result: analytics.Rates, window: int) -> str:
     section_id = f"by-{field.replace('_', '-')}"
     parts = [f'<section id="{section_id}"><h2>By {title}</h2>']
-    groups = result.get("groups") or []
-    if result.get("no_data") or not groups:
+    groups = result.groups
+    if result.no_data or not groups:
         parts.append(f'<p class="empty">No applications yet, so no rates by {title}.</p></section>')
         return "".join(parts)
-    if not result.get("outcomes_recorded", True):
+    if not result.outcomes_recorded:
         parts.append(f'<p class="empty">{esc(NOT_RECORDED.capitalize())}, so no rates by {title}.</p></section>')
         return "".join(parts)
     drawn = groups[:MAX_GROUPS]
-    chart = _rates_chart(drawn, _chart_labels(g["group"][field] for g in drawn), f"By {title}")
+    chart = _rates_chart(drawn, _chart_labels(g.group[field] for g in drawn), f"By {title}")
     if chart is None:
         parts.append(f'<p class="note">No {title} has had the full {window} days yet: too early for a chart.</p>')
     else:
@@ -341,9 +340,9 @@ def _breakdown_section(field: str, title: str, result: dict[str, Any], window: i
         parts.append(f"<figcaption>{caption}</figcaption></figure>")
     rows = [
         [
-            esc(group_label(g["group"][field])), f"{g['applications']}", f"{g['settled']}", f"{g['pending']}",
-            rate_text(g["response_rate"], TOO_EARLY), rate_text(g["callback_rate"], TOO_EARLY),
-            '<span class="flag">small</span>' if g["small"] else "",
+            esc(group_label(g.group[field])), f"{g.applications}", f"{g.settled}", f"{g.pending}",
+            rate_text(g.response_rate, TOO_EARLY), rate_text(g.callback_rate, TOO_EARLY),
+            '<span class="flag">small</span>' if g.small else "",
         ]
         for g in groups[:MAX_TABLE_ROWS]
     ]  # fmt: skip

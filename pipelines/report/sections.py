@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pipelines.advisors.roster import CaseloadComparison
 from pipelines.analyse import analytics
 from pipelines.analyse.scope import SMALL_GROUP, Scope
 from pipelines.report.text import (
@@ -134,10 +135,10 @@ def diagnosis_section(result: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def followups_section(result: dict[str, Any]) -> str:
+def followups_section(result: analytics.Followups) -> str:
     """The follow-ups due now, the most urgent first."""
     parts = ['<section id="followups"><h2>Follow-ups due</h2>']
-    due = result.get("due") or []
+    due = result.due
     if not due:
         parts.append('<p class="empty">No follow-up is due.</p></section>')
         return "".join(parts)
@@ -145,7 +146,7 @@ def followups_section(result: dict[str, Any]) -> str:
         "<p>Unanswered applications one to two weeks old (or older, within the window and two weeks) with no "
         "follow-up yet, and interviews with no news for a week. Most urgent first.</p>"
     )
-    rows = [[esc(d.get("company")), esc(d.get("role")), esc(d.get("applied_on")), esc(d.get("reason"))]
+    rows = [[esc(d.company), esc(d.role), esc(d.applied_on), esc(d.reason)]
             for d in due[:MAX_TABLE_ROWS]]  # fmt: skip
     parts.append(table(["Company", "Role", "Applied", "Why now"], rows))
     if len(due) > MAX_TABLE_ROWS:
@@ -170,33 +171,33 @@ def notes_section(notes: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
-def caseload_section(result: dict[str, Any], has_data: bool, recorded: bool = True) -> str:
+def caseload_section(result: CaseloadComparison, has_data: bool, recorded: bool = True) -> str:
     """The client's rates beside the caseload's (median and middle half), or why there is no comparison."""
     parts = ['<section id="caseload"><h2>Compared with the caseload</h2>']
-    if not result.get("available"):
-        reason = result.get("reason") or "no comparison is available"
+    if not result.available:
+        reason = result.reason or "no comparison is available"
         parts.append(f'<p class="empty">No comparison: {esc(reason)}.</p></section>')
         return "".join(parts)
-    whose = "of the same advisor" if result.get("advisor") is not None else "you can see"
+    whose = "of the same advisor" if result.advisor is not None else "you can see"
     parts.append(
-        f"<p>The client's rates beside those of {result['compared_clients']} other clients {whose} with at least "
+        f"<p>The client's rates beside those of {result.compared_clients} other clients {whose} with at least "
         f"{SMALL_GROUP} settled applications (median, and the middle half: 25th to 75th percentile).</p>"
     )
     rows = []
-    for row in result["rates"]:
-        spread = row.get("distribution")
+    for row in result.rates:
+        spread = row.distribution
         middle = (f"{percent(spread['median'])} ({percent(spread['p25'])}{DASH}{percent(spread['p75'])})"
                   if spread else DASH)  # fmt: skip
-        percentile = finite(row.get("percentile"))
+        percentile = finite(row.percentile)
         position = DASH if percentile is None else f"above {percentile:.0f}% of them"
-        rate = {"rate": row.get("rate"), "low": row.get("low"), "high": row.get("high")}
+        rate = {"rate": row.rate, "low": row.low, "high": row.high}
         if has_data and not recorded:
             own = esc(NOT_RECORDED)
         elif has_data:
-            own = rate_text(rate, TOO_EARLY) + (' <span class="flag">small</span>' if row.get("small") else "")
+            own = rate_text(rate, TOO_EARLY) + (' <span class="flag">small</span>' if row.small else "")
         else:
             own = DASH  # no applications: nothing to compare, not "too early"
-        rows.append([esc(row["label"]), own, middle, position])
+        rows.append([esc(row.label), own, middle, position])
     parts.append(table(["Rate", "This client (95%)", "Caseload median (middle half)", "Position"], rows))
     parts.append("</section>")
     return "".join(parts)

@@ -186,14 +186,14 @@ def test_the_roster_page_shows_the_caseload_needing_attention_first(
     table = at.dataframe[0].value
     con = connect(caseload_db)
     try:
-        expected = roster.roster(con, Scope(as_of=AS_OF))["clients"]
+        expected = roster.roster(con, Scope(as_of=AS_OF)).clients
     finally:
         con.close()
-    assert list(table["client"]) == [entry["client"] for entry in expected]
-    assert metrics["Need attention"] == str(sum(entry["needs_attention"] for entry in expected))
+    assert list(table["client"]) == [entry.client for entry in expected]
+    assert metrics["Need attention"] == str(sum(entry.needs_attention for entry in expected))
     # the first client needs attention this week, for the roster's own first reason
-    assert expected[0]["needs_attention"] and table["attention"].iloc[0] == "needs attention"
-    assert expected[0]["reasons"][0] in table["reasons"].iloc[0]
+    assert expected[0].needs_attention and table["attention"].iloc[0] == "needs attention"
+    assert expected[0].reasons[0] in table["reasons"].iloc[0]
     assert (table["low"] <= table["rate"]).all() and (table["rate"] <= table["high"]).all()
 
 

@@ -46,7 +46,7 @@ def _applications(db: Path, client: str | None = None) -> int:
 
     con = connect(db)
     try:
-        return int(funnel(con, Scope(as_of=dt.date.fromisoformat(AS_OF), client=client))["applications"])
+        return funnel(con, Scope(as_of=dt.date.fromisoformat(AS_OF), client=client)).applications
     finally:
         con.close()
 

@@ -168,10 +168,10 @@ def _everything_alice_can_read(con: duckdb.DuckDBPyConnection, alice: Viewer, tm
     scope = Scope(as_of=AS_OF, allowed=alice.clients)
     parts: list[Any] = [
         clients.list_clients(con, alice),
-        database_status(con, tmp_path / "db", alice),
-        analytics.rates(con, scope, ["company", "client"]),
-        analytics.followups(con, scope),
-        roster.roster(con, scope, alice),
+        database_status(con, tmp_path / "db", alice).to_json(),
+        analytics.rates(con, scope, ["company", "client"]).to_json(),
+        analytics.followups(con, scope).to_json(),
+        roster.roster(con, scope, alice).to_json(),
         outcomes.applications_without_outcome(con, None, 1000, alice),
     ]
     out = tmp_path / "export.csv"
@@ -195,15 +195,15 @@ def test_a_viewer_reads_only_their_clients(con: duckdb.DuckDBPyConnection, tmp_p
     ):
         with pytest.raises(InputError, match="no client 'bob_client'"):
             attempt()
-    assert analytics.rates(con, Scope(as_of=AS_OF, client="bob_client", allowed=alice.clients), [])["no_data"]
+    assert analytics.rates(con, Scope(as_of=AS_OF, client="bob_client", allowed=alice.clients), []).no_data
     bob_app = con.execute("select application_id from applications where client = 'bob_client' limit 1").fetchone()[0]
     with pytest.raises(InputError, match="no application"):
         outcomes.record_event(con, bob_app, "offer", AS_OF, viewer=alice)
     # a viewer with no grants sees nothing at all
     nobody = Viewer("x@example.org", "none", ())
     assert clients.list_clients(con, nobody) == []
-    assert analytics.funnel(con, Scope(as_of=AS_OF, allowed=()))["no_data"]
-    assert database_status(con, tmp_path / "db", nobody)["applications"] == 0
+    assert analytics.funnel(con, Scope(as_of=AS_OF, allowed=())).no_data
+    assert database_status(con, tmp_path / "db", nobody).applications == 0
 
 
 def test_only_an_admin_adds_clients(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -236,8 +236,8 @@ def test_the_role_is_per_client(con: duckdb.DuckDBPyConnection, tmp_path: Path) 
     ):
         with pytest.raises(InputError, match="only the client's advisor"):
             attempt()
-    assert [entry["client"] for entry in roster.roster(con, Scope(as_of=AS_OF), carol)["clients"]] == ["alice_client"]
-    assert not roster.against_caseload(con, Scope(as_of=AS_OF), "bob_client", carol)["available"]
+    assert [entry.client for entry in roster.roster(con, Scope(as_of=AS_OF), carol).clients] == ["alice_client"]
+    assert not roster.against_caseload(con, Scope(as_of=AS_OF), "bob_client", carol).available
 
 
 def test_a_mapping_confirmed_for_one_client_is_not_used_for_another(
@@ -263,20 +263,18 @@ def test_a_mapping_confirmed_for_one_client_is_not_used_for_another(
 # ---------------------------------------------------------------- roster
 
 
-def _documented_needs_attention(entry: dict[str, Any]) -> bool:
+def _documented_needs_attention(entry: roster.RosterEntry) -> bool:
     """A decision for the advisor this week (docs/advisors.md, "Roster"), written out independently: active,
     no accepted offer, and a failing part, a stalled search or ten follow-ups due this week."""
-    piling = entry["follow_ups_due_this_week"] >= 10
-    return entry["status"] == "active" and not entry["accepted_offers"] and bool(
-        entry["failing"] or entry["stalled"] or piling
-    )
+    piling = entry.follow_ups_due_this_week >= 10
+    return entry.status == "active" and not entry.accepted_offers and bool(entry.failing or entry.stalled or piling)
 
 
-def _documented_key(entry: dict[str, Any]) -> tuple[Any, ...]:
+def _documented_key(entry: roster.RosterEntry) -> tuple[Any, ...]:
     """The needs-attention ordering of docs/advisors.md, written out independently of pipelines/advisors/roster.py."""
-    status_rank = ["active", "paused", "placed", "closed"].index(entry["status"])
-    return (status_rank, not _documented_needs_attention(entry), -len(entry["failing"]), not entry["stalled"],
-            -len(entry["at_risk"]), -entry["follow_ups_due"], entry["display_name"].lower())  # fmt: skip
+    status_rank = ["active", "paused", "placed", "closed"].index(entry.status)
+    return (status_rank, not _documented_needs_attention(entry), -len(entry.failing), not entry.stalled,
+            -len(entry.at_risk), -entry.follow_ups_due, entry.display_name.lower())  # fmt: skip
 
 
 def test_the_roster_orders_the_sample_caseload_as_documented(caseload_db: Path) -> None:
@@ -285,27 +283,27 @@ def test_the_roster_orders_the_sample_caseload_as_documented(caseload_db: Path) 
         result = roster.roster(con, Scope(as_of=AS_OF))
     finally:
         con.close()
-    entries = result["clients"]
-    assert len(entries) == 20 and [entry["rank"] for entry in entries] == list(range(1, 21))
+    entries = result.clients
+    assert len(entries) == 20 and [entry.rank for entry in entries] == list(range(1, 21))
     assert [_documented_key(entry) for entry in entries] == sorted(_documented_key(entry) for entry in entries)
     # needing attention first; at risk alone never escalates; an accepted offer never needs attention
-    assert [entry["needs_attention"] for entry in entries] == [_documented_needs_attention(e) for e in entries]
-    attention = [entry["needs_attention"] for entry in entries]
-    assert attention == sorted(attention, reverse=True) and result["needs_attention"] == sum(attention)
-    assert any(entry["at_risk"] and not entry["needs_attention"] for entry in entries)
-    assert any(entry["accepted_offers"] and (entry["failing"] or entry["at_risk"]) and not entry["needs_attention"]
+    assert [entry.needs_attention for entry in entries] == [_documented_needs_attention(e) for e in entries]
+    attention = [entry.needs_attention for entry in entries]
+    assert attention == sorted(attention, reverse=True) and result.needs_attention == sum(attention)
+    assert any(entry.at_risk and not entry.needs_attention for entry in entries)
+    assert any(entry.accepted_offers and (entry.failing or entry.at_risk) and not entry.needs_attention
                for entry in entries)  # fmt: skip
     # every failing verdict is the client's planted failure
     planted = CASELOAD_TRUTH["planted_failure"]["by_client"]
-    failing = [entry for entry in entries if entry["failing"]]
+    failing = [entry for entry in entries if entry.failing]
     assert failing
-    assert all(entry["failing"] == [planted[entry["client"]]] for entry in failing)
-    assert all(planted[entry["client"]] != "none" for entry in failing)
+    assert all(entry.failing == [planted[entry.client]] for entry in failing)
+    assert all(planted[entry.client] != "none" for entry in failing)
     for entry in entries:
-        rate = entry["response_rate"]
+        rate = entry.response_rate
         assert rate["rate"] is not None and rate["low"] <= rate["rate"] <= rate["high"]
-        assert entry["applications"] == 100 and entry["furthest_stage"] in analytics.FUNNEL_STAGES
-        assert entry["advisor"] == "Sam Rivera" and entry["days_since_last_application"] is not None
+        assert entry.applications == 100 and entry.furthest_stage in analytics.FUNNEL_STAGES
+        assert entry.advisor == "Sam Rivera" and entry.days_since_last_application is not None
 
 
 def test_stalled_new_and_placed_clients_in_the_roster(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -314,16 +312,16 @@ def test_stalled_new_and_placed_clients_in_the_roster(con: duckdb.DuckDBPyConnec
     ingest_file(con, write_csv(tmp_path / "done.csv", HEADER, rows), client="done")
     clients.update_client(con, "done", {"status": "placed"})
     clients.add_client(con, "newcomer", {"display_name": "A newcomer"})
-    entries = roster.roster(con, Scope(as_of=AS_OF))["clients"]
-    by_name = {entry["client"]: entry for entry in entries}
-    assert by_name["stalled"]["stalled"] and by_name["stalled"]["days_since_last_application"] == 81
-    assert "no application for 81 days" in by_name["stalled"]["reasons"]
-    assert by_name["newcomer"]["reasons"] == ["no applications up to 2026-11-01"]
-    assert by_name["newcomer"]["applications"] == 0
-    assert by_name["newcomer"]["response_rate"] == {"rate": None, "low": None, "high": None}
-    assert entries[-1]["client"] == "done" and not entries[-1]["needs_attention"]
-    assert by_name["done"]["reasons"] == ["status: placed"]
-    assert [entry["client"] for entry in roster.roster(con, Scope(as_of=AS_OF), advisor="nobody")["clients"]] == []
+    entries = roster.roster(con, Scope(as_of=AS_OF)).clients
+    by_name = {entry.client: entry for entry in entries}
+    assert by_name["stalled"].stalled and by_name["stalled"].days_since_last_application == 81
+    assert "no application for 81 days" in by_name["stalled"].reasons
+    assert by_name["newcomer"].reasons == ["no applications up to 2026-11-01"]
+    assert by_name["newcomer"].applications == 0
+    assert by_name["newcomer"].response_rate == {"rate": None, "low": None, "high": None}
+    assert entries[-1].client == "done" and not entries[-1].needs_attention
+    assert by_name["done"].reasons == ["status: placed"]
+    assert [entry.client for entry in roster.roster(con, Scope(as_of=AS_OF), advisor="nobody").clients] == []
 
 
 def test_a_client_against_the_caseload(caseload_db: Path) -> None:
@@ -337,19 +335,19 @@ def test_a_client_against_the_caseload(caseload_db: Path) -> None:
                                             Viewer("b@x", "client", ("client_07_bruno",)))  # fmt: skip
     finally:
         con.close()
-    assert result["available"] and result["caseload_clients"] == 19 and result["compared_clients"] == 19
-    rates = {group["group"]["client"]: group["response_rate"]["rate"] for group in everyone["groups"]}
+    assert result.available and result.caseload_clients == 19 and result.compared_clients == 19
+    rates = {group.group["client"]: group.response_rate["rate"] for group in everyone.groups}
     own = rates.pop("client_07_bruno")
-    response = next(row for row in result["rates"] if row["metric"] == "response")
-    assert response["rate"] == pytest.approx(own)
+    response = next(row for row in result.rates if row.metric == "response")
+    assert response.rate == pytest.approx(own)
     expected = 100 * (sum(r < own for r in rates.values()) + sum(r == own for r in rates.values()) / 2) / 19
-    assert response["percentile"] == pytest.approx(expected)
-    assert response["distribution"]["min"] == pytest.approx(min(rates.values()))
-    assert response["distribution"]["max"] == pytest.approx(max(rates.values()))
+    assert response.percentile == pytest.approx(expected)
+    assert response.distribution["min"] == pytest.approx(min(rates.values()))
+    assert response.distribution["max"] == pytest.approx(max(rates.values()))
     # too few others: no percentile, and the reason says so; a client is never compared with others
-    assert not alone["available"] and "a percentile needs 5" in alone["reason"]
-    assert all(row["percentile"] is None for row in alone["rates"])
-    assert not as_client["available"] and as_client["rates"] == []
+    assert not alone.available and "a percentile needs 5" in alone.reason
+    assert all(row.percentile is None for row in alone.rates)
+    assert not as_client.available and as_client.rates == []
 
 
 # ---------------------------------------------------------------- CLI
@@ -494,15 +492,13 @@ def test_cli_report(capsys: pytest.CaptureFixture[str], caseload_db: Path, tmp_p
 def test_follow_ups_due_agree_between_roster_and_followups(caseload_db: Path) -> None:
     con = connect(caseload_db)
     try:
-        entries = roster.roster(con, Scope(as_of=AS_OF))["clients"]
+        entries = roster.roster(con, Scope(as_of=AS_OF)).clients
         for entry in entries[:5]:
-            payload = analytics.followups(con, Scope(as_of=AS_OF, client=entry["client"]), due_limit=10)
-            assert payload["due_total"] == entry["follow_ups_due"] and len(payload["due"]) == min(
-                10, entry["follow_ups_due"]
-            )
+            found = analytics.followups(con, Scope(as_of=AS_OF, client=entry.client), due_limit=10)
+            assert found.due_total == entry.follow_ups_due and len(found.due) == min(10, entry.follow_ups_due)
     finally:
         con.close()
-    assert max(entry["follow_ups_due"] for entry in entries[:5]) > 10  # the limit is exercised
+    assert max(entry.follow_ups_due for entry in entries[:5]) > 10  # the limit is exercised
 
 
 def test_the_roster_verdicts_are_the_clients_own_diagnosis(caseload_db: Path) -> None:
@@ -512,13 +508,13 @@ def test_the_roster_verdicts_are_the_clients_own_diagnosis(caseload_db: Path) ->
 
     con = connect(caseload_db)
     try:
-        entries = roster.roster(con, Scope(as_of=AS_OF))["clients"]
+        entries = roster.roster(con, Scope(as_of=AS_OF)).clients
         for entry in entries:
-            own = diagnosis.diagnose(con, Scope(as_of=AS_OF, client=entry["client"]))["findings"]
-            assert entry["failing"] == [f["area"] for f in own if f["verdict"] == "failing"], entry["client"]
-            assert entry["at_risk"] == [f["area"] for f in own if f["verdict"] == "at risk"], entry["client"]
+            own = diagnosis.diagnose(con, Scope(as_of=AS_OF, client=entry.client))["findings"]
+            assert entry.failing == [f["area"] for f in own if f["verdict"] == "failing"], entry.client
+            assert entry.at_risk == [f["area"] for f in own if f["verdict"] == "at risk"], entry.client
             worst = own[0] if own[0]["verdict"] in ("failing", "at risk") else None
-            assert entry["worst_part"] == (None if worst is None else {"area": worst["area"],
+            assert entry.worst_part == (None if worst is None else {"area": worst["area"],
                                                                        "verdict": worst["verdict"]})  # fmt: skip
     finally:
         con.close()

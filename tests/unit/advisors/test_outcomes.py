@@ -134,8 +134,8 @@ def test_a_group_answered_early_has_a_rate_not_too_early(con: duckdb.DuckDBPyCon
             [["A", "R", "2026-08-01", "2026-08-10"]],
         ),
     )
-    overall = analytics.rates(con, analytics.Scope(as_of=dt.date(2026, 11, 1)), [])["overall"]
-    assert overall["response_rate"]["rate"] == 1.0
+    overall = analytics.rates(con, analytics.Scope(as_of=dt.date(2026, 11, 1)), []).overall
+    assert overall is not None and overall.response_rate["rate"] == 1.0
 
 
 def test_parquet_export_is_partitioned_by_client_and_reads_back(

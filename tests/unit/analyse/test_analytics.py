@@ -62,15 +62,16 @@ def _simpson_rows() -> list[list[object]]:
 def test_compare_warns_about_simpsons_paradox(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     _load(con, tmp_path / "simpson.csv", _simpson_rows())
     result = analytics.compare(con, Scope(as_of=AS_OF), by="resume_version", adjust_for=("channel",))
-    rates = {v["variant"]: v["rate"]["rate"] for v in result["variants"]}
+    rates = {v.variant: v.rate["rate"] for v in result.variants}
     assert rates["A"] == pytest.approx(28 / 110) and rates["B"] == pytest.approx(71 / 110)
-    (pair,) = result["pairs"]
-    assert {pair["a"], pair["b"]} == {"A", "B"}
-    odds = pair["adjusted"]["odds_ratio"]
-    a_vs_b = odds if pair["a"] == "A" else 1 / odds
+    (pair,) = result.pairs
+    assert {pair.a, pair.b} == {"A", "B"}
+    assert pair.adjusted is not None
+    odds = pair.adjusted["odds_ratio"]
+    a_vs_b = odds if pair.a == "A" else 1 / odds
     assert a_vs_b == pytest.approx(1.909, abs=1e-3)
-    assert pair["warning"] is not None and "Simpson" in pair["warning"]
-    best = {v["variant"]: v["prob_best"] for v in result["variants"]}
+    assert pair.warning is not None and "Simpson" in pair.warning
+    best = {v.variant: v.prob_best for v in result.variants}
     assert best["B"] > 0.99  # on the raw numbers B is best: the warning is what keeps this honest
 
 
@@ -89,12 +90,13 @@ def test_censoring_aware_rate_recovers_the_true_rate(con: duckdb.DuckDBPyConnect
         rows.append([f"s{i}", f"Co{i}", "R", "job_board", "v1", "tech", applied.isoformat(),
                      "response" if seen else "applied", responded])  # fmt: skip
     _load(con, tmp_path / "censored.csv", rows)
-    overall = analytics.rates(con, Scope(as_of=AS_OF), [])["overall"]
-    naive = overall["responses"] / overall["applications"]
+    overall = analytics.rates(con, Scope(as_of=AS_OF), []).overall
+    assert overall is not None
+    naive = overall.responses / overall.applications
     assert naive == pytest.approx(0.22, abs=0.03)  # what counting pending as failures would say
-    assert overall["response_rate"]["rate"] == pytest.approx(0.30, abs=0.03)
-    assert overall["response_rate"]["low"] < 0.30 < overall["response_rate"]["high"]
-    assert overall["response_rate_settled"]["rate"] == pytest.approx(0.30, abs=0.04)
+    assert overall.response_rate["rate"] == pytest.approx(0.30, abs=0.03)
+    assert overall.response_rate["low"] < 0.30 < overall.response_rate["high"]
+    assert overall.response_rate_settled["rate"] == pytest.approx(0.30, abs=0.04)
 
 
 @pytest.mark.parametrize("path", sample_files(), ids=lambda p: p.stem)
@@ -108,14 +110,14 @@ def test_personas_estimates_cover_the_true_rates(db_path: Path, path: Path) -> N
         if field_name == "followed_up":
             continue  # the logged follow-up is biased by design; see test_followups_landmark
         result = analytics.rates(con, scope, [field_name])
-        for row in result["groups"]:
-            value = row["group"][field_name]
+        for row in result.groups:
+            value = row.group[field_name]
             expected = groups.get(str(value))
-            if expected is None or row["settled"] < 30:
+            if expected is None or row.settled < 30:
                 continue
-            for metric, key in (("response", "response_rate"), ("callback", "callback_rate")):
+            for metric, rate in (("response", row.response_rate), ("callback", row.callback_rate)):
                 checked += 1
-                covered += row[key]["low"] <= expected[metric] <= row[key]["high"]
+                covered += rate["low"] <= expected[metric] <= rate["high"]
     con.close()
     assert checked >= 4
     assert covered / checked >= 0.8, f"{covered}/{checked} intervals cover the true rate"
@@ -129,14 +131,14 @@ def test_followups_landmark_covers_the_true_effect_across_personas(tmp_path: Pat
             continue  # the caseload mixes personas: no single landmark truth
         con = connect(tmp_path / f"{path.stem}.duckdb")
         ingest_file(con, path)
-        effect = analytics.followups(con, Scope(as_of=dt.date.fromisoformat(truth["as_of"])))["effect"]
+        effect = analytics.followups(con, Scope(as_of=dt.date.fromisoformat(truth["as_of"]))).effect
         con.close()
-        assert effect["landmark_day"] == truth["follow_up_landmark"]["day"]
-        for ours, theirs in (("followed_up", "yes"), ("not_followed_up", "no")):
-            if effect[ours]["n"] >= 30:
+        assert effect is not None and effect.landmark_day == truth["follow_up_landmark"]["day"]
+        for ours, theirs in ((effect.followed_up, "yes"), (effect.not_followed_up, "no")):
+            if ours["n"] >= 30:
                 checked += 1
                 expected = truth["follow_up_landmark"][theirs]["response_after_landmark"]
-                covered += effect[ours]["low"] <= expected <= effect[ours]["high"]
+                covered += ours["low"] <= expected <= ours["high"]
     assert checked >= 6
     assert covered / checked >= 0.8, f"{covered}/{checked} intervals cover the true landmark rate"
 
@@ -173,8 +175,8 @@ def test_every_command_on_every_persona_with_filters(
 
 def test_filters_narrow_the_scope(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     _load(con, tmp_path / "s.csv", _simpson_rows())
-    everything = analytics.funnel(con, Scope(as_of=AS_OF))["applications"]
-    referral = analytics.funnel(con, Scope(as_of=AS_OF, where={"channel": "referral"}))["applications"]
+    everything = analytics.funnel(con, Scope(as_of=AS_OF)).applications
+    referral = analytics.funnel(con, Scope(as_of=AS_OF, where={"channel": "referral"})).applications
     assert (everything, referral) == (220, 110)
     with pytest.raises(Exception, match="unknown field 'colour'"):
         analytics.rates(con, Scope(as_of=AS_OF, where={"colour": "red"}), [])
@@ -208,14 +210,15 @@ def test_properties_of_rates_and_funnel(tmp_path_factory: pytest.TempPathFactory
     scope = Scope(as_of=AS_OF)
     result = analytics.rates(con, scope, ["channel", "resume_version"])
     funnel = analytics.funnel(con, scope)
-    assert sum(group["applications"] for group in result["groups"]) == result["applications"] == len(rows)
-    for row in [result["overall"], *result["groups"]]:
-        for key in ("response_rate", "response_rate_settled", "callback_rate", "interview_rate", "offer_rate"):
-            rate = row[key]
+    assert sum(group.applications for group in result.groups) == result.applications == len(rows)
+    assert result.overall is not None
+    for row in [result.overall, *result.groups]:
+        for rate in (row.response_rate, row.response_rate_settled, row.callback_rate, row.interview_rate,
+                     row.offer_rate):  # fmt: skip
             if rate["rate"] is None:
                 continue
             assert 0 <= rate["low"] <= rate["rate"] <= rate["high"] <= 1
-    counts = [stage["count"] for stage in funnel["stages"]]
+    counts = [stage.count for stage in funnel.stages]
     assert counts == sorted(counts, reverse=True)
     con.close()
     # the same rows in another order, in another database: the same numbers
@@ -231,9 +234,10 @@ def test_properties_of_rates_and_funnel(tmp_path_factory: pytest.TempPathFactory
     other.close()
 
 
-def _comparable(result: dict[str, object]) -> str:
-    groups = sorted(result["groups"], key=lambda g: json.dumps(g["group"], sort_keys=True))  # type: ignore[index]
-    return json.dumps({"overall": result["overall"], "groups": groups}, sort_keys=True)
+def _comparable(result: analytics.Rates) -> str:
+    payload = result.to_json()
+    groups = sorted(payload["groups"], key=lambda g: json.dumps(g["group"], sort_keys=True))
+    return json.dumps({"overall": payload["overall"], "groups": groups}, sort_keys=True)
 
 
 RECORDED_KEYS = {"recorded", "outcomes_recorded"}
@@ -299,9 +303,10 @@ def test_a_group_too_recent_for_the_window_has_no_rate_yet(con: duckdb.DuckDBPyC
     rows = [[f"C{i}", "R", _days_ago(i % 10), "applied" if i % 3 else "rejected", None if i % 3 else _days_ago(0)]
             for i in range(30)]  # fmt: skip
     _canonical(con, tmp_path / "recent.csv", ["company", "role", "applied_on", "status", "rejected_on"], rows)
-    overall = analytics.rates(con, Scope(as_of=AS_OF), [])["overall"]
-    assert overall["response_rate"]["rate"] is None and overall["response_rate"]["followed_days"] < 30
-    assert overall["pending"] == 20
+    overall = analytics.rates(con, Scope(as_of=AS_OF), []).overall
+    assert overall is not None
+    assert overall.response_rate["rate"] is None and overall.response_rate["followed_days"] < 30
+    assert overall.pending == 20
 
 
 def test_undated_replies_withdrawals_and_yes_no_follow_ups(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -327,14 +332,14 @@ def test_undated_replies_withdrawals_and_yes_no_follow_ups(con: duckdb.DuckDBPyC
     _canonical(con, tmp_path / "mixed.csv", header, rows)
     scope = Scope(as_of=AS_OF)
     undated = analytics.rates(con, scope, ["company"])
-    by_company = {g["group"]["company"]: g for g in undated["groups"]}
-    assert by_company["Undated"]["response_rate_settled"]["rate"] == 1.0
-    timing = analytics.timing(con, scope, [])["groups"][0]
-    assert timing["rejection"]["median_days"] == 40  # withdrawn applications do not wait for a rejection
-    assert timing["ghosting_rate"]["rate"] == pytest.approx(5 / 26)  # only the five never answered
-    effect = analytics.followups(con, scope)["effect"]
-    assert effect["undated_follow_ups"] == 5 and effect["followed_up"]["n"] == 0
-    assert analytics.followups(con, Scope(as_of=AS_OF, window=14))["effect"] is None
+    by_company = {g.group["company"]: g for g in undated.groups}
+    assert by_company["Undated"].response_rate_settled["rate"] == 1.0
+    timing = analytics.timing(con, scope, []).groups[0]
+    assert timing.rejection.median_days == 40  # withdrawn applications do not wait for a rejection
+    assert timing.ghosting_rate["rate"] == pytest.approx(5 / 26)  # only the five never answered
+    effect = analytics.followups(con, scope).effect
+    assert effect is not None and effect.undated_follow_ups == 5 and effect.followed_up["n"] == 0
+    assert analytics.followups(con, Scope(as_of=AS_OF, window=14)).effect is None
 
 
 def test_compare_gives_no_chance_to_a_variant_without_evidence_and_no_warning_for_noise(
@@ -350,9 +355,9 @@ def test_compare_gives_no_chance_to_a_variant_without_evidence_and_no_warning_fo
     rows += [[f"N{i}", "R", "referral", "v3", _days_ago(2), "applied", None] for i in range(5)]
     _canonical(con, tmp_path / "cmp.csv", header, rows)
     result = analytics.compare(con, Scope(as_of=AS_OF), by="resume_version")
-    chances = {v["variant"]: v["prob_best"] for v in result["variants"]}
+    chances = {v.variant: v.prob_best for v in result.variants}
     assert chances["v3"] is None and chances["v1"] == pytest.approx(0.5, abs=0.02)
-    assert all(pair["warning"] is None for pair in result["pairs"])
+    assert all(pair.warning is None for pair in result.pairs)
 
 
 def test_funnel_steps_are_among_settled_applications(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -360,8 +365,9 @@ def test_funnel_steps_are_among_settled_applications(con: duckdb.DuckDBPyConnect
             for i in range(10)]  # fmt: skip
     rows += [[f"P{i}", "R", _days_ago(3), "applied", None] for i in range(10)]
     _canonical(con, tmp_path / "f.csv", ["company", "role", "applied_on", "status", "rejected_on"], rows)
-    responded = analytics.funnel(con, Scope(as_of=AS_OF))["stages"][1]
-    assert responded["count"] == 5 and responded["step_conversion"]["rate"] == 0.5  # not 5/20
+    responded = analytics.funnel(con, Scope(as_of=AS_OF)).stages[1]
+    assert responded.step_conversion is not None
+    assert responded.count == 5 and responded.step_conversion["rate"] == 0.5  # not 5/20
 
 
 STAGE_HEADER = ["company", "role", "applied_on", "status", "interview_on", "offer_on", "rejected_on"]
@@ -383,22 +389,21 @@ def test_an_answer_followed_by_nothing_for_60_days_ends_as_no_further_answer(
         ["Undated, fresh", "R", _days_ago(fresh), "interview", None, None, None],
     ]
     _canonical(con, tmp_path / "stale.csv", STAGE_HEADER, rows)
-    outcomes = dict(
-        con.execute(f"select company, outcome from application_facts(date '{AS_OF}', 30)").fetchall()
-    )
+    outcomes = dict(con.execute(f"select company, outcome from application_facts(date '{AS_OF}', 30)").fetchall())
     assert outcomes == {
         "Stale interview": "no_further_answer", "Fresh interview": "in_progress",
         "Stale offer": "no_further_answer", "Fresh offer": "offer", "Old rejection": "rejected",
         "Undated, stale": "no_further_answer", "Undated, fresh": "in_progress",
     }  # fmt: skip
     result = analytics.funnel(con, Scope(as_of=AS_OF))
-    assert result["outcomes"]["no_further_answer"] == 3 and result["stale_days"] == 60
-    ends = {(flow["from"], flow["to"]): flow["count"] for flow in result["flows"]}
+    assert result.outcomes["no_further_answer"] == 3 and result.stale_days == 60
+    assert result.to_json()["stale_days"] == 60
+    ends = {(flow["from"], flow["to"]): flow["count"] for flow in result.flows}
     # the Sankey ends them in "no further answer", never "still open"
     assert ends[("interview", "no_further_answer")] == 2 and ends[("offer", "no_further_answer")] == 1
     assert ends[("interview", "still open")] == 2 and ends[("offer", "still open")] == 1
     # an application that has gone quiet is no longer due a "no news since the interview" follow-up
-    due = {item["company"] for item in analytics.followups(con, Scope(as_of=AS_OF))["due"]}
+    due = {item.company for item in analytics.followups(con, Scope(as_of=AS_OF)).due}
     assert "Stale interview" not in due and "Fresh interview" in due
     # the stored stage sums do not depend on the as-of date: 30 days earlier, the interview was
     # recent news, and the later offer had not come yet (its interview was 70 days old)
@@ -421,22 +426,26 @@ def test_a_log_without_outcomes_has_no_rates(con: duckdb.DuckDBPyConnection, tmp
     assert measured.response_rate["rate"] is None and measured.response_rate_settled["rate"] is None
     assert measured.answered_share is None and measured.to_json()["outcomes_recorded"] is False
     overall = analytics.rates(con, scope, [])
-    assert overall["outcomes_recorded"] is False and overall["recorded"]["outcomes"] is False
+    assert overall.outcomes_recorded is False and overall.recorded.outcomes is False
+    assert overall.to_json()["outcomes_recorded"] is False and overall.to_json()["recorded"]["outcomes"] is False
+    assert overall.overall is not None
     for key in ("response_rate", "response_rate_settled", "callback_rate", "interview_rate", "offer_rate"):
-        assert overall["overall"][key]["rate"] is None, key
-    assert overall["overall"]["response_rate_settled"]["n"] == overall["overall"]["settled"] > 0
-    ghosting = analytics.timing(con, scope, [])["groups"][0]["ghosting_rate"]
+        assert overall.overall.rates()[key]["rate"] is None, key
+    assert overall.overall.response_rate_settled["n"] == overall.overall.settled > 0
+    ghosting = analytics.timing(con, scope, []).groups[0].ghosting_rate
     assert ghosting["rate"] is None and ghosting["n"] > 0
     funnel = analytics.funnel(con, scope)
-    assert funnel["outcomes_recorded"] is False
-    assert [stage["share_of_applied"] for stage in funnel["stages"]] == [1.0, None, None, None, None, None]
-    assert all(stage["step_conversion"]["rate"] is None for stage in funnel["stages"][1:])
-    assert all(period["response_rate"]["rate"] is None for period in analytics.trend(con, scope)["periods"])
+    assert funnel.outcomes_recorded is False and funnel.to_json()["outcomes_recorded"] is False
+    assert [stage.share_of_applied for stage in funnel.stages] == [1.0, None, None, None, None, None]
+    assert all(stage.step_conversion is not None and stage.step_conversion["rate"] is None
+               for stage in funnel.stages[1:])  # fmt: skip
+    assert all(period.response_rate["rate"] is None for period in analytics.trend(con, scope).periods)
     # one recorded rejection: the log records outcomes, and the rates are numbers again
     _canonical(con, tmp_path / "one.csv", STAGE_HEADER, [["Late", "R", _days_ago(50), "rejected", None, None,
                                                           _days_ago(45)]])  # fmt: skip
     again = analytics.rates(con, scope, [])
-    assert again["outcomes_recorded"] is True and again["overall"]["response_rate_settled"]["rate"] > 0
+    assert again.outcomes_recorded is True
+    assert again.overall is not None and again.overall.response_rate_settled["rate"] > 0
 
 
 def test_measures_of_each_client_equal_their_own(db_path: Path) -> None:
@@ -457,9 +466,9 @@ def test_measures_of_each_client_equal_their_own(db_path: Path) -> None:
         assert found.to_json() == own.to_json(), client
     assert each["client_01_vera"].outcomes_recorded is False
     assert each["client_01_vera"].response_rate["rate"] is None
-    by_client = {g["group"]["client"]: g for g in analytics.rates(con, scope, ["client"])["groups"]}
-    assert by_client["client_01_vera"]["response_rate_settled"]["rate"] is None
-    assert by_client["client_02_ivan"]["response_rate_settled"]["rate"] is not None
+    by_client = {g.group["client"]: g for g in analytics.rates(con, scope, ["client"]).groups}
+    assert by_client["client_01_vera"].response_rate_settled["rate"] is None
+    assert by_client["client_02_ivan"].response_rate_settled["rate"] is not None
     con.close()
 
 

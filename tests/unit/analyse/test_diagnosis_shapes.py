@@ -57,12 +57,12 @@ def test_a_linkedin_export_has_no_outcomes_so_nothing_is_judged(con: duckdb.Duck
     # the rates, timing and ghosting say "no outcomes recorded": null, never 0 % answered or 100 % ghosted
     scope = Scope(as_of=AS_OF)
     rates = analytics.rates(con, scope, ["resume_version"])
-    assert rates["outcomes_recorded"] is False
-    for group in [rates["overall"], *rates["groups"]]:
-        assert group["response_rate"]["rate"] is None and group["response_rate_settled"]["rate"] is None
-        assert group["interview_rate"]["rate"] is None and group["offer_rate"]["rate"] is None
+    assert rates.outcomes_recorded is False and rates.overall is not None
+    for group in [rates.overall, *rates.groups]:
+        assert group.response_rate["rate"] is None and group.response_rate_settled["rate"] is None
+        assert group.interview_rate["rate"] is None and group.offer_rate["rate"] is None
     timing = analytics.timing(con, scope, [])
-    assert timing["outcomes_recorded"] is False and timing["groups"][0]["ghosting_rate"]["rate"] is None
+    assert timing.outcomes_recorded is False and timing.groups[0].ghosting_rate["rate"] is None
     assert analytics.NO_OUTCOMES == "no outcomes recorded"
 
 
@@ -98,7 +98,8 @@ def test_a_sheet_without_a_channel_column(con: duckdb.DuckDBPyConnection, tmp_pa
     assert strategy["evidence"]["missing"] == ["channel"] and "Channel column" in strategy["action"]
     # outcomes are recorded here: the rates are numbers, not "no outcomes recorded"
     rates = analytics.rates(con, Scope(as_of=AS_OF), [])
-    assert rates["outcomes_recorded"] is True and rates["overall"]["response_rate_settled"]["rate"] is not None
+    assert rates.outcomes_recorded is True
+    assert rates.overall is not None and rates.overall.response_rate_settled["rate"] is not None
 
 
 def test_a_sheet_without_referral_and_follow_up_columns(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -123,8 +124,8 @@ def test_a_sheet_without_referral_and_follow_up_columns(con: duckdb.DuckDBPyConn
     assert "Referral column" in findings["network"]["action"]
     assert "Followed-up column" in findings["follow_up"]["action"]
     rates = analytics.rates(con, Scope(as_of=AS_OF), ["channel"])
-    assert rates["outcomes_recorded"] is True and all(g["response_rate_settled"]["rate"] is not None
-                                                      for g in rates["groups"])  # fmt: skip
+    assert rates.outcomes_recorded is True and all(g.response_rate_settled["rate"] is not None
+                                                   for g in rates.groups)  # fmt: skip
     assert payload["recorded"] == {"outcomes": True, "interviews": True, "channel": True, "referral": False,
                                    "follow_ups": False, "resume_version": False, "cover_letter": False,
                                    "industry": False, "interview_rounds": False}  # fmt: skip
@@ -135,8 +136,11 @@ def test_answers_two_years_old_are_no_longer_in_progress(con: duckdb.DuckDBPyCon
     rows = []
     for i in range(40):
         applied = start + dt.timedelta(days=2 * i)
-        status, interview = ("Interview", (applied + dt.timedelta(days=12)).isoformat()) if i % 8 == 0 else (
-            ("Phone screen", "") if i % 5 == 0 else ("Rejected", "") if i % 3 == 0 else ("Applied", ""))
+        status, interview = (
+            ("Interview", (applied + dt.timedelta(days=12)).isoformat())
+            if i % 8 == 0
+            else (("Phone screen", "") if i % 5 == 0 else ("Rejected", "") if i % 3 == 0 else ("Applied", ""))
+        )
         rows.append([f"Firm {i}", "Analyst", applied.isoformat(), status, interview])
     ingest_file(con, write_csv(tmp_path / "old.csv", ["Company", "Role", "Applied", "Status", "Interview date"], rows))
     verdicts, _ = _verdicts(con)
@@ -149,11 +153,11 @@ def test_answers_two_years_old_are_no_longer_in_progress(con: duckdb.DuckDBPyCon
         "follow_up": "not recorded",
     }
     funnel = analytics.funnel(con, Scope(as_of=AS_OF))
-    assert "in_progress" not in funnel["outcomes"] and "offer" not in funnel["outcomes"]
-    assert funnel["outcomes"]["no_further_answer"] == sum(
+    assert "in_progress" not in funnel.outcomes and "offer" not in funnel.outcomes
+    assert funnel.outcomes["no_further_answer"] == sum(
         1 for i in range(40) if i % 8 == 0 or i % 5 == 0
     )  # every screen and interview, answered two years ago and never again
-    assert not [flow for flow in funnel["flows"] if flow["to"] == "still open"]
+    assert not [flow for flow in funnel.flows if flow["to"] == "still open"]
 
 
 def test_diagnose_json_has_the_recorded_map_and_the_new_verdict(

@@ -20,13 +20,13 @@ def test_loading_the_same_file_again_does_not_double_its_rejects(
     rows = [["Acme", "Analyst", "2026-09-01"], ["Beta", "Analyst", "not a date"], ["", "", "2026-09-03"]]
     log = write_csv(tmp_path / "log.csv", ["Company", "Position", "Date Applied"], rows)
     assert ingest_file(con, log).rejected == 2
-    assert status.database_status(con, db_path)["rejects_total"] == 2
+    assert status.database_status(con, db_path).rejects_total == 2
     assert ingest_file(con, log).rejected == 2
-    assert status.database_status(con, db_path)["rejects_total"] == 2  # the same two rows, not four
+    assert status.database_status(con, db_path).rejects_total == 2  # the same two rows, not four
     other = write_csv(tmp_path / "other.csv", ["Company", "Position", "Date Applied"],
                       [["Gamma", "R", "soon"], ["Delta", "R", "2026-09-04"]])  # fmt: skip
     ingest_file(con, other)
-    assert status.database_status(con, db_path)["rejects_total"] == 3
+    assert status.database_status(con, db_path).rejects_total == 3
 
 
 def test_the_pace_says_one_application_and_a_quarter_a_week(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

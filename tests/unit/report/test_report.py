@@ -138,25 +138,26 @@ def test_caseload_client_report_has_every_section(con: duckdb.DuckDBPyConnection
 
     # headline and funnel numbers are the analytics' own
     funnel = analytics.funnel(con, Scope(as_of=SCOPE.as_of, window=30, client=CLIENT))
-    assert f"Applications {funnel['applications']}" in words
+    assert f"Applications {funnel.applications}" in words
     # each stage under the label of the measure that counts it, with that measure's number
-    for stage in funnel["stages"]:
-        assert f"{stage['label']} {stage['count']}" in words
+    for stage in funnel.stages:
+        assert f"{stage.label} {stage.count}" in words
     assert "Answered (any reply, rejections included)" in words and "Reached an interview" in words
-    responded = funnel["stages"][1]["step_conversion"]
+    responded = funnel.stages[1].step_conversion
+    assert responded is not None
     assert f"{responded['rate']:.0%} ({responded['low']:.0%}–{responded['high']:.0%})" in words
 
     # every group of every breakdown, with its censoring-aware rate and interval
     for field in ("resume_version", "channel", "industry"):
         rates = analytics.rates(con, Scope(as_of=SCOPE.as_of, window=30, client=CLIENT), [field])
-        for group in rates["groups"]:
-            assert str(group["group"][field]) in words
-            rate = group["response_rate"]
+        for group in rates.groups:
+            assert str(group.group[field]) in words
+            rate = group.response_rate
             if rate["rate"] is not None:
                 assert f"{rate['rate']:.0%} ({rate['low']:.0%}–{rate['high']:.0%})" in words
         # each small group is flagged in its table, and no other
         section = _section(document, f"by-{field.replace('_', '-')}")
-        assert section.count('<span class="flag">small</span>') == sum(group["small"] for group in rates["groups"])
+        assert section.count('<span class="flag">small</span>') == sum(group.small for group in rates.groups)
 
     # the diagnosis: every finding's verdict, evidence and action
     found = diagnosis.diagnose(con, Scope(as_of=SCOPE.as_of, window=30, client=CLIENT))
@@ -166,10 +167,10 @@ def test_caseload_client_report_has_every_section(con: duckdb.DuckDBPyConnection
         assert " ".join(finding["action"].split()) in words
 
     # follow-ups due and the notes (newest first)
-    due = analytics.followups(con, Scope(as_of=SCOPE.as_of, window=30, client=CLIENT))["due"]
+    due = analytics.followups(con, Scope(as_of=SCOPE.as_of, window=30, client=CLIENT)).due
     assert due
     for item in due:
-        assert item["company"] in words and item["reason"] in words
+        assert item.company is not None and item.company in words and item.reason in words
     assert words.index("Discussed referrals & the v1 resume") < words.index("Older note: first meeting")
     assert "Compared with the caseload" in words
 
