@@ -3,6 +3,9 @@
     python -m benchmarks.json_snapshot write DIR     # before a restructure
     python -m benchmarks.json_snapshot compare DIR   # after it: byte for byte, floats within 1e-12
 
+The snapshot keeps each object's keys in the order the command printed them, and `compare` checks
+that order too: a move that reorders keys changes the printed bytes.
+
 Issue 17 moves the code into rooms without changing behaviour; this is the proof. Each persona is
 loaded into a fresh database and every read command runs on it with a fixed --as-of. What varies
 from run to run by nature (the database's path, timestamps, seconds taken, the folder the files
@@ -64,7 +67,8 @@ def _steady(value: Any, folder: str) -> Any:
     if isinstance(value, list):
         return [_steady(v, folder) for v in value]
     if isinstance(value, str):
-        return value.replace(folder, "<tmp>")
+        # the samples' folder is where the checkout is: the same files anywhere
+        return value.replace(folder, "<tmp>").replace(str(SAMPLES), "<samples>")
     return value
 
 
@@ -107,7 +111,8 @@ def _differences(before: Any, after: Any, where: str = "") -> list[str]:
     if type(before) is not type(after):
         return [f"{where}: {before!r} -> {after!r}"]
     if isinstance(before, dict):
-        found = [f"{where}.{k}: only before" for k in before.keys() - after.keys()]
+        found = [f"{where}: keys {list(before)} -> {list(after)}"] if list(before) != list(after) else []
+        found += [f"{where}.{k}: only before" for k in before.keys() - after.keys()]
         found += [f"{where}.{k}: only after" for k in after.keys() - before.keys()]
         for key in before.keys() & after.keys():
             found += _differences(before[key], after[key], f"{where}.{key}")
@@ -130,7 +135,7 @@ def run(argv: list[str] | None = None) -> int:
     current = snapshot()
     if args.action == "write":
         args.folder.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(current, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        target.write_text(json.dumps(current, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {len(current)} command outputs to {target}")
         return 0
     before = json.loads(target.read_text(encoding="utf-8"))
