@@ -278,13 +278,13 @@ def look(scenario: Scenario, runs: int, folder: Path) -> dict[str, Any]:
             results = diagnosis.diagnose_each(con, Scope(as_of=day, allowed=None))
             for run, client in enumerate(clients):
                 result = results.get(client)
-                findings = {f["area"]: f["verdict"] for f in result["findings"]} if result else {}
+                findings = {f.area: f.verdict for f in result.findings} if result else {}
                 for p, part in enumerate(diagnosis.AREAS):
                     verdicts[run, k, p] = findings.get(part, "absent")
                 if k == len(looks) - 1 and result:
-                    head = result["findings"][0]
-                    top[run] = head["area"] if head["verdict"] in FLAGGED else None
-                    recorded[run] = result.get("recorded")
+                    head = result.findings[0]
+                    top[run] = head.area if head.verdict in FLAGGED else None
+                    recorded[run] = result.recorded.to_json()
     finally:
         con.close()
     return {"verdicts": verdicts, "looks": looks, "weeks": [(day - first).days // 7 for day in looks],

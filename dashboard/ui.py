@@ -145,15 +145,15 @@ def scope_caption(filters: data.Filters) -> None:
     st.caption(" · ".join(parts))
 
 
-def finding(item: dict[str, Any]) -> None:
+def finding(item: data.Finding) -> None:
     """One diagnosis finding: verdict badge, the part judged, the evidence sentence, the next step."""
-    colour, icon = VERDICT_STYLE.get(item["verdict"], ("gray", ":material/help:"))
+    colour, icon = VERDICT_STYLE.get(item.verdict, ("gray", ":material/help:"))
     with st.container(border=True):
-        st.badge(item["verdict"].upper(), icon=icon, color=colour)
-        st.markdown(f"**{md(AREA_TITLES.get(item['area'], item['area']))}**")
-        st.markdown(md(item["evidence"].get("sentence", "")))
-        st.markdown(f"**Next:** {md(item['action'])}")
-        if item["verdict"] == "not recorded":
+        st.badge(item.verdict.upper(), icon=icon, color=colour)
+        st.markdown(f"**{md(AREA_TITLES.get(item.area, item.area))}**")
+        st.markdown(md(item.evidence.get("sentence", "")))
+        st.markdown(f"**Next:** {md(item.action)}")
+        if item.verdict == "not recorded":
             st.caption(NOT_RECORDED_EXPLAINED)
 
 

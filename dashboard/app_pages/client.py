@@ -78,7 +78,7 @@ else:
         ui.no_outcomes_notice()
     # the same measures, labels and numbers as the Overview's cards
     ui.measure_cards(measures, ("applications", "response_rate", "interviews", "pending"), per_row=4)
-    needing = [item for item in overview.findings if item["verdict"] in ("failing", "at risk")]
+    needing = [item for item in overview.findings if item.verdict in ("failing", "at risk")]
     if needing:
         columns = st.columns(2)
         for index, item in enumerate(needing):

@@ -102,6 +102,7 @@ from dashboard.data.upload import (
     unclassified_statuses,
 )
 from pipelines.advisors.clients import Viewer
+from pipelines.analyse.diagnosis import Finding
 from pipelines.analyse.measures import Measures
 from pipelines.analyse.scope import DEFAULT_WINDOW
 from pipelines.errors import BouncebackError, DatabaseBusy, DatabaseError, InputError
@@ -141,6 +142,7 @@ __all__ = [
     "DatabaseBusy",
     "DatabaseError",
     "Filters",
+    "Finding",
     "ImportChoices",
     "InputError",
     "Measures",

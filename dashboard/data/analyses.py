@@ -66,7 +66,7 @@ def _overview(path: str, version: Version, key: tuple[Any, ...]) -> OverviewView
     if funnel.no_data:
         return None
     timing = everything.timing.groups[0]
-    findings = everything.diagnosis["findings"]
+    findings = everything.diagnosis.findings
     funnel_rows = []
     for stage in funnel.stages:
         step = _rate_columns(stage.step_conversion)

@@ -5,7 +5,7 @@ page that reads it, not a KeyError found only when a test happens to render that
 with no application in scope is `None` instead of an object (ui.require says why and stops the page).
 
 The frames keep the columns the charts (dashboard/charts.py) expect; the core's results pass through as
-they are (the measures, a follow-up effect), and the findings as the diagnosis's JSON.
+they are (the measures, the findings, a follow-up effect).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.analyse.diagnosis import Finding
 from pipelines.analyse.followups import FollowUpEffect
 from pipelines.analyse.measures import Measures
 
@@ -29,7 +30,7 @@ class OverviewView:
     median_low: float | None
     median_high: float | None
     ghosting_rate: dict[str, Any]
-    findings: list[dict[str, Any]]
+    findings: tuple[Finding, ...]
     funnel: pd.DataFrame
     flows: pd.DataFrame
     outcomes: dict[str, Any]

@@ -361,18 +361,18 @@ def _caseload_records(con: duckdb.DuckDBPyConnection, viewer: Viewer, advisor: s
 
 
 def _roster_entry(
-    record: dict[str, Any], found: dict[str, Any] | None, diagnosed: dict[str, Any] | None, as_of: dt.date
+    record: dict[str, Any], found: dict[str, Any] | None, diagnosed: diagnosis.Diagnosis | None, as_of: dt.date
 ) -> RosterEntry:
     """One client's roster row from their record, their counts (`found`: None before any
     application) and their diagnosis (None likewise); its rank and reasons come with the order."""
-    findings = diagnosed["findings"] if diagnosed is not None else []
+    findings = diagnosed.findings if diagnosed is not None else ()
     found = found or {}
     last_applied = found.get("last_applied_on")
     days_since = (as_of - last_applied).days if last_applied is not None else None
     rates = found.get("rates", {})
     rate = rates.get("response_rate") or {}
-    worst = findings[0] if findings and findings[0]["verdict"] in ("failing", "at risk") else None
-    failing = [f["area"] for f in findings if f["verdict"] == "failing"]
+    worst = findings[0] if findings and findings[0].verdict in ("failing", "at risk") else None
+    failing = [f.area for f in findings if f.verdict == "failing"]
     stalled = days_since is None or days_since >= STALL_DAYS
     this_week = found.get("follow_ups_due_this_week", 0)
     piling = this_week >= FOLLOW_UPS_PILING
@@ -388,14 +388,14 @@ def _roster_entry(
         settled=rates.get("settled", 0),
         small=rates.get("small", True),
         furthest_stage=found.get("furthest_stage"),
-        worst_part=None if worst is None else {"area": worst["area"], "verdict": worst["verdict"]},
+        worst_part=None if worst is None else {"area": worst.area, "verdict": worst.verdict},
         failing=failing,
-        at_risk=[f["area"] for f in findings if f["verdict"] == "at risk"],
+        at_risk=[f.area for f in findings if f.verdict == "at risk"],
         follow_ups_due=found.get("follow_ups_due", 0),
         stalled=stalled,
         accepted_offers=found.get("accepted_offers", 0),
         # what the client's log records (pipelines/analyse/recorded.py); null before any application
-        recorded=diagnosed["recorded"] if diagnosed is not None else None,
+        recorded=diagnosed.recorded.to_json() if diagnosed is not None else None,
         follow_ups_due_this_week=this_week,
         follow_ups_piling=piling,
         # a decision for the advisor this week; at risk alone is shown, not escalated

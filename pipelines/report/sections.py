@@ -8,6 +8,7 @@ from typing import Any
 
 from pipelines.advisors.roster import CaseloadComparison
 from pipelines.analyse import analytics
+from pipelines.analyse.diagnosis import Diagnosis
 from pipelines.analyse.scope import SMALL_GROUP, Scope
 from pipelines.report.text import (
     DASH,
@@ -111,22 +112,22 @@ def headline(measures: analytics.Measures) -> str:
     return f'<section id="headline"><h2>Headline numbers</h2><div class="cards">{body}</div>{notice}</section>'
 
 
-def diagnosis_section(result: dict[str, Any]) -> str:
+def diagnosis_section(result: Diagnosis) -> str:
     """Every finding of the diagnosis: the part, its verdict, the evidence and the next step."""
     parts = ['<section id="diagnosis"><h2>Diagnosis</h2>']
-    if result.get("no_data"):
+    if result.no_data:
         parts.append('<p class="empty">No applications yet: every part of the search needs data first.</p>')
     parts.append(
         "<p>Six parts of the search, each compared with the client's own other channels, versions, industries and "
         "stages. Most severe first.</p>"
     )
-    for finding in result["findings"]:
-        verdict = str(finding["verdict"])
+    for finding in result.findings:
+        verdict = finding.verdict
         css = VERDICT_CLASSES.get(verdict, "unknown")
-        sentence = (finding.get("evidence") or {}).get("sentence")
-        action = finding.get("action")
+        sentence = finding.evidence.get("sentence")
+        action = finding.action
         parts.append(
-            f'<div class="finding {css}"><h3>{esc(str(finding["area"]).replace("_", " ").capitalize())} '
+            f'<div class="finding {css}"><h3>{esc(finding.area.replace("_", " ").capitalize())} '
             f'<span class="verdict {css}">{esc(verdict)}</span></h3>'
             f'<p class="evidence">{esc(sentence)}</p>'
             f'<p class="action"><strong>Next step:</strong> {esc(None if action in (None, "-") else action)}</p></div>'

@@ -19,7 +19,7 @@ Calibrated by simulation, looked at every week: `make calibrate` (benchmarks/cal
 """
 
 from pipelines.analyse.diagnosis.decide import decide
-from pipelines.analyse.diagnosis.finding import PART_INPUTS, Finding
+from pipelines.analyse.diagnosis.finding import PART_INPUTS, Diagnosis, Finding
 from pipelines.analyse.diagnosis.gather import (
     LETTER_IN,
     LETTER_OUT,
@@ -84,6 +84,7 @@ __all__ = [
     "TESTED_PARTS",
     "VERDICTS",
     "Counts",
+    "Diagnosis",
     "Finding",
     "FullOverview",
     "Split",

@@ -10,7 +10,15 @@ from collections.abc import Callable
 from typing import Any
 
 from pipelines.analyse import analytics, stats
-from pipelines.analyse.diagnosis.finding import NO_OUTCOMES, Finding, not_recorded, per_week, percent, share_text
+from pipelines.analyse.diagnosis.finding import (
+    NO_OUTCOMES,
+    Diagnosis,
+    Finding,
+    not_recorded,
+    per_week,
+    percent,
+    share_text,
+)
 from pipelines.analyse.diagnosis.gather import Counts
 from pipelines.analyse.diagnosis.levels import (
     AREAS,
@@ -388,7 +396,7 @@ _PARTS: dict[str, Callable[[Counts, Scope], Finding]] = {
 }  # fmt: skip
 
 
-def decide(counts: Counts, scope: Scope) -> dict[str, Any]:
+def decide(counts: Counts, scope: Scope) -> Diagnosis:
     """The six findings from the counts of one search (no database work)."""
     if counts.total == 0:
         findings = [
@@ -407,11 +415,4 @@ def decide(counts: Counts, scope: Scope) -> dict[str, Any]:
         findings = [part(counts, scope) for part in _PARTS.values()]
     order = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
     findings.sort(key=lambda f: (order[f.verdict], f.strength))
-    return {
-        "scope": scope.to_json(),
-        "applications": counts.total,
-        "no_data": counts.total == 0,
-        "recorded": counts.recorded.to_json(),
-        "outcomes_recorded": counts.recorded.outcomes,
-        "findings": [f.to_json() for f in findings],
-    }
+    return Diagnosis(scope=scope, applications=counts.total, recorded=counts.recorded, findings=tuple(findings))

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines.analyse import stats
-from pipelines.analyse.recorded import HOW_TO_RECORD
+from pipelines.analyse.measures import Measures
+from pipelines.analyse.recorded import HOW_TO_RECORD, Recorded
+from pipelines.analyse.scope import Scope
 
 
-@dataclass
+@dataclass(frozen=True)
 class Finding:
     area: str
     verdict: str
@@ -22,6 +24,43 @@ class Finding:
         # the evidence as it is (built fresh for each finding), not a deep copy: a roster turns tens
         # of thousands of findings into JSON
         return {"area": self.area, "verdict": self.verdict, "evidence": self.evidence, "action": self.action}
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The six findings of one search, the most severe first, and what its log records."""
+
+    scope: Scope
+    applications: int
+    recorded: Recorded
+    findings: tuple[Finding, ...]
+    # the headline numbers: diagnose() adds them; diagnose_each() (a whole caseload) does not
+    measures: Measures | None = None
+
+    @property
+    def no_data(self) -> bool:
+        return self.applications == 0
+
+    @property
+    def outcomes_recorded(self) -> bool:
+        return self.recorded.outcomes
+
+    def top(self) -> Finding | None:
+        """The most severe finding, if there is any."""
+        return self.findings[0] if self.findings else None
+
+    def to_json(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "scope": self.scope.to_json(),
+            "applications": self.applications,
+            "no_data": self.no_data,
+            "recorded": self.recorded.to_json(),
+            "outcomes_recorded": self.outcomes_recorded,
+            "findings": [finding.to_json() for finding in self.findings],
+        }
+        if self.measures is not None:
+            payload["measures"] = self.measures.to_json()
+        return payload
 
 
 # ---------------------------------------------------------------- wording

@@ -11,6 +11,7 @@ import duckdb
 
 from pipelines.analyse import analytics
 from pipelines.analyse.diagnosis.decide import decide
+from pipelines.analyse.diagnosis.finding import Diagnosis, Finding
 from pipelines.analyse.diagnosis.gather import Counts, gather
 from pipelines.analyse.scope import Scope
 
@@ -18,9 +19,7 @@ from pipelines.analyse.scope import Scope
 FIELDS = ("channel", "resume_version", "industry", "referral", "cover_letter", "company", "role", "client")
 
 
-def diagnose(
-    con: duckdb.DuckDBPyConnection, scope: Scope, prepared: analytics.Prepared | None = None
-) -> dict[str, Any]:
+def diagnose(con: duckdb.DuckDBPyConnection, scope: Scope, prepared: analytics.Prepared | None = None) -> Diagnosis:
     """Findings for the six parts, the most severe first. `prepared`: facts already loaded for this
     scope with FIELDS (the overview shares one load); anything else is loaded afresh."""
     if prepared is None or prepared.scope != scope or not set(FIELDS) <= prepared.columns:
@@ -28,10 +27,10 @@ def diagnose(
     # what the log records: read once per prepared facts, shared with the measures below
     counts = gather(prepared.cur, scope, recorded=analytics.recorded_map(prepared.cur, scope, prepared)) if (
         prepared.total) else {}  # fmt: skip
-    result = decide(counts.get("", Counts()), scope)
     # the headline numbers, from the one function every other place takes them from
-    result["measures"] = analytics.measures(con, scope, prepared).to_json()
-    return result
+    return dataclasses.replace(
+        decide(counts.get("", Counts()), scope), measures=analytics.measures(con, scope, prepared)
+    )
 
 
 def diagnose_each(
@@ -39,7 +38,7 @@ def diagnose_each(
     scope: Scope,
     prepared: analytics.Prepared | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, Diagnosis]:
     """diagnose() for every client in the scope at once: grouped queries over one load of the facts,
     then each client's verdicts by the same code as their own page (keyed by client; a client with no
     applications in the scope is absent). `progress(done, total)` after each client's verdicts."""
@@ -62,10 +61,10 @@ class FullOverview(analytics.Overview):
     diagnosis (diagnose's findings and measures)."""
 
     trend: analytics.Trend
-    diagnosis: dict[str, Any]
+    diagnosis: Diagnosis
 
     def to_json(self) -> dict[str, Any]:
-        return {**super().to_json(), "trend": self.trend.to_json(), "diagnosis": self.diagnosis}
+        return {**super().to_json(), "trend": self.trend.to_json(), "diagnosis": self.diagnosis.to_json()}
 
 
 def overview(con: duckdb.DuckDBPyConnection, scope: Scope, rate_fields: tuple[str, ...] = analytics.RATE_FIELDS
@@ -84,6 +83,6 @@ def overview(con: duckdb.DuckDBPyConnection, scope: Scope, rate_fields: tuple[st
     )
 
 
-def top_finding(result: dict[str, Any]) -> dict[str, Any] | None:
+def top_finding(result: Diagnosis) -> Finding | None:
     """The most severe finding of a diagnosis, if it has any."""
-    return result["findings"][0] if result["findings"] else None
+    return result.top()

@@ -510,7 +510,7 @@ def test_the_roster_verdicts_are_the_clients_own_diagnosis(caseload_db: Path) ->
     try:
         entries = roster.roster(con, Scope(as_of=AS_OF)).clients
         for entry in entries:
-            own = diagnosis.diagnose(con, Scope(as_of=AS_OF, client=entry.client))["findings"]
+            own = diagnosis.diagnose(con, Scope(as_of=AS_OF, client=entry.client)).to_json()["findings"]
             assert entry.failing == [f["area"] for f in own if f["verdict"] == "failing"], entry.client
             assert entry.at_risk == [f["area"] for f in own if f["verdict"] == "at risk"], entry.client
             worst = own[0] if own[0]["verdict"] in ("failing", "at risk") else None

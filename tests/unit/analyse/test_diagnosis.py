@@ -32,7 +32,7 @@ FAILURE_AREA = {
 @pytest.mark.parametrize("path", [p for p in sample_files() if p.stem in FAILURE_AREA], ids=lambda p: p.stem)
 def test_each_persona_gets_its_planted_failure_on_top(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     ingest_file(con, path)
-    findings = diagnosis.diagnose(con, Scope(as_of=AS_OF))["findings"]
+    findings = diagnosis.diagnose(con, Scope(as_of=AS_OF)).to_json()["findings"]
     assert [f["area"] for f in findings] != [] and len({f["area"] for f in findings}) == 6
     area = FAILURE_AREA[path.stem]
     if area is None:
@@ -48,8 +48,25 @@ def test_each_persona_gets_its_planted_failure_on_top(con: duckdb.DuckDBPyConnec
 def test_calibration_in_small(capsys: pytest.CaptureFixture[str]) -> None:
     """`make calibrate` looks at 1,000 searches per scenario every week; here 60, with the goals
     loosened for the noise of so few (docs/diagnosis.md, "Calibration")."""
-    code = calibrate.main(["--runs", "60", "--json", "--scenarios", ",".join(
-        ["healthy", "resume_gap", "wrong_industry", "network", "interview_stall", "no_follow_up", "spray_and_pray"])])
+    code = calibrate.main(
+        [
+            "--runs",
+            "60",
+            "--json",
+            "--scenarios",
+            ",".join(
+                [
+                    "healthy",
+                    "resume_gap",
+                    "wrong_industry",
+                    "network",
+                    "interview_stall",
+                    "no_follow_up",
+                    "spray_and_pray",
+                ]
+            ),
+        ]
+    )
     report = {s["scenario"]: s for s in json.loads(capsys.readouterr().out)["scenarios"]}
     assert code in (0, 1)
     assert report["healthy"]["ever_failing"] <= 0.05 and report["healthy"]["ever_flagged"] <= 0.3, report["healthy"]
@@ -84,11 +101,11 @@ def test_per_client_on_a_caseload(con: duckdb.DuckDBPyConnection) -> None:
         if path.stem in ("resume_gap", "wrong_industry"):
             ingest_file(con, path, client=path.stem)
     tops = {
-        client: diagnosis.diagnose(con, Scope(as_of=AS_OF, client=client))["findings"][0]["area"]
+        client: diagnosis.diagnose(con, Scope(as_of=AS_OF, client=client)).to_json()["findings"][0]["area"]
         for client in ("resume_gap", "wrong_industry")
     }
     assert tops == {"resume_gap": "resume", "wrong_industry": "targets"}
-    finding = diagnosis.diagnose(con, Scope(as_of=AS_OF, client="resume_gap"))["findings"][0]
+    finding = diagnosis.diagnose(con, Scope(as_of=AS_OF, client="resume_gap")).to_json()["findings"][0]
     assert set(finding) == {"area", "verdict", "evidence", "action"}
     assert "retire" in finding["action"] or "send" in finding["action"]
 
@@ -103,7 +120,9 @@ def test_no_industry_singled_out_names_the_lowest(con: duckdb.DuckDBPyConnection
             rows.append([f"{industry}{index}", "R", "2026-08-01", status, industry])
     ingest_file(con, write_csv(tmp_path / "ties.csv", ["company", "role", "applied_on", "status", "industry"], rows))
     for _ in range(3):
-        targets = next(f for f in diagnosis.diagnose(con, Scope(as_of=AS_OF))["findings"] if f["area"] == "targets")
+        targets = next(
+            f for f in diagnosis.diagnose(con, Scope(as_of=AS_OF)).to_json()["findings"] if f["area"] == "targets"
+        )
         assert targets["verdict"] == "working", targets
         assert targets["evidence"]["p_holm"] == 1.0, targets
         assert targets["evidence"]["industry"] == "zulu", targets
@@ -115,8 +134,10 @@ def test_the_evidence_keeps_the_keys_it_had(con: duckdb.DuckDBPyConnection) -> N
     for path in sample_files():
         if path.stem in ("resume_gap", "interview_stall"):
             ingest_file(con, path, client=path.stem)
-    findings = {client: {f["area"]: f for f in diagnosis.diagnose(con, Scope(as_of=AS_OF, client=client))["findings"]}
-                for client in ("resume_gap", "interview_stall")}  # fmt: skip
+    findings = {
+        client: {f["area"]: f for f in diagnosis.diagnose(con, Scope(as_of=AS_OF, client=client)).to_json()["findings"]}
+        for client in ("resume_gap", "interview_stall")
+    }
     resume = findings["resume_gap"]["resume"]["evidence"]
     assert {"weaker", "better", "p_holm", "p_value", "adjusted"} <= set(resume)
     assert resume["adjusted"]["odds_ratio"] < 1  # the weaker version, within the same channels

@@ -22,7 +22,7 @@ START = dt.date(2026, 2, 2)
 
 
 def _finding(con: duckdb.DuckDBPyConnection, area: str) -> dict[str, Any]:
-    return next(f for f in diagnosis.diagnose(con, Scope(as_of=AS_OF))["findings"] if f["area"] == area)
+    return next(f for f in diagnosis.diagnose(con, Scope(as_of=AS_OF)).to_json()["findings"] if f["area"] == area)
 
 
 def _interview_log(path: Path, interviews: int, offers: int, rounds: str) -> Path:

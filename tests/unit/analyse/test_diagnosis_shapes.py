@@ -26,7 +26,7 @@ START = dt.date(2026, 5, 24)  # every other day from here: the last application 
 
 
 def _verdicts(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, object]]:
-    result = diagnosis.diagnose(con, Scope(as_of=AS_OF))
+    result = diagnosis.diagnose(con, Scope(as_of=AS_OF)).to_json()
     return {f["area"]: f["verdict"] for f in result["findings"]}, result
 
 

@@ -35,6 +35,8 @@ def test_the_pace_says_one_application_and_a_quarter_a_week(con: duckdb.DuckDBPy
             for i in range(30)]  # fmt: skip
     rows.append(["Late", "Analyst", (as_of - dt.timedelta(days=3)).isoformat(), "Applied", "Indeed"])
     ingest_file(con, write_csv(tmp_path / "slow.csv", ["Company", "Role", "Applied", "Status", "Source"], rows))
-    strategy = next(f for f in diagnosis.diagnose(con, Scope(as_of=as_of))["findings"] if f["area"] == "strategy")
+    strategy = next(
+        f for f in diagnosis.diagnose(con, Scope(as_of=as_of)).to_json()["findings"] if f["area"] == "strategy"
+    )
     assert strategy["verdict"] == "at risk"
     assert strategy["evidence"]["sentence"].startswith("1 application in the last 4 weeks (0.25 a week)")

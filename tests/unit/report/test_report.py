@@ -160,7 +160,7 @@ def test_caseload_client_report_has_every_section(con: duckdb.DuckDBPyConnection
         assert section.count('<span class="flag">small</span>') == sum(group.small for group in rates.groups)
 
     # the diagnosis: every finding's verdict, evidence and action
-    found = diagnosis.diagnose(con, Scope(as_of=SCOPE.as_of, window=30, client=CLIENT))
+    found = diagnosis.diagnose(con, Scope(as_of=SCOPE.as_of, window=30, client=CLIENT)).to_json()
     assert len(found["findings"]) == 6
     for finding in found["findings"]:
         assert " ".join(finding["evidence"]["sentence"].split()) in words
