@@ -27,27 +27,32 @@ if client is None:
     st.stop()
 record = ui.fetch(data.client_record, src, client)
 
-st.header(ui.md(record["display_name"]))
-facts = [f"status **{ui.md(record['status'])}**"]
-for key, label in (("advisor", "advisor"), ("started_on", "searching since"), ("target_roles", "target roles"),
-                   ("target_industries", "target industries")):  # fmt: skip
-    if record[key]:
-        facts.append(f"{label} **{ui.md(record[key])}**")
+st.header(ui.md(record.display_name))
+facts = [f"status **{ui.md(record.status)}**"]
+shown = (
+    (record.advisor, "advisor"),
+    (record.started_on, "searching since"),
+    (record.target_roles, "target roles"),
+    (record.target_industries, "target industries"),
+)
+for value, label in shown:
+    if value:
+        facts.append(f"{label} **{ui.md(value)}**")
 st.markdown(" · ".join(facts))
 st.caption(f"Client id `{ui.md(client)}`. Every page of “Your search” shows this client while it is chosen.")
 
 if data.may_edit(src, client):
     with st.expander("Edit the client record", icon=":material/edit:"):
         with st.form("edit_client"):
-            name = st.text_input("Display name", value=record["display_name"])
-            advisor = st.text_input("Advisor", value=record["advisor"] or "")
+            name = st.text_input("Display name", value=record.display_name)
+            advisor = st.text_input("Advisor", value=record.advisor or "")
             started = st.date_input(
                 "Search started",
-                value=dt.date.fromisoformat(record["started_on"]) if record["started_on"] else None,
+                value=dt.date.fromisoformat(record.started_on) if record.started_on else None,
             )
-            roles = st.text_input("Target roles", value=record["target_roles"] or "")
-            industries = st.text_input("Target industries", value=record["target_industries"] or "")
-            status = st.selectbox("Status", data.CLIENT_STATUSES, index=data.CLIENT_STATUSES.index(record["status"]))
+            roles = st.text_input("Target roles", value=record.target_roles or "")
+            industries = st.text_input("Target industries", value=record.target_industries or "")
+            status = st.selectbox("Status", data.CLIENT_STATUSES, index=data.CLIENT_STATUSES.index(record.status))
             saved = st.form_submit_button("Save", icon=":material/save:")
         if saved:
             changes = {
@@ -134,8 +139,8 @@ else:
         st.altair_chart(charts.notes_timeline(weeks, data.notes_frame(notes)))
     for note in notes:
         with st.container(border=True):
-            st.caption(f"{note['noted_on']} · {ui.md(note['author'])}")
-            st.text(note["body"])  # as written: a note is never markdown
+            st.caption(f"{note.noted_on} · {ui.md(note.author)}")
+            st.text(note.body)  # as written: a note is never markdown
 
 st.subheader("Report and export")
 st.caption(

@@ -26,7 +26,7 @@ advisors = ui.fetch(data.advisors, src)
 advisor = st.selectbox(
     "Advisor", ["", *advisors], format_func=lambda name: name or "All advisors", key="roster_advisor"
 )
-listed = sum(1 for entry in ui.fetch(data.clients, src) if not advisor or entry["advisor"] == advisor)
+listed = sum(1 for entry in ui.fetch(data.clients, src) if not advisor or entry.advisor == advisor)
 if listed >= LARGE_CASELOAD:
     # every client gets the full six-part diagnosis (docs/performance.md): say how long before it starts
     st.info(

@@ -17,6 +17,7 @@ from dashboard.data.views import CaseloadView, RosterView
 from pipelines.advisors import clients as client_store
 from pipelines.advisors import outcomes
 from pipelines.advisors import roster as roster_logic
+from pipelines.advisors.clients import ClientRecord, Note
 from pipelines.analyse import analytics
 from pipelines.analyse.scope import Scope
 from pipelines.errors import InputError
@@ -87,29 +88,29 @@ def compares(src: Source, client: str) -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _clients(path: str, version: Version) -> list[dict[str, Any]]:
+def _clients(path: str, version: Version) -> list[ClientRecord]:
     with _connection(path) as con:
         return client_store.list_clients(con, _viewer_of(version))
 
 
-def clients(src: Source) -> list[dict[str, Any]]:
+def clients(src: Source) -> list[ClientRecord]:
     """The client records the viewer may see, by display name."""
     return _clients(src.path, src.version)
 
 
 def display_names(src: Source) -> dict[str, str]:
     """client id -> display name, for labels."""
-    return {entry["client"]: entry["display_name"] for entry in clients(src)}
+    return {entry.client: entry.display_name for entry in clients(src)}
 
 
 def advisors(src: Source) -> list[str]:
-    return sorted({entry["advisor"] for entry in clients(src) if entry["advisor"]})
+    return sorted({entry.advisor for entry in clients(src) if entry.advisor})
 
 
-def client_record(src: Source, client: str) -> dict[str, Any]:
+def client_record(src: Source, client: str) -> ClientRecord:
     """One client's record. Raises InputError for a client the viewer may not see (as for none)."""
     for entry in clients(src):
-        if entry["client"] == client:
+        if entry.client == client:
             return entry
     raise InputError(f"no client {client!r}")
 
@@ -204,17 +205,17 @@ def against_caseload(src: Source, filters: Filters, client: str) -> CaseloadView
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
-def _notes(path: str, version: Version, client: str) -> list[dict[str, Any]]:
+def _notes(path: str, version: Version, client: str) -> list[Note]:
     with _connection(path) as con:
         return client_store.list_notes(con, client, _viewer_of(version))
 
 
-def notes(src: Source, client: str) -> list[dict[str, Any]]:
+def notes(src: Source, client: str) -> list[Note]:
     """The client's notes, newest first."""
     return _notes(src.path, src.version, client)
 
 
-def add_note(src: Source, client: str, body: str, noted_on: dt.date) -> dict[str, Any]:
+def add_note(src: Source, client: str, body: str, noted_on: dt.date) -> Note:
     """Save a note by the viewer. Raises InputError (empty, too long, not an editor, not their client)."""
     with _connection(src.path) as con:
         note = client_store.add_note(con, client, body, noted_on, src.viewer)
@@ -222,14 +223,14 @@ def add_note(src: Source, client: str, body: str, noted_on: dt.date) -> dict[str
     return note
 
 
-def update_client(src: Source, client: str, changes: dict[str, Any]) -> dict[str, Any]:
+def update_client(src: Source, client: str, changes: dict[str, Any]) -> ClientRecord:
     with _connection(src.path) as con:
         record = client_store.update_client(con, client, changes, src.viewer)
     st.cache_data.clear()
     return record
 
 
-def add_client(src: Source, client: str, fields: dict[str, Any]) -> dict[str, Any]:
+def add_client(src: Source, client: str, fields: dict[str, Any]) -> ClientRecord:
     with _connection(src.path) as con:
         record = client_store.add_client(con, client, fields, src.viewer)
     st.cache_data.clear()
@@ -256,9 +257,11 @@ def report_html(src: Source, filters: Filters, client: str) -> str:
     return _report_html(src.path, src.version, filters.key(), client)
 
 
-def notes_frame(notes_list: list[dict[str, Any]]) -> pd.DataFrame:
+def notes_frame(notes_list: list[Note]) -> pd.DataFrame:
     """Notes as a frame for the timeline chart (dates as timestamps)."""
-    frame = pd.DataFrame(notes_list, columns=["note_id", "noted_on", "author", "body", "created_at"])
+    frame = pd.DataFrame(
+        [note.to_json() for note in notes_list], columns=["note_id", "noted_on", "author", "body", "created_at"]
+    )
     frame["noted_on"] = pd.to_datetime(frame["noted_on"])
     return frame
 

@@ -168,15 +168,50 @@ CLIENT_COLUMNS = ("client", "display_name", "advisor", "started_on", "target_rol
 SELECT_CLIENT = sqltext.names(CLIENT_COLUMNS, CLIENT_COLUMNS)
 
 
-def _client_row(row: tuple[Any, ...]) -> dict[str, Any]:
-    entry = dict(zip(CLIENT_COLUMNS, row, strict=True))
-    entry["started_on"] = None if entry["started_on"] is None else str(entry["started_on"])
-    for key in ("created_at", "updated_at"):
-        entry[key] = entry[key].isoformat(timespec="seconds")
-    return entry
+@dataclass(frozen=True)
+class ClientRecord:
+    """One client's record (docs/json-output.md, `clients list`): dates as ISO text, times to the second."""
+
+    client: str
+    display_name: str
+    advisor: str | None
+    started_on: str | None
+    target_roles: str | None
+    target_industries: str | None
+    status: str
+    created_at: str
+    updated_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "client": self.client,
+            "display_name": self.display_name,
+            "advisor": self.advisor,
+            "started_on": self.started_on,
+            "target_roles": self.target_roles,
+            "target_industries": self.target_industries,
+            "status": self.status,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
 
 
-def list_clients(con: duckdb.DuckDBPyConnection, viewer: Viewer = LOCAL_VIEWER) -> list[dict[str, Any]]:
+def _client_row(row: tuple[Any, ...]) -> ClientRecord:
+    client, display_name, advisor, started_on, target_roles, target_industries, status, created, updated = row
+    return ClientRecord(
+        client=client,
+        display_name=display_name,
+        advisor=advisor,
+        started_on=None if started_on is None else str(started_on),
+        target_roles=target_roles,
+        target_industries=target_industries,
+        status=status,
+        created_at=created.isoformat(timespec="seconds"),
+        updated_at=updated.isoformat(timespec="seconds"),
+    )
+
+
+def list_clients(con: duckdb.DuckDBPyConnection, viewer: Viewer = LOCAL_VIEWER) -> list[ClientRecord]:
     """The clients the viewer may see, by display name."""
     condition, params = visibility_sql(viewer)
     query = compose(
@@ -189,7 +224,7 @@ def list_clients(con: duckdb.DuckDBPyConnection, viewer: Viewer = LOCAL_VIEWER) 
     return [_client_row(row) for row in rows]
 
 
-def get_client(con: duckdb.DuckDBPyConnection, client: str, viewer: Viewer = LOCAL_VIEWER) -> dict[str, Any]:
+def get_client(con: duckdb.DuckDBPyConnection, client: str, viewer: Viewer = LOCAL_VIEWER) -> ClientRecord:
     """One client's record. Unknown and not-yours are the same error."""
     if viewer.may_see(client):
         with translate_errors("cannot read the clients"):
@@ -214,7 +249,7 @@ def _check_admin(viewer: Viewer) -> None:
 
 def add_client(
     con: duckdb.DuckDBPyConnection, client: str, fields: dict[str, Any], viewer: Viewer = LOCAL_VIEWER
-) -> dict[str, Any]:
+) -> ClientRecord:
     """A new client (before any applications are loaded for them). Admins only: access to it is
     granted separately (`grant`)."""
     _check_admin(viewer)
@@ -263,7 +298,7 @@ def _update_fields(cur: duckdb.DuckDBPyConnection, client: str, values: dict[str
 
 def update_client(
     con: duckdb.DuckDBPyConnection, client: str, changes: dict[str, Any], viewer: Viewer = LOCAL_VIEWER
-) -> dict[str, Any]:
+) -> ClientRecord:
     """Change some fields of a client's record (a None clears an optional field)."""
     get_client(con, client, viewer)  # exists and is visible: else the same error as for none
     _check_editor(viewer, client)
@@ -315,7 +350,7 @@ def add_note(
     body: str,
     noted_on: dt.date | str | None = None,
     viewer: Viewer = LOCAL_VIEWER,
-) -> dict[str, Any]:
+) -> Note:
     """A dated note on a client, written by the viewer (dated today at the latest)."""
     get_client(con, client, viewer)
     _check_editor(viewer, client)
@@ -336,7 +371,7 @@ def add_note(
     return _note(row)
 
 
-def list_notes(con: duckdb.DuckDBPyConnection, client: str, viewer: Viewer = LOCAL_VIEWER) -> list[dict[str, Any]]:
+def list_notes(con: duckdb.DuckDBPyConnection, client: str, viewer: Viewer = LOCAL_VIEWER) -> list[Note]:
     """A client's notes, newest first (by the day they are about, then by when they were written)."""
     get_client(con, client, viewer)
     query = compose(
@@ -351,10 +386,30 @@ def list_notes(con: duckdb.DuckDBPyConnection, client: str, viewer: Viewer = LOC
 NOTE_COLUMNS = fixed("note_id, noted_on, author, body, created_at")
 
 
-def _note(row: tuple[Any, ...]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Note:
+    """One advisor note (docs/json-output.md, `notes list`): the day it is about, who wrote it and when."""
+
+    note_id: int
+    noted_on: str
+    author: str
+    body: str
+    created_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "note_id": self.note_id,
+            "noted_on": self.noted_on,
+            "author": self.author,
+            "body": self.body,
+            "created_at": self.created_at,
+        }
+
+
+def _note(row: tuple[Any, ...]) -> Note:
     note_id, noted_on, author, body, created = row
-    return {"note_id": note_id, "noted_on": str(noted_on), "author": author, "body": body,
-            "created_at": created.isoformat(timespec="seconds")}  # fmt: skip
+    return Note(note_id=note_id, noted_on=str(noted_on), author=author, body=body,
+                created_at=created.isoformat(timespec="seconds"))  # fmt: skip
 
 
 # ---------------------------------------------------------------- access

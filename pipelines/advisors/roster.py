@@ -27,7 +27,7 @@ from typing import Any, TypedDict
 
 import duckdb
 
-from pipelines.advisors.clients import LOCAL_VIEWER, Viewer, get_client, list_clients
+from pipelines.advisors.clients import LOCAL_VIEWER, ClientRecord, Viewer, get_client, list_clients
 from pipelines.analyse import analytics, diagnosis
 from pipelines.analyse.followups import FOLLOW_UP_DUE, FOLLOW_UP_PRIORITY, follow_up_params
 from pipelines.analyse.scope import FUNNEL_STAGES, Scope
@@ -338,7 +338,7 @@ def roster(
         diagnoses = diagnosis.diagnose_each(con, everyone, prepared, progress)
     entries = sorted(
         (
-            _roster_entry(record, counts.get(record["client"]), diagnoses.get(record["client"]), scope.as_of)
+            _roster_entry(record, counts.get(record.client), diagnoses.get(record.client), scope.as_of)
             for record in records
         ),
         key=_attention,
@@ -351,17 +351,17 @@ def roster(
     return Roster(scope=everyone, advisor=advisor, clients=clients)
 
 
-def _caseload_records(con: duckdb.DuckDBPyConnection, viewer: Viewer, advisor: str | None) -> list[dict[str, Any]]:
+def _caseload_records(con: duckdb.DuckDBPyConnection, viewer: Viewer, advisor: str | None) -> list[ClientRecord]:
     """The client records a roster lists: the viewer's caseload, of one advisor if named."""
     return [
         entry
         for entry in list_clients(con, viewer)
-        if viewer.in_caseload(entry["client"]) and (advisor is None or entry["advisor"] == advisor)
+        if viewer.in_caseload(entry.client) and (advisor is None or entry.advisor == advisor)
     ]
 
 
 def _roster_entry(
-    record: dict[str, Any], found: dict[str, Any] | None, diagnosed: diagnosis.Diagnosis | None, as_of: dt.date
+    record: ClientRecord, found: dict[str, Any] | None, diagnosed: diagnosis.Diagnosis | None, as_of: dt.date
 ) -> RosterEntry:
     """One client's roster row from their record, their counts (`found`: None before any
     application) and their diagnosis (None likewise); its rank and reasons come with the order."""
@@ -377,10 +377,10 @@ def _roster_entry(
     this_week = found.get("follow_ups_due_this_week", 0)
     piling = this_week >= FOLLOW_UPS_PILING
     return RosterEntry(
-        client=record["client"],
-        display_name=record["display_name"],
-        advisor=record["advisor"],
-        status=record["status"],
+        client=record.client,
+        display_name=record.display_name,
+        advisor=record.advisor,
+        status=record.status,
         applications=found.get("applications", 0),
         last_activity_on=_iso(found.get("last_activity_on")),
         days_since_last_application=days_since,
@@ -399,7 +399,7 @@ def _roster_entry(
         follow_ups_due_this_week=this_week,
         follow_ups_piling=piling,
         # a decision for the advisor this week; at risk alone is shown, not escalated
-        needs_attention=record["status"] == "active"
+        needs_attention=record.status == "active"
         and not found.get("accepted_offers", 0)
         and bool(failing or stalled or piling),
     )
@@ -445,11 +445,11 @@ def against_caseload(
         )
     everyone = _everyone(scope, viewer)
     peers = {
-        entry["client"]
+        entry.client
         for entry in list_clients(con, viewer)
-        if entry["client"] != client
-        and viewer.in_caseload(entry["client"])
-        and (record["advisor"] is None or entry["advisor"] == record["advisor"])
+        if entry.client != client
+        and viewer.in_caseload(entry.client)
+        and (record.advisor is None or entry.advisor == record.advisor)
     }
     with translate_errors("cannot compare with the caseload"):
         counts = _client_counts(con, everyone)
@@ -476,7 +476,7 @@ def against_caseload(
     available = len(usable) >= MIN_CASELOAD
     return CaseloadComparison(
         client=client,
-        advisor=record["advisor"],
+        advisor=record.advisor,
         available=available,
         reason=None
         if available

@@ -196,19 +196,19 @@ def _human_grants(payload: dict[str, Any]) -> None:
 
 def _clients_command(con: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str | None]:
     if args.action == "list":
-        return {"clients": clients.list_clients(con)}, None
+        return {"clients": [record.to_json() for record in clients.list_clients(con)]}, None
     if args.action == "import":
         counts = clients.import_clients(con, _read_clients_csv(args.file))
         return counts, f"{counts['added']} clients added, {counts['updated']} updated"
     change = clients.add_client if args.action == "add" else clients.update_client
-    return {"client": change(con, args.client, _client_fields(args))}, None
+    return {"client": change(con, args.client, _client_fields(args)).to_json()}, None
 
 
 def _notes_command(con: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str | None]:
     if args.action == "list":
-        return {"client": args.client, "notes": clients.list_notes(con, args.client)}, None
+        return {"client": args.client, "notes": [note.to_json() for note in clients.list_notes(con, args.client)]}, None
     note = clients.add_note(con, args.client, args.text, args.on)
-    return {"note": note}, f"note #{note['note_id']} saved for {args.client}"
+    return {"note": note.to_json()}, f"note #{note.note_id} saved for {args.client}"
 
 
 def _access_command(con: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str | None]:

@@ -396,7 +396,7 @@ def build_report(
     notes = list_notes(con, client, viewer)
     caseload = roster.against_caseload(con, scope, client, viewer) if viewer.compares(client) else None
 
-    title = f"Job-search report: {group_label(record['display_name'])}"
+    title = f"Job-search report: {group_label(record.display_name)}"
     body = [
         sections.header(record, scope, generated_at),
         sections.headline(measures),

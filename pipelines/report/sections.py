@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pipelines.advisors.clients import ClientRecord, Note
 from pipelines.advisors.roster import CaseloadComparison
 from pipelines.analyse import analytics
 from pipelines.analyse.diagnosis import Diagnosis
@@ -27,16 +28,16 @@ VERDICT_CLASSES = {"failing": "failing", "at risk": "risk", "working": "working"
                    "not recorded": "unknown"}  # fmt: skip
 
 
-def header(record: dict[str, Any], scope: Scope, generated_at: dt.datetime) -> str:
+def header(record: ClientRecord, scope: Scope, generated_at: dt.datetime) -> str:
     """The client's name and facts, and the scope the numbers are for."""
-    name = esc(record["display_name"], record["client"])
+    name = esc(record.display_name, record.client)
     facts = [
-        ("Client", esc(record["client"])),
-        ("Advisor", esc(record.get("advisor"))),
-        ("Status", esc(record.get("status"))),
-        ("Started", esc(record.get("started_on"))),
-        ("Target roles", esc(record.get("target_roles"))),
-        ("Target industries", esc(record.get("target_industries"))),
+        ("Client", esc(record.client)),
+        ("Advisor", esc(record.advisor)),
+        ("Status", esc(record.status)),
+        ("Started", esc(record.started_on)),
+        ("Target roles", esc(record.target_roles)),
+        ("Target industries", esc(record.target_industries)),
     ]
     scope_facts = [
         ("As of", esc(scope.as_of.isoformat())),
@@ -156,7 +157,7 @@ def followups_section(result: analytics.Followups) -> str:
     return "".join(parts)
 
 
-def notes_section(notes: list[dict[str, Any]]) -> str:
+def notes_section(notes: list[Note]) -> str:
     """The advisor's notes, newest first."""
     parts = ['<section id="notes"><h2>Advisor notes</h2>']
     if not notes:
@@ -165,8 +166,8 @@ def notes_section(notes: list[dict[str, Any]]) -> str:
     parts.append('<ol class="notes">')
     for note in notes:  # list_notes gives them newest first
         parts.append(
-            f'<li><div class="note-meta">{esc(note.get("noted_on"))} · {esc(note.get("author"))}</div>'
-            f'<div class="note-body">{esc(note.get("body"))}</div></li>'
+            f'<li><div class="note-meta">{esc(note.noted_on)} · {esc(note.author)}</div>'
+            f'<div class="note-body">{esc(note.body)}</div></li>'
         )
     parts.append("</ol></section>")
     return "".join(parts)

@@ -290,8 +290,8 @@ def check_injection(db: Path, workdir: Path, summary: Summary) -> None:
             if stored != (f"{text} 0", text, text, text):
                 summary.failures.append(f"{text!r}: not stored verbatim: {stored!r}")
             record = clients.get_client(con, client)
-            note = clients.list_notes(con, client)[0]["body"]
-            if (record["display_name"], record["advisor"], note) != (text, text, text):
+            note = clients.list_notes(con, client)[0].body
+            if (record.display_name, record.advisor, note) != (text, text, text):
                 summary.failures.append(f"{text!r}: client record or note not verbatim")
             rejected = cur.execute(
                 "select count(*) from events e join applications a using (application_id)"

@@ -64,11 +64,11 @@ def _assert_data_tests_pass(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_a_load_registers_its_clients(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     _two_clients(con, tmp_path)
-    records = {entry["client"]: entry for entry in clients.list_clients(con)}
+    records = {entry.client: entry for entry in clients.list_clients(con)}
     assert set(records) == {"alice_client", "bob_client"}
-    assert records["alice_client"]["display_name"] == "alice_client"
-    assert records["alice_client"]["started_on"] == "2026-01-10"  # the first application
-    assert records["alice_client"]["status"] == "active"
+    assert records["alice_client"].display_name == "alice_client"
+    assert records["alice_client"].started_on == "2026-01-10"  # the first application
+    assert records["alice_client"].status == "active"
     _assert_data_tests_pass(con)
 
 
@@ -76,11 +76,11 @@ def test_add_update_and_validate_client_records(con: duckdb.DuckDBPyConnection) 
     added = clients.add_client(
         con, " newbie ", {"display_name": "New Bie", "advisor": "Sam", "started_on": "2026-10-01"}
     )
-    assert added["client"] == "newbie" and added["started_on"] == "2026-10-01" and added["status"] == "active"
+    assert added.client == "newbie" and added.started_on == "2026-10-01" and added.status == "active"
     updated = clients.update_client(
         con, "newbie", {"status": "placed", "target_roles": "Data analyst", "advisor": None}
     )
-    assert (updated["status"], updated["target_roles"], updated["advisor"]) == ("placed", "Data analyst", None)
+    assert (updated.status, updated.target_roles, updated.advisor) == ("placed", "Data analyst", None)
     with pytest.raises(InputError, match="exists already"):
         clients.add_client(con, "newbie", {})
     with pytest.raises(InputError, match="not one of active"):
@@ -106,17 +106,17 @@ def test_import_is_all_or_nothing(con: duckdb.DuckDBPyConnection) -> None:
     clients.update_client(con, "a", {"status": "paused"})
     blank = [{"client": "a", "status": "", "display_name": " "}, {"client": "c", "status": "", "display_name": ""}]
     assert clients.import_clients(con, blank) == {"added": 1, "updated": 1}
-    records = {entry["client"]: entry for entry in clients.list_clients(con)}
-    assert (records["a"]["status"], records["a"]["display_name"], records["a"]["advisor"]) == ("paused", "A", "Sam")
-    assert (records["c"]["status"], records["c"]["display_name"]) == ("active", "c")
+    records = {entry.client: entry for entry in clients.list_clients(con)}
+    assert (records["a"].status, records["a"].display_name, records["a"].advisor) == ("paused", "A", "Sam")
+    assert (records["c"].status, records["c"].display_name) == ("active", "c")
 
 
 def test_hostile_text_is_stored_verbatim(con: duckdb.DuckDBPyConnection) -> None:
     hostile = "x'); drop table applications;-- <script>alert(1)</script>"
     clients.add_client(con, hostile, {"display_name": hostile, "advisor": hostile})
     clients.add_note(con, hostile, hostile)
-    assert clients.get_client(con, hostile)["display_name"] == hostile
-    assert clients.list_notes(con, hostile)[0]["body"] == hostile
+    assert clients.get_client(con, hostile).display_name == hostile
+    assert clients.list_notes(con, hostile)[0].body == hostile
     assert con.execute("select count(*) from applications").fetchone() == (0,)
 
 
@@ -129,8 +129,8 @@ def test_notes_are_dated_and_newest_first(con: duckdb.DuckDBPyConnection) -> Non
     clients.add_note(con, "c", "second meeting", dt.date(2026, 10, 1))
     clients.add_note(con, "c", "same day, written later", "2026-10-01")
     notes = clients.list_notes(con, "c")
-    assert [note["body"] for note in notes] == ["same day, written later", "second meeting", "first meeting"]
-    assert notes[-1]["noted_on"] == "2026-09-01" and notes[-1]["author"] == "local"
+    assert [note.body for note in notes] == ["same day, written later", "second meeting", "first meeting"]
+    assert notes[-1].noted_on == "2026-09-01" and notes[-1].author == "local"
     with pytest.raises(InputError, match="empty"):
         clients.add_note(con, "c", "   ")
     with pytest.raises(InputError, match="longer than"):
@@ -167,7 +167,7 @@ def _everything_alice_can_read(con: duckdb.DuckDBPyConnection, alice: Viewer, tm
     """Every read path a viewer has, as one text."""
     scope = Scope(as_of=AS_OF, allowed=alice.clients)
     parts: list[Any] = [
-        clients.list_clients(con, alice),
+        [record.to_json() for record in clients.list_clients(con, alice)],
         database_status(con, tmp_path / "db", alice).to_json(),
         analytics.rates(con, scope, ["company", "client"]).to_json(),
         analytics.followups(con, scope).to_json(),
@@ -216,9 +216,9 @@ def test_only_an_admin_adds_clients(con: duckdb.DuckDBPyConnection, tmp_path: Pa
             clients.add_client(con, client, {}, alice)
     with pytest.raises(InputError, match=r"^only an admin adds clients"):
         clients.import_clients(con, [{"client": "bob_client", "display_name": "mine now"}], alice)
-    assert clients.get_client(con, "bob_client")["display_name"] == "bob_client"
+    assert clients.get_client(con, "bob_client").display_name == "bob_client"
     admin = Viewer("boss@example.org", "admin", None, None)
-    assert clients.add_client(con, "fresh", {"display_name": None}, admin)["display_name"] == "fresh"
+    assert clients.add_client(con, "fresh", {"display_name": None}, admin).display_name == "fresh"
     assert clients.resolve_viewer(con, ALICE_EMAIL).clients == ("alice_client",)
 
 
@@ -465,7 +465,7 @@ def test_the_migration_registers_clients_of_an_older_database(tmp_path: Path) ->
     con.close()
     con = connect(path)  # migrates
     try:
-        assert clients.list_clients(con)[0] | {"created_at": None, "updated_at": None} == {
+        assert clients.list_clients(con)[0].to_json() | {"created_at": None, "updated_at": None} == {
             "client": "old_client", "display_name": "old_client", "advisor": None, "started_on": "2025-01-02",
             "target_roles": None, "target_industries": None, "status": "active", "created_at": None,
             "updated_at": None}  # fmt: skip
