@@ -12,11 +12,11 @@ not which flag to type (data.screen_words).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 import streamlit as st
 
 from dashboard import data, ui
+from dashboard.data.views import FileReport
 
 LOADED_KEY = "upload_loaded"
 ROUND_KEY = "upload_round"
@@ -25,8 +25,8 @@ ROUND_KEY = "upload_round"
 def section(src: data.Source) -> None:
     """The whole import: the last load's result, the uploader, the choices, the preview, the button."""
     for loaded in st.session_state.pop(LOADED_KEY, None) or []:
-        if loaded["ok"]:
-            st.success(f"Loaded {ui.md(loaded['file'])}: {loaded['reconciliation']}.")
+        if loaded.ok:
+            st.success(f"Loaded {ui.md(loaded.file)}: {loaded.reconciliation}.")
             with st.expander("Details of the load"):
                 report(loaded)
         else:
@@ -60,7 +60,7 @@ def section(src: data.Source) -> None:
     st.markdown("**What would be loaded** (a dry run: nothing written yet)")
     for entry in reports:
         report(entry)
-    if any(entry["ok"] for entry in reports) and st.button(
+    if any(entry.ok for entry in reports) and st.button(
         "Load it", type="primary", icon=":material/upload:", key="upload_load"
     ):
         st.session_state[LOADED_KEY] = ui.fetch(data.load_upload, src, upload, choices)
@@ -139,35 +139,33 @@ def _statuses(src: data.Source, upload: data.Upload, choices: data.ImportChoices
     return tuple(sorted(meanings.items()))
 
 
-def report(report: dict[str, Any]) -> None:
+def report(report: FileReport) -> None:
     """One file's dry run or load: what it was read as, how, and what would be (or was) written."""
-    name = ui.md(report["file"])
-    if not report["ok"]:
+    name = ui.md(report.file)
+    if not report.ok:
         # the importer's one line names the file already
-        st.error(ui.md(report["message"]) if report["message"] else f"{name}: {report['status']}")
+        st.error(ui.md(report.message) if report.message else f"{name}: {report.status}")
         return
-    st.markdown(f"**{name}** — detected source: **{ui.md(report['source'])}**, client **{ui.md(report['client'])}**")
-    st.markdown(report["reconciliation"])  # numbers only
-    if report["dropped"]:
-        st.caption(
-            "Personal columns not stored at all: " + ", ".join(ui.md(column) for column in report["dropped"]) + "."
-        )
-    for note in report["notes"]:
+    st.markdown(f"**{name}** — detected source: **{ui.md(report.source)}**, client **{ui.md(report.client)}**")
+    st.markdown(report.reconciliation)  # numbers only
+    if report.dropped:
+        st.caption("Personal columns not stored at all: " + ", ".join(ui.md(column) for column in report.dropped) + ".")
+    for note in report.notes:
         st.caption(ui.md(note))
-    if not report["dates"].empty:
+    if not report.dates.empty:
         st.markdown("**Dates**, format per column")
-        st.dataframe(report["dates"], hide_index=True)
-    if not report["statuses"].empty:
+        st.dataframe(report.dates, hide_index=True)
+    if not report.statuses.empty:
         st.markdown("**Statuses**, as read")
-        st.dataframe(report["statuses"], hide_index=True)
-    if report["skipped_reasons"]:
+        st.dataframe(report.statuses, hide_index=True)
+    if report.skipped_reasons:
         st.markdown("**Skipped**")
         st.dataframe(
-            [{"reason": reason, "rows": rows} for reason, rows in report["skipped_reasons"].items()], hide_index=True
+            [{"reason": reason, "rows": rows} for reason, rows in report.skipped_reasons.items()], hide_index=True
         )
-    if not report["rejects"].empty:
-        total = report["counts"]["rejected"]
-        shown = len(report["rejects"])
+    if not report.rejects.empty:
+        total = report.counts["rejected"]
+        shown = len(report.rejects)
         more = f" (the first {shown} of {total})" if total > shown else ""
         st.markdown(f"**Rejected rows**{more}")
-        st.dataframe(report["rejects"], hide_index=True)
+        st.dataframe(report.rejects, hide_index=True)

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.data.connection import Source, Version, _connection
+from dashboard.data.views import FileReport
 from pipelines.advisors.clients import Viewer
 from pipelines.errors import InputError
 from pipelines.load.columns import FIELD_SYNONYMS, STATUS_NAMES
@@ -106,31 +107,28 @@ def _safe_name(name: str) -> str:
     return base or "upload"
 
 
-def _reconciliation(result: dict[str, Any]) -> str:
+def _reconciliation(result: IngestResult) -> str:
     line = (
-        f"{counted(result['rows_read'], 'row')} read = {result['inserted']} inserted + {result['updated']} updated + "
-        f"{result['unchanged']} unchanged + {result['rejected']} rejected + {result['skipped']} skipped"
+        f"{counted(result.rows_read, 'row')} read = {result.inserted} inserted + {result.updated} updated + "
+        f"{result.unchanged} unchanged + {result.rejected} rejected + {result.skipped} skipped"
     )
-    return line if result["reconciled"] else f"{line} (these do not add up: nothing was written)"
+    return line if result.reconciled else f"{line} (these do not add up: nothing was written)"
 
 
-def _mapping_frame(result: dict[str, Any]) -> pd.DataFrame:
+def _mapping_frame(result: IngestResult) -> pd.DataFrame:
     """Header -> field as the importer chose it; unused headers read `ignore`. A file refused before
     its columns were matched (no applied date) lists its own columns, each with no field yet."""
-    columns = result.get("columns") or {}
+    columns = result.columns
     rows = [{"column": header, "field": name} for name, header in (columns.get("mapped") or {}).items()]
     rows += [{"column": header, "field": IGNORE} for header in columns.get("ignored") or []]
     if not rows:
-        rows = [{"column": header, "field": None} for header in result.get("header") or []]
+        rows = [{"column": header, "field": None} for header in result.header]
     return pd.DataFrame(rows, columns=MAPPING_COLUMNS)
 
 
-def _channel_frame(result: dict[str, Any]) -> pd.DataFrame:
+def _channel_frame(result: IngestResult) -> pd.DataFrame:
     """The file's distinct channel values, their rows, and what each is read as."""
-    rows = [
-        {"value": entry["text"], "rows": entry["rows"], "read as": entry["channel"]}
-        for entry in result.get("channels") or []
-    ]
+    rows = [{"value": entry["text"], "rows": entry["rows"], "read as": entry["channel"]} for entry in result.channels]
     return pd.DataFrame(rows, columns=CHANNEL_COLUMNS)
 
 
@@ -171,7 +169,7 @@ def screen_words(text: str | None) -> str | None:
     return text
 
 
-def _report(result: dict[str, Any], folder: str) -> dict[str, Any]:
+def _report(result: IngestResult, folder: str) -> FileReport:
     """One file's load result laid out for the page: texts and tables, user values untouched."""
 
     def shown(text: str | None) -> str | None:
@@ -182,7 +180,7 @@ def _report(result: dict[str, Any], folder: str) -> dict[str, Any]:
         return screen_words(shown(text))
 
     dates = pd.DataFrame(
-        [{"field": name, **info} for name, info in (result.get("dates") or {}).items()],
+        [{"field": name, **info} for name, info in result.dates.items()],
         columns=[
             "field",
             "column",
@@ -203,46 +201,51 @@ def _report(result: dict[str, Any], folder: str) -> dict[str, Any]:
                 "how": entry["how"],
                 "rows": entry["rows"],
             }
-            for entry in result.get("statuses") or []
+            for entry in result.statuses
         ],
         columns=["text", "read as", "via", "how", "rows"],
     )
     rejects = pd.DataFrame(
-        [{**reject, "reason": screen_words(reject["reason"])} for reject in result.get("rejects", [])[:REJECTS_SHOWN]],
+        [{**reject, "reason": screen_words(reject["reason"])} for reject in result.rejects[:REJECTS_SHOWN]],
         columns=["line", "column", "value", "reason"],
     )
-    return {
-        "file": shown(result["file"]),
-        "status": result["status"],
-        "ok": result["status"] in ("loaded", "dry_run"),
-        "message": said(result.get("message")),
-        "source": result.get("source"),
-        "client": result.get("client"),
-        "run_id": result.get("run_id"),
-        "counts": {
-            key: result[key] for key in ("rows_read", "inserted", "updated", "unchanged", "rejected", "skipped")
+    columns = result.columns
+    return FileReport(
+        file=shown(result.file),
+        status=result.status,
+        message=said(result.message),
+        source=result.source,
+        client=result.client,
+        run_id=result.run_id,
+        counts={
+            "rows_read": result.rows_read,
+            "inserted": result.inserted,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "rejected": result.rejected,
+            "skipped": result.skipped,
         },
-        "events_inserted": result.get("events_inserted", 0),
-        "events_updated": result.get("events_updated", 0),
-        "reconciled": result.get("reconciled", False),
-        "reconciliation": _reconciliation(result),
-        "mapping": _mapping_frame(result),
-        "channels": _channel_frame(result),
-        "channel_column": ((result.get("columns") or {}).get("mapped") or {}).get("channel"),
-        "value_maps": list(result.get("value_maps") or []),
-        "dropped": list((result.get("columns") or {}).get("dropped") or []),
-        "dates": dates,
-        "statuses": statuses,
-        "unclassified": dict(result.get("unclassified_statuses") or {}),
-        "rejects": rejects,
-        "skipped_reasons": dict(result.get("skipped_reasons") or {}),
-        "notes": [said(note) for note in result.get("notes") or []],
-    }
+        events_inserted=result.events_inserted,
+        events_updated=result.events_updated,
+        reconciled=result.reconciled,
+        reconciliation=_reconciliation(result),
+        mapping=_mapping_frame(result),
+        channels=_channel_frame(result),
+        channel_column=(columns.get("mapped") or {}).get("channel"),
+        value_maps=list(result.value_maps),
+        dropped=list(columns.get("dropped") or []),
+        dates=dates,
+        statuses=statuses,
+        unclassified=dict(result.unclassified_statuses),
+        rejects=rejects,
+        skipped_reasons=dict(result.skipped_reasons),
+        notes=[said(note) for note in result.notes],
+    )
 
 
 def _ingest_upload(
     con: duckdb.DuckDBPyConnection, name: str, content: bytes, choices: ImportChoices, dry_run: bool
-) -> list[dict[str, Any]]:
+) -> list[FileReport]:
     """Write the bytes to a temporary file that keeps the upload's name, and load (or dry-run) it.
 
     The file is written only inside a new temporary folder, removed afterwards, and only read as
@@ -252,17 +255,17 @@ def _ingest_upload(
         try:
             check_upload_size(safe, len(content))  # Streamlit refuses it first; the same limit here
         except InputError as e:
-            return [_report(IngestResult(file=safe, status="refused", message=str(e)).to_json(), folder)]
+            return [_report(IngestResult(file=safe, status="refused", message=str(e)), folder)]
         path = Path(folder) / safe
         path.write_bytes(content)
         results = ingest_path(con, path, choices.options(safe, dry_run))
-        return [_report(result.to_json(), folder) for result in results]
+        return [_report(result, folder) for result in results]
 
 
 @st.cache_data(show_spinner="Reading the file…", max_entries=16)
 def _preview(
     path: str, version: Version, file_id: str, name: str, _content: bytes, choices: ImportChoices
-) -> list[dict[str, Any]]:
+) -> list[FileReport]:
     # `_content` is not hashed: the uploader's file id stands for it
     with _connection(path) as con:
         return _ingest_upload(con, name, _content, choices, dry_run=True)
@@ -275,7 +278,7 @@ def _check_upload_client(viewer: Viewer, choices: ImportChoices) -> None:
         raise InputError("choose one of your clients for this file: it is loaded as their search")
 
 
-def preview_upload(src: Source, upload: Upload, choices: ImportChoices) -> list[dict[str, Any]]:
+def preview_upload(src: Source, upload: Upload, choices: ImportChoices) -> list[FileReport]:
     """A dry run of the upload (nothing written): one report per file (an export .zip may hold several).
 
     Each report: file, status (dry_run / refused / failed), ok, message, source, counts,
@@ -286,7 +289,7 @@ def preview_upload(src: Source, upload: Upload, choices: ImportChoices) -> list[
     return _preview(src.path, src.version, upload.file_id, upload.name, upload.content, choices)
 
 
-def load_upload(src: Source, upload: Upload, choices: ImportChoices) -> list[dict[str, Any]]:
+def load_upload(src: Source, upload: Upload, choices: ImportChoices) -> list[FileReport]:
     """Load the upload for real (each file its own transaction), then drop the cached results."""
     _check_upload_client(src.viewer, choices)
     try:
@@ -296,9 +299,9 @@ def load_upload(src: Source, upload: Upload, choices: ImportChoices) -> list[dic
         st.cache_data.clear()
 
 
-def editable_mapping(reports: list[dict[str, Any]]) -> pd.DataFrame:
+def editable_mapping(reports: list[FileReport]) -> pd.DataFrame:
     """The headers of every file of an upload with the field each is read as (first file wins)."""
-    frames: list[pd.DataFrame] = [report["mapping"] for report in reports if not report["mapping"].empty]
+    frames: list[pd.DataFrame] = [report.mapping for report in reports if not report.mapping.empty]
     if not frames:
         return pd.DataFrame(columns=MAPPING_COLUMNS).astype(str)
     merged = pd.concat(frames, ignore_index=True).drop_duplicates(subset="column", keep="first")
@@ -317,9 +320,9 @@ def column_changes(base: pd.DataFrame, edited: pd.DataFrame) -> tuple[tuple[str,
     return tuple(sorted(changes.items()))
 
 
-def editable_channels(reports: list[dict[str, Any]]) -> pd.DataFrame:
+def editable_channels(reports: list[FileReport]) -> pd.DataFrame:
     """The distinct channel values of every file of an upload (rows added up; the first file's reading)."""
-    frames: list[pd.DataFrame] = [report["channels"] for report in reports if not report["channels"].empty]
+    frames: list[pd.DataFrame] = [report.channels for report in reports if not report.channels.empty]
     if not frames:
         return pd.DataFrame(columns=CHANNEL_COLUMNS)
     merged = pd.concat(frames, ignore_index=True)
@@ -327,9 +330,9 @@ def editable_channels(reports: list[dict[str, Any]]) -> pd.DataFrame:
     return rows.sort_values(["rows", "value"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def channel_column(reports: list[dict[str, Any]]) -> str | None:
+def channel_column(reports: list[FileReport]) -> str | None:
     """The column the channel is read from (first file that has one)."""
-    return next((report["channel_column"] for report in reports if report["channel_column"]), None)
+    return next((report.channel_column for report in reports if report.channel_column), None)
 
 
 def channel_changes(base: pd.DataFrame, edited: pd.DataFrame) -> tuple[tuple[str, str, str], ...]:
@@ -344,10 +347,10 @@ def channel_changes(base: pd.DataFrame, edited: pd.DataFrame) -> tuple[tuple[str
     return tuple(("channel", value, target) for value, target in sorted(changes.items()))
 
 
-def unclassified_statuses(reports: list[dict[str, Any]]) -> dict[str, int]:
+def unclassified_statuses(reports: list[FileReport]) -> dict[str, int]:
     """Status texts not understood in any file of the upload, with their row counts."""
     texts: dict[str, int] = {}
     for report in reports:
-        for text, rows in report["unclassified"].items():
+        for text, rows in report.unclassified.items():
             texts[text] = texts.get(text, 0) + rows
     return texts

@@ -111,3 +111,37 @@ class CaseloadView:
     compared_clients: int
     caseload_clients: int
     table: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """One uploaded file's load (or dry run) laid out for the Database page: the importer's words as the
+    page says them (what to choose here, not which flag to type), its tables, and the user's values as
+    written."""
+
+    file: str | None
+    status: str  # loaded | refused | failed | dry_run
+    message: str | None
+    source: str | None
+    client: str | None
+    run_id: int | None
+    counts: dict[str, int]  # rows_read, inserted, updated, unchanged, rejected, skipped
+    events_inserted: int
+    events_updated: int
+    reconciled: bool
+    reconciliation: str  # "N rows read = ... inserted + ...", numbers only
+    mapping: pd.DataFrame  # column -> field as the importer chose it
+    channels: pd.DataFrame  # the file's channel values and what each is read as
+    channel_column: str | None
+    value_maps: list[dict[str, Any]]
+    dropped: list[str]  # personal columns not stored at all
+    dates: pd.DataFrame
+    statuses: pd.DataFrame
+    unclassified: dict[str, int]  # status texts not understood -> rows
+    rejects: pd.DataFrame  # the first rejected rows: line, column, value, reason
+    skipped_reasons: dict[str, int]
+    notes: list[str | None]
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("loaded", "dry_run")

@@ -238,7 +238,7 @@ def test_edit_a_client_record(monkeypatch: pytest.MonkeyPatch, caseload_db: Path
         record = clients.get_client(con, "client_01_vera")
     finally:
         con.close()
-    assert (record["display_name"], record["status"]) == ("Vera Novak", "paused")
+    assert (record.display_name, record.status) == ("Vera Novak", "paused")
 
 
 def test_an_upload_behind_a_login_is_always_one_of_your_clients(two_advisors: Path, tmp_path: Path) -> None:
@@ -258,7 +258,7 @@ def test_an_upload_behind_a_login_is_always_one_of_your_clients(two_advisors: Pa
         with pytest.raises(data.InputError, match="choose one of your clients"):
             data.load_upload(src, upload, choices)
     [report] = data.load_upload(src, upload, data.ImportChoices(client="alice_client"))
-    assert report["ok"] and report["counts"]["inserted"] == 1
+    assert report.ok and report.counts["inserted"] == 1
     with data._connection(str(two_advisors)) as con:
         landed = con.execute("select client from applications where company = 'Sneaky Co'").fetchall()
     assert landed == [("alice_client",)]

@@ -413,7 +413,7 @@ def _escaped(workdir: Path) -> list[str]:
     return sorted(set(found))
 
 
-def _upload(con: duckdb.DuckDBPyConnection, name: str, content: bytes) -> list[dict[str, Any]]:
+def _upload(con: duckdb.DuckDBPyConnection, name: str, content: bytes) -> list[Any]:
     """The dashboard's own upload path (write to a temporary folder, load, remove), for real."""
     return _dashboard_data()._ingest_upload(con, name, content, _dashboard_data().ImportChoices(), dry_run=False)
 
@@ -438,7 +438,7 @@ def _outcomes(con: duckdb.DuckDBPyConnection, path: Path, content: bytes | None,
     if not case.upload_only:
         routes["command line"] = [(r.status, r.message) for r in ingest_path(con, path)]
     upload = content if content is not None else path.read_bytes()
-    routes["upload"] = [(r["status"], r["message"]) for r in _upload(con, case.name, upload)]
+    routes["upload"] = [(r.status, r.message) for r in _upload(con, case.name, upload)]
     return routes
 
 

@@ -402,7 +402,7 @@ def test_an_uploaded_database_is_never_opened_as_one(
     before = con.execute("select database_name from duckdb_databases() order by 1").fetchall()
     for name in ("log.csv", "log.duckdb", "log.db", "log"):
         (report,) = data._ingest_upload(con, name, content, data.ImportChoices(), dry_run=False)
-        assert report["status"] == "refused" and "is a DuckDB database" in report["message"]
+        assert report.status == "refused" and "is a DuckDB database" in report.message
     assert opened == []
     assert con.execute("select database_name from duckdb_databases() order by 1").fetchall() == before
 
@@ -414,8 +414,8 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_written(
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(data.upload, "ingest_path", lambda *args: pytest.fail("the upload was read"))
     (report,) = data._ingest_upload(None, "big.csv", b"x" * 1001, data.ImportChoices(), dry_run=True)  # type: ignore[arg-type]
-    assert report["status"] == "refused"
-    assert report["message"] == f"big.csv: 1,001 bytes is over the upload limit of {safety.MAX_UPLOAD_MB} MB"
+    assert report.status == "refused"
+    assert report.message == f"big.csv: 1,001 bytes is over the upload limit of {safety.MAX_UPLOAD_MB} MB"
     assert list(tmp_path.iterdir()) == []
 
 
