@@ -20,12 +20,17 @@ $(INSTALLED): pyproject.toml
 install: $(INSTALLED)
 
 # mypy is strict everywhere it looks ([tool.mypy] in pyproject.toml); tests/ is not type-checked.
+# The import contract (docs/architecture.md): each module imported in a fresh interpreter, its layer's
+# rules checked on what it loaded (tests/unit/test_layers.py).
+LAYERS_TEST := tests/unit/test_layers.py
 lint: install
 	$(BIN)/ruff check pipelines dashboard sample_data tests benchmarks
 	$(BIN)/mypy pipelines dashboard benchmarks sample_data
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(LAYERS_TEST)
 
+# the import contract already ran in lint
 test: lint browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --deselect $(LAYERS_TEST)
 
 # The real-browser test needs Debian's chromium (playwright cannot download browsers here).
 browser:
