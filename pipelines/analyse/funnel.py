@@ -11,7 +11,7 @@ import duckdb
 
 from pipelines.analyse.facts import Prepared, _facts, _rate, _recorded_keys, _unrecorded
 from pipelines.analyse.measures import STAGE_MEASURES, STEP_CONVERSION_LABEL, _measures
-from pipelines.analyse.recorded import Recorded
+from pipelines.analyse.recorded import Recorded, RecordedResult
 from pipelines.analyse.scope import FUNNEL_STAGES, STALE_DAYS, Scope
 
 
@@ -39,7 +39,7 @@ Flow = TypedDict("Flow", {"from": str, "to": str, "count": int})
 
 
 @dataclass(frozen=True)
-class Funnel:
+class Funnel(RecordedResult):
     """The funnel of one scope (docs/json-output.md `funnel`); with no application in scope (no_data)
     it has no stages nor flows, and its JSON leaves out outcomes, step_conversion_label and stale_days."""
 
@@ -51,14 +51,6 @@ class Funnel:
     outcomes: dict[str, int] = field(default_factory=dict)
     step_conversion_label: str = ""
     stale_days: int = STALE_DAYS
-
-    @property
-    def no_data(self) -> bool:
-        return self.applications == 0
-
-    @property
-    def outcomes_recorded(self) -> bool:
-        return self.recorded.outcomes
 
     def to_json(self) -> dict[str, Any]:
         result: dict[str, Any] = {"scope": self.scope.to_json(), "applications": self.applications,

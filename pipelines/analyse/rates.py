@@ -22,7 +22,7 @@ from pipelines.analyse.facts import (
     _unrecorded,
     recorded_map,
 )
-from pipelines.analyse.recorded import Recorded
+from pipelines.analyse.recorded import Recorded, RecordedResult
 from pipelines.analyse.scope import GROUP_FIELDS, SMALL_GROUP, Scope, check_fields
 from pipelines.sqltext import Sql, compose, fixed, join
 
@@ -246,7 +246,7 @@ def _overall(cur: duckdb.DuckDBPyConnection, scope: Scope, prepared: Prepared | 
 
 
 @dataclass(frozen=True)
-class Rates:
+class Rates(RecordedResult):
     """The rates of one scope (docs/json-output.md `rates`): the whole scope's (`overall`) and, per
     value of the --by fields, each group's (the most applications first). With no application in
     scope (no_data) there is no overall row nor any group, and the JSON has no small_group_threshold."""
@@ -257,14 +257,6 @@ class Rates:
     recorded: Recorded
     overall: RateGroup | None = None
     groups: tuple[RateGroup, ...] = ()
-
-    @property
-    def no_data(self) -> bool:
-        return self.applications == 0
-
-    @property
-    def outcomes_recorded(self) -> bool:
-        return self.recorded.outcomes
 
     @property
     def small_group_threshold(self) -> int:

@@ -35,8 +35,17 @@ import duckdb
 
 from pipelines.store.db import translate_errors
 
-FIELDS = ("outcomes", "interviews", "channel", "referral", "follow_ups", "resume_version", "cover_letter", "industry",
-          "interview_rounds")
+FIELDS = (
+    "outcomes",
+    "interviews",
+    "channel",
+    "referral",
+    "follow_ups",
+    "resume_version",
+    "cover_letter",
+    "industry",
+    "interview_rounds",
+)
 
 # what to add, in a person's words, when a field is not recorded
 HOW_TO_RECORD: dict[str, str] = {
@@ -77,6 +86,24 @@ class Recorded:
 
 
 EVERYTHING = Recorded(**{name: True for name in FIELDS})
+
+
+class RecordedResult:
+    """What every analysis of one scope says of itself (the funnel, rates, timing, trend, diagnosis):
+    whether any application is in it, and whether its log records outcomes at all. A base of frozen
+    dataclasses that declare `applications` and `recorded` as fields; it adds none of its own."""
+
+    applications: int
+    recorded: Recorded
+
+    @property
+    def no_data(self) -> bool:
+        return self.applications == 0
+
+    @property
+    def outcomes_recorded(self) -> bool:
+        return self.recorded.outcomes
+
 
 # `recorded_by` groups by one of these (allowlist: no user text becomes SQL)
 _KEYS = {None: "''", "client": "a.client"}

@@ -19,7 +19,7 @@ from pipelines.analyse.facts import (
     recorded_map,
 )
 from pipelines.analyse.rates import _curve_sql, _curves, _group_sql
-from pipelines.analyse.recorded import Recorded
+from pipelines.analyse.recorded import Recorded, RecordedResult
 from pipelines.analyse.scope import SMALL_GROUP, Scope, check_fields
 from pipelines.sqltext import Sql, compose, fixed
 
@@ -77,7 +77,7 @@ class TimingGroup:
 
 
 @dataclass(frozen=True)
-class Timing:
+class Timing(RecordedResult):
     """The timing of one scope (docs/json-output.md `timing`), per value of the --by fields (the most
     applications first; no fields: one group, the whole scope). No application in scope: no_data,
     no group."""
@@ -87,14 +87,6 @@ class Timing:
     by: tuple[str, ...]
     recorded: Recorded
     groups: tuple[TimingGroup, ...] = ()
-
-    @property
-    def no_data(self) -> bool:
-        return self.applications == 0
-
-    @property
-    def outcomes_recorded(self) -> bool:
-        return self.recorded.outcomes
 
     def to_json(self) -> dict[str, Any]:
         return {"scope": self.scope.to_json(), "applications": self.applications, "no_data": self.no_data,

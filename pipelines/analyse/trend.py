@@ -9,7 +9,7 @@ import duckdb
 
 from pipelines.analyse.facts import Prepared, _facts, _recorded_keys, _recorded_overall
 from pipelines.analyse.rates import _rates_rows
-from pipelines.analyse.recorded import Recorded
+from pipelines.analyse.recorded import Recorded, RecordedResult
 from pipelines.analyse.scope import Scope
 from pipelines.errors import InputError
 
@@ -49,7 +49,7 @@ class Period:
 
 
 @dataclass(frozen=True)
-class Trend:
+class Trend(RecordedResult):
     """The scope's applications per applied week or month (`every`), the earliest first; with no
     application in scope (no_data) there are no periods."""
 
@@ -58,14 +58,6 @@ class Trend:
     every: str
     recorded: Recorded
     periods: tuple[Period, ...] = ()
-
-    @property
-    def no_data(self) -> bool:
-        return self.applications == 0
-
-    @property
-    def outcomes_recorded(self) -> bool:
-        return self.recorded.outcomes
 
     def to_json(self) -> dict[str, Any]:
         return {

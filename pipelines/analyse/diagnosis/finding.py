@@ -7,7 +7,7 @@ from typing import Any
 
 from pipelines.analyse import stats
 from pipelines.analyse.measures import Measures
-from pipelines.analyse.recorded import HOW_TO_RECORD, Recorded
+from pipelines.analyse.recorded import HOW_TO_RECORD, Recorded, RecordedResult
 from pipelines.analyse.scope import Scope
 
 
@@ -27,7 +27,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Diagnosis:
+class Diagnosis(RecordedResult):
     """The six findings of one search, the most severe first, and what its log records."""
 
     scope: Scope
@@ -36,14 +36,6 @@ class Diagnosis:
     findings: tuple[Finding, ...]
     # the headline numbers: diagnose() adds them; diagnose_each() (a whole caseload) does not
     measures: Measures | None = None
-
-    @property
-    def no_data(self) -> bool:
-        return self.applications == 0
-
-    @property
-    def outcomes_recorded(self) -> bool:
-        return self.recorded.outcomes
 
     def top(self) -> Finding | None:
         """The most severe finding, if there is any."""
