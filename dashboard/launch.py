@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
+from pipelines.child import run_child
 from pipelines.load.guard import MAX_UPLOAD_MB
 from pipelines.store.db import DB_ENV_VAR, resolve_db_path
 
@@ -37,16 +37,14 @@ def command(port: int) -> list[str]:
 
 
 def run(db_path: str | None, port: int | None) -> int:
-    """Run the dashboard until it is stopped; returns Streamlit's exit code (0 after Ctrl+C)."""
+    """Run the dashboard until it is stopped; returns Streamlit's exit code (0 after Ctrl+C or SIGTERM)."""
     env = dict(os.environ)
     # resolved here, like every other command, so the app opens exactly the file the user meant
     env[DB_ENV_VAR] = str(resolve_db_path(db_path).resolve())
     port = port or DEFAULT_PORT
     print(f"bounceback dashboard: {env[DB_ENV_VAR]} on http://localhost:{port}", file=sys.stderr)
-    try:
-        return subprocess.run(command(port), env=env, check=False).returncode  # noqa: S603 (fixed argv, no shell)
-    except KeyboardInterrupt:
-        return 0
+    # a SIGTERM or Ctrl+C to the launcher stops Streamlit with it: no server left on the port
+    return run_child(command(port), env=env)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,12 +11,12 @@ status, analysis, exports, advisors).
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 
 import duckdb
 
+from pipelines.child import run_child
 from pipelines.cli import advisors as cli_advisors
 from pipelines.cli import analysis
 from pipelines.cli.exports import run_export, run_sample
@@ -83,10 +83,8 @@ def _run_dashboard(args: argparse.Namespace) -> int:
     argv = [sys.executable, "-m", "dashboard.launch"]
     argv += ["--db", str(args.db)] if args.db else []
     argv += ["--port", str(args.port)] if args.port else []
-    try:
-        return subprocess.run(argv, check=False).returncode  # noqa: S603 (fixed argv, no shell)
-    except KeyboardInterrupt:
-        return 0
+    # stopping this process (Ctrl+C, kill) stops the launcher and so the server (pipelines/child.py)
+    return run_child(argv)
 
 
 if __name__ == "__main__":

@@ -214,14 +214,11 @@ def test_hostile_values_are_shown_not_executed(monkeypatch: pytest.MonkeyPatch, 
 def test_launch_sets_the_database_and_runs_streamlit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     calls: list[tuple[list[str], dict[str, str]]] = []
 
-    class Done:
-        returncode = 0
-
-    def fake_run(argv: list[str], env: dict[str, str], check: bool) -> Done:
+    def fake_run(argv: list[str], env: dict[str, str]) -> int:
         calls.append((argv, env))
-        return Done()
+        return 0
 
-    monkeypatch.setattr(launch.subprocess, "run", fake_run)
+    monkeypatch.setattr(launch, "run_child", fake_run)
     assert launch.run(str(tmp_path / "mine.duckdb"), 8765) == 0
     argv, env = calls[0]
     assert env["BOUNCEBACK_DB"] == str((tmp_path / "mine.duckdb").resolve())

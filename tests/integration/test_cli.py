@@ -373,13 +373,9 @@ def test_the_dashboard_command_starts_the_dashboard_in_a_process_of_its_own(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # the core never imports the dashboard (tests/unit/test_layers.py): it runs `python -m dashboard.launch`
-    import subprocess as real_subprocess
-
     import pipelines.cli.commands as cli
 
     calls: list[list[str]] = []
-    monkeypatch.setattr(
-        cli.subprocess, "run", lambda argv, check: calls.append(argv) or real_subprocess.CompletedProcess(argv, 0)
-    )
+    monkeypatch.setattr(cli, "run_child", lambda argv: calls.append(argv) or 0)
     assert main(["dashboard", "--db", str(tmp_path / "x.duckdb"), "--port", "8765"]) == 0
     assert calls == [[sys.executable, "-m", "dashboard.launch", "--db", str(tmp_path / "x.duckdb"), "--port", "8765"]]
