@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import glossary
 from dashboard.data import ENOUGH_LABEL, SMALL_LABEL
 
 # Okabe & Ito (2008), "Color Universal Design": blue, orange, bluish green, vermillion, sky blue,
@@ -55,7 +56,7 @@ def rate_bars(frame: pd.DataFrame, *, label: str = "group", title: str = "", axi
     A rate that is null (too early, or nothing settled) shows no bar but stays in the tooltip table.
     """
     tooltip = [
-        alt.Tooltip(f"{label}:N", title=label.replace("_", " ")),
+        alt.Tooltip(f"{label}:N", title=glossary.label(label)),
         _pct_tooltip("rate", "rate"),
         _pct_tooltip("low", "95% interval from"),
         _pct_tooltip("high", "95% interval to"),
@@ -67,7 +68,7 @@ def rate_bars(frame: pd.DataFrame, *, label: str = "group", title: str = "", axi
             tooltip.append(
                 alt.Tooltip(f"{extra}:Q", title="P(best)", format=".0%")
                 if extra == "prob_best"
-                else alt.Tooltip(f"{extra}:Q", title=extra)
+                else alt.Tooltip(f"{extra}:Q", title=glossary.label(extra))
             )
     base = alt.Chart(frame, title=title).encode(
         y=alt.Y(f"{label}:N", sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
@@ -88,8 +89,8 @@ def heatmap(frame: pd.DataFrame, *, rows: str, columns: str, title: str = "") ->
     A sequential single-hue scale (blues) reads the same with every common colour-vision deficiency.
     """
     tooltip = [
-        alt.Tooltip(f"{rows}:N", title=rows.replace("_", " ")),
-        alt.Tooltip(f"{columns}:N", title=columns.replace("_", " ")),
+        alt.Tooltip(f"{rows}:N", title=glossary.label(rows)),
+        alt.Tooltip(f"{columns}:N", title=glossary.label(columns)),
         _pct_tooltip("rate", "rate"),
         _pct_tooltip("low", "95% interval from"),
         _pct_tooltip("high", "95% interval to"),

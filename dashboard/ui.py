@@ -13,9 +13,10 @@ import re
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, glossary
 from dashboard.data import BouncebackError
 
 T = TypeVar("T")
@@ -77,6 +78,18 @@ def interval(low: float | None, high: float | None) -> str:
 
 def count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame as a table shows it: a missing text reads "–", never "None" (a missing number stays empty,
+    drawn by its column's format)."""
+    text = [name for name in frame.columns if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name])]
+    if not text:
+        return frame
+    shown = frame.copy()
+    for name in text:
+        shown[name] = shown[name].astype(object).where(shown[name].notna(), "–")
+    return shown
 
 
 def days(value: float | None) -> str:
@@ -231,14 +244,16 @@ def show_flash() -> None:
         st.success(text, icon=":material/check_circle:")
 
 
-def paged(frame: Any, key: str, size: int = 25) -> Any:
-    """Draw one page of a table with a page chooser; return the rows shown."""
+def paged(frame: Any, key: str, size: int = 25, columns: list[str] | None = None) -> Any:
+    """Draw one page of a table with a page chooser, `columns` (all when None) under their glossary
+    headers; return the rows shown (every column: a form below may need the hidden ones)."""
     pages = max(1, -(-len(frame) // size))
     page = 1
     if pages > 1:
         page = int(st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key=key))
     shown = frame.iloc[(page - 1) * size : page * size]
-    st.dataframe(shown, hide_index=True)
+    order = list(frame.columns) if columns is None else columns
+    st.dataframe(shown, hide_index=True, column_order=order, column_config=glossary.columns(order))
     return shown
 
 

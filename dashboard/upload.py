@@ -12,14 +12,16 @@ not which flag to type (data.screen_words).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, glossary, ui
 from dashboard.data.views import FileReport
 
 LOADED_KEY = "upload_loaded"
 ROUND_KEY = "upload_round"
+REASON = st.column_config.Column("Reason")  # why a row was skipped or rejected ("reason" is a follow-up's elsewhere)
 
 
 def section(src: data.Source) -> None:
@@ -73,9 +75,13 @@ def _columns(src: data.Source, upload: data.Upload, choices: data.ImportChoices)
 
     A file refused before its columns were matched (a missing applied date) lists the file's own
     columns with no field yet: the person picks the one that holds the applied date, and retries."""
-    base = data.editable_mapping(ui.fetch(data.preview_upload, src, upload, choices))
+    reports = ui.fetch(data.preview_upload, src, upload, choices)
+    base = data.editable_mapping(reports)
     if base.empty:
-        return ()  # no header was read (not a job log at all): nothing to choose
+        # no header was read (not a job log at all): nothing to choose, and no empty table
+        if not any(entry.ok for entry in reports):
+            st.caption("The file was refused before its columns were read, so there are no columns to choose from.")
+        return ()
     st.markdown("**Columns**: change a field to read a column differently, or `ignore` it")
     if base["field"].isna().all():
         st.caption(
@@ -139,6 +145,17 @@ def _statuses(src: data.Source, upload: data.Upload, choices: data.ImportChoices
     return tuple(sorted(meanings.items()))
 
 
+def _field_words(name: Any) -> str:
+    return glossary.label(name) if name in data.FIELD_CHOICES else str(name)
+
+
+def _fields(label: str, names: Any) -> Any:
+    """A column of the canonical format's field names (`applied_on`), shown by their headers; the
+    frame keeps the names (what the importer reported)."""
+    options = sorted({str(name) for name in names if isinstance(name, str)})
+    return st.column_config.SelectboxColumn(label, options=options, format_func=_field_words)
+
+
 def report(report: FileReport) -> None:
     """One file's dry run or load: what it was read as, how, and what would be (or was) written."""
     name = ui.md(report.file)
@@ -154,18 +171,21 @@ def report(report: FileReport) -> None:
         st.caption(ui.md(note))
     if not report.dates.empty:
         st.markdown("**Dates**, format per column")
-        st.dataframe(report.dates, hide_index=True)
+        config = glossary.columns(report.dates.columns, field=_fields("Field", report.dates["field"]))
+        st.dataframe(report.dates, hide_index=True, column_config=config)
     if not report.statuses.empty:
         st.markdown("**Statuses**, as read")
-        st.dataframe(report.statuses, hide_index=True)
+        st.dataframe(report.statuses, hide_index=True, column_config=glossary.columns(report.statuses.columns))
     if report.skipped_reasons:
         st.markdown("**Skipped**")
-        st.dataframe(
-            [{"reason": reason, "rows": rows} for reason, rows in report.skipped_reasons.items()], hide_index=True
-        )
+        skipped = [{"reason": reason, "rows": rows} for reason, rows in report.skipped_reasons.items()]
+        st.dataframe(skipped, hide_index=True, column_config=glossary.columns(("reason", "rows"), reason=REASON))
     if not report.rejects.empty:
         total = report.counts["rejected"]
         shown = len(report.rejects)
         more = f" (the first {shown} of {total})" if total > shown else ""
         st.markdown(f"**Rejected rows**{more}")
-        st.dataframe(report.rejects, hide_index=True)
+        config = glossary.columns(
+            report.rejects.columns, reason=REASON, column=_fields("Field", report.rejects["column"])
+        )
+        st.dataframe(report.rejects, hide_index=True, column_config=config)

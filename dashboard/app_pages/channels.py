@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, filters, ui
+from dashboard import charts, data, filters, glossary, ui
 
 st.title("Channels & industries")
 src = ui.open_source()
@@ -34,11 +34,12 @@ for field, heading in (("channel", "By channel"), ("industry", "By industry"), (
     else:
         st.info("No rate yet: no group has had the whole response window (or nothing is settled).")
     with st.expander("Table"):
-        st.dataframe(
-            chosen.drop(columns=["metric", "small"]),
-            hide_index=True,
-            column_config={name: st.column_config.NumberColumn(format="percent") for name in ("rate", "low", "high")},
-        )
+        table = chosen.drop(columns=["metric", "small"])
+        percent = {
+            name: st.column_config.NumberColumn(glossary.label(name), format="percent")
+            for name in ("rate", "low", "high")
+        }
+        st.dataframe(ui.shown(table), hide_index=True, column_config=glossary.columns(table.columns, **percent))
 st.subheader("Channel × industry")
 cross = data.cross_rates(src, scope, "channel", "industry")
 cells = cross[cross["metric"] == metric]

@@ -3,13 +3,14 @@ the advisor's notes as a timeline, and the report to share. Every other page sho
 while they are chosen in the sidebar."""
 
 import datetime as dt
+from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, data, filters, ui
+from dashboard import charts, data, filters, glossary, ui
 
-PERCENT_COLUMNS = (("rate", "This client"), ("low", "95 % from"), ("high", "95 % to"), ("min", "Caseload min"),
-                   ("p25", "25th pct"), ("median", "Median"), ("p75", "75th pct"), ("max", "Caseload max"))  # fmt: skip
+# the rates of the comparison table, as percentages; "rate" is this client's
+PERCENT_COLUMNS = ("rate", "low", "high", "min", "p25", "median", "p75", "max")
 
 st.title("Client review")
 src = ui.open_source()
@@ -74,7 +75,7 @@ if data.may_edit(src, client):
 view = data.Filters(as_of=scope.as_of, window=scope.window, client=client)
 overview = ui.fetch(data.overview, src, view)
 st.subheader("The search at a glance")
-ui.scope_caption(view)
+ui.scope_caption(replace(view, client=None))  # the header names the client: not their id again
 if overview is None:
     st.info("No applications loaded for this client yet.")
 else:
@@ -108,12 +109,16 @@ if data.compares(src, client):
         st.dataframe(
             compared.table,
             hide_index=True,
-            column_config={
-                "metric": st.column_config.TextColumn("Rate"),
-                **{name: st.column_config.NumberColumn(label, format="percent") for name, label in PERCENT_COLUMNS},
-                "percentile": st.column_config.NumberColumn("Percentile", format="%.0f"),
-                "others": st.column_config.NumberColumn("Clients compared"),
-            },
+            column_config=glossary.columns(
+                compared.table.columns,
+                rate=st.column_config.NumberColumn("This client", format="percent"),
+                **{
+                    name: st.column_config.NumberColumn(glossary.label(name), format="percent")
+                    for name in PERCENT_COLUMNS[1:]
+                },
+                percentile=st.column_config.NumberColumn(glossary.label("percentile"), format="%.0f"),
+                others=st.column_config.NumberColumn(glossary.label("others"), format="%d"),
+            ),
         )
 
 st.subheader("Advisor notes")

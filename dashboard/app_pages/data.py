@@ -1,9 +1,32 @@
 """The database: load a file (a dry run first), record outcomes, download the data, what it holds."""
 
+import datetime as dt
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-from dashboard import data, filters, ui, upload
+from dashboard import data, filters, glossary, ui, upload
 from pipelines.words import counted
+
+OUTCOME_COLUMNS = ["client", "company", "role", "applied_on", "source"]  # the application id is not shown
+
+
+def _started(text: str | None) -> str:
+    """A load's start (ISO, to the second) as a date and a time to the minute."""
+    return "–" if not text else dt.datetime.fromisoformat(text).strftime("%Y-%m-%d %H:%M")
+
+
+def _load_row(run: Any) -> dict[str, Any]:
+    row = run.to_json()
+    return {
+        **row,
+        "source": glossary.value(row["source"]),
+        "status": glossary.value(row["status"]),
+        "message": row["message"] or "–",
+        "started_at": _started(row["started_at"]),
+    }
+
 
 st.title("Database")
 src = ui.open_source()
@@ -29,7 +52,12 @@ else:
         " itself (a LinkedIn export, "
         "for one, has no outcomes). Newest first."
     )
-    page = ui.paged(waiting, key="outcomes_page")
+    names = ui.fetch(data.display_names, src)
+    waiting = waiting.assign(
+        client=[names.get(client, client) for client in waiting["client"]],
+        source=[glossary.value(source) for source in waiting["source"]],
+    )
+    page = ui.paged(waiting, key="outcomes_page", columns=OUTCOME_COLUMNS)
     ui.outcome_form(src, page, key="outcomes")
 
 # ---------------------------------------------------------------- downloads
@@ -67,7 +95,12 @@ if status.first_applied_on:
     st.caption(f"Applied from {status.first_applied_on} to {status.last_applied_on}.")
 if status.clients:
     st.markdown("**Clients**")
-    st.dataframe([client.to_json() for client in status.clients], hide_index=True)
+    names = ui.fetch(data.display_names, src)
+    held = pd.DataFrame(
+        [{**client.to_json(), "client": names.get(client.client, client.client)} for client in status.clients]
+    ).fillna("–")
+    st.dataframe(held, hide_index=True, column_config=glossary.columns(held.columns))
 if status.last_runs:
     st.markdown("**Last loads**")
-    st.dataframe([run.to_json() for run in status.last_runs], hide_index=True)
+    loads = pd.DataFrame([_load_row(run) for run in status.last_runs])
+    st.dataframe(loads, hide_index=True, column_config=glossary.columns(loads.columns))

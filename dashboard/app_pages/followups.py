@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import charts, data, filters, ui
+from dashboard import charts, data, filters, glossary, ui
 
 st.title("Follow-ups")
 src = ui.open_source()
@@ -38,7 +38,14 @@ if due.empty:
 else:
     if result.due_total > len(due):
         st.caption(f"The {len(due)} most urgent of {result.due_total} applications due a follow-up.")
-    st.dataframe(due, hide_index=True)
+    # the application's id stays in the frame for the actions below, never on screen
+    shown_columns = [name for name in due.columns if name != "application_id"]
+    st.dataframe(
+        ui.shown(due),
+        hide_index=True,
+        column_order=shown_columns,
+        column_config=glossary.columns(shown_columns),
+    )
     if scope.as_of < dt.date.today():
         # an event recorded today happened after this view's date: it will not show until the view moves on
         st.warning(

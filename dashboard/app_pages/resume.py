@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, filters, ui
+from dashboard import charts, data, filters, glossary, ui
 
 st.title("Resume variants")
 src = ui.open_source()
@@ -44,21 +44,30 @@ st.subheader("Which version does best")
 for warning in result.warnings:
     st.warning(ui.md(warning))
 st.dataframe(
-    result.variants,
+    ui.shown(result.variants),
     hide_index=True,
-    column_config={
-        "rate": st.column_config.NumberColumn("rate (settled)", format="percent"),
-        "low": st.column_config.NumberColumn(format="percent"),
-        "high": st.column_config.NumberColumn(format="percent"),
-        "prob_best": st.column_config.NumberColumn("P(best)", format="percent"),
-    },
+    column_config=glossary.columns(
+        result.variants.columns,
+        rate=st.column_config.NumberColumn("Rate (settled)", format="percent"),
+        low=st.column_config.NumberColumn(glossary.label("low"), format="percent"),
+        high=st.column_config.NumberColumn(glossary.label("high"), format="percent"),
+        prob_best=st.column_config.NumberColumn(glossary.label("prob_best"), format="percent"),
+    ),
 )
 if result.variants_omitted:
     st.caption(f"{result.variants_omitted} more versions with fewer settled applications are not compared.")
 if not result.pairs.empty:
     st.markdown(f"**Pairs** (Fisher's exact test, Holm-adjusted; adjusted for {ui.md(', '.join(result.adjusted_for))})")
     st.dataframe(
-        result.pairs,
+        ui.shown(result.pairs),
         hide_index=True,
-        column_config={"difference": st.column_config.NumberColumn(format="percent")},
+        column_config=glossary.columns(
+            result.pairs.columns,
+            difference=st.column_config.NumberColumn(glossary.label("difference"), format="percent"),
+            p_value=st.column_config.NumberColumn(glossary.label("p_value"), format="%.3f"),
+            p_holm=st.column_config.NumberColumn(glossary.label("p_holm"), format="%.3f"),
+            adjusted_odds_ratio=st.column_config.NumberColumn(glossary.label("adjusted_odds_ratio"), format="%.2f"),
+            adjusted_p=st.column_config.NumberColumn(glossary.label("adjusted_p"), format="%.3f"),
+            needed_per_variant=st.column_config.NumberColumn(glossary.label("needed_per_variant"), format="%d"),
+        ),
     )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, filters, ui
+from dashboard import charts, data, filters, glossary, ui
 
 st.title("Response times")
 src = ui.open_source()
@@ -38,11 +38,13 @@ st.caption(
     "Pending applications count for the days they have had (censored), so young searches are not "
     "read as silent ones. The shaded band is the 95 % interval."
 )
-st.dataframe(
-    result.summary,
-    hide_index=True,
-    column_config={
-        name: st.column_config.NumberColumn(format="percent")
-        for name in ("ghosting_rate", "ghosting_low", "ghosting_high")
-    },
-)
+summary = result.summary
+percent = {
+    name: st.column_config.NumberColumn(glossary.label(name), format="percent")
+    for name in ("ghosting_rate", "ghosting_low", "ghosting_high")
+}
+days = {
+    name: st.column_config.NumberColumn(glossary.label(name), format="%.1f")
+    for name in ("median_days_to_response", "median_low", "median_high", "median_days_to_rejection")
+}
+st.dataframe(ui.shown(summary), hide_index=True, column_config=glossary.columns(summary.columns, **percent, **days))

@@ -7,6 +7,7 @@ as plain values), and a public function of the same name that takes a Source and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -244,6 +245,9 @@ def _compare(path: str, version: Version, key: tuple[Any, ...], by: str, metric:
             "warning",
         ],
     )
+    # numbers stay numbers when none is known (a column of None would be text, and read "None")
+    numbers = ["difference", "p_value", "p_holm", "adjusted_odds_ratio", "adjusted_p", "needed_per_variant"]
+    pairs = _numbers(pairs, numbers)
     return CompareView(
         applications=result.applications,
         adjusted_for=list(result.adjusted_for),
@@ -259,6 +263,22 @@ def compare(src: Source, filters: Filters, by: str, metric: str = "response") ->
     if by not in GROUP_CHOICES or metric not in analytics.METRICS:
         raise ValueError(f"unknown comparison {by!r} / {metric!r}")
     return _compare(src.path, src.version, filters.key(), by, metric)
+
+
+def _numbers(frame: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
+    """These columns as floats: a column whose every value is None stays a number column (NaN), not text."""
+    return frame.astype({name: "float64" for name in names if name in frame.columns})
+
+
+_TIMING_NUMBERS = (
+    "median_days_to_response",
+    "median_low",
+    "median_high",
+    "median_days_to_rejection",
+    "ghosting_rate",
+    "ghosting_low",
+    "ghosting_high",
+)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
@@ -294,7 +314,7 @@ def _timing(path: str, version: Version, key: tuple[Any, ...], by: str | None) -
     return TimingView(
         applications=result.applications,
         outcomes_recorded=result.outcomes_recorded,
-        summary=pd.DataFrame(summary),
+        summary=_numbers(pd.DataFrame(summary), _TIMING_NUMBERS),
         curves=pd.concat(non_empty, ignore_index=True) if non_empty else _curve_frame("", "", None, False),
     )
 

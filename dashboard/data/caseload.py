@@ -10,6 +10,7 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
+from dashboard import glossary
 from dashboard.data.analyses import _status
 from dashboard.data.connection import MAX_CACHED, Filters, Source, Version, _connection, _scope, _viewer_of
 from dashboard.data.frames import _reliability
@@ -122,8 +123,9 @@ ROSTER_COLUMNS = ["rank", "attention", "client", "display_name", "advisor", "sta
 
 @st.cache_data(show_spinner="Diagnosing every client…", max_entries=MAX_CACHED)
 def _roster(path: str, version: Version, key: tuple[Any, ...], advisor: str | None) -> RosterView:
+    scope = _scope(key, version)
     with _connection(path) as con:
-        result = roster_logic.roster(con, _scope(key, version), _viewer_of(version), advisor)
+        result = roster_logic.roster(con, scope, _viewer_of(version), advisor)
     rows = [
         {
             "rank": entry.rank,
@@ -133,16 +135,17 @@ def _roster(path: str, version: Version, key: tuple[Any, ...], advisor: str | No
             "advisor": entry.advisor,
             "status": entry.status,
             "applications": entry.applications,
-            "last_activity_on": entry.last_activity_on,
+            "last_activity_on": entry.last_activity_on or "–",
             "days_since_last_application": entry.days_since_last_application,
             "rate": entry.response_rate["rate"],
             "low": entry.response_rate["low"],
             "high": entry.response_rate["high"],
             "reliability": _reliability(entry.small),
-            "furthest_stage": entry.furthest_stage,
+            "furthest_stage": glossary.value(entry.furthest_stage),
             "worst_part": _worst_part(entry),
             "follow_ups_due": entry.follow_ups_due,
-            "reasons": "; ".join(entry.reasons),
+            # the core's reasons, each part of the search named as the pages name it
+            "reasons": "; ".join(roster_logic.reasons(entry, scope.as_of, glossary.value)),
         }
         for entry in result.clients
     ]
@@ -158,7 +161,7 @@ def _roster(path: str, version: Version, key: tuple[Any, ...], advisor: str | No
 def _worst_part(entry: roster_logic.RosterEntry) -> str:
     """The roster's "worst part" cell: the first failing or at-risk finding, or why there is none."""
     if entry.worst_part is not None:
-        return f"{entry.worst_part['area']}: {entry.worst_part['verdict']}"
+        return f"{glossary.value(entry.worst_part['area'])}: {entry.worst_part['verdict']}"
     return "no outcomes recorded" if entry.recorded and not entry.recorded["outcomes"] else "–"
 
 

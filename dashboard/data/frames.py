@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard import glossary
 from pipelines.analyse import analytics, stats
 
 # the sidebar's `where` filters, in the order they are shown
@@ -44,7 +45,9 @@ ENOUGH_LABEL = "enough settled applications"
 
 
 def _label(value: Any) -> str:
-    return BLANK if value is None else str(value)
+    """A group's stored value as shown: in words (`linkedin_easy_apply` → LinkedIn Easy Apply), blank as
+    "(blank)". Only the label: a filter keeps the stored value."""
+    return glossary.value(None if value is None else str(value), blank=BLANK)
 
 
 def _group_label(group: dict[str, Any]) -> str:

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboard import glossary
 from dashboard.data.connection import Source, Version, _connection
 from dashboard.data.views import FileReport
 from pipelines.advisors.clients import Viewer
@@ -180,7 +181,15 @@ def _report(result: IngestResult, folder: str) -> FileReport:
         return screen_words(shown(text))
 
     dates = pd.DataFrame(
-        [{"field": name, **info} for name, info in result.dates.items()],
+        [
+            {
+                "field": name,
+                **info,
+                "order": DATE_ORDER_CHOICES.get(info["order"], info["order"]) if info.get("order") else "–",
+                "decided_by": info.get("decided_by") or "–",
+            }
+            for name, info in result.dates.items()
+        ],
         columns=[
             "field",
             "column",
@@ -197,8 +206,8 @@ def _report(result: IngestResult, folder: str) -> FileReport:
             {
                 "text": entry["text"],
                 "read as": entry["status"] if entry["status"] is not None else "not understood",
-                "via": entry["via"],
-                "how": entry["how"],
+                "via": glossary.value(entry["via"]),
+                "how": glossary.value(entry["how"]),
                 "rows": entry["rows"],
             }
             for entry in result.statuses

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
@@ -302,21 +303,23 @@ def _attention(entry: RosterEntry) -> tuple[Any, ...]:
     )
 
 
-def _reasons(entry: RosterEntry, as_of: dt.date) -> list[str]:
+def reasons(entry: RosterEntry, as_of: dt.date, word: Callable[[str], str] = str) -> list[str]:
+    """Why the client is where they are in the order, most pressing first. `word` names a part of the
+    search or a status (the JSON keeps the names; the dashboard passes its glossary's words)."""
     if entry.status != "active":
-        return [f"status: {entry.status}"]
-    reasons = [f"failing: {area}" for area in entry.failing]
+        return [f"status: {word(entry.status)}"]
+    said = [f"failing: {word(area)}" for area in entry.failing]
     if entry.stalled:
         days = entry.days_since_last_application
-        reasons.append(
+        said.append(
             f"no applications up to {as_of.isoformat()}" if days is None else f"no application for {days} days"
         )
     if entry.follow_ups_piling:
-        reasons.append(f"{entry.follow_ups_due_this_week} follow-ups due this week")
-    reasons += [f"at risk: {area}" for area in entry.at_risk]
+        said.append(f"{entry.follow_ups_due_this_week} follow-ups due this week")
+    said += [f"at risk: {word(area)}" for area in entry.at_risk]
     if entry.accepted_offers:
-        reasons.insert(0, "accepted an offer")
-    return reasons
+        said.insert(0, "accepted an offer")
+    return said
 
 
 def roster(
@@ -345,7 +348,7 @@ def roster(
     )
     # the rank and the reasons, once the order is known: one copy of each row
     clients = [
-        dataclasses.replace(entry, rank=rank, reasons=_reasons(entry, scope.as_of))
+        dataclasses.replace(entry, rank=rank, reasons=reasons(entry, scope.as_of))
         for rank, entry in enumerate(entries, start=1)
     ]
     return Roster(scope=everyone, advisor=advisor, clients=clients)

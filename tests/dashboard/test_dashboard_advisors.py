@@ -17,13 +17,12 @@ from streamlit.testing.v1 import AppTest
 from dashboard import data
 from pipelines.advisors import clients, roster
 from pipelines.analyse.scope import Scope
-from pipelines.cli.commands import main
 from pipelines.load.ingest import ingest_file
 from pipelines.store.db import connect
-from tests.conftest import SAMPLE_DIR, write_csv
+from tests.conftest import write_csv
 from tests.reliability.access import AUTH_SECRETS
 from tests.reliability.access import screen_bytes as _screen
-from tests.unit.advisors.test_advisors import AS_OF, CASELOAD, HEADER
+from tests.unit.advisors.test_advisors import AS_OF, HEADER
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
 ALL_PAGES = ("overview", "resume", "channels", "timing", "followups", "roster", "client", "data")
@@ -163,18 +162,6 @@ def test_a_client_sees_only_their_own_search(monkeypatch: pytest.MonkeyPatch, tw
 
 
 # ---------------------------------------------------------------- roster and client review (local user)
-
-
-@pytest.fixture
-def caseload_db(tmp_path: Path) -> Path:
-    path = tmp_path / "caseload.duckdb"
-    con = connect(path)
-    try:
-        assert ingest_file(con, CASELOAD).ok
-    finally:
-        con.close()
-    assert main(["clients", "import", str(SAMPLE_DIR / "advisor_caseload.clients.csv"), "--db", str(path)]) == 0
-    return path
 
 
 def test_the_roster_page_shows_the_caseload_needing_attention_first(
