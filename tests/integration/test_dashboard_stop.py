@@ -54,7 +54,11 @@ def test_stopping_the_command_stops_the_server(tmp_path: Path, stop: signal.Sign
         # nothing left serving the port once the command has ended
         assert _until(lambda: not _serving(port), 30), "Streamlit kept serving after its command stopped"
         with socket.socket() as again:
-            again.bind(("127.0.0.1", port))  # the port is free to use again
+            # free to listen on again, as a server would (SO_REUSEADDR: our own health checks leave
+            # connections in TIME_WAIT; a port some process still listens on is refused all the same)
+            again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            again.bind(("127.0.0.1", port))
+            again.listen()
     finally:
         if command.poll() is None:
             command.kill()
