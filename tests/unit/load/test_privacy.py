@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -30,9 +31,17 @@ def _export(path: Path) -> Path:
 
 
 def _everything(con: duckdb.DuckDBPyConnection) -> str:
-    """Every cell of every table, as text."""
+    """Every cell of every table, as text - but the dates and times the database writes itself (a load's
+    timestamp to the microsecond can hold "212" by chance; no contact detail is ever one)."""
     tables = [row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()]
-    return "\n".join(str(row) for table in tables for row in con.execute(f'select * from "{table}"').fetchall()).lower()
+    cells = (
+        str(value)
+        for table in tables
+        for row in con.execute(f'select * from "{table}"').fetchall()
+        for value in row
+        if not isinstance(value, dt.date | dt.time)
+    )
+    return "\n".join(cells).lower()
 
 
 def test_no_table_holds_the_applicants_contact_details(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
