@@ -27,7 +27,7 @@ from typing import Literal, LiteralString
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?")
 _FORMATTER = string.Formatter()
 
-Separator = Literal[", ", " and ", " or ", "\n", ",\n", " union all ", "\nunion all\n", " "]
+Separator = Literal[", ", " and ", " or ", "\n", ",\n", " union all ", "\nunion all\n", " ", ""]
 
 
 class Sql(str):

@@ -117,15 +117,14 @@ RATE_KEYS = ("response_rate", "response_rate_settled", "callback_rate", "intervi
 
 
 @dataclass(frozen=True)
-class RateGroup:
-    """One group of a rates table (or the whole scope, `{"all": "all"}`): its counts and its rates.
+class RateCounts:
+    """The counts and rates of some applications (a rates group, a trend period).
 
-    `group` holds the value of each --by field (a date as ISO text). The rates are interval dicts:
-    response_rate the censoring-aware one ({"rate", "low", "high", "method", "followed_days"}), the
-    others the share of settled applications ({"rate", "low", "high", "n"}); all null when the log
-    records no outcomes (outcomes_recorded False), their denominators kept."""
+    The rates are interval dicts: response_rate the censoring-aware one ({"rate", "low", "high",
+    "method", "followed_days"}), the others the share of settled applications ({"rate", "low",
+    "high", "n"}); all null when the log records no outcomes (outcomes_recorded False), their
+    denominators kept."""
 
-    group: dict[str, Any]
     applications: int
     responses: int
     pending: int
@@ -148,9 +147,9 @@ class RateGroup:
             "offer_rate": self.offer_rate,
         }
 
-    def to_json(self) -> dict[str, Any]:
+    def counts_json(self) -> dict[str, Any]:
+        """The counts and rates as JSON, in the order every rates row and period writes them."""
         return {
-            "group": dict(self.group),
             "applications": self.applications,
             "responses": self.responses,
             "pending": self.pending,
@@ -161,15 +160,15 @@ class RateGroup:
         }
 
 
-def _rates_rows(
-    cur: duckdb.DuckDBPyConnection,
-    by: list[str],
-    window: int,
-    recorded: Recorded,
-    each: dict[Any, Recorded] | None = None,
-) -> list[dict[str, Any]]:
-    """The JSON of _rate_groups (what trend's periods are made of)."""
-    return [row.to_json() for row in _rate_groups(cur, by, window, recorded, each)]
+@dataclass(frozen=True)
+class RateGroup(RateCounts):
+    """One group of a rates table (or the whole scope, `{"all": "all"}`): `group` holds the value of
+    each --by field (a date as ISO text)."""
+
+    group: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"group": dict(self.group), **self.counts_json()}
 
 
 def _rate_groups(

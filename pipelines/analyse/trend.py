@@ -2,50 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import duckdb
 
 from pipelines.analyse.facts import Prepared, _facts, _recorded_keys, _recorded_overall
-from pipelines.analyse.rates import _rates_rows
+from pipelines.analyse.rates import RateCounts, RateGroup, _rate_groups
 from pipelines.analyse.recorded import Recorded, RecordedResult
 from pipelines.analyse.scope import Scope
 from pipelines.errors import InputError
 
 
 @dataclass(frozen=True)
-class Period:
-    """One applied week or month: like a `rates` group, with `period` (its first day) for `group`."""
+class Period(RateCounts):
+    """One applied week or month: a rates group with `period` (its first day) for `group`."""
 
     period: str
-    applications: int
-    responses: int
-    pending: int
-    settled: int
-    small: bool
-    response_rate: dict[str, Any]
-    response_rate_settled: dict[str, Any]
-    callback_rate: dict[str, Any]
-    interview_rate: dict[str, Any]
-    offer_rate: dict[str, Any]
-    outcomes_recorded: bool
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "period": self.period,
-            "applications": self.applications,
-            "responses": self.responses,
-            "pending": self.pending,
-            "settled": self.settled,
-            "small": self.small,
-            "response_rate": dict(self.response_rate),
-            "response_rate_settled": dict(self.response_rate_settled),
-            "callback_rate": dict(self.callback_rate),
-            "interview_rate": dict(self.interview_rate),
-            "offer_rate": dict(self.offer_rate),
-            "outcomes_recorded": self.outcomes_recorded,
-        }
+        return {"period": self.period, **self.counts_json()}
 
 
 @dataclass(frozen=True)
@@ -78,25 +54,13 @@ def trend(con: duckdb.DuckDBPyConnection, scope: Scope, every: str = "week", pre
     recorded = _recorded_overall(cur, scope, prepared)
     if total == 0:
         return Trend(scope=scope, applications=0, every=every, recorded=recorded)
-    rows = _rates_rows(cur, [f"applied_{every}"], scope.window, recorded)
-    periods = [_period(row["group"][f"applied_{every}"], row) for row in rows]
+    groups = _rate_groups(cur, [f"applied_{every}"], scope.window, recorded)
+    periods = [_period(group.group[f"applied_{every}"], group) for group in groups]
     periods.sort(key=lambda row: row.period)
     return Trend(scope=scope, applications=total, every=every, recorded=recorded, periods=tuple(periods))
 
 
-def _period(period: str, row: dict[str, Any]) -> Period:
-    """A rates row (pipelines/analyse/rates.py _rates_rows) as the period it groups."""
-    return Period(
-        period=period,
-        applications=row["applications"],
-        responses=row["responses"],
-        pending=row["pending"],
-        settled=row["settled"],
-        small=row["small"],
-        response_rate=row["response_rate"],
-        response_rate_settled=row["response_rate_settled"],
-        callback_rate=row["callback_rate"],
-        interview_rate=row["interview_rate"],
-        offer_rate=row["offer_rate"],
-        outcomes_recorded=row["outcomes_recorded"],
-    )
+def _period(period: str, group: RateGroup) -> Period:
+    """A rates group (pipelines/analyse/rates.py _rate_groups) as the period it groups."""
+    counts = {field.name: getattr(group, field.name) for field in fields(RateCounts)}
+    return Period(period=period, **counts)

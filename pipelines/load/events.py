@@ -7,6 +7,8 @@ from pipelines.load.columns import (
     STAGE_DATE_EVENTS,
 )
 from pipelines.load.plan import Plan
+from pipelines.sqltext import Sql, compose, fixed, join, name
+from pipelines.vocabulary import EVENTS
 
 # Events an application row implies; each SELECT reads temp view `valid_rows`. A stage column gives
 # one event per date written in it; `y` in it, a status naming the stage, or a status that passes
@@ -77,17 +79,25 @@ _STAGE_EVENTS_SEVERAL_SQL = """
     )"""
 
 
-def row_events_sql(plan: Plan) -> str:
+def row_events_sql(plan: Plan) -> Sql:
+    """The SQL that writes `incoming_events` from `valid_rows`, for this file's columns. The stage
+    columns and their events are the code's own (STAGE_DATE_EVENTS), taken through the allowlist."""
     unions = [
-        (_STAGE_EVENTS_SEVERAL_SQL if has_several(plan, column) else _STAGE_EVENTS_SQL).format(
-            event=event, column=column, yes=yes_sql(plan, column)
+        compose(
+            _STAGE_EVENTS_SEVERAL_SQL if has_several(plan, column) else _STAGE_EVENTS_SQL,
+            event=name(event, EVENTS),
+            column=name(column, STAGE_DATE_EVENTS),
+            yes=yes_sql(plan, column),
         )
         for column, event in STAGE_DATE_EVENTS.items()
     ]
     several = has_several(plan, "interview_on")
-    return _ROW_EVENTS_SQL.format(
-        stage_unions="".join(unions),
-        interview_date="interview_on_all[r]" if several else "case when r = 1 then interview_on end",
-        interview_count="len(interview_on_all)" if several else "case when interview_on is not null then 1 else 0 end",
+    return compose(
+        _ROW_EVENTS_SQL,
+        stage_unions=join(unions, ""),
+        interview_date=fixed("interview_on_all[r]") if several else fixed("case when r = 1 then interview_on end"),
+        interview_count=fixed("len(interview_on_all)")
+        if several
+        else fixed("case when interview_on is not null then 1 else 0 end"),
         interview_yes=yes_sql(plan, "interview_on"),
     )

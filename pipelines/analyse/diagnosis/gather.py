@@ -60,10 +60,10 @@ _HABIT_COUNTS = (
 )
 # The follow-ups due, their order, the landmark counts (pipelines/analyse/followups.py) and the key of
 # the channel strata (pipelines/analyse/compare.py): SQL written in the code of the analysis, no values.
-_DUE = fixed(analytics.FOLLOW_UP_DUE)
-_DUE_ORDER = fixed(analytics.FOLLOW_UP_ORDER)
-_FOLLOW_UP_EFFECT_COUNTS = tuple(fixed(count) for count in analytics.FOLLOW_UP_EFFECT_COUNTS)
-_RESUME_STRATUM = fixed(analytics.strata_sql(RESUME_ADJUST_FOR))
+_DUE = analytics.FOLLOW_UP_DUE
+_DUE_ORDER = analytics.FOLLOW_UP_ORDER
+_FOLLOW_UP_EFFECT_COUNTS = analytics.FOLLOW_UP_EFFECT_COUNTS
+_RESUME_STRATUM = analytics.strata_sql(RESUME_ADJUST_FOR)
 
 
 def _split_sql(inside: Sql, outside: Sql) -> list[Sql]:
