@@ -81,7 +81,8 @@ demo-data: install
 		done; \
 		$(BIN)/bounceback sample --persona advisor_caseload --seed 7 --out $(DEMO_DIR)/samples/advisor_caseload.csv && \
 		$(BIN)/bounceback ingest $(DEMO_DIR)/samples/advisor_caseload.csv --db $(DEMO_DB) && \
-		$(BIN)/bounceback clients import $(DEMO_DIR)/samples/advisor_caseload.clients.csv --db $(DEMO_DB) || exit 1; \
+		$(BIN)/bounceback clients import $(DEMO_DIR)/samples/advisor_caseload.clients.csv --db $(DEMO_DB) && \
+		$(BIN)/bounceback clients import sample_data/personas.clients.csv --db $(DEMO_DB) || exit 1; \
 	else \
 		echo "demo database $(DEMO_DB) already loaded (make clean to start over)"; \
 	fi
