@@ -42,6 +42,8 @@ browser:
 
 # Every target of issue 8 as a ratio measured in one run (benchmarks/harness.py): inputs generated
 # into .bench/ and kept, results printed and written to benchmarks/results/. BENCH_ARGS to change sizes.
+# Last, issue 18's first chart and page switches in Debian's chromium (`make browser`; without it those
+# rows say skipped; BENCH_ARGS=--no-browser skips them).
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m benchmarks.harness $(BENCH_ARGS)

@@ -1,7 +1,7 @@
 """`make bench`: bounceback against its targets, as ratios measured in the same run.
 
     python -m benchmarks.harness [--rows 1000000] [--clients 10000] [--per-client 200] [--repeats 3]
-                                 [--out .bench] [--results benchmarks/results] [--smoke]
+                                 [--out .bench] [--results benchmarks/results] [--smoke] [--no-browser]
 
 The machine is shared and noisy, so every target that can be is a ratio of two timings taken side
 by side in this run (each the median of `--repeats` runs), never an absolute time from another day.
@@ -16,6 +16,10 @@ Inputs are generated with the sample generator and kept in `--out` between runs:
 - hostile files whose refusal once took seconds to minutes (a zip claiming 60,000 members, an
   export of 10,002, a row of 80,003 fields, a damaged database), and a file held by another process
   while five dashboard sessions ask for it: the tests check how these are refused, this how fast.
+
+Last, in Chromium (benchmarks/first_paint.py): the Overview's first chart on a freshly started
+dashboard and its page switches, each against a bare Streamlit app started the same way (skipped,
+and said so, without Debian's chromium or with `--no-browser`).
 
 The table goes to stdout and the JSON to `--results/bench-<timestamp>.json` (and `latest.json`).
 `--smoke` runs everything at toy sizes once: the test suite uses it to check the harness works.
@@ -329,9 +333,17 @@ def _busy_sessions(folder: str, wait: str) -> dict[str, Any]:
         holder.wait(timeout=20)
 
 
+def _browser(folder: str, repeats: str, switches: str) -> dict[str, Any]:
+    """The dashboard's first chart and page switches in Chromium against a bare Streamlit app
+    (benchmarks/first_paint.py: each server a fresh process of its own, started from here)."""
+    from benchmarks import first_paint
+
+    return {"sessions": first_paint.measure(Path(folder), int(repeats), int(switches))}
+
+
 WORKERS: dict[str, Callable[..., dict[str, Any]]] = {
     "bare": _bare, "pandas": _pandas, "ingest": _ingest, "overview": _overview, "apptest": _apptest, "roster": _roster,
-    "guards": _guards, "busy_sessions": _busy_sessions,
+    "guards": _guards, "busy_sessions": _busy_sessions, "browser": _browser,
 }  # fmt: skip
 
 
@@ -428,21 +440,40 @@ def _row(
     return {"measure": measure, "value": value, "unit": unit, "target": target, "pass": passed, **detail}
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
+def _browser_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Issue 18's two rows (first chart, page switch), or the same rows saying why there are no figures."""
+    from benchmarks import first_paint
+
+    reason = "--no-browser" if args.no_browser else first_paint.unavailable()
+    if reason is not None:
+        print(f"  skipped: first chart and page switches in Chromium ({reason})", file=sys.stderr, flush=True)
+        return first_paint.unmeasured(None, skipped=reason)
+    try:
+        result = _run("browser", str(args.out / "first_paint"), str(args.repeats), str(2 if args.smoke else 4))
+    except RuntimeError as e:
+        # a page that never drew (another change in progress) costs these two rows, not the whole run's figures
+        return first_paint.unmeasured(False, error=str(e)[-1000:])
+    if result.get("timeout"):
+        return first_paint.unmeasured(False, error=f"no result within {TIMEOUT} s")
+    rows = first_paint.rows(result["sessions"])
+    rows[0]["measured_in_s"] = round(result["wall"], 1)
+    return rows
+
+
+def _step(text: str) -> None:
+    print(f"  {text}", file=sys.stderr, flush=True)
+
+
+def _load_rows(args: argparse.Namespace, files: dict[str, Path], sweep: list[int]) -> list[dict[str, Any]]:
+    """The load against its baselines, its peak memory and the size sweep."""
     out: Path = args.out
     repeats = args.repeats
-    sweep = [size for size in (1_000, 100_000) if size < args.rows]
-    files = _inputs(out, args.rows, args.clients, args.per_client, sweep)
     canonical = str(files[f"canonical_{args.rows}"])
     rows: list[dict[str, Any]] = []
-
-    def step(text: str) -> None:
-        print(f"  {text}", file=sys.stderr, flush=True)
-
     # 1-3: the load, side by side with its baselines, alternating so drift hits both sides alike
     timings: dict[str, list[float]] = {"bare": [], "pandas": [], "ingest": [], "spreadsheet": []}
     for attempt in range(repeats):
-        step(f"load round {attempt + 1} of {repeats}")
+        _step(f"load round {attempt + 1} of {repeats}")
         timings["bare"].append(_run("bare", canonical, _fresh(out / "bare.duckdb"))["wall"])
         timings["ingest"].append(_run("ingest", canonical, _fresh(out / "canonical.duckdb"))["wall"])
         timings["pandas"].append(_run("pandas", canonical, _fresh(out / "pandas.duckdb"))["wall"])
@@ -458,11 +489,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     rows.append(_row("spreadsheet-shaped ingest / canonical ingest", round(sheet, 2), "x", "<= 3", sheet <= 3,
                      spreadsheet_s=round(median["spreadsheet"], 2)))  # fmt: skip
 
-    step("peak memory of the load")
+    _step("peak memory of the load")
     rss = _peak_rss("ingest", canonical, _fresh(out / "rss.duckdb"))
     rows.append(_row(f"peak RSS, ingest of {args.rows:,} rows", round(rss), "MB", "<= 1536", rss <= 1536))
 
-    step("size sweep")
+    _step("size sweep")
     for size in sweep:
         sweep_file = str(files[f"canonical_{size}"])
         seconds = statistics.median(
@@ -470,8 +501,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         rows.append(_row(f"ingest {size:,} canonical rows (whole process)", round(seconds, 2), "s", "-", None))
 
+    return rows
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    out: Path = args.out
+    repeats = args.repeats
+    sweep = [size for size in (1_000, 100_000) if size < args.rows]
+    files = _inputs(out, args.rows, args.clients, args.per_client, sweep)
+    rows = _load_rows(args, files, sweep)
+
     # 4: analytics on the loaded database (the last ingest of the canonical file)
-    step("overview computation")
+    _step("overview computation")
     db = str(out / "canonical.duckdb")
     overview = _run("overview", db, str(repeats))
     overview_s, bare_s = statistics.median(overview["overview"]), statistics.median(overview["bare"])
@@ -480,7 +521,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                      overview_s=round(overview_s, 3), group_by_s=round(bare_s, 4)))  # fmt: skip
 
     # 5: the dashboard's Overview page
-    step("dashboard overview (AppTest)")
+    _step("dashboard overview (AppTest)")
     pages = [_run("apptest", db, str(repeats), "yes") for _ in range(repeats)]
     cold = statistics.median([page["cold"] for page in pages])
     warm = statistics.median([value for page in pages for value in page["warm"]])
@@ -492,7 +533,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                      None))  # fmt: skip
 
     # 6: the roster of a career centre
-    step(f"caseload of {args.clients:,} clients: load, then roster")
+    _step(f"caseload of {args.clients:,} clients: load, then roster")
     caseload_db = _fresh(out / "caseload.duckdb")
     _run("ingest", str(files["caseload"]), caseload_db)
     roster = _run("roster", caseload_db, str(repeats), timeout=ROSTER_TIMEOUT)
@@ -504,7 +545,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                      timeout_s=ROSTER_TIMEOUT))  # fmt: skip
 
     # 7: refusals that once took seconds to minutes (the tests check how they are refused, this how fast)
-    step("hostile files refused, a busy database")
+    _step("hostile files refused, a busy database")
     guards = _run("guards", str(out / "guards"), str(repeats))
     for key, measure, limit in (
         ("lies", "zip claiming 60,000 members refused (open_zip)", 1.0),
@@ -518,6 +559,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     busy = statistics.median([_run("busy_sessions", str(out / "busy"), str(wait))["all_told"] for _ in range(repeats)])
     rows.append(_row("5 sessions on a busy file told it / one wait", round(busy / wait, 2), "x", "<= 1.5",
                      busy / wait <= 1.5, all_told_s=round(busy, 3), wait_s=wait))  # fmt: skip
+
+    # 8: the first chart of a freshly started dashboard and its page switches, against a bare app (issue 18)
+    _step("first chart and page switches in Chromium")
+    rows += _browser_rows(args)
 
     return {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -534,6 +579,7 @@ def _print(report: dict[str, Any]) -> None:
     for row in report["rows"]:
         unit = row["unit"] if row["unit"] == "x" else f" {row['unit']}"
         value = f"> {row['timeout_s']} s" if row.get("timed_out") else f"{row['value']}{unit}"
+        value = "skipped" if row.get("skipped") else "error" if row.get("error") else value
         result = "-" if row["pass"] is None else "pass" if row["pass"] else "FAIL"
         print(f"{row['measure']:<{width}}  {value:>10}  {row['target']:>8}  {result}")
 
@@ -550,6 +596,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / ".bench")
     parser.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results")
     parser.add_argument("--smoke", action="store_true", help="toy sizes, one run: checks the harness works")
+    parser.add_argument(
+        "--no-browser", action="store_true", help="skip the Chromium part (skipped anyway without chromium)"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.rows, args.clients, args.per_client, args.repeats = 2_000, 20, 20, 1
