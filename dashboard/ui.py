@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import pandas as pd
@@ -21,7 +23,27 @@ from dashboard.data import BouncebackError
 
 T = TypeVar("T")
 
-EMPTY_MESSAGE = "No applications yet — load a file (`bounceback ingest FILE`) or run `make demo`."
+EMPTY_MESSAGE = "No applications yet: load your log of applications to see how your search is going."
+# the Database page, where a file is loaded (the path st.navigation knows it by)
+DATA_PAGE = Path(__file__).resolve().parent / "app_pages" / "data.py"
+# what the importer reads (docs/importing.md), in a person's words
+WHAT_TO_LOAD = (
+    "**What to load:** your own spreadsheet of applications (CSV or XLSX, one row per application with the"
+    " date you applied and the company or the role), or what a job tracker exports: LinkedIn (the data"
+    " export's .zip, or its Job Applications.csv), Huntr, Simplify, JobSync or JustAJobApp. You see what"
+    " would be loaded before anything is written."
+)
+TEMPLATE_HELP = (
+    "The template: one row per application. Only the date you applied and the company or the role are"
+    " needed; the other columns (channel, resume version, status, dates of answers and interviews) make"
+    " more of the search readable."
+)
+# the sample searches open in a dashboard of their own, on a database of their own (Makefile `demo`)
+SAMPLES_HOW = (
+    "**Just looking?** See six sample searches first: in a terminal, in the bounceback folder, run `make demo`."
+    " It loads them into a database of their own (never yours) and opens a dashboard on them in your"
+    " browser, on port 8501 (`make demo DEMO_PORT=8502` when this dashboard already uses that port)."
+)
 NO_MATCH_MESSAGE = "No applications match the filters in the sidebar. Widen the dates or clear a filter."
 
 # every character with a meaning in Streamlit markdown: CommonMark punctuation, `$` (LaTeX),
@@ -80,16 +102,60 @@ def count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def shown(frame: pd.DataFrame) -> pd.DataFrame:
-    """A frame as a table shows it: a missing text reads "–", never "None" (a missing number stays empty,
-    drawn by its column's format)."""
-    text = [name for name in frame.columns if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name])]
-    if not text:
-        return frame
+# what a table draws in a cell without a value: the grid's own default is a grey "None"
+MISSING = "–"
+
+
+def _numbers(values: pd.Series) -> bool:
+    """An object column that holds numbers (and gaps): a number column with a missing value in it."""
+    present = values.dropna()
+    return len(present) > 0 and all(isinstance(value, int | float) and not isinstance(value, bool) for value in present)
+
+
+def shown(frame: pd.DataFrame, numbers: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A frame as a table shows it: a missing text reads "–", never "None". A number column stays
+    numbers, its gaps missing (its format still applies to the others; `table()` draws a gap as "–"):
+    also one that arrived as objects, and `numbers`, the columns configured as numbers however empty."""
     shown = frame.copy()
-    for name in text:
-        shown[name] = shown[name].astype(object).where(shown[name].notna(), "–")
+    for name in frame.columns:
+        values = frame[name]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        if name in numbers or _numbers(values):
+            # a "–" in a number column would be an error cell; missing, it is the placeholder
+            shown[name] = pd.to_numeric(values.astype(object).where(values.notna(), None), errors="coerce")
+        else:
+            shown[name] = values.astype(object).where(values.notna(), "–")
     return shown
+
+
+def _number_columns(config: Any) -> tuple[str, ...]:
+    """The columns a column_config draws as numbers (a number or a progress bar)."""
+    return tuple(
+        str(name)
+        for name, column in (config or {}).items()
+        if isinstance(column, dict) and (column.get("type_config") or {}).get("type") in ("number", "progress")
+    )
+
+
+def table(frame: Any, **options: Any) -> Any:
+    """st.dataframe of `frame` as shown(): no cell reads "None" or "nan", whatever its type. The grid
+    draws a missing value (a number's too) as its placeholder, so the placeholder is set here; number
+    formats from column_config apply to every other cell. Returns what st.dataframe returns."""
+    if isinstance(frame, pd.DataFrame):
+        frame = _rounded(shown(frame, _number_columns(options.get("column_config"))))
+    return st.dataframe(frame, placeholder=MISSING, **options)
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fractions to 3 decimals: the grid paints a cell by its column's format, but the accessible grid a
+    screen reader reads holds the value itself (0.15384615384615385). No format shows more than 3."""
+    floats = [name for name in frame.columns if pd.api.types.is_float_dtype(frame[name])]
+    if not floats:
+        return frame
+    rounded = frame.copy()
+    rounded[floats] = rounded[floats].round(3)
+    return rounded
 
 
 def days(value: float | None) -> str:
@@ -141,15 +207,49 @@ def require(src: data.Source, result: T | None) -> T:
     if result is not None:
         return result
     status = fetch(data.status, src)
-    st.info(EMPTY_MESSAGE if status.applications == 0 else NO_MATCH_MESSAGE)
+    if status.applications == 0:
+        empty_state()
+    else:
+        st.info(NO_MATCH_MESSAGE)
     st.stop()
     raise AssertionError("st.stop() returns only outside a running app")
 
 
-def scope_caption(filters: data.Filters) -> None:
+def empty_state(message: str = EMPTY_MESSAGE, on_data_page: bool = False) -> None:
+    """Nothing loaded yet: what to load, where (the Database page), the template, and the samples."""
+    st.info(message, icon=":material/upload_file:")
+    st.markdown(WHAT_TO_LOAD)
+    if on_data_page:
+        # the uploader and the template's own button are further down this page
+        st.markdown("Load it under **Load a file** below; the template to fill in is under **Downloads**.")
+    else:
+        st.page_link(DATA_PAGE, label="Load a file on the Database page", icon=":material/upload:")
+        st.download_button(
+            "Download the template (CSV)",
+            data.template_csv(),
+            file_name="template.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="empty_template",
+            help=TEMPLATE_HELP,
+        )
+    st.markdown(SAMPLES_HOW)
+    st.caption("From a terminal, `bounceback ingest FILE` loads a file the same way.")
+
+
+def client_name(client: str, names: dict[str, str]) -> str:
+    """A client as a person reads them: the display name, else the id with its underscores as spaces."""
+    name = names.get(client) or client
+    return name.replace("_", " ") if name == client else name
+
+
+def scope_caption(filters: data.Filters, src: data.Source | None = None) -> None:
+    """The scope in one line: date, window, client (by name), applied dates and filters."""
     parts = [f"as of {filters.as_of.isoformat()}", f"{filters.window}-day response window"]
     if filters.client is not None:
-        parts.append(f"client {md(filters.client)}")
+        # the names are cached per content version; the page has opened the source already
+        names = fetch(data.display_names, src if src is not None else open_source())
+        parts.append(f"client {md(client_name(filters.client, names))}")
     if filters.applied_from or filters.applied_to:
         start = filters.applied_from.isoformat() if filters.applied_from else "…"
         end = filters.applied_to.isoformat() if filters.applied_to else "…"
@@ -253,16 +353,38 @@ def paged(frame: Any, key: str, size: int = 25, columns: list[str] | None = None
         page = int(st.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key=key))
     shown = frame.iloc[(page - 1) * size : page * size]
     order = list(frame.columns) if columns is None else columns
-    st.dataframe(shown, hide_index=True, column_order=order, column_config=glossary.columns(order))
+    table(shown, hide_index=True, column_order=order, column_config=glossary.columns(order))
     return shown
 
 
-def application_label(row: Any) -> str:
-    """An application as one line of plain text (selectbox options are not markdown)."""
-    parts = [str(row.get("company") or "–"), str(row.get("role") or "–"), f"applied {row.get('applied_on')}"]
-    if row.get("client") is not None:
-        parts.append(str(row["client"]))
-    return " · ".join(" ".join(part.splitlines()) for part in parts)
+def _written(value: Any) -> str:
+    """A cell as one line of text; "" for none (None, NaN, blank)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return " ".join(str(value).split())
+
+
+def application_label(row: Any, names: dict[str, str] | None = None) -> str:
+    """An application as one line of plain text (selectbox options are not markdown): the company when
+    the log names one, the role, the applied date; the client (by name) when `names` is given."""
+    parts = [_written(row.get("company")), _written(row.get("role")), f"applied {_written(row.get('applied_on'))}"]
+    if names is not None and _written(row.get("client")):
+        parts.append(client_name(_written(row.get("client")), names))
+    return " · ".join(part for part in parts if part)
+
+
+def application_labels(applications: Any, names: dict[str, str] | None = None) -> dict[str, str]:
+    """application_id -> a label no other application of the list shares. The client is named only
+    when the list holds several; two that would still read the same (a log without a company column,
+    two applications for one role on one day) say which row of the table above they are."""
+    rows = applications.to_dict("records")
+    several = len({row.get("client") for row in rows}) > 1
+    labels = [application_label(row, (names or {}) if several else None) for row in rows]
+    repeated = Counter(labels)
+    return {
+        row["application_id"]: f"{label} · row {number}" if repeated[label] > 1 else label
+        for number, (row, label) in enumerate(zip(rows, labels, strict=True), start=1)
+    }
 
 
 def _record(src: data.Source, application_id: str, label: str, event: str, occurred_on: dt.date | None) -> None:
@@ -275,8 +397,8 @@ def _record(src: data.Source, application_id: str, label: str, event: str, occur
         st.rerun()
 
 
-def _choose_application(applications: Any, key: str) -> tuple[str, str]:
-    labels = {row["application_id"]: application_label(row) for row in applications.to_dict("records")}
+def _choose_application(src: data.Source, applications: Any, key: str) -> tuple[str, str]:
+    labels = application_labels(applications, fetch(data.display_names, src))
     application_id = st.selectbox("Application", list(labels), format_func=labels.__getitem__, key=f"{key}_app")
     return application_id, labels[application_id]
 
@@ -286,15 +408,44 @@ def outcome_form(src: data.Source, applications: Any, key: str) -> None:
     an event and a date, and record it. Bad input (a date before the application) is shown, not raised."""
     if applications.empty:
         return
-    application_id, label = _choose_application(applications, key)
+    application_id, label = _choose_application(src, applications, key)
     _event_inputs(src, application_id, label, key)
+
+
+# the applications a person picks from on a page that says the log records no outcome
+RECORD_COLUMNS = ["company", "role", "applied_on", "client"]
+RECORD_PAGE_SIZE = 10
+
+
+def record_outcomes(src: data.Source, scope: data.Filters, key: str) -> None:
+    """Under no_outcomes_notice(): record what happened to an application right here. Lists the
+    applications of the scope's client with nothing recorded after they were sent (newest first), and
+    offers the event (an answer, a rejection, an interview, ...) and its date. Nothing when none waits."""
+    waiting = fetch(data.without_outcome, src, scope.client)
+    if waiting.empty:
+        return
+    names = fetch(data.display_names, src)
+    # its open state kept (a key, tracked): recording one reruns the page, and the next is at hand
+    with st.expander(
+        "Record what happened to your applications", icon=":material/add_task:", key=f"{key}_open", on_change="rerun"
+    ):
+        st.caption(
+            f"{count(len(waiting), 'application')} without an answer, a rejection or an interview recorded,"
+            " newest first. Choose one, say what happened and on which day. What you record counts on every"
+            " page at once."
+        )
+        several = waiting["client"].nunique() > 1
+        listed = waiting.assign(client=[client_name(client, names) for client in waiting["client"]])
+        columns = RECORD_COLUMNS if several else RECORD_COLUMNS[:-1]
+        page = paged(listed, key=f"{key}_page", size=RECORD_PAGE_SIZE, columns=columns)
+        outcome_form(src, page, key)
 
 
 def followup_actions(src: data.Source, due: Any, key: str) -> None:
     """For an application due a follow-up: mark the follow-up as sent today, or record what happened."""
     if due.empty:
         return
-    application_id, label = _choose_application(due, key)
+    application_id, label = _choose_application(src, due, key)
     if st.button("I followed up today", key=f"{key}_followed_up", icon=":material/forward_to_inbox:"):
         _record(src, application_id, label, "follow_up", dt.date.today())
     _event_inputs(src, application_id, label, key)

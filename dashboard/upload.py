@@ -4,9 +4,10 @@ Nothing is written before the person presses "Load it": every other run is a dry
 call (pipelines.load.ingest.ingest_path), cached per upload and per choice. The mapping editor, the
 status selectboxes and the channel table always show the importer's own reading of the file (a dry
 run without the person's changes), so what they change stays put while the preview below follows it.
-A file refused for a missing column (no applied date) still lists its own columns in the mapping
-editor, to choose the one that holds it. The importer's messages say what to choose on the page,
-not which flag to type (data.screen_words).
+A file refused because its columns were not recognised (no applied date, or neither a company nor a
+role) asks field by field which of its own columns holds it, and the preview is run again with that
+choice; the mapping editor then shows the file read that way. The importer's messages say what to
+choose on the page, not which flag to type (data.screen_words).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import data, glossary, ui
+from dashboard.data.upload import PICKED_FIELDS, columns_unmatched, picked_changes
 from dashboard.data.views import FileReport
 
 LOADED_KEY = "upload_loaded"
@@ -73,8 +75,8 @@ def section(src: data.Source) -> None:
 def _columns(src: data.Source, upload: data.Upload, choices: data.ImportChoices) -> tuple[tuple[str, str], ...]:
     """The mapping editor (the importer's own reading); the rows changed in it, as `--map` entries.
 
-    A file refused before its columns were matched (a missing applied date) lists the file's own
-    columns with no field yet: the person picks the one that holds the applied date, and retries."""
+    A file refused because its columns were not recognised first asks, field by field, which of the
+    file's own columns holds it (_picked); the editor then shows the file read with those choices."""
     reports = ui.fetch(data.preview_upload, src, upload, choices)
     base = data.editable_mapping(reports)
     if base.empty:
@@ -82,6 +84,12 @@ def _columns(src: data.Source, upload: data.Upload, choices: data.ImportChoices)
         if not any(entry.ok for entry in reports):
             st.caption("The file was refused before its columns were read, so there are no columns to choose from.")
         return ()
+    picked: tuple[tuple[str, str], ...] = ()
+    if columns_unmatched(reports, base):
+        picked = _picked(upload, base)
+        if picked:
+            reread = ui.fetch(data.preview_upload, src, upload, replace(choices, column_map=picked))
+            base = data.editable_mapping(reread)
     st.markdown("**Columns**: change a field to read a column differently, or `ignore` it")
     if base["field"].isna().all():
         st.caption(
@@ -91,7 +99,8 @@ def _columns(src: data.Source, upload: data.Upload, choices: data.ImportChoices)
         )
     edited = st.data_editor(
         base,
-        key=f"upload_columns_{upload.file_id}",
+        # the rows are read with the choices above: other choices, other rows, a table of its own
+        key=f"upload_columns_{upload.file_id}" + "".join(f"_{header}={name}" for header, name in picked),
         hide_index=True,
         num_rows="fixed",
         disabled=["column"],
@@ -100,7 +109,31 @@ def _columns(src: data.Source, upload: data.Upload, choices: data.ImportChoices)
             "field": st.column_config.SelectboxColumn("read as", options=list(data.FIELD_CHOICES), required=True),
         },
     )
-    return data.column_changes(base, edited)
+    return tuple(sorted({**dict(picked), **dict(data.column_changes(base, edited))}.items()))
+
+
+def _picked(upload: data.Upload, base: Any) -> tuple[tuple[str, str], ...]:
+    """A selectbox of the file's own columns for each field a row needs or reads best (the importer's
+    choice first); the choices that differ from it, as `--map` entries."""
+    headers = [str(header) for header in base["column"]]
+    read_as = {str(row.column): row.field for row in base.itertuples(index=False)}
+    st.markdown("**Which column holds what?** The file's columns were not all recognised: choose them here.")
+    st.caption("A row needs the date you applied, and the company or the role. The preview below follows your choice.")
+    picked: dict[str, str] = {}
+    boxes = st.columns(len(PICKED_FIELDS))
+    for box, (name, question) in zip(boxes, PICKED_FIELDS.items(), strict=True):
+        before = next((header for header, field in read_as.items() if field == name), "")
+        picked[name] = box.selectbox(
+            question,
+            ["", *headers],
+            index=0 if not before else headers.index(before) + 1,
+            format_func=lambda header: "(not in this file)" if header == "" else header,
+            key=f"upload_pick_{upload.file_id}_{name}",
+        )
+    chosen = [header for header in picked.values() if header]
+    for header in sorted({header for header in chosen if chosen.count(header) > 1}):
+        st.warning(f"“{ui.md(header)}” is chosen for more than one field: it is read as the last one.")
+    return picked_changes(base, picked)
 
 
 def _channels(src: data.Source, upload: data.Upload, choices: data.ImportChoices) -> tuple[tuple[str, str, str], ...]:
@@ -172,14 +205,14 @@ def report(report: FileReport) -> None:
     if not report.dates.empty:
         st.markdown("**Dates**, format per column")
         config = glossary.columns(report.dates.columns, field=_fields("Field", report.dates["field"]))
-        st.dataframe(report.dates, hide_index=True, column_config=config)
+        ui.table(report.dates, hide_index=True, column_config=config)
     if not report.statuses.empty:
         st.markdown("**Statuses**, as read")
-        st.dataframe(report.statuses, hide_index=True, column_config=glossary.columns(report.statuses.columns))
+        ui.table(report.statuses, hide_index=True, column_config=glossary.columns(report.statuses.columns))
     if report.skipped_reasons:
         st.markdown("**Skipped**")
         skipped = [{"reason": reason, "rows": rows} for reason, rows in report.skipped_reasons.items()]
-        st.dataframe(skipped, hide_index=True, column_config=glossary.columns(("reason", "rows"), reason=REASON))
+        ui.table(skipped, hide_index=True, column_config=glossary.columns(("reason", "rows"), reason=REASON))
     if not report.rejects.empty:
         total = report.counts["rejected"]
         shown = len(report.rejects)
@@ -188,4 +221,4 @@ def report(report: FileReport) -> None:
         config = glossary.columns(
             report.rejects.columns, reason=REASON, column=_fields("Field", report.rejects["column"])
         )
-        st.dataframe(report.rejects, hide_index=True, column_config=config)
+        ui.table(report.rejects, hide_index=True, column_config=config)

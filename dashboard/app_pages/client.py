@@ -22,13 +22,13 @@ if client is None and src.viewer.clients is not None and len(src.viewer.clients)
     client = src.viewer.clients[0]  # a client's own search: nothing to choose
 if client is None:
     if not records:
-        st.info("No clients yet — load a file with `bounceback ingest FILE --client NAME`.")
+        ui.empty_state("No clients yet: load a search on the Database page (one file per client).")
     else:
         st.info("Choose a client in the sidebar (Client), or open one from the Roster.")
     st.stop()
 record = ui.fetch(data.client_record, src, client)
 
-st.header(ui.md(record.display_name))
+st.header(ui.md(ui.client_name(client, {client: record.display_name})))
 facts = [f"status **{ui.md(record.status)}**"]
 shown = (
     (record.advisor, "advisor"),
@@ -106,7 +106,7 @@ if data.compares(src, client):
             " below this client."
         )
         st.altair_chart(charts.caseload_strip(compared.table))
-        st.dataframe(
+        ui.table(
             compared.table,
             hide_index=True,
             column_config=glossary.columns(

@@ -32,6 +32,10 @@ st.title("Database")
 src = ui.open_source()
 scope = filters.current()
 ui.show_flash()
+status = ui.fetch(data.status, src)
+if status.applications == 0:
+    # the first visit: what to load and how, before the uploader
+    ui.empty_state(on_data_page=True)
 
 # ---------------------------------------------------------------- load a file
 st.subheader("Load a file")
@@ -44,7 +48,9 @@ upload.section(src)
 # ---------------------------------------------------------------- record outcomes
 st.subheader("Record outcomes")
 waiting = ui.fetch(data.without_outcome, src, scope.client)
-if waiting.empty:
+if status.applications == 0:
+    st.caption("Once applications are loaded, you can record here what happened to each of them.")
+elif waiting.empty:
     st.caption("Every application has an outcome or a stage recorded.")
 else:
     st.caption(
@@ -82,10 +88,7 @@ st.caption(
 
 # ---------------------------------------------------------------- what the database holds
 st.subheader("What the database holds")
-status = ui.fetch(data.status, src)
 st.code(src.path, language=None)
-if status.applications == 0:
-    st.info(ui.EMPTY_MESSAGE)
 cards = st.columns(4)
 cards[0].metric("Applications", status.applications, border=True)
 cards[1].metric("Events", status.events, border=True)
@@ -99,8 +102,8 @@ if status.clients:
     held = pd.DataFrame(
         [{**client.to_json(), "client": names.get(client.client, client.client)} for client in status.clients]
     ).fillna("–")
-    st.dataframe(held, hide_index=True, column_config=glossary.columns(held.columns))
+    ui.table(held, hide_index=True, column_config=glossary.columns(held.columns))
 if status.last_runs:
     st.markdown("**Last loads**")
     loads = pd.DataFrame([_load_row(run) for run in status.last_runs])
-    st.dataframe(loads, hide_index=True, column_config=glossary.columns(loads.columns))
+    ui.table(loads, hide_index=True, column_config=glossary.columns(loads.columns))

@@ -11,7 +11,7 @@ src = ui.open_source()
 ui.show_flash()
 scope = filters.current()
 result = ui.require(src, ui.fetch(data.followups, src, scope))
-ui.scope_caption(scope)
+ui.scope_caption(scope, src)
 
 st.subheader("Does following up pay?")
 effect, effect_frame = result.effect, result.effect_frame  # both None together
@@ -38,10 +38,12 @@ if due.empty:
 else:
     if result.due_total > len(due):
         st.caption(f"The {len(due)} most urgent of {result.due_total} applications due a follow-up.")
+    names = ui.fetch(data.display_names, src)
+    due = due.assign(client=[ui.client_name(client, names) for client in due["client"]])  # by name, not id
     # the application's id stays in the frame for the actions below, never on screen
     shown_columns = [name for name in due.columns if name != "application_id"]
-    st.dataframe(
-        ui.shown(due),
+    ui.table(
+        due,
         hide_index=True,
         column_order=shown_columns,
         column_config=glossary.columns(shown_columns),

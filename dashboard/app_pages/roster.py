@@ -36,16 +36,22 @@ if listed >= LARGE_CASELOAD:
     )
 result = ui.fetch(data.roster, src, scope, advisor or None)
 if result.clients == 0:
-    st.info("No clients yet — load a file with `bounceback ingest FILE --client NAME`, or add a client below.")
+    ui.empty_state("No clients yet: load a search on the Database page (one file per client), or add a client below.")
 else:
-    ui.scope_caption(scope)
+    ui.scope_caption(scope, src)
     cards = st.columns(3)
     cards[0].metric("Clients", result.clients, border=True)
     cards[1].metric("Need attention", result.needs_attention, border=True)
     cards[2].metric("Stalled after", f"{result.stall_days} days", border=True, help="Days without an application.")
     st.caption("Order: " + " → ".join(ui.md(step) for step in result.ordering) + ". Click a row to open the client.")
-    table = result.table
-    selection = st.dataframe(
+    # a client without a display name of their own reads as their id in words
+    table = result.table.assign(
+        display_name=[
+            ui.client_name(client, {client: name})
+            for client, name in zip(result.table["client"], result.table["display_name"], strict=True)
+        ]
+    )
+    selection = ui.table(
         table.assign(
             interval=[ui.interval(low, high) for low, high in zip(table["low"], table["high"], strict=True)],
             response_percent=table["rate"] * 100,

@@ -49,6 +49,15 @@ DATE_ORDER_CHOICES: dict[str, str] = {
 }
 REJECTS_SHOWN = 100
 MAPPING_COLUMNS = ["column", "field"]
+# the fields a file refused for its columns is asked for one by one, each with its question: the
+# applied date and a company or a role are what a row needs; a status and a channel make it readable
+PICKED_FIELDS: dict[str, str] = {
+    "applied_on": "Which column holds the date you applied? (needed)",
+    "company": "Which column holds the company?",
+    "role": "Which column holds the role (job title)?",
+    "status": "Which column holds what happened (the status)?",
+    "channel": "Which column holds how you applied (the channel)?",
+}
 CHANNEL_COLUMNS = ["value", "rows", "read as"]
 
 
@@ -124,6 +133,9 @@ def _mapping_frame(result: IngestResult) -> pd.DataFrame:
     rows += [{"column": header, "field": IGNORE} for header in columns.get("ignored") or []]
     if not rows:
         rows = [{"column": header, "field": None} for header in result.header]
+    # in the file's own order, as the person sees their columns
+    order = {header: position for position, header in enumerate(result.header)}
+    rows.sort(key=lambda row: order.get(row["column"], len(order)))
     return pd.DataFrame(rows, columns=MAPPING_COLUMNS)
 
 
@@ -315,6 +327,30 @@ def editable_mapping(reports: list[FileReport]) -> pd.DataFrame:
         return pd.DataFrame(columns=MAPPING_COLUMNS).astype(str)
     merged = pd.concat(frames, ignore_index=True).drop_duplicates(subset="column", keep="first")
     return merged.reset_index(drop=True)
+
+
+def columns_unmatched(reports: list[FileReport], base: pd.DataFrame) -> bool:
+    """A file was refused, and the importer's reading of its columns (`base`, editable_mapping) lacks
+    what a row needs: the applied date, or both the company and the role."""
+    if base.empty or all(report.ok for report in reports):
+        return False
+    fields = {str(name) for name in base["field"] if isinstance(name, str)}
+    return "applied_on" not in fields or not fields & {"company", "role"}
+
+
+def picked_changes(base: pd.DataFrame, picked: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """`--map` entries for the columns chosen per field (field -> header, "" for none in the file),
+    where they differ from the importer's reading `base`: the header chosen is read as the field, and
+    a header the importer had read as a field now said to be in no column is ignored."""
+    read_as = {str(row.column): row.field for row in base.itertuples(index=False)}
+    changes: dict[str, str] = {}
+    for field_name, header in picked.items():
+        before = next((column for column, name in read_as.items() if name == field_name), None)
+        if header and read_as.get(header) != field_name:
+            changes[header] = field_name
+        elif not header and before is not None:
+            changes.setdefault(before, IGNORE)
+    return tuple(sorted(changes.items()))
 
 
 def column_changes(base: pd.DataFrame, edited: pd.DataFrame) -> tuple[tuple[str, str], ...]:
