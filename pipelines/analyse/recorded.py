@@ -54,8 +54,9 @@ HOW_TO_RECORD: dict[str, str] = {
     "interviews": "record interviews in a Status column or an Interview date column",
     "channel": "add a Channel column (job board, company site, referral, recruiter, one-click …)",
     "referral": "add a Referral column (yes when someone you know referred you)",
-    "follow_ups": "add a Followed-up column with the date you followed up (a yes/no column is read with"
-    ' --map "COLUMN=followed_up_on")',
+    # in words, not as a command: the dashboard shows it too (the command is in docs/importing.md)
+    "follow_ups": "add a Followed-up column with the date you followed up (a yes/no column works too: map it"
+    " to “followed up on” when you load the file)",
     "resume_version": "add a Resume version column naming the resume each application used",
     "cover_letter": "add a Cover letter column (yes or no)",
     "industry": "add an Industry column",
