@@ -156,7 +156,7 @@ def _overview(db: str, repeats: str) -> dict[str, Any]:
 
 def _apptest(db: str, repeats: str, modules_loaded: str) -> dict[str, Any]:
     """The Overview page in AppTest: the first run in a fresh process (cold: every st.cache empty),
-    then reruns (warm). `modules_loaded`: the dashboard's modules (pandas, Altair, plotly) imported
+    then reruns (warm). `modules_loaded`: the dashboard's modules (pandas, Altair) imported
     before the clock starts, as in a server that has served anyone before; "no" times the imports too."""
     os.environ["BOUNCEBACK_DB"] = db
     from streamlit.testing.v1 import AppTest

@@ -24,50 +24,60 @@ if not rates.outcomes_recorded:
     st.stop()
 frame = rates.rates
 chosen = frame[frame["metric"] == metric]
+if rates.recorded is not None and not rates.recorded.resume_version:
+    # nothing on this page can be told: no table of one "(blank)" version "100 % likely the best"
+    st.info(ui.md(data.not_recorded("resume_version")))
+    st.stop()
+if list(chosen["group"]) == [data.BLANK]:
+    st.info(ui.md(data.not_recorded("resume_version", anywhere=False)))
+    st.stop()
 if chosen["rate"].notna().any():
-    st.altair_chart(charts.rate_bars(chosen, title=data.METRIC_LABELS[metric], axis_title="rate"))
+    st.altair_chart(
+        charts.rate_bars(chosen, title=rates.headline(metric), axis_title=data.METRIC_LABELS[metric].lower())
+    )
+    st.caption(
+        "A circle without a bar, and “too few to judge”: fewer than"
+        f" {rates.small_group_threshold} settled applications. The line is the 95 % interval; a title names a"
+        " difference only when the intervals are apart."
+    )
 else:
     st.info("No rate yet: no version has had the whole response window (or nothing is settled).")
-st.caption(f"Faded: fewer than {rates.small_group_threshold} settled applications. The line is the 95 % interval.")
 
 st.subheader("Version × channel")
 cross = data.cross_rates(src, scope, "resume_version", "channel")
 cells = cross[cross["metric"] == metric]
-if cells["rate"].notna().any():
-    st.altair_chart(charts.heatmap(cells, rows="resume_version", columns="channel", title=data.METRIC_LABELS[metric]))
+reason = data.cross_reason(cells, "resume_version", "channel", rates.recorded)
+if reason is None:
+    st.altair_chart(
+        charts.heatmap(
+            cells,
+            rows="resume_version",
+            columns="channel",
+            title=data.cross_title(cells, "resume_version", "channel", metric),
+        )
+    )
     st.caption("Where each version was sent: a version can look weak only because it went through weak channels.")
 else:
-    st.info("No version and channel pair has a rate yet.")
+    st.info(ui.md(reason))
 
 result = ui.require(src, ui.fetch(data.compare, src, scope, "resume_version", metric))
 st.subheader("Which version does best")
 for warning in result.warnings:
     st.warning(ui.md(warning))
-st.dataframe(
-    ui.shown(result.variants),
+# as text: a variant with nothing settled has no rate, and the grid would print "None" in its cell
+variants = data.as_text(result.variants, percent=("rate", "low", "high", "prob_best"))
+ui.table(
+    variants,
     hide_index=True,
-    column_config=glossary.columns(
-        result.variants.columns,
-        rate=st.column_config.NumberColumn("Rate (settled)", format="percent"),
-        low=st.column_config.NumberColumn(glossary.label("low"), format="percent"),
-        high=st.column_config.NumberColumn(glossary.label("high"), format="percent"),
-        prob_best=st.column_config.NumberColumn(glossary.label("prob_best"), format="percent"),
-    ),
+    column_config=glossary.columns(variants.columns, rate=st.column_config.Column("Rate (settled)")),
 )
 if result.variants_omitted:
     st.caption(f"{result.variants_omitted} more versions with fewer settled applications are not compared.")
 if not result.pairs.empty:
     st.markdown(f"**Pairs** (Fisher's exact test, Holm-adjusted; adjusted for {ui.md(', '.join(result.adjusted_for))})")
-    st.dataframe(
-        ui.shown(result.pairs),
-        hide_index=True,
-        column_config=glossary.columns(
-            result.pairs.columns,
-            difference=st.column_config.NumberColumn(glossary.label("difference"), format="percent"),
-            p_value=st.column_config.NumberColumn(glossary.label("p_value"), format="%.3f"),
-            p_holm=st.column_config.NumberColumn(glossary.label("p_holm"), format="%.3f"),
-            adjusted_odds_ratio=st.column_config.NumberColumn(glossary.label("adjusted_odds_ratio"), format="%.2f"),
-            adjusted_p=st.column_config.NumberColumn(glossary.label("adjusted_p"), format="%.3f"),
-            needed_per_variant=st.column_config.NumberColumn(glossary.label("needed_per_variant"), format="%d"),
-        ),
+    pairs = data.as_text(
+        result.pairs,
+        percent=("difference",),
+        decimals={"p_value": 3, "p_holm": 3, "adjusted_odds_ratio": 2, "adjusted_p": 3, "needed_per_variant": 0},
     )
+    ui.table(pairs, hide_index=True, column_config=glossary.columns(pairs.columns))

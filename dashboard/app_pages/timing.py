@@ -25,26 +25,25 @@ with first:
     if chosen.empty:
         st.info("No dated answers yet.")
     else:
-        st.altair_chart(
-            charts.km_curves(chosen, title="Still waiting for a first answer", y_title="share still waiting")
-        )
+        title = result.title("first_response")
+        st.altair_chart(charts.km_curves(chosen, title=title, y_title="share still waiting"))
 with rejection:
     chosen = curves[curves["kind"] == "rejection"]
     if chosen.empty:
         st.info("No dated rejections yet.")
     else:
-        st.altair_chart(charts.km_curves(chosen, title="Not rejected yet", y_title="share not rejected"))
+        title = result.title("rejection")
+        st.altair_chart(charts.km_curves(chosen, title=title, y_title="share not rejected"))
 st.caption(
-    "Pending applications count for the days they have had (censored), so young searches are not "
-    "read as silent ones. The shaded band is the 95 % interval."
+    "Each curve: the share of applications still waiting, day by day; half have had it where a curve "
+    "crosses 50 %. Pending applications count for the days they have had (censored), so young searches are "
+    "not read as silent ones. The shaded band is the 95 % interval."
 )
-summary = result.summary
-percent = {
-    name: st.column_config.NumberColumn(glossary.label(name), format="percent")
-    for name in ("ghosting_rate", "ghosting_low", "ghosting_high")
-}
-days = {
-    name: st.column_config.NumberColumn(glossary.label(name), format="%.1f")
-    for name in ("median_days_to_response", "median_low", "median_high", "median_days_to_rejection")
-}
-st.dataframe(ui.shown(summary), hide_index=True, column_config=glossary.columns(summary.columns, **percent, **days))
+# as text: a median fewer than half reach is "not reached", never an empty number cell the grid prints "None"
+summary = data.as_text(
+    result.summary,
+    percent=("ghosting_rate", "ghosting_low", "ghosting_high"),
+    days=("median_days_to_response", "median_low", "median_high", "median_days_to_rejection"),
+    not_reached=("median_days_to_response", "median_days_to_rejection"),
+)
+ui.table(summary, hide_index=True, column_config=glossary.columns(summary.columns))

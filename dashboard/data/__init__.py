@@ -77,6 +77,10 @@ from dashboard.data.frames import (
     SMALL_LABEL,
     STALE_DAYS,
     WHERE_FIELDS,
+    as_text,
+    cross_reason,
+    cross_title,
+    not_recorded,
 )
 from dashboard.data.upload import (
     CHANNEL_CHOICES,
@@ -104,6 +108,9 @@ from dashboard.data.upload import (
 from pipelines.advisors.clients import Viewer
 from pipelines.analyse.diagnosis import Finding
 from pipelines.analyse.measures import Measures
+from pipelines.analyse.published import REFERRALS as PUBLISHED_REFERRALS
+from pipelines.analyse.published import RESPONSE as PUBLISHED_RESPONSE
+from pipelines.analyse.published import Published
 from pipelines.analyse.scope import DEFAULT_WINDOW
 from pipelines.errors import BouncebackError, DatabaseBusy, DatabaseError, InputError
 from pipelines.load.guard import MAX_UPLOAD_MB
@@ -130,6 +137,8 @@ __all__ = [
     "NO_OUTCOMES",
     "NO_OUTCOMES_NEXT",
     "OUTCOME_MEASURES",
+    "PUBLISHED_REFERRALS",
+    "PUBLISHED_RESPONSE",
     "RATE_KEYS",
     "REJECTS_SHOWN",
     "ROSTER_COLUMNS",
@@ -146,6 +155,7 @@ __all__ = [
     "ImportChoices",
     "InputError",
     "Measures",
+    "Published",
     "Source",
     "Upload",
     "Version",
@@ -156,6 +166,7 @@ __all__ = [
     "add_note",
     "advisors",
     "against_caseload",
+    "as_text",
     "auth_configured",
     "channel_changes",
     "channel_column",
@@ -165,6 +176,8 @@ __all__ = [
     "compare",
     "compares",
     "cross_rates",
+    "cross_reason",
+    "cross_title",
     "db_path",
     "display_names",
     "editable_channels",
@@ -177,6 +190,7 @@ __all__ = [
     "is_admin",
     "load_upload",
     "may_edit",
+    "not_recorded",
     "notes",
     "notes_frame",
     "overview",

@@ -17,17 +17,20 @@ import streamlit as st
 from dashboard.data.connection import MAX_CACHED, Filters, Source, Version, _connection, _scope, _viewer_of
 from dashboard.data.frames import (
     GROUP_CHOICES,
+    NO_APPLICATIONS_LABEL,
     RATE_KEYS,
     WHERE_FIELDS,
     _curve_frame,
+    _endings_frame,
     _group_label,
+    _headlines,
     _label,
     _rate_columns,
     _rates_frame,
     _reliability,
 )
 from dashboard.data.views import CompareView, FollowupsView, OverviewView, RatesView, TimingView
-from pipelines.analyse import analytics, diagnosis
+from pipelines.analyse import analytics, diagnosis, headline
 from pipelines.analyse.scope import Scope
 from pipelines.cli.status import DatabaseStatus, database_status
 
@@ -68,6 +71,7 @@ def _overview(path: str, version: Version, key: tuple[Any, ...]) -> OverviewView
         return None
     timing = everything.timing.groups[0]
     findings = everything.diagnosis.findings
+    window = funnel.scope.window
     funnel_rows = []
     for stage in funnel.stages:
         step = _rate_columns(stage.step_conversion)
@@ -81,9 +85,51 @@ def _overview(path: str, version: Version, key: tuple[Any, ...]) -> OverviewView
                 "step_low": step["low"],
                 "step_high": step["high"],
                 "step_n": step["n"],
+                "shown": headline.step_text(stage.count, stage.step_conversion, window),
             }
         )
-    trend_rows = [
+    trend = _trend_frame(everything.trend.periods)
+    weeks = [
+        headline.GroupRate.of(_week_name(period.period), period.response_rate, period.small)
+        for period in everything.trend.periods
+    ]
+    measures = everything.measures
+    first = timing.first_response
+    return OverviewView(
+        # the headline numbers and their labels (analytics.measures): the cards and the funnel agree
+        measures=measures,
+        step_conversion_label=funnel.step_conversion_label,
+        median_days=first.median_days,
+        median_low=first.median_low,
+        median_high=first.median_high,
+        ghosting_rate=timing.ghosting_rate,
+        findings=findings,
+        funnel=pd.DataFrame(funnel_rows),
+        outcomes=funnel.outcomes,
+        trend=trend,
+        funnel_title=headline.funnel_headline(
+            measures.applications, measures.answered, measures.interviews, measures.offers
+        ).sentence,
+        endings=_endings_frame(funnel),
+        endings_title=headline.endings_headline(funnel.outcomes, funnel.applications).sentence,
+        trend_title=headline.trend_headline(weeks, window).sentence,
+    )
+
+
+def _week_name(period: str) -> str:
+    """A week as a title names it: "5 Jan 2026" (its Monday)."""
+    day = dt.date.fromisoformat(period)
+    return f"{day.day} {day:%b %Y}"
+
+
+_TREND_COLUMNS = ["week", "period", "rate", "low", "high", "n", "applications", "settled", "pending", "reliability"]
+
+
+def _trend_frame(periods: Iterable[analytics.Period]) -> pd.DataFrame:
+    """The weekly trend with a row for every week between the first and the last: a week nobody applied
+    in is a row with no rate (and no applications), so a line drawn through the weeks breaks over a gap
+    instead of joining the weeks on either side as if the months between had been alike."""
+    rows = [
         {
             "week": pd.Timestamp(period.period),
             "period": period.period,
@@ -93,43 +139,25 @@ def _overview(path: str, version: Version, key: tuple[Any, ...]) -> OverviewView
             "pending": period.pending,
             "reliability": _reliability(period.small),
         }
-        for period in everything.trend.periods
+        for period in periods
     ]
-    first = timing.first_response
-    return OverviewView(
-        # the headline numbers and their labels (analytics.measures): cards, funnel and Sankey agree
-        measures=everything.measures,
-        step_conversion_label=funnel.step_conversion_label,
-        median_days=first.median_days,
-        median_low=first.median_low,
-        median_high=first.median_high,
-        ghosting_rate=timing.ghosting_rate,
-        findings=findings,
-        funnel=pd.DataFrame(funnel_rows),
-        flows=_flows_frame(funnel),
-        outcomes=funnel.outcomes,
-        trend=pd.DataFrame(
-            trend_rows,
-            columns=["week", "period", "rate", "low", "high", "n", "applications", "settled", "pending", "reliability"],
-        ),
-    )
-
-
-def _flows_frame(funnel: analytics.Funnel) -> pd.DataFrame:
-    """The Sankey's flows with the words on screen: each stage by the label of the measure that counts
-    it (the cards' labels), each end in plain words ("no further answer", "still open")."""
-    names: dict[str, str] = {stage.stage: stage.label for stage in funnel.stages}
-
-    def word(name: str) -> str:
-        return names.get(name, name.replace("_", " "))
-
-    rows = [{"from": word(flow["from"]), "to": word(flow["to"]), "count": flow["count"]} for flow in funnel.flows]
-    return pd.DataFrame(rows, columns=["from", "to", "count"])
+    frame = pd.DataFrame(rows, columns=_TREND_COLUMNS)
+    if frame.empty:
+        return frame
+    # the weeks start on Mondays (date_trunc('week')): every 7 days from the first is a week
+    weeks = pd.date_range(frame["week"].min(), frame["week"].max(), freq="7D")
+    filled = frame.set_index("week").reindex(weeks).rename_axis("week").reset_index()
+    quiet = filled["applications"].isna()
+    filled.loc[quiet, "period"] = filled.loc[quiet, "week"].dt.strftime("%Y-%m-%d")
+    counts = ["applications", "settled", "pending"]
+    filled[counts] = filled[counts].fillna(0).astype(int)
+    filled.loc[quiet, "reliability"] = NO_APPLICATIONS_LABEL
+    return filled[_TREND_COLUMNS]
 
 
 def overview(src: Source, filters: Filters) -> OverviewView | None:
-    """Headline numbers, the six diagnosis findings (most severe first), funnel, flows, weekly trend;
-    None when no application is in scope."""
+    """Headline numbers, the six diagnosis findings (most severe first), funnel, how the applications
+    ended, weekly trend, and each chart's title; None when no application is in scope."""
     return _overview(src.path, src.version, filters.key())
 
 
@@ -145,6 +173,8 @@ def _rates(path: str, version: Version, key: tuple[Any, ...], by: str) -> RatesV
         small_group_threshold=result.small_group_threshold,
         rates=_rates_frame(result.groups, "group"),
         overall=_rates_frame((result.overall,), "group"),
+        headlines=_headlines(result.groups, by),
+        recorded=result.recorded,
     )
 
 
@@ -288,9 +318,19 @@ def _timing(path: str, version: Version, key: tuple[Any, ...], by: str | None) -
     if result.no_data:
         return None
     summary, curves = [], []
+    waits: dict[str, list[headline.GroupWait]] = {"first_response": [], "rejection": []}
     for entry in result.groups:
         label = "all applications" if not by else _group_label(entry.group)
         first, rejection, ghosting = entry.first_response, entry.rejection, entry.ghosting_rate
+        for kind, days_to, undated in (
+            ("first_response", first, entry.undated_responses),
+            ("rejection", rejection, entry.undated_rejections),
+        ):
+            waits[kind].append(
+                headline.GroupWait(
+                    label, days_to.median_days, days_to.median_low, days_to.median_high, entry.small, undated
+                )
+            )
         summary.append(
             {
                 "group": label,
@@ -316,6 +356,10 @@ def _timing(path: str, version: Version, key: tuple[Any, ...], by: str | None) -
         outcomes_recorded=result.outcomes_recorded,
         summary=_numbers(pd.DataFrame(summary), _TIMING_NUMBERS),
         curves=pd.concat(non_empty, ignore_index=True) if non_empty else _curve_frame("", "", None, False),
+        titles={
+            kind: headline.wait_headline(groups, kind, headline.WORDINGS[by] if by else None).sentence
+            for kind, groups in waits.items()
+        },
     )
 
 
@@ -334,21 +378,27 @@ def _followups(path: str, version: Version, key: tuple[Any, ...]) -> FollowupsVi
         return None
     effect = result.effect
     effect_frame = None
+    effect_title = ""
     if effect is not None:
+        groups = (("followed up by day 14", effect.followed_up), ("not followed up", effect.not_followed_up))
         effect_frame = pd.DataFrame(
             [
                 {
-                    "group": "followed up by day 14",
-                    **_rate_columns(effect.followed_up),
+                    "group": name,
+                    **_rate_columns(rate),
                     "reliability": _reliability(effect.small),
-                },
-                {
-                    "group": "not followed up",
-                    **_rate_columns(effect.not_followed_up),
-                    "reliability": _reliability(effect.small),
-                },
+                    "shown": headline.count_text(
+                        rate.get("rate"), rate.get("n"), effect.small, rate.get("low"), rate.get("high")
+                    ),
+                }
+                for name, rate in groups
             ]
         )
+        effect_title = headline.compare_rates(
+            [headline.GroupRate.of(name, rate, effect.small) for name, rate in groups],
+            headline.WORDINGS["follow_up"],
+            "response_settled",
+        ).sentence
     due = pd.DataFrame(
         [row.to_json() for row in result.due],
         columns=[
@@ -369,6 +419,7 @@ def _followups(path: str, version: Version, key: tuple[Any, ...]) -> FollowupsVi
         effect_frame=effect_frame,
         due=due,
         due_total=result.due_total,
+        effect_title=effect_title,
     )
 
 

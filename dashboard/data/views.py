@@ -17,12 +17,18 @@ import pandas as pd
 
 from pipelines.analyse.diagnosis import Finding
 from pipelines.analyse.followups import FollowUpEffect
+from pipelines.analyse.headline import Headline
 from pipelines.analyse.measures import Measures
+from pipelines.analyse.recorded import Recorded
 
 
 @dataclass(frozen=True)
 class OverviewView:
-    """Headline numbers (`measures`: analytics.Measures), findings, funnel, flows, weekly trend."""
+    """Headline numbers (`measures`: analytics.Measures), findings, funnel, endings, weekly trend;
+    each chart's title as a sentence from its data (pipelines/analyse/headline.py).
+
+    `trend` has a row for every week from the first application's to the last one's: a week without
+    applications has a null rate, so its line breaks there instead of running straight across."""
 
     measures: Measures
     step_conversion_label: str
@@ -32,9 +38,17 @@ class OverviewView:
     ghosting_rate: dict[str, Any]
     findings: tuple[Finding, ...]
     funnel: pd.DataFrame
-    flows: pd.DataFrame
     outcomes: dict[str, Any]
     trend: pd.DataFrame
+    funnel_title: str = ""
+    endings: pd.DataFrame | None = None  # how the applications ended, by the furthest stage reached
+    endings_title: str = ""
+    trend_title: str = ""
+
+    @property
+    def rated_weeks(self) -> bool:
+        """Whether any week has a response rate (else the trend has only its volume to show)."""
+        return bool(self.trend["rate"].notna().any())
 
     @property
     def outcomes_recorded(self) -> bool:
@@ -47,13 +61,20 @@ class OverviewView:
 
 @dataclass(frozen=True)
 class RatesView:
-    """Rates per value of one field in long format (`metric` column), and the overall row."""
+    """Rates per value of one field in long format (`metric` column), and the overall row; per measure,
+    the sentence its chart states (`headline(metric)`), and what the log records."""
 
     applications: int
     outcomes_recorded: bool
     small_group_threshold: int
     rates: pd.DataFrame
     overall: pd.DataFrame
+    headlines: dict[str, Headline] | None = None
+    recorded: Recorded | None = None
+
+    def headline(self, metric: str) -> str:
+        headlines = self.headlines or {}
+        return headlines[metric].sentence if metric in headlines else ""
 
 
 @dataclass(frozen=True)
@@ -70,12 +91,17 @@ class CompareView:
 
 @dataclass(frozen=True)
 class TimingView:
-    """Medians per group (`summary`) and the Kaplan-Meier curves of both kinds (`curves`)."""
+    """Medians per group (`summary`) and the Kaplan-Meier curves of both kinds (`curves`), and each kind's
+    title (`titles`: first_response, rejection) as a sentence from the medians."""
 
     applications: int
     outcomes_recorded: bool
     summary: pd.DataFrame
     curves: pd.DataFrame
+    titles: dict[str, str] | None = None
+
+    def title(self, kind: str) -> str:
+        return (self.titles or {}).get(kind, "")
 
 
 @dataclass(frozen=True)
@@ -87,6 +113,8 @@ class FollowupsView:
     effect_frame: pd.DataFrame | None
     due: pd.DataFrame
     due_total: int
+    # the comparison's title: a difference only when the intervals are apart (pipelines/analyse/headline.py)
+    effect_title: str = ""
 
 
 @dataclass(frozen=True)

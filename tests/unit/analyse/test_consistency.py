@@ -4,7 +4,7 @@ For each sample persona, a messy personal spreadsheet the test writes itself, an
 outcomes at all, the test collects each measure (applications, answered, the two response rates,
 settled, pending, callbacks, interviews, offers) wherever it appears:
 
-- the dashboard's Overview page (AppTest): its cards, the funnel chart's data and the Sankey's flows;
+- the dashboard's Overview page (AppTest): its cards, the funnel chart's data and the endings chart's bars;
 - the command line: `funnel`, `rates` and `diagnose --json`, and the text of `funnel`;
 - the HTML report: its headline cards and its funnel table;
 
@@ -30,7 +30,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipelines.analyse import analytics
-from pipelines.analyse.scope import Scope
+from pipelines.analyse.scope import FUNNEL_STAGES, Scope
 from pipelines.cli.commands import main
 from pipelines.load.ingest import LoadOptions, ingest_file
 from pipelines.report.html import build_report
@@ -160,15 +160,11 @@ def _dashboard(monkeypatch: pytest.MonkeyPatch, db: Path, client: str, labels: d
                     shown.append((name, "dashboard funnel bar", int(row.count)))
                     if name == "answered":
                         shown.append(("answered_share", "dashboard funnel share", float(row.share)))
-    for chart in at.get("plotly_chart"):  # the Sankey
-        sankey = json.loads(chart.proto.spec)["data"][0]
-        nodes = sankey["node"]["label"]
-        links = list(zip(sankey["link"]["source"], sankey["link"]["target"], sankey["link"]["value"], strict=True))
-        out_of_applications = sum(v for s, _, v in links if nodes[s] == labels["applications"])
-        shown.append(("applications", "Sankey (flows out of the first node)", int(out_of_applications)))
-        for source, target, value in links:
-            if nodes[target] in by_label and nodes[source] in by_label:
-                shown.append((by_label[nodes[target]], "Sankey flow into its stage", int(value)))
+            if {"level", "ending", "row", "count"} <= set(frame.columns):  # how applications ended
+                # each application ends once, at its furthest stage (level: its place in FUNNEL_STAGES)
+                shown.append(("applications", "endings chart (every application once)", int(frame["count"].sum())))
+                reached = frame[frame["level"] >= FUNNEL_STAGES.index("interview")]
+                shown.append(("interviews", "endings chart (an interview or later)", int(reached["count"].sum())))
     return shown
 
 
@@ -302,9 +298,9 @@ def test_every_place_shows_each_measure_with_one_number(
         for where in ("dashboard", "funnel", "report"):
             assert any(n == name and p.startswith(where) for n, p in places), (name, where)
     if measures["outcomes_recorded"]:
-        # the funnel and the Sankey carry the counts too
+        # the funnel and the endings chart carry the counts too
         kinds = {place for name, place, _ in shown if name == "interviews"}
-        assert {"dashboard funnel bar", "Sankey flow into its stage", "report funnel table"} <= kinds
+        assert {"dashboard funnel bar", "endings chart (an interview or later)", "report funnel table"} <= kinds
         assert {place for name, place, _ in shown if name == "answered_share"} >= {
             "dashboard card caption", "dashboard funnel share", "funnel --json share_of_applied", "report funnel table"}
     else:
