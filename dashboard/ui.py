@@ -158,6 +158,12 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
     return rounded
 
 
+def published(item: data.Published) -> None:
+    """A figure from a published study, marked as context so it is never read as the person's own
+    number or as a verdict (docs/published.md)."""
+    st.caption(f":material/menu_book: {md(item.sentence)} Source: {md(item.source)}.")
+
+
 def days(value: float | None) -> str:
     return "not reached" if value is None else f"{value:.0f} days"
 

@@ -93,8 +93,8 @@ def _columns(src: data.Source, upload: data.Upload, choices: data.ImportChoices)
     st.markdown("**Columns**: change a field to read a column differently, or `ignore` it")
     if base["field"].isna().all():
         st.caption(
-            "The file's columns could not be matched. Choose what a column holds: `applied_on` for the date"
-            " each application was sent, `company` or `role` for what it was. Columns you leave blank are"
+            "The file's columns could not be matched. Choose what a column holds: “Applied on” for the date"
+            " each application was sent, “Company” or “Role” for what it was. Columns you leave blank are"
             " matched by their names."
         )
     edited = st.data_editor(

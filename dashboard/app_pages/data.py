@@ -82,8 +82,8 @@ left.download_button(
 )
 right.download_button("Download template.csv", data.template_csv(), file_name="template.csv", mime="text/csv")
 st.caption(
-    "The template: one row per application; only `applied_on` and a company or a role are required "
-    "(docs/canonical-format.md)."
+    "The template: one row per application. Only the date you applied and a company or a role are required;"
+    " the other columns are optional (docs/canonical-format.md)."
 )
 
 # ---------------------------------------------------------------- what the database holds

@@ -21,7 +21,7 @@ if effect is None or effect_frame is None:
     )
 else:
     if effect_frame["rate"].notna().any():
-        st.altair_chart(charts.rate_bars(effect_frame, title="Answered after day 14", axis_title="rate"))
+        st.altair_chart(charts.rate_bars(effect_frame, title=result.effect_title, axis_title="answered after day 14"))
     else:
         st.info("Not measurable yet: no application has been unanswered on day 14 and had the whole window.")
     p_value = "–" if effect.p_value is None else f"{effect.p_value:.3f}"
