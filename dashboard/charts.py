@@ -15,10 +15,11 @@ Values (company names, versions) only ever reach the chart as data; Vega's toolt
 from __future__ import annotations
 
 import textwrap
-from typing import Literal
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 from dashboard import glossary
 from dashboard.data import ENOUGH_LABEL, SMALL_LABEL
@@ -48,12 +49,41 @@ TITLE_WIDTH = 100  # characters per title line: Vega does not wrap a title, and 
 # what alt.layer returns: a FacetChart only when every layer has the same facet encoding (none here)
 Layered = alt.LayerChart | alt.FacetChart
 
+class ShownLayer(alt.LayerChart):
+    """A layered chart that Streamlit turns into its spec without validating it against the Vega-Lite
+    schema: validation is about 20 ms of each chart on every run of a page (docs/performance.md, page
+    switches), and the specs do not change with the data. tests/dashboard/test_charts.py validates
+    every chart the pages draw instead."""
+
+    def to_dict(self, validate: bool = False, **kwargs: Any) -> dict[str, Any]:
+        return super().to_dict(validate, **kwargs)
+
+
+class ShownChart(alt.Chart):
+    """A single-view chart, converted without validation like ShownLayer."""
+
+    def to_dict(self, validate: bool = False, **kwargs: Any) -> dict[str, Any]:
+        return super().to_dict(validate, **kwargs)
+
+
+def _layer(*charts: alt.Chart | alt.LayerChart) -> ShownLayer:
+    # alt.layer() without its facet hoisting: no layer here has a facet encoding
+    return ShownLayer(layer=list(charts))
+
+
 # faded = too little data to lean on; the legend carries the explanation, never cut short
 _RELIABILITY_OPACITY = alt.Opacity(
     "reliability:N",
     scale=alt.Scale(domain=[ENOUGH_LABEL, SMALL_LABEL], range=[1.0, 0.35]),
     legend=alt.Legend(title=None, orient="bottom", labelLimit=0),
 )
+
+
+# Building a chart costs Altair about 50 ms (every encode() and mark copies the whole spec), on every
+# run of a page. The same frame and words make the same chart: each is built once and handed out as a
+# copy (st.cache_data pickles it: under 1 ms). The key is the data itself, so a hit only ever returns
+# the chart of the very frame passed in. Bounded: a caseload's worth of pages, not every one ever seen.
+_kept = st.cache_data(max_entries=512, show_spinner=False)
 
 
 def _title(text: str, subtitle: str = "") -> alt.TitleParams:
@@ -80,6 +110,7 @@ def _pct_tooltip(field: str, title: str) -> alt.Tooltip:
     return alt.Tooltip(f"{field}:Q", title=title, format=".1%")
 
 
+@_kept
 def rate_bars(
     frame: pd.DataFrame, *, label: str = "group", title: str = "", axis_title: str = "Rate", subtitle: str = ""
 ) -> Layered:
@@ -128,9 +159,10 @@ def rate_bars(
         # in a column right of 100 %: never on top of a bar or its interval, and read down like a table
         layers.append(base.mark_text(align="left", dx=12, fontSize=12).encode(x=alt.datum(1), text="shown:N"))
     # room on the right for the words: Vega measures text before the page's font has loaded, a little short
-    return alt.layer(*layers).transform_filter("isValid(datum.rate)").properties(padding={"right": 24})
+    return _layer(*layers).transform_filter("isValid(datum.rate)").properties(padding={"right": 24})
 
 
+@_kept
 def heatmap(frame: pd.DataFrame, *, rows: str, columns: str, title: str = "") -> Layered:
     """A cell per (rows, columns) pair coloured by `rate`, its value written in; faded when small.
 
@@ -166,9 +198,10 @@ def heatmap(frame: pd.DataFrame, *, rows: str, columns: str, title: str = "") ->
             f"datum.rate > 0.5 && datum.reliability == '{ENOUGH_LABEL}'", alt.value("white"), alt.value("black")
         ),
     )
-    return alt.layer(cells, text).transform_filter("isValid(datum.rate)")
+    return _layer(cells, text).transform_filter("isValid(datum.rate)")
 
 
+@_kept
 def funnel_bars(frame: pd.DataFrame, window: int, *, title: str = "How far applications got") -> Layered:
     """Applications at each stage reached (furthest stage in the history), in funnel order, each stage
     named by the measure that counts it (`label`); at the end of each bar its count and the step from
@@ -194,9 +227,10 @@ def funnel_bars(frame: pd.DataFrame, window: int, *, title: str = "How far appli
     bars = base.mark_bar(color=PRIMARY)
     words = "shown:N" if "shown" in frame.columns else alt.Text("count:Q", format=",")
     counts = base.mark_text(align="left", dx=4, fontSize=12).encode(text=words)
-    return alt.layer(bars, counts).properties(padding={"right": 24})
+    return _layer(bars, counts).properties(padding={"right": 24})
 
 
+@_kept
 def endings_bars(frame: pd.DataFrame, *, title: str) -> Layered:
     """How the applications ended: one bar per (furthest stage reached, ending), in funnel order, its
     count written at its end. One row each, so no two labels can overlap (the Sankey's could).
@@ -218,7 +252,7 @@ def endings_bars(frame: pd.DataFrame, *, title: str) -> Layered:
     )
     bars = base.mark_bar().encode(color=colour)
     counts = base.mark_text(align="left", dx=4, fontSize=12).encode(text=alt.Text("count:Q", format=","))
-    return alt.layer(bars, counts)
+    return _layer(bars, counts)
 
 
 def _weeks(frame: pd.DataFrame) -> alt.X:
@@ -235,6 +269,7 @@ def _weeks(frame: pd.DataFrame) -> alt.X:
 WEEK_Y_EXTENT = 44
 
 
+@_kept
 def trend_line(frame: pd.DataFrame, *, title: str = "Response rate by week applied") -> Layered:
     """Weekly response rate with its interval band (the applications per week: weekly_volume, drawn
     under it on the same time axis).
@@ -269,13 +304,14 @@ def trend_line(frame: pd.DataFrame, *, title: str = "Response rate by week appli
         .encode(y="rate:Q", opacity=_RELIABILITY_OPACITY, tooltip=tooltip)
     )
     # the whole chart's height, title, axes and legend included (Streamlit fits the chart to it)
-    return alt.layer(band, line, points).properties(height=380)
+    return _layer(band, line, points).properties(height=380)
 
 
+@_kept
 def weekly_volume(frame: pd.DataFrame, *, title: str = "") -> alt.Chart:
     """Applications per week as bars (a week nobody applied in has none), on trend_line's time axis."""
     bars: alt.Chart = (  # altair types encode() as returning Any
-        alt.Chart(frame, title=_title(title) if title else alt.Undefined)
+        ShownChart(frame, title=_title(title) if title else alt.Undefined)
         .transform_filter("datum.applications > 0")
         .mark_bar(color=OKABE_ITO[1])
         .encode(
@@ -293,6 +329,7 @@ def weekly_volume(frame: pd.DataFrame, *, title: str = "") -> alt.Chart:
     return bars
 
 
+@_kept
 def km_curves(frame: pd.DataFrame, *, title: str, y_title: str) -> Layered:
     """Kaplan-Meier step curves (share still waiting, by day) with their 95 % bands, one per group.
 
@@ -322,9 +359,10 @@ def km_curves(frame: pd.DataFrame, *, title: str, y_title: str) -> Layered:
         y=alt.Y("lower:Q", axis=_rate_axis(y_title), scale=alt.Scale(domain=[0, 1])), y2="upper:Q"
     )
     line = base.mark_line(interpolate="step-after").encode(y="survival:Q", opacity=_RELIABILITY_OPACITY)
-    return alt.layer(band, line)
+    return _layer(band, line)
 
 
+@_kept
 def caseload_strip(frame: pd.DataFrame, *, title: str = "This client against the caseload") -> Layered:
     """Per rate: the caseload's spread (min–max line, quartile box, median tick) and the client's
     own rate with its interval on top (a black diamond and rule).
@@ -361,9 +399,10 @@ def caseload_strip(frame: pd.DataFrame, *, title: str = "This client against the
         .encode(x="rate:Q", opacity=_RELIABILITY_OPACITY)
         .transform_filter("isValid(datum.rate)")
     )
-    return alt.layer(spread, quartiles, median, interval, own)
+    return _layer(spread, quartiles, median, interval, own)
 
 
+@_kept
 def notes_timeline(
     weeks: pd.DataFrame, notes: pd.DataFrame, *, title: str = "Applications per week, and the advisor's notes"
 ) -> Layered:
@@ -391,4 +430,4 @@ def notes_timeline(
     )
     rules = marks.mark_rule(color=OKABE_ITO[3], strokeDash=[4, 3])
     points = marks.mark_point(shape="triangle-down", filled=True, size=140, color=OKABE_ITO[3]).encode(y=alt.value(0))
-    return alt.layer(bars, rules, points)
+    return _layer(bars, rules, points)

@@ -1,12 +1,12 @@
 """Small, exact statistics for the analytics commands, on aggregated counts (never per-application rows).
 
 Where scipy has the function at a cost the callers can carry, it is called at run time: scipy.special
-for log Beta, log Gamma and the chi-square tail, scipy.stats.contingency for the odds ratio. What
-stays here is either offered by no library (the always-valid mixture tests, P(B beats A) in closed
-form, the sample-size formula) or sits on the roster's hot path, where the library's per-call cost
-would multiply the roster's time. The roster of 10,000 clients (`make bench`, target 1 s) makes per
-client about 17 Wilson intervals, 9 always-valid tests, 2 Holm adjustments, 1 Fisher test, 1
-Mantel–Haenszel and 1 Kaplan–Meier; per call (timeit):
+for log Beta, log Gamma and the chi-square tail (never scipy.stats, whose import alone is 0.65 s of the
+dashboard's first paint). What stays here is either offered by no library (the always-valid mixture
+tests, P(B beats A) in closed form, the sample-size formula) or sits on the roster's hot path, where the
+library's per-call cost would multiply the roster's time. The roster of 10,000 clients (`make bench`,
+target 1 s) makes per client about 17 Wilson intervals, 9 always-valid tests, 2 Holm adjustments, 1
+Fisher test, 1 Mantel–Haenszel and 1 Kaplan–Meier; per call (timeit):
 
     Wilson interval    own 0.7 µs    scipy binomtest(...).proportion_ci("wilson")      246 µs
     Fisher exact       own  14 µs    scipy.stats.fisher_exact                          302 µs
@@ -122,13 +122,15 @@ def fisher_exact(a: int, b: int, c: int, d: int) -> float:
 
 
 def odds_ratio(a: int, b: int, c: int, d: int) -> float | None:
-    """Sample odds ratio (a·d)/(b·c) for [[a, b], [c, d]]; None when b·c == 0 (infinite or 0/0)."""
-    from scipy.stats.contingency import odds_ratio as scipy_odds_ratio
+    """Sample odds ratio (a·d)/(b·c) for [[a, b], [c, d]]; None when b·c == 0 (infinite or 0/0).
 
+    scipy.stats.contingency.odds_ratio(kind="sample") computes the same division; calling it would
+    import scipy.stats, 0.65 s of the dashboard's first paint for one line of arithmetic
+    (tests/unit/analyse/test_stats.py holds the two equal)."""
     _check_counts(a, b, c, d)
     if b * c == 0:
         return None
-    return float(scipy_odds_ratio([[int(a), int(b)], [int(c), int(d)]], kind="sample").statistic)
+    return int(a) * int(d) / (int(b) * int(c))
 
 
 def mantel_haenszel(strata: Sequence[tuple[int, int, int, int]]) -> dict[str, Any]:

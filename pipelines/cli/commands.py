@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 
 import duckdb
 
-from pipelines.child import run_child
 from pipelines.cli import advisors as cli_advisors
 from pipelines.cli import analysis
+from pipelines.cli.entry import launch_dashboard
 from pipelines.cli.exports import run_export, run_sample
 from pipelines.cli.loading import run_ingest
 from pipelines.cli.output import print_json, silence_stdout
@@ -78,13 +78,10 @@ def _print_error(args: argparse.Namespace, message: str) -> None:
 
 
 def _run_dashboard(args: argparse.Namespace) -> int:
-    # a process of its own: the core never imports the dashboard (tests/unit/test_layers.py), and the data
-    # commands never need the dashboard's packages
-    argv = [sys.executable, "-m", "dashboard.launch"]
-    argv += ["--db", str(args.db)] if args.db else []
-    argv += ["--port", str(args.port)] if args.port else []
-    # stopping this process (Ctrl+C, kill) stops the launcher and so the server (pipelines/child.py)
-    return run_child(argv)
+    # reached when called as main([...]) (pipelines/cli/entry.py hands `bounceback dashboard` over sooner)
+    options = ["--db", str(args.db)] if args.db else []
+    options += ["--port", str(args.port)] if args.port else []
+    return launch_dashboard(options)
 
 
 if __name__ == "__main__":

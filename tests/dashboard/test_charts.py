@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -268,6 +269,8 @@ def test_every_chart_has_data_and_a_plain_title(monkeypatch: pytest.MonkeyPatch,
             words = titles + [str(v) for frame in frames if "shown" in frame.columns for v in frame["shown"]]
             assert forbidden(words) == [], (page, forbidden(words))
             assert "censoring-aware" not in " ".join(titles)
+            # the pages skip Altair's validation for speed (charts.ShownLayer): it is done here, on what they drew
+            (alt.LayerChart if "layer" in spec else alt.Chart).from_dict(spec, validate=True)
     assert seen >= 7
 
 

@@ -373,9 +373,12 @@ def test_the_dashboard_command_starts_the_dashboard_in_a_process_of_its_own(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # the core never imports the dashboard (tests/unit/test_layers.py): it runs `python -m dashboard.launch`
-    import pipelines.cli.commands as cli
+    import pipelines.cli.entry as entry
 
     calls: list[list[str]] = []
-    monkeypatch.setattr(cli, "run_child", lambda argv: calls.append(argv) or 0)
+    monkeypatch.setattr(entry, "run_child", lambda argv: calls.append(argv) or 0)
+    launched = [sys.executable, "-m", "dashboard.launch", "--db", str(tmp_path / "x.duckdb"), "--port", "8765"]
     assert main(["dashboard", "--db", str(tmp_path / "x.duckdb"), "--port", "8765"]) == 0
-    assert calls == [[sys.executable, "-m", "dashboard.launch", "--db", str(tmp_path / "x.duckdb"), "--port", "8765"]]
+    # the console script's way in hands over before importing the data commands, with the same launch
+    assert entry.main(["dashboard", "--db", str(tmp_path / "x.duckdb"), "--port", "8765"]) == 0
+    assert calls == [launched, launched]

@@ -250,6 +250,19 @@ def test_odds_ratio_cases() -> None:
     assert odds_ratio(0, 0, 0, 0) is None
 
 
+def test_odds_ratio_is_scipys_sample_odds_ratio() -> None:
+    from scipy.stats.contingency import odds_ratio as scipy_odds_ratio
+
+    rng = np.random.default_rng(11)
+    for a, b, c, d in rng.integers(0, 60, size=(300, 4)):
+        ours = odds_ratio(int(a), int(b), int(c), int(d))
+        theirs = float(scipy_odds_ratio([[a, b], [c, d]], kind="sample").statistic)
+        if b * c == 0:
+            assert ours is None and not np.isfinite(theirs)  # inf, or nan for 0/0
+        else:
+            assert ours == pytest.approx(theirs, rel=1e-12)
+
+
 def test_mantel_haenszel_simpson_case() -> None:
     referral = (8, 2, 70, 30)  # A 8/10, B 70/100
     cold = (20, 80, 1, 9)  # A 20/100, B 1/10
