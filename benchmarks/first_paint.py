@@ -7,7 +7,8 @@ The bare app (benchmarks/bare_app/) is st.navigation with two pages, each drawin
 chart. Both servers are started as their users start them, from the repository root (so both read
 .streamlit/config.toml): the dashboard as `python -m pipelines.cli dashboard --db DB --port P`, the
 bare app as `python -m streamlit run benchmarks/bare_app/app.py` with the very options the
-dashboard's launcher passes (dashboard/launch.py `command`).
+dashboard's launcher passes (dashboard/launch.py `options`; the dashboard's server runs them through
+dashboard/serve.py, which imports its pages' modules while the browser loads).
 
 - First chart: from Popen of a fresh server (cold: its imports, its caches, Streamlit's own start)
   to the first chart of the default page drawn in a new browser context. The dashboard opens on the
@@ -103,10 +104,10 @@ def dashboard_side(db: Path) -> Side:
 
 
 def bare_command(port: int) -> list[str]:
-    """The dashboard launcher's own command line with the bare app in the place of the dashboard's."""
+    """`streamlit run` of the bare app with the dashboard launcher's very options."""
     from dashboard import launch
 
-    return [str(BARE_APP) if arg == str(launch.APP) else arg for arg in launch.command(port)]
+    return [sys.executable, "-m", "streamlit", "run", str(BARE_APP), *launch.options(port)]
 
 
 BARE = Side("bare app", bare_command, "", ("First chart", "Second chart"))

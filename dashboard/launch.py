@@ -20,11 +20,15 @@ DEFAULT_PORT = 8501
 
 
 def command(port: int) -> list[str]:
-    """The streamlit command line. The security options are passed explicitly because
-    .streamlit/config.toml is only read when Streamlit starts in the repository root
-    (tests/dashboard/test_config.py checks that both say the same)."""
+    """The server's command line: Streamlit's own (`streamlit run APP OPTIONS`), through dashboard/serve.py."""
+    return [sys.executable, "-m", "dashboard.serve", "run", str(APP), *options(port)]
+
+
+def options(port: int) -> list[str]:
+    """Streamlit's options. The security options are passed explicitly because .streamlit/config.toml
+    is only read when Streamlit starts in the repository root (tests/dashboard/test_config.py checks
+    that both say the same)."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.enableXsrfProtection", "true",

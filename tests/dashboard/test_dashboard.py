@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -224,9 +225,27 @@ def test_launch_sets_the_database_and_runs_streamlit(monkeypatch: pytest.MonkeyP
     assert launch.run(str(tmp_path / "mine.duckdb"), 8765) == 0
     argv, env = calls[0]
     assert env["BOUNCEBACK_DB"] == str((tmp_path / "mine.duckdb").resolve())
-    assert argv[1:4] == ["-m", "streamlit", "run"] and Path(argv[4]) == APP
+    # Streamlit's own `run`, through dashboard/serve.py (which imports the pages' modules meanwhile)
+    assert argv[1:4] == ["-m", "dashboard.serve", "run"] and Path(argv[4]) == APP
     assert argv[argv.index("--server.port") + 1] == "8765"
     assert argv[argv.index("--server.headless") + 1] == "true"
+
+
+def test_serve_is_streamlits_command_line_with_the_imports_on_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import serve
+
+    ran: list[str] = []
+    started: list[int] = []
+    monkeypatch.setattr("streamlit.web.cli.main", lambda prog_name: ran.append(prog_name))
+    monkeypatch.setattr(serve, "_import_the_pages_modules", started.append)
+    monkeypatch.setattr("sys.argv", ["serve", "run", str(APP), "--server.port", "8765"])
+    serve.main()
+    for thread in threading.enumerate():
+        if thread.name == "bounceback-imports":
+            thread.join(timeout=10)
+    assert ran == ["streamlit"]
+    assert started == [8765]  # the thread waits for this port to listen before importing
+    assert serve._port(["run", str(APP)]) == 8501  # Streamlit's own default
 
 
 def test_a_file_that_is_not_a_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
