@@ -335,10 +335,11 @@ def test_every_table_draws_a_missing_value_as_a_dash(monkeypatch: pytest.MonkeyP
     client = _query(caseload_db, "select client from clients order by client limit 1")[0][0]
     at = _app(monkeypatch, caseload_db, "followups", client=client)
     seen = 0
-    for page in ("followups", "roster", "client", "data"):
+    pages = ("overview", "resume", "channels", "timing", "followups", "roster", "client", "data")
+    for page in pages:
         at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, page
         for element in at.dataframe:
             assert element.proto.placeholder == ui.MISSING, page
             seen += 1
-    assert seen >= 4
+    assert seen >= 8
