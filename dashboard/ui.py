@@ -424,9 +424,10 @@ RECORD_PAGE_SIZE = 10
 
 
 def record_outcomes(src: data.Source, scope: data.Filters, key: str) -> None:
-    """Under no_outcomes_notice(): record what happened to an application right here. Lists the
-    applications of the scope's client with nothing recorded after they were sent (newest first), and
-    offers the event (an answer, a rejection, an interview, ...) and its date. Nothing when none waits."""
+    """Record what happened to an application right here (under no_outcomes_notice(), or at the end of
+    the Overview once some outcomes are in). Lists the applications of the scope's client with nothing
+    recorded after they were sent (newest first), and offers the event (an answer, a rejection, an
+    interview, ...) and its date. Nothing when none waits."""
     waiting = fetch(data.without_outcome, src, scope.client)
     if waiting.empty:
         return

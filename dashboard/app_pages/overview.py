@@ -80,3 +80,8 @@ else:
         else "No response rate by week: " + ui.md(data.NO_OUTCOMES) + "."
     )
     st.altair_chart(charts.weekly_volume(result.trend, title="Applications per week"))
+
+if measures.outcomes_recorded:
+    # still at hand once some outcomes are in (recording the first one ends the notice above): an
+    # export that records none, like LinkedIn's, is filled in one application at a time
+    ui.record_outcomes(src, scope, key="overview_outcomes")
