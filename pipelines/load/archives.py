@@ -127,17 +127,23 @@ def _unpack(path: Path, archive: zipfile.ZipFile, folder: Path, result: Unpacked
         if not target.resolve().is_relative_to(root):  # member_basename already makes this impossible
             raise InputError(f"{path.name}: member {info.filename!r} points outside the archive's folder")
         target.parent.mkdir()
-        try:
-            # zipfile stops at the size the directory declares (checked above) and checks the CRC
-            with archive.open(info) as source, target.open("xb") as sink:
-                shutil.copyfileobj(source, sink, 1 << 20)
-        except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, RuntimeError, NotImplementedError) as e:
-            # a damaged, encrypted or oddly compressed member (a full disk is not the archive's fault: it propagates)
-            raise InputError(f"{path.name}: {info.filename} cannot be unpacked ({e})") from e
-        except OSError as e:
-            # a damaged directory (an offset before the file's start: EINVAL) or bzip2 data (no errno);
-            # the disk's own errors (full, read-only, forbidden) are not the archive's: they propagate
-            if e.errno not in (None, errno.EINVAL):
-                raise
-            raise InputError(f"{path.name}: {info.filename} cannot be unpacked, the archive is damaged ({e})") from e
+        unpack_member(path, archive, info, target)
         result.members.append(Member(name=info.filename, path=target))
+
+
+def unpack_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> None:
+    """One member of a zip the guard has checked (sizes, paths, links), written to `target`, a new file.
+
+    A damaged, encrypted or oddly compressed member raises InputError naming it; the disk's own errors
+    (full, read-only, forbidden) are not the archive's fault and propagate."""
+    try:
+        # zipfile stops at the size the directory declares (checked by the guard) and checks the CRC
+        with archive.open(info) as source, target.open("xb") as sink:
+            shutil.copyfileobj(source, sink, 1 << 20)
+    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, RuntimeError, NotImplementedError) as e:
+        raise InputError(f"{path.name}: {info.filename} cannot be unpacked ({e})") from e
+    except OSError as e:
+        # a damaged directory (an offset before the file's start: EINVAL) or bzip2 data (no errno)
+        if e.errno not in (None, errno.EINVAL):
+            raise
+        raise InputError(f"{path.name}: {info.filename} cannot be unpacked, the archive is damaged ({e})") from e
