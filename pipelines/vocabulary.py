@@ -54,3 +54,9 @@ RECORDABLE_EVENTS: tuple[str, ...] = tuple(event for event in EVENTS if event !=
 
 # what a status can say: still waiting (applied), any stage or end, or saved (not an application)
 STATUS_NAMES: tuple[str, ...] = (*(event for event in EVENTS if event != FOLLOW_UP), SAVED)
+
+# what a mail can be (pipelines/load/mail/classify.py): the kinds that are events of an application
+# (each one of `EVENTS`), and the kinds that are read and ignored, never an application
+MAIL_APPLICATION_KINDS: tuple[str, ...] = ("applied", "rejected", "screen", "assessment", "interview", "offer",
+                                           "withdrawn")  # fmt: skip
+MAIL_IGNORED_KINDS: tuple[str, ...] = ("job_alert", "recruiter_outreach", "application_viewed", "newsletter", "not_job")

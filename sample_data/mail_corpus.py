@@ -32,6 +32,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
+from pipelines.vocabulary import MAIL_APPLICATION_KINDS, MAIL_IGNORED_KINDS
 from sample_data import mail_templates as tpl
 
 ME_NAME = "Alex Morgan"
@@ -39,8 +40,9 @@ ME_FIRST = "Alex"
 ME = "me@example.com"
 COACH = "coach@example.org"  # the seeker forwards some mail to a career coach
 
-APPLICATION_KINDS: tuple[str, ...] = ("applied", "rejected", "screen", "assessment", "interview", "offer", "withdrawn")
-IGNORED_KINDS: tuple[str, ...] = ("job_alert", "recruiter_outreach", "application_viewed", "newsletter", "not_job")
+# the product's own vocabulary: the corpus's truth speaks the classifier's words
+APPLICATION_KINDS = MAIL_APPLICATION_KINDS
+IGNORED_KINDS = MAIL_IGNORED_KINDS
 KINDS: tuple[str, ...] = APPLICATION_KINDS + IGNORED_KINDS
 LOCALES: tuple[str, ...] = ("de", "fr", "es", "ja")
 # Fixed UTC offsets, so a mail's local date (the truth's event date) never depends on tz data.

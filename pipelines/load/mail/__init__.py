@@ -1,10 +1,29 @@
-"""Reading a mailbox export (issue 19): `read_mail` turns a .mbox, .eml, folder or .zip into messages.
+"""Reading a mailbox export (issue 19): `read_mail` turns a .mbox, .eml, folder or .zip into messages,
+`classify` tells each one's kind and the rule that decided, `extract` the company and role it is about.
 
-Only the reader so far: nothing here classifies or stores. See docs/mail.md for what is kept.
+Not yet a load: nothing here links mails into applications or stores anything. See docs/mail.md for
+what is read and what is kept.
 """
 
 from pipelines.load.mail.body import Invitation
+from pipelines.load.mail.classify import APPLICATION_KINDS, IGNORED_KINDS, Classified, classify
+from pipelines.load.mail.company import Extracted, extract, normalise
 from pipelines.load.mail.message import Mail, Source
 from pipelines.load.mail.read import MailRead, Refused, each_mail, read_mail
 
-__all__ = ["Invitation", "Mail", "MailRead", "Refused", "Source", "each_mail", "read_mail"]
+__all__ = [
+    "APPLICATION_KINDS",
+    "IGNORED_KINDS",
+    "Classified",
+    "Extracted",
+    "Invitation",
+    "Mail",
+    "MailRead",
+    "Refused",
+    "Source",
+    "classify",
+    "each_mail",
+    "extract",
+    "normalise",
+    "read_mail",
+]

@@ -7,7 +7,15 @@ from pathlib import Path
 
 from pipelines.load.columns import STAGE_DATE_EVENTS
 from pipelines.store import db
-from pipelines.vocabulary import EVENT_TYPES, EVENTS, RECORDABLE_EVENTS, STATUS_NAMES, EventType
+from pipelines.vocabulary import (
+    EVENT_TYPES,
+    EVENTS,
+    MAIL_APPLICATION_KINDS,
+    MAIL_IGNORED_KINDS,
+    RECORDABLE_EVENTS,
+    STATUS_NAMES,
+    EventType,
+)
 
 
 def test_event_types_table_is_the_python_vocabulary(db_path: Path) -> None:
@@ -30,3 +38,9 @@ def test_derived_names_keep_the_vocabulary_order() -> None:
     assert "follow_up" not in STATUS_NAMES
     # every stage date column records an event of the vocabulary
     assert set(STAGE_DATE_EVENTS.values()) <= set(RECORDABLE_EVENTS)
+
+
+def test_a_mail_kind_is_an_event_or_ignored_never_both() -> None:
+    # a mail that is an application's event becomes that event: its kind must be one the store knows
+    assert set(MAIL_APPLICATION_KINDS) <= set(EVENTS)
+    assert not set(MAIL_IGNORED_KINDS) & set(EVENTS)
