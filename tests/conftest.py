@@ -39,6 +39,20 @@ def fresh_streamlit_caches() -> Iterator[None]:
     st.cache_resource.clear()
 
 
+def loaded_database(path: Path, *files: tuple[Path, str | None]) -> Path:
+    """A database file with each (file, client) loaded: every load must succeed."""
+    from pipelines.load.ingest import ingest_file
+
+    con = connect(path)
+    try:
+        for file, client in files:
+            result = ingest_file(con, file, client=client)
+            assert result.status == "loaded", result.message
+    finally:
+        con.close()
+    return path
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "bounceback.duckdb"

@@ -16,9 +16,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data, launch
-from pipelines.load.ingest import ingest_file
 from pipelines.store.db import connect
 from tests.conftest import SAMPLE_DIR, write_csv
+from tests.conftest import loaded_database as _database
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
 PAGES = ("overview", "resume", "channels", "timing", "followups", "data")
@@ -38,15 +38,6 @@ HOSTILE = [
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 
 
-def _database(path: Path, *files: tuple[Path, str]) -> Path:
-    con = connect(path)
-    try:
-        for file, client in files:
-            result = ingest_file(con, file, client=client)
-            assert result.status == "loaded", result.message
-    finally:
-        con.close()
-    return path
 
 
 def _app(monkeypatch: pytest.MonkeyPatch, db: Path, **params: str) -> AppTest:

@@ -14,8 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import ui
-from pipelines.load.ingest import ingest_file
 from pipelines.store.db import connect
+from tests.conftest import loaded_database as _database
 from tests.conftest import write_csv
 from tests.dashboard.plain import forbidden
 
@@ -32,15 +32,6 @@ pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 # ---------------------------------------------------------------- helpers
 
 
-def _database(path: Path, *files: tuple[Path, str | None]) -> Path:
-    con = connect(path)
-    try:
-        for file, client in files:
-            result = ingest_file(con, file, client=client)
-            assert result.status == "loaded", result.message
-    finally:
-        con.close()
-    return path
 
 
 def _query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
