@@ -8,7 +8,7 @@ DEMO_DB := $(DEMO_DIR)/bounceback.duckdb
 DEMO_PORT ?= 8501
 PERSONAS := healthy spray_and_pray resume_gap wrong_industry interview_stall no_follow_up
 
-.PHONY: install test lint browser bench calibrate demo demo-data samples clean reliability fuzz snapshot snapshot-compare
+.PHONY: install test lint browser bench calibrate mail-eval demo demo-data samples clean reliability fuzz snapshot snapshot-compare
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bounceback needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -62,6 +62,10 @@ fuzz: install
 CALIBRATE_RUNS ?= 1000
 calibrate: install
 	$(BIN)/python -m benchmarks.calibrate --runs $(CALIBRATE_RUNS)
+
+# Issue 19's mail goals on the seeded corpus, seed 7 (benchmarks/mail_eval.py); a report, exits 0.
+mail-eval: install
+	$(BIN)/python -m benchmarks.mail_eval --seed 7
 
 # Issue 17's proof that a move changed no behaviour: the --json of every command on every sample,
 # written before the move and compared after it (floats within 1e-12).

@@ -1,10 +1,12 @@
 """Reading a mailbox export (issue 19): `read_mail` turns a .mbox, .eml, folder or .zip into messages,
-`classify` tells each one's kind and the rule that decided, `extract` the company and role it is about.
+`classify` tells each one's kind and the rule that decided, `extract` the company and role it is about,
+and `assemble` groups them into proposed applications and their events.
 
-Not yet a load: nothing here links mails into applications or stores anything. See docs/mail.md for
-what is read and what is kept.
+Not yet a load: nothing here stores anything, or merges with a log already loaded. See docs/mail.md
+for what is read and what is kept.
 """
 
+from pipelines.load.mail.assemble import Assembled, MailDecision, ProposedApplication, ProposedEvent, assemble
 from pipelines.load.mail.body import Invitation
 from pipelines.load.mail.classify import APPLICATION_KINDS, IGNORED_KINDS, Classified, classify
 from pipelines.load.mail.company import Extracted, extract, normalise
@@ -14,13 +16,18 @@ from pipelines.load.mail.read import MailRead, Refused, each_mail, read_mail
 __all__ = [
     "APPLICATION_KINDS",
     "IGNORED_KINDS",
+    "Assembled",
     "Classified",
     "Extracted",
     "Invitation",
     "Mail",
+    "MailDecision",
     "MailRead",
+    "ProposedApplication",
+    "ProposedEvent",
     "Refused",
     "Source",
+    "assemble",
     "classify",
     "each_mail",
     "extract",
