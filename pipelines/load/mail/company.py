@@ -231,7 +231,17 @@ def _cleaned(name: str) -> str:
 
 def normalise(name: str) -> str:
     """The matching key: "Acme Inc.", "ACME", "Acme Careers", "Acme GmbH", "Acme株式会社" -> "acme"."""
-    return "".join(ch for ch in _cleaned(name).casefold() if ch.isalnum())
+    return _squashed(_cleaned(name))
+
+
+def _squashed(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _names_a_company(text: str) -> bool:
+    """Whether `text` carries a legal form or a recruiting word ("Acme Recruiting", "ACME Inc."): its
+    key is shorter than the text itself squashed."""
+    return normalise(text) != _squashed(text)
 
 
 def _registrable(domain: str) -> str:
@@ -297,7 +307,7 @@ def _display(name: str, address: str) -> tuple[str, str] | None:
     )
     if at:
         return at.group(1), "display.at"
-    if normalise(name) != "".join(ch for ch in name.casefold() if ch.isalnum()):
+    if _names_a_company(name):
         return name, "display.job_words"  # "Acme Recruiting", "Acme Talent Acquisition", "ACME Inc."
     if _is_automated(address):
         return name, "display.automated"
@@ -351,7 +361,7 @@ def _signature(text: str, automated: bool) -> tuple[str, str] | None:
         titled = re.match(r"^(?:[\w.'-]+ ?){1,5}, (?P<c>[^,]{1,60})$", line)
         if titled and _looks_like_role(line.split(",")[0]) and _company_ok(titled.group("c")):
             return titled.group("c"), "signature.title"
-        if normalise(line) != "".join(ch for ch in line.casefold() if ch.isalnum()) and _company_ok(line):
+        if _names_a_company(line) and _company_ok(line):
             return line, "signature.team"  # "The Acme Recruiting Team", "Acme 採用担当"
     if automated and lines and _company_ok(lines[-1]) and len(lines[-1].split()) <= 4:
         return lines[-1], "signature.automated"
