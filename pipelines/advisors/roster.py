@@ -53,7 +53,8 @@ ROSTER_ORDERING = (
 MIN_CASELOAD = 5  # other clients with a rate before a percentile is given
 # the rates a client is compared on: name -> (label, the rates() key)
 CASELOAD_RATES: dict[str, tuple[str, str]] = {
-    "response": ("Response rate (censoring-aware)", "response_rate"),
+    # in words: the dashboard draws these labels (the definition is in docs/definitions.md)
+    "response": ("Response rate", "response_rate"),
     "response_settled": ("Response rate, settled applications", "response_rate_settled"),
     "callback": ("Callback rate", "callback_rate"),
     "interview": ("Interview rate", "interview_rate"),
