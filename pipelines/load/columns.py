@@ -357,7 +357,9 @@ SPECS: dict[str, SourceSpec] = {
         date_order="mdy",  # the dates are written YYYY-MM-DD by the reshaping
     ),
 }
-SOURCES = ("auto", "spreadsheet", "canonical", "linkedin", "huntr", "simplify", "events", "jobsync", "justajobapp")
+SOURCES = (
+    "auto", "spreadsheet", "canonical", "linkedin", "huntr", "simplify", "events", "jobsync", "justajobapp", "mail",
+)
 
 
 def detect_source(header: list[str]) -> str:

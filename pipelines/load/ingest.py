@@ -58,6 +58,7 @@ from pipelines.load.dates import DATE_ORDERS
 from pipelines.load.events import row_events_sql
 from pipelines.load.events_file import ingest_events
 from pipelines.load.lookups import prepare_lookups, report_statuses, report_values
+from pipelines.load.mail.load import MailLoad, ingest_mail, is_mail
 from pipelines.load.merge import merge_applications, write_in_transaction
 from pipelines.load.plan import (
     CHANNEL_NAMES,
@@ -118,13 +119,19 @@ class IngestResult:
     message: str | None = None
     sha256: str | None = None
     seconds: float = 0.0
+    # a mailbox's load (source mail): its mails, each mail's decision, the matches (docs/json-output.md)
+    mail: MailLoad | None = None
 
     @property
     def ok(self) -> bool:
         return self.status in ("loaded", "dry_run")
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(replace(self, mail=None))
+        del data["mail"]  # a file entry of any other source keeps exactly its keys
+        if self.mail is not None:
+            data.update(self.mail.to_json())
+        return data
 
 
 @dataclass
@@ -144,6 +151,9 @@ class LoadOptions:
     date_order: str | None = None  # mdy | dmy
     origin: str | None = None  # where the file came from, when it was unpacked from an archive
     lenient_map: bool = False  # column_map names columns of other files too (an archive's members)
+    own_addresses: tuple[str, ...] = ()  # the person's own mail addresses (--me): their mail is theirs
+    # a mailbox's review: message id -> the kind the person chose, or "dropped"
+    mail_overrides: dict[str, str] = field(default_factory=dict)
 
 
 def ingest_file(
@@ -201,8 +211,8 @@ def ingest_path(
     """
     options = replace(options or LoadOptions(), **overrides)
     path = Path(path)
-    if not archives.is_archive(path):
-        return [ingest_file(con, path, options)]
+    if options.source == "mail" or not archives.is_archive(path) or is_mail(path):
+        return [ingest_file(con, path, options)]  # a mailbox's zip is one load: its mails make one log
     results = []
     with archives.unpacked(path) as unpacked:
         if not unpacked.members:
@@ -241,6 +251,9 @@ def _check_options(options: LoadOptions) -> None:
 def _ingest(
     cur: duckdb.DuckDBPyConnection, path: Path, result: IngestResult, options: LoadOptions, started: dt.datetime
 ) -> None:
+    if options.source == "mail" or (options.source == "auto" and is_mail(path)):
+        ingest_mail(cur, path, result, options, started)
+        return
     size = path.stat().st_size if path.exists() and path.is_file() else 0
     meter = Progress(path.name, size, options.progress)
     # The file's hash is computed beside the read (hashlib releases the GIL on large buffers).

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 MAX_REJECTS_REPORTED = 1000  # the JSON output lists this many; ingest_rejects keeps them all
 
-# the tables of judged rows (a disposition and problems per row): an applications file's, an events file's
-JUDGED_TABLES = ("checked", "checked_events")
+# the tables of judged rows (a disposition and problems per row): an applications file's, an events file's, a mailbox's
+JUDGED_TABLES = ("checked", "checked_events", "checked_mails")
 # what a load counts the distinct valid rows of: their clients (applications), their applications (events)
 COUNTED_KEYS = ("client", "application_id")
 

@@ -27,6 +27,10 @@ Nothing is stored: the result is a proposal for the person to review. Mails are 
      an application whose applied date is unknown (None).
    An application without a role takes the role of the first later mail that names one.
 
+The person's review (`overrides`, message id -> kind, or DROPPED) comes before rule 1: a changed kind
+is decided by rule "set-by-you" and then placed like any mail of that kind; a dropped mail is in no
+application, its reason "dropped".
+
 Dates are the mail's own local date (as its Date header writes it). An application's key is stable:
 "mail-" and a hash of its company key, its role when it started and its first date (a counter added
 on the rare tie). Counts: read = used + sum(ignored.values()), where `ignored` counts each unused
@@ -43,11 +47,11 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipelines.load.mail.classify import Classified, classify
+from pipelines.load.mail.classify import IGNORED_KINDS, Classified, classify
 from pipelines.load.mail.company import Extracted, extract
 from pipelines.load.mail.message import Mail
 from pipelines.vocabulary import APPLIED
@@ -56,8 +60,15 @@ CLASSIFIED_LIMIT = 1000  # decisions given by to_json
 CLOSING_KINDS = frozenset({"rejected", "withdrawn", "offer"})
 NO_DATE = "no_date"
 NO_COMPANY = "no_company"
+DROPPED = "dropped"  # the person dropped the mail when reviewing (an override, and its reason)
+SET_BY_YOU = "set-by-you"  # the rule of a kind the person chose when reviewing
 _ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _GREETING = re.compile(r"^\s*(?:hi|hello|dear|hey)\s+([^\W\d_]+)", re.IGNORECASE | re.MULTILINE)
+
+
+def shown_subject(subject: str) -> str:
+    """A subject as shown and stored: an address written in it (calendar invitations do) as "[address]"."""
+    return _ADDRESS.sub("[address]", subject)
 
 
 @dataclass(frozen=True)
@@ -113,7 +124,7 @@ class Assembled:
                     "message_id": d.message_id,
                     "date": d.date.isoformat() if d.date is not None else None,
                     "sender": d.sender_domain,
-                    "subject": _ADDRESS.sub("[address]", d.subject),
+                    "subject": shown_subject(d.subject),
                     "kind": d.kind,
                     "rule": d.rule,
                     "company": d.company,
@@ -257,10 +268,22 @@ def _order(mails: Sequence[Mail]) -> list[int]:
     return sorted(range(len(mails)), key=key)
 
 
+def _reviewed(verdict: Classified, wanted: str | None) -> Classified:
+    """The verdict after the person's review: dropped, or of the kind they chose."""
+    if wanted == DROPPED:
+        return Classified(verdict.kind, verdict.rule, True)
+    if wanted is None or wanted == verdict.kind:
+        return verdict
+    return Classified(wanted, SET_BY_YOU, wanted in IGNORED_KINDS)
+
+
 def assemble(mails: Iterable[Mail], own_addresses: Iterable[str] = (),
-             own_domains: Iterable[str] = ()) -> Assembled:
-    """Classify, extract and group `mails` into proposed applications (the rules: module docstring)."""
+             own_domains: Iterable[str] = (), overrides: Mapping[str, str] | None = None) -> Assembled:
+    """Classify, extract and group `mails` into proposed applications (the rules: module docstring).
+
+    overrides: message id -> a kind (APPLICATION_KINDS or IGNORED_KINDS) or DROPPED, from the review."""
     mails = tuple(mails)
+    overrides = overrides or {}
     addresses = tuple(a.lower() for a in own_addresses)
     domains = frozenset(d.lower().lstrip("@") for d in own_domains)
     # the person's own address's domain is never a company (company.py); for classify it stays an
@@ -272,8 +295,11 @@ def assemble(mails: Iterable[Mail], own_addresses: Iterable[str] = (),
     placed: dict[int, _Open] = {}
     for index in _order(mails):
         mail = mails[index]
-        verdict = classify(mail, own_addresses=addresses, own_domains=domains)
+        wanted = overrides.get(mail.message_id)
+        verdict = _reviewed(classify(mail, own_addresses=addresses, own_domains=domains), wanted)
         facts, app, reason = assembler.place(mail, verdict, extract(mail, company_domains))
+        if wanted == DROPPED:
+            reason = DROPPED
         if app is not None:
             placed[index] = app
         else:

@@ -1,0 +1,239 @@
+"""Loading a mailbox (issue 19): read, classify and assemble the mails, match the proposed
+applications with the ones already stored, and write it all in one transaction.
+
+    mails read = used + ignored + refused
+
+A mail is *used* when it is in an application; its row in `mail_messages` is new (inserted),
+different from the stored one (updated: a review changed its kind, a later mail named its role) or
+the same (unchanged): re-reading a mailbox changes nothing. An *ignored* mail (a job alert, a
+newsletter, a confirmation naming no company, a mail dropped in the review) is counted under its
+reason and stored nowhere. A *refused* message (not readable as mail) is a reject: its number in the
+read, the file, and why.
+
+Which application a proposed one is (match.py): the one of its own key read before, else one
+already loaded from a spreadsheet or an export (same company, agreeing role, dates close), else a
+new application of source `mail`. The match is reported (`matched`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from pipelines.errors import InputError
+from pipelines.load.mail import match
+from pipelines.load.mail.assemble import CLASSIFIED_LIMIT, Assembled, MailDecision, assemble, shown_subject
+from pipelines.load.mail.message import Mail
+from pipelines.load.mail.read import MAIL_SUFFIXES, Refused, each_mail
+from pipelines.load.merge import write_in_transaction
+from pipelines.load.progress import Progress
+from pipelines.load.read.staged import StagedFile
+from pipelines.load.runs import count_dispositions, refused_for_rejects
+from pipelines.store.db import translate_errors
+
+if TYPE_CHECKING:
+    from pipelines.load.ingest import IngestResult, LoadOptions
+
+SOURCE = "mail"
+
+
+@dataclass
+class MailLoad:
+    """What a mail load adds to its file entry (IngestResult.to_json merges these keys in)."""
+
+    read: int = 0
+    used: int = 0
+    ignored: dict[str, int] = field(default_factory=dict)
+    refused: int = 0
+    decisions: list[dict[str, Any]] = field(default_factory=list)  # every mail, in read order
+    applications: dict[str, int] = field(default_factory=dict)  # proposed, new, matched, already_loaded
+    matched: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mails": {"read": self.read, "used": self.used, "ignored": dict(sorted(self.ignored.items())),
+                      "refused": self.refused},
+            "classified": self.decisions[:CLASSIFIED_LIMIT],
+            "mail_applications": self.applications,
+            "matched": self.matched,
+        }
+
+
+def is_mail(path: Path) -> bool:
+    """A mailbox export: a .mbox or .eml, a folder holding one, or a zip with one among its members
+    (the guard checks a zip before anything of it is unpacked: read.py)."""
+    suffix = path.suffix.lower()
+    if suffix in MAIL_SUFFIXES:
+        return True
+    if path.is_dir():
+        return any(found.suffix.lower() in MAIL_SUFFIXES for found in path.rglob("*") if found.is_file())
+    if suffix != ".zip" or not path.is_file():
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(name.lower().endswith(MAIL_SUFFIXES) for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False  # the archive's own load refuses it, with the reason
+
+
+def _read(path: Path, meter: Progress) -> tuple[list[Mail], list[tuple[int, Refused]]]:
+    mails: list[Mail] = []
+    refused: list[tuple[int, Refused]] = []
+    for number, item in enumerate(each_mail(path), start=1):
+        if isinstance(item, Mail):
+            mails.append(item)
+        else:
+            refused.append((number, item))
+        if number % 2000 == 0:
+            meter.step(f"read {number:,} mails")
+    return mails, refused
+
+
+def ingest_mail(
+    cur: duckdb.DuckDBPyConnection, path: Path, result: IngestResult, options: LoadOptions, started: dt.datetime
+) -> None:
+    """Load a mailbox export into `result` (the caller turns InputError into a refusal)."""
+    result.source = SOURCE
+    meter = Progress(path.name, path.stat().st_size if path.is_file() else 0, options.progress)
+    meter.step("reading mail")
+    mails, refused = _read(path, meter)
+    result.rows_read = len(mails) + len(refused)
+    if result.rows_read == 0:
+        raise InputError(f"{path.name}: no mail in it (a .mbox, .eml, a folder or a .zip of them)")
+    if not mails and len(refused) == 1 and refused[0][1].source.index is None:
+        raise InputError(f"{path.name}: {refused[0][1].reason}")  # the one file itself could not be read
+    meter.step(f"read {result.rows_read:,} mails")
+    assembled = assemble(mails, own_addresses=options.own_addresses, overrides=options.mail_overrides)
+    meter.step(f"{len(assembled.applications):,} applications proposed")
+    with translate_errors("matching the mail with the applications stored failed"):
+        _stage(cur, assembled, refused, result.client or "me")
+        match.match_stored(cur, result.client or "me")
+        staged = StagedFile(path=path, kind="mail", header=[], rows_read=result.rows_read, parsed_rows=len(mails),
+                            structural_rejects=len(refused), size_bytes=path.stat().st_size if path.is_file() else 0)
+        count_dispositions(cur, result, staged, "checked_mails", "application_id")
+        result.rejected = len(refused)  # the structural rejects are the refused messages
+    result.mail = _summary(cur, assembled, len(refused))
+    if refused_for_rejects(cur, path, result, options.strict, options.dry_run, started):
+        return
+
+    def merge(run_id: int) -> None:
+        match.write(cur, result, run_id, result.client or "me")
+
+    write_in_transaction(cur, path, staged, result, options.dry_run, started, "checked_mails", merge)
+    meter.step(f"{result.inserted:,} mails stored, {result.events_inserted:,} events added")
+
+
+def _stage(cur: duckdb.DuckDBPyConnection, assembled: Assembled, refused: list[tuple[int, Refused]],
+           client: str) -> None:
+    """The proposal as temp tables: mail_apps, mail_events, checked_mails (one row per mail) and the
+    refusals as staged_rejects (the shape the run's reject and skip records read)."""
+    apps = assembled.applications
+    cur.execute(
+        "create or replace temp table mail_apps as "
+        "select unnest($key) as proposal_key, unnest($company) as company, unnest($company_key) as company_key,"
+        " unnest($role) as role, cast(unnest($applied_on) as date) as applied_on, unnest($mails) as mails",
+        {
+            "key": [a.key for a in apps] or [""],
+            "company": [a.company for a in apps] or [""],
+            "company_key": [match.company_key(a.company) for a in apps] or [""],
+            "role": [a.role for a in apps] or [None],
+            "applied_on": [a.applied_on for a in apps] or [None],
+            "mails": [len(a.mails) for a in apps] or [0],
+        },
+    )
+    events = [(a.key, e) for a in apps for e in a.events]
+    cur.execute(
+        "create or replace temp table mail_events as "
+        "select unnest($key) as proposal_key, unnest($kind) as event, cast(unnest($on) as date) as occurred_on,"
+        " unnest($message_id) as message_id",
+        {
+            "key": [key for key, _ in events] or [""],
+            "kind": [e.kind for _, e in events] or [""],
+            "on": [e.on for _, e in events] or [None],
+            "message_id": [e.message_id for _, e in events] or [""],
+        },
+    )
+    if not apps:
+        cur.execute("delete from mail_apps")
+        cur.execute("delete from mail_events")
+    _stage_decisions(cur, assembled.decisions, refused, client)
+
+
+def _stage_decisions(cur: duckdb.DuckDBPyConnection, decisions: tuple[MailDecision, ...],
+                     refused: list[tuple[int, Refused]], client: str) -> None:
+    refused_numbers = {number for number, _ in refused}
+    lines = [n for n in range(1, len(decisions) + len(refused) + 1) if n not in refused_numbers]
+    cur.execute(
+        "create or replace temp table checked_mails as "
+        "select unnest($line) as line, $client as client, unnest($message_id) as message_id,"
+        " cast(unnest($sent_at) as timestamptz) as sent_at, unnest($sender) as sender_domain,"
+        " unnest($subject) as subject, unnest($kind) as kind, unnest($rule) as rule,"
+        " unnest($company) as company, unnest($role) as role, unnest($key) as proposal_key,"
+        " unnest($disposition) as disposition,"
+        " cast([] as struct(\"column\" varchar, value varchar, reason varchar)[]) as problems,"
+        " cast(null as varchar) as application_id",
+        {
+            "line": lines or [0],
+            "client": client,
+            "message_id": [d.message_id for d in decisions] or [""],
+            "sent_at": [d.date for d in decisions] or [None],
+            "sender": [d.sender_domain for d in decisions] or [""],
+            "subject": [shown_subject(d.subject) for d in decisions] or [""],
+            "kind": [d.kind for d in decisions] or [""],
+            "rule": [d.rule for d in decisions] or [""],
+            "company": [d.company for d in decisions] or [None],
+            "role": [d.role for d in decisions] or [None],
+            "key": [d.application_key for d in decisions] or [None],
+            "disposition": [f"skip:{d.reason}" if d.application_key is None else "valid" for d in decisions]
+            or ["valid"],
+        },
+    )
+    if not decisions:
+        cur.execute("delete from checked_mails")
+    cur.execute(
+        "create or replace temp table staged_rejects as "
+        "select unnest($line) as line, cast(null as varchar) as column_name, unnest($value) as value,"
+        " unnest($reason) as reason",
+        {
+            "line": [number for number, _ in refused] or [0],
+            "value": [str(item.source) for _, item in refused] or [""],
+            "reason": [item.reason for _, item in refused] or [""],
+        },
+    )
+    if not refused:
+        cur.execute("delete from staged_rejects")
+
+
+def _summary(cur: duckdb.DuckDBPyConnection, assembled: Assembled, refused: int) -> MailLoad:
+    """Counts, every mail's decision with the application it joins (as it will be stored), and the matches."""
+    targets = dict(cur.execute("select proposal_key, application_id from mail_targets").fetchall())
+    decisions = [
+        {
+            "message_id": d.message_id,
+            "date": d.date.isoformat() if d.date is not None else None,
+            "sender": d.sender_domain,
+            "subject": shown_subject(d.subject),
+            "kind": d.kind,
+            "rule": d.rule,
+            "company": d.company,
+            "role": d.role,
+            "application_id": targets.get(d.application_key) if d.application_key else None,
+        }
+        for d in assembled.decisions
+    ]
+    counts = dict(cur.execute("select target, count(*) from mail_targets group by 1").fetchall())
+    return MailLoad(
+        read=assembled.read + refused,
+        used=assembled.used,
+        ignored=dict(assembled.ignored),
+        refused=refused,
+        decisions=decisions,
+        applications={"proposed": len(assembled.applications), "new": int(counts.get("new", 0)),
+                      "matched": int(counts.get("matched", 0)), "already_loaded": int(counts.get("stored", 0))},
+        matched=match.matched(cur),
+    )
