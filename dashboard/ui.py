@@ -373,7 +373,9 @@ def _written(value: Any) -> str:
 def application_label(row: Any, names: dict[str, str] | None = None) -> str:
     """An application as one line of plain text (selectbox options are not markdown): the company when
     the log names one, the role, the applied date; the client (by name) when `names` is given."""
-    parts = [_written(row.get("company")), _written(row.get("role")), f"applied {_written(row.get('applied_on'))}"]
+    applied = _written(row.get("applied_on"))
+    parts = [_written(row.get("company")), _written(row.get("role")),
+             f"applied {applied}" if applied else "applied on a day unknown"]
     if names is not None and _written(row.get("client")):
         parts.append(client_name(_written(row.get("client")), names))
     return " · ".join(part for part in parts if part)

@@ -51,7 +51,8 @@ def record_event(
         if row is None or not viewer.may_see(row[1]):
             raise InputError(f"no application {application_id!r}")
         applied_on, client = row
-        if occurred_on is not None and occurred_on < applied_on:
+        # applied_on is unknown (None) for an application read from a rejection mail alone
+        if occurred_on is not None and applied_on is not None and occurred_on < applied_on:
             raise InputError(f"{event} on {occurred_on} is before the application was sent ({applied_on})")
         if occurred_on is not None and occurred_on > dt.date.today():
             raise InputError(f"{event} on {occurred_on} is in the future")

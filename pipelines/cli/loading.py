@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.cli.mail import print_mail_load
 from pipelines.cli.output import print_json, silence_stdout
 from pipelines.errors import StorageError, is_storage_failure
 from pipelines.load.columns import parse_assignments
@@ -65,6 +66,7 @@ def _load_options(args: argparse.Namespace) -> LoadOptions:
         value_map=parse_value_map(args.value_map),
         sheet=args.sheet,
         date_order=args.date_order,
+        own_addresses=tuple(args.me or ()),
     )
 
 
@@ -95,6 +97,9 @@ def _print_quietly_on_closed_pipe(printer: Callable[[IngestResult], None], resul
 
 def print_load(result: IngestResult) -> None:
     """One file's load, as text: the row arithmetic first, then how the file was read."""
+    if result.mail is not None:
+        print_mail_load(result)
+        return
     _print_outcome(result)
     _print_columns(result)
     _print_statuses(result)

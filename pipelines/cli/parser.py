@@ -57,7 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_ingest_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ingest = commands.add_parser("ingest", help="load application logs into the database")
     ingest.add_argument(
-        "files", nargs="+", metavar="FILE", help="CSV, XLSX or JSON Lines files, or a LinkedIn export .zip"
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="CSV, XLSX or JSON Lines files, a LinkedIn export .zip, or a mailbox: .mbox (Google Takeout), .eml,"
+        " a folder or a .zip of them",
     )
     add_db(ingest)
     ingest.add_argument(
@@ -92,6 +96,13 @@ def _add_ingest_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
         "--date-order",
         choices=("mdy", "dmy"),
         help="day/month order for dates like 03/04/2025 when the file cannot prove it (default: decide per column)",
+    )
+    ingest.add_argument(
+        "--me",
+        action="append",
+        metavar="ADDRESS",
+        help="a mailbox: your own e-mail address, so that your own mails (a withdrawal) are read as yours;"
+        " repeatable (Gmail's Sent label is read too)",
     )
     ingest.add_argument("--strict", action="store_true", help="refuse a file if any row is rejected")
     ingest.add_argument("--dry-run", action="store_true", help="check and count, write nothing")

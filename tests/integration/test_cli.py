@@ -382,3 +382,31 @@ def test_the_dashboard_command_starts_the_dashboard_in_a_process_of_its_own(
     # the console script's way in hands over before importing the data commands, with the same launch
     assert entry.main(["dashboard", "--db", str(tmp_path / "x.duckdb"), "--port", "8765"]) == 0
     assert calls == [launched, launched]
+
+
+MAIL_FILE_KEYS = INGEST_FILE_KEYS | {"mails", "classified", "mail_applications", "matched"}
+
+
+def test_ingest_a_mailbox(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from sample_data.mail_corpus import ME, generate_corpus, write_mbox
+
+    mbox = tmp_path / "All mail Including Spam and Trash.mbox"
+    write_mbox(generate_corpus(7, applications=30), mbox)
+    db = str(tmp_path / "x.duckdb")
+    code, out, _ = _run(capsys, "ingest", str(mbox), "--db", db, "--dry-run", "--me", ME)
+    assert code == 0
+    lines = out.splitlines()
+    assert "mails read =" in lines[0] and "[would load]" in lines[0]
+    every = lines.index("  every mail: date | from | kind (rule) | company | role | application")
+    read = int(lines[0].split(", ")[1].split(" ")[0].replace(",", ""))
+    assert len(lines) - every - 1 == read  # the dry run lists every mail
+    assert not (tmp_path / "x.duckdb").exists()
+    code, out, _ = _run(capsys, "ingest", str(mbox), "--db", db, "--json", "--me", ME)
+    entry = json.loads(out)["files"][0]
+    assert code == 0 and entry["source"] == "mail" and entry["status"] == "loaded"
+    assert set(entry) == MAIL_FILE_KEYS
+    assert entry["mails"]["read"] == entry["mails"]["used"] + sum(entry["mails"]["ignored"].values())
+    assert len(entry["classified"]) == entry["mails"]["read"]
+    code, out, _ = _run(capsys, "ingest", str(mbox), "--db", db, "--json", "--source", "mail", "--me", ME)
+    again = json.loads(out)["files"][0]
+    assert (again["inserted"], again["events_inserted"], again["unchanged"]) == (0, 0, entry["inserted"])

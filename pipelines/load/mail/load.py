@@ -28,13 +28,17 @@ import duckdb
 from pipelines.errors import InputError
 from pipelines.load.mail import match
 from pipelines.load.mail.assemble import CLASSIFIED_LIMIT, Assembled, MailDecision, assemble, shown_subject
+from pipelines.load.mail.classify import IGNORED_KINDS
 from pipelines.load.mail.message import Mail
 from pipelines.load.mail.read import MAIL_SUFFIXES, Refused, each_mail
 from pipelines.load.merge import write_in_transaction
 from pipelines.load.progress import Progress
 from pipelines.load.read.staged import StagedFile
+from pipelines.load.readers import file_sha256
 from pipelines.load.runs import count_dispositions, refused_for_rejects
+from pipelines.rows import one_value
 from pipelines.store.db import translate_errors
+from pipelines.words import counted
 
 if TYPE_CHECKING:
     from pipelines.load.ingest import IngestResult, LoadOptions
@@ -99,6 +103,7 @@ def ingest_mail(
 ) -> None:
     """Load a mailbox export into `result` (the caller turns InputError into a refusal)."""
     result.source = SOURCE
+    result.sha256 = file_sha256(path) if path.is_file() else None
     meter = Progress(path.name, path.stat().st_size if path.is_file() else 0, options.progress)
     meter.step("reading mail")
     mails, refused = _read(path, meter)
@@ -118,6 +123,16 @@ def ingest_mail(
         count_dispositions(cur, result, staged, "checked_mails", "application_id")
         result.rejected = len(refused)  # the structural rejects are the refused messages
     result.mail = _summary(cur, assembled, len(refused))
+    unknown = one_value(cur.execute(
+        "select count(*) from mail_targets join mail_apps using (proposal_key)"
+        " where target = 'new' and applied_on is null"
+    ))
+    if unknown:
+        result.notes.append(
+            f"{counted(int(unknown), 'application')} with no confirmation in the mail: the day it was sent is"
+            " unknown, so it is stored and shown but left out of every rate (known only because the employer"
+            " answered, it would make the rates look better than they are)"
+        )
     if refused_for_rejects(cur, path, result, options.strict, options.dry_run, started):
         return
 
@@ -220,8 +235,9 @@ def _summary(cur: duckdb.DuckDBPyConnection, assembled: Assembled, refused: int)
             "subject": shown_subject(d.subject),
             "kind": d.kind,
             "rule": d.rule,
-            "company": d.company,
-            "role": d.role,
+            # what a job alert or a newsletter "names" is no company of the person's: not shown
+            "company": d.company if d.kind not in IGNORED_KINDS else None,
+            "role": d.role if d.kind not in IGNORED_KINDS else None,
             "application_id": targets.get(d.application_key) if d.application_key else None,
         }
         for d in assembled.decisions
