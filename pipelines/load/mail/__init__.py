@@ -2,8 +2,8 @@
 `classify` tells each one's kind and the rule that decided, `extract` the company and role it is about,
 and `assemble` groups them into proposed applications and their events.
 
-Not yet a load: nothing here stores anything, or merges with a log already loaded. See docs/mail.md
-for what is read and what is kept.
+The load itself (load.py, match.py) is reached through pipelines.load.ingest (source `mail`). See
+docs/mail.md for what is read and what is kept.
 """
 
 from pipelines.load.mail.assemble import Assembled, MailDecision, ProposedApplication, ProposedEvent, assemble
