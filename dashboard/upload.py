@@ -7,7 +7,8 @@ run without the person's changes), so what they change stays put while the previ
 A file refused because its columns were not recognised (no applied date, or neither a company nor a
 role) asks field by field which of its own columns holds it, and the preview is run again with that
 choice; the mapping editor then shows the file read that way. The importer's messages say what to
-choose on the page, not which flag to type (data.screen_words).
+choose on the page, not which flag to type (data.screen_words). A mailbox (.mbox, .eml, a .zip of
+them) is reviewed instead, mail by mail (dashboard/mail_review.py).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import data, glossary, ui
-from dashboard.data.upload import PICKED_FIELDS, columns_unmatched, picked_changes
+from dashboard import data, glossary, mail_review, ui
+from dashboard.data.upload import PICKED_FIELDS, columns_unmatched, mailbox, picked_changes
 from dashboard.data.views import FileReport
 
 LOADED_KEY = "upload_loaded"
@@ -37,7 +38,12 @@ def section(src: data.Source) -> None:
             report(loaded)
     uploads = st.session_state.setdefault(ROUND_KEY, 0)  # a new uploader after each load: empty again
     # the same limit as the server's server.maxUploadSize (config.toml, dashboard/launch.py)
-    file = st.file_uploader("Your application log", key=f"upload_{uploads}", max_upload_size=data.MAX_UPLOAD_MB)
+    file = st.file_uploader(
+        "Your application log",
+        key=f"upload_{uploads}",
+        max_upload_size=data.MAX_UPLOAD_MB,
+        help="A spreadsheet (CSV or XLSX), a job tracker's export, or a mailbox (.mbox, .eml, or a .zip of them).",
+    )
     mine = src.viewer.clients
     if mine is None:
         client = st.text_input("Client (optional)", key="upload_client", help="Whose search this is; blank: `me`.")
@@ -57,9 +63,13 @@ def section(src: data.Source) -> None:
         return
     upload = data.Upload(name=file.name, file_id=file.file_id, content=file.getvalue())
     choices = data.ImportChoices(client=client.strip() or None, date_order=date_order or None)
-    choices = replace(choices, column_map=_columns(src, upload, choices))
-    choices = replace(choices, status_map=_statuses(src, upload, choices))
-    choices = replace(choices, value_map=_channels(src, upload, choices))
+    if mailbox(ui.fetch(data.preview_upload, src, upload, choices)) is not None:
+        # a mailbox has no columns, statuses or channels to choose: its mails are reviewed instead
+        choices = mail_review.choices(src, upload, choices)
+    else:
+        choices = replace(choices, column_map=_columns(src, upload, choices))
+        choices = replace(choices, status_map=_statuses(src, upload, choices))
+        choices = replace(choices, value_map=_channels(src, upload, choices))
     reports = ui.fetch(data.preview_upload, src, upload, choices)
     st.markdown("**What would be loaded** (a dry run: nothing written yet)")
     for entry in reports:
@@ -202,6 +212,10 @@ def report(report: FileReport) -> None:
         st.caption("Personal columns not stored at all: " + ", ".join(ui.md(column) for column in report.dropped) + ".")
     for note in report.notes:
         st.caption(ui.md(note))
+    if report.mail is not None:
+        # a mailbox's counts and matches in words (its skipped mails are the ignored ones, told there)
+        mail_review.summary(report.mail)
+        return
     if not report.dates.empty:
         st.markdown("**Dates**, format per column")
         config = glossary.columns(report.dates.columns, field=_fields("Field", report.dates["field"]))

@@ -40,8 +40,8 @@ if status.applications == 0:
 # ---------------------------------------------------------------- load a file
 st.subheader("Load a file")
 st.caption(
-    "CSV, XLSX, JSON Lines, or a LinkedIn data export .zip. You see what would be loaded first; "
-    "nothing is written until you press “Load it”."
+    "CSV, XLSX, JSON Lines, a LinkedIn data export .zip, or a mailbox (.mbox, .eml). You see what would be"
+    " loaded first; nothing is written until you press “Load it”."
 )
 upload.section(src)
 

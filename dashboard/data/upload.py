@@ -19,12 +19,14 @@ import streamlit as st
 
 from dashboard import glossary
 from dashboard.data.connection import Source, Version, _connection
-from dashboard.data.views import FileReport
+from dashboard.data.views import FileReport, MailReview
 from pipelines.advisors.clients import Viewer
 from pipelines.errors import InputError
 from pipelines.load.columns import FIELD_SYNONYMS, STATUS_NAMES
 from pipelines.load.guard import check_upload_size
 from pipelines.load.ingest import CHANNEL_NAMES, IngestResult, LoadOptions, ingest_path
+from pipelines.load.mail.load import MailLoad
+from pipelines.vocabulary import MAIL_APPLICATION_KINDS, MAIL_IGNORED_KINDS
 from pipelines.words import counted
 
 
@@ -59,6 +61,10 @@ PICKED_FIELDS: dict[str, str] = {
     "channel": "Which column holds how you applied (the channel)?",
 }
 CHANNEL_COLUMNS = ["value", "rows", "read as"]
+# what a mail can be read as in a mailbox's review: a kind of mail about an application, or one ignored
+MAIL_KINDS: tuple[str, ...] = (*MAIL_APPLICATION_KINDS, *MAIL_IGNORED_KINDS)
+DROPPED = "dropped"  # a mail left out in the review (LoadOptions.mail_overrides)
+MAIL_COLUMNS = ["message_id", "date", "from", "subject", "kind", "company", "role", "joins", "decided by", "keep"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,9 @@ class ImportChoices:
     status_map: tuple[tuple[str, str], ...] = ()
     date_order: str | None = None
     value_map: tuple[tuple[str, str, str], ...] = ()  # (field, value as written, read as): `--value-map`
+    # a mailbox's review: (message id, the kind chosen or "dropped"); the person's own addresses (`--me`)
+    mail_overrides: tuple[tuple[str, str], ...] = ()
+    own_addresses: tuple[str, ...] = ()
 
     def options(self, name: str, dry_run: bool) -> LoadOptions:
         value_map: dict[str, dict[str, str]] = {}
@@ -92,6 +101,8 @@ class ImportChoices:
             value_map=value_map,
             date_order=self.date_order,
             origin=name,
+            own_addresses=self.own_addresses,
+            mail_overrides=dict(self.mail_overrides),
         )
 
 
@@ -118,6 +129,11 @@ def _safe_name(name: str) -> str:
 
 
 def _reconciliation(result: IngestResult) -> str:
+    if result.mail is not None:  # a mailbox's rows are mails: used, ignored or not readable
+        mail = result.mail
+        line = (f"{counted(mail.read, 'mail')} read = {mail.used:,} used + {sum(mail.ignored.values()):,} ignored"
+                f" + {mail.refused:,} not readable as mail")
+        return line if result.reconciled else f"{line} (these do not add up: nothing was written)"
     line = (
         f"{counted(result.rows_read, 'row')} read = {result.inserted} inserted + {result.updated} updated + "
         f"{result.unchanged} unchanged + {result.rejected} rejected + {result.skipped} skipped"
@@ -230,7 +246,6 @@ def _report(result: IngestResult, folder: str) -> FileReport:
         [{**reject, "reason": screen_words(reject["reason"])} for reject in result.rejects[:REJECTS_SHOWN]],
         columns=["line", "column", "value", "reason"],
     )
-    columns = result.columns
     return FileReport(
         file=shown(result.file),
         status=result.status,
@@ -252,15 +267,66 @@ def _report(result: IngestResult, folder: str) -> FileReport:
         reconciliation=_reconciliation(result),
         mapping=_mapping_frame(result),
         channels=_channel_frame(result),
-        channel_column=(columns.get("mapped") or {}).get("channel"),
+        channel_column=(result.columns.get("mapped") or {}).get("channel"),
         value_maps=list(result.value_maps),
-        dropped=list(columns.get("dropped") or []),
+        dropped=list(result.columns.get("dropped") or []),
         dates=dates,
         statuses=statuses,
         unclassified=dict(result.unclassified_statuses),
         rejects=rejects,
         skipped_reasons=dict(result.skipped_reasons),
         notes=[said(note) for note in result.notes],
+        mail=None if result.mail is None else _mail_review(result.mail),
+    )
+
+
+def _rule_words(rule: str | None) -> str:
+    """The rule that decided a mail's kind (`ats-rejection-phrase`), as words."""
+    if not rule or rule == "no-rule":
+        return "no rule matched"
+    if rule == "set-by-you":
+        return "your choice"
+    return rule.replace("-", " ").replace("_", " ")
+
+
+def _joins(mail: MailLoad, application_id: str | None) -> str | None:
+    """The application a mail joins, in words: one already loaded (which), a new one, or none."""
+    if application_id is None:
+        return None
+    if mail.targets.get(application_id) == "stored":
+        return "read from mail before"
+    found = next((m for m in mail.matched if m["application_id"] == application_id), None)
+    if found is None:
+        return "a new application"
+    applied = f", applied {found['applied_on']}" if found["applied_on"] else ""
+    return f"loaded before: {found['company'] or 'no company'}{applied}"
+
+
+def _mail_review(mail: MailLoad) -> MailReview:
+    """A mailbox's load laid out for its review: every mail a row, the rule that read it in words."""
+    rows = [
+        {
+            "message_id": decision["message_id"],
+            "date": (decision.get("date") or "")[:10] or None,  # the day: the time and zone say little here
+            "from": decision.get("sender"),
+            "subject": decision.get("subject"),
+            "kind": decision["kind"],
+            "company": decision.get("company"),
+            "role": decision.get("role"),
+            "joins": _joins(mail, decision.get("application_id")),
+            "decided by": _rule_words(decision.get("rule")),
+            "keep": True,  # the importer's own reading: a mail left out is the person's choice
+        }
+        for decision in mail.decisions
+    ]
+    return MailReview(
+        read=mail.read,
+        used=mail.used,
+        ignored=dict(mail.ignored),
+        refused=mail.refused,
+        applications=dict(mail.applications),
+        matched=[dict(entry) for entry in mail.matched],
+        mails=pd.DataFrame(rows, columns=MAIL_COLUMNS),
     )
 
 
@@ -399,3 +465,28 @@ def unclassified_statuses(reports: list[FileReport]) -> dict[str, int]:
         for text, rows in report.unclassified.items():
             texts[text] = texts.get(text, 0) + rows
     return texts
+
+
+def mailbox(reports: list[FileReport]) -> MailReview | None:
+    """The upload's mailbox (a .mbox, .eml, or a .zip of them: one load), or None for any other file."""
+    return next((report.mail for report in reports if report.mail is not None), None)
+
+
+def mail_changes(base: pd.DataFrame, edited: pd.DataFrame) -> tuple[tuple[str, str], ...]:
+    """The mails whose kind was changed in the review, or left out (Keep unticked): the overrides
+    (message id, kind or "dropped"). Rows are matched by position (the table's rows are fixed)."""
+    changes: dict[str, str] = {}
+    for before, after in zip(base.to_dict("records"), edited.to_dict("records"), strict=False):
+        message_id = str(before["message_id"])
+        kind = after.get("kind")
+        if not bool(after.get("keep", True)):
+            changes[message_id] = DROPPED
+        elif isinstance(kind, str) and kind in MAIL_KINDS and kind != before["kind"]:
+            changes[message_id] = kind
+    return tuple(sorted(changes.items()))
+
+
+def own_addresses(text: str | None) -> tuple[str, ...]:
+    """The addresses typed (separated by commas, semicolons or spaces), lower case, each once."""
+    found = [part.strip().strip("<>").lower() for part in re.split(r"[,;\s]+", text or "")]
+    return tuple(dict.fromkeys(address for address in found if "@" in address))

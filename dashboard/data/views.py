@@ -142,6 +142,20 @@ class CaseloadView:
 
 
 @dataclass(frozen=True)
+class MailReview:
+    """A mailbox's dry run (or load) for its review: the counts, the proposed applications, the matches
+    with the ones already stored, and every mail as read (`mails`: one row per mail, in read order)."""
+
+    read: int
+    used: int  # mails in an application
+    ignored: dict[str, int]  # reason (an ignored kind, no_date, no_company, dropped) -> mails
+    refused: int
+    applications: dict[str, int]  # proposed, new, matched, already_loaded
+    matched: list[dict[str, Any]]  # a proposed application and the stored one it is
+    mails: pd.DataFrame  # message_id, date, from, subject, kind, company, role, decided by, in application
+
+
+@dataclass(frozen=True)
 class FileReport:
     """One uploaded file's load (or dry run) laid out for the Database page: the importer's words as the
     page says them (what to choose here, not which flag to type), its tables, and the user's values as
@@ -169,6 +183,7 @@ class FileReport:
     rejects: pd.DataFrame  # the first rejected rows: line, column, value, reason
     skipped_reasons: dict[str, int]
     notes: list[str | None]
+    mail: MailReview | None = None  # a mailbox's load (source mail): what its review shows
 
     @property
     def ok(self) -> bool:

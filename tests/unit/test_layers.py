@@ -90,7 +90,8 @@ def _sql_calls(path: Path) -> list[str]:
 
 
 PAGE_FILES = sorted((ROOT / "dashboard" / "app_pages").glob("*.py")) + [
-    ROOT / "dashboard" / name for name in ("streamlit_app.py", "charts.py", "filters.py", "ui.py", "upload.py")
+    ROOT / "dashboard" / name for name in ("streamlit_app.py", "charts.py", "filters.py", "ui.py", "upload.py",
+                                             "mail_review.py")
 ]
 
 

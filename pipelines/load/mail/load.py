@@ -57,6 +57,8 @@ class MailLoad:
     decisions: list[dict[str, Any]] = field(default_factory=list)  # every mail, in read order
     applications: dict[str, int] = field(default_factory=dict)  # proposed, new, matched, already_loaded
     matched: list[dict[str, Any]] = field(default_factory=list)
+    # application id -> new | matched | stored (for the review's table; the JSON says it per application)
+    targets: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -252,4 +254,5 @@ def _summary(cur: duckdb.DuckDBPyConnection, assembled: Assembled, refused: int)
         applications={"proposed": len(assembled.applications), "new": int(counts.get("new", 0)),
                       "matched": int(counts.get("matched", 0)), "already_loaded": int(counts.get("stored", 0))},
         matched=match.matched(cur),
+        targets=dict(cur.execute("select application_id, target from mail_targets").fetchall()),
     )
