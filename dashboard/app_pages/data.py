@@ -96,6 +96,12 @@ cards[2].metric("Clients", len(status.clients), border=True)
 cards[3].metric("Rejected rows (latest load of each file)", status.rejects_total, border=True)
 if status.first_applied_on:
     st.caption(f"Applied from {status.first_applied_on} to {status.last_applied_on}.")
+if status.applied_date_unknown:
+    st.caption(
+        f"{counted(status.applied_date_unknown, 'application')} read from your mail without its confirmation:"
+        " the day it was sent is unknown, so it is listed here but counted in no rate (an application known"
+        " only because the employer answered would make the rates look better than they are)."
+    )
 if status.clients:
     st.markdown("**Clients**")
     names = ui.fetch(data.display_names, src)

@@ -7,6 +7,7 @@ under the label that states its definition; each chart's title says what its dat
 import streamlit as st
 
 from dashboard import charts, data, filters, ui
+from pipelines.words import counted
 
 st.title("Overview")
 src = ui.open_source()
@@ -37,6 +38,12 @@ with spare[0], st.container(border=True, height="stretch"):
             st.caption(f"95 % interval {ui.days(result.median_low)} – {ui.days(result.median_high)}")
 if measures.outcomes_recorded:
     ui.published(data.PUBLISHED_RESPONSE)
+unknown = ui.fetch(data.status, src).applied_date_unknown
+if unknown:
+    st.caption(
+        f"Not counted here: {counted(unknown, 'application')} read from your mail without its confirmation,"
+        " whose applied date is unknown (see the Database page)."
+    )
 
 st.subheader("Strategy health")
 st.caption(

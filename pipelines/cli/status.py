@@ -27,7 +27,8 @@ RUN_KEYS = ("run_id", "file", "source", "status", "rows_read", "inserted", "upda
 # Templates of pipelines.sqltext.compose: `{visible}` is the viewer's condition from visibility_sql,
 # its parameters come first.
 TOTALS_QUERY: Final = (
-    "select count(*), count(distinct client), min(applied_on), max(applied_on) from applications where {visible}"
+    "select count(*), count(distinct client), min(applied_on), max(applied_on), count(*) - count(applied_on)"
+    " from applications where {visible}"
 )
 VISIBLE_EVENTS_QUERY: Final = (
     "select count(*) from events where application_id in (select application_id from applications where {visible})"
@@ -103,6 +104,8 @@ class DatabaseStatus:
     outcomes_today: dict[str, int]
     rejects_total: int
     last_runs: list[LoadRun]
+    # read from mail without a confirmation: the day it was sent unknown, so in no rate (docs/mail.md)
+    applied_date_unknown: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -116,6 +119,7 @@ class DatabaseStatus:
             "outcomes_today": dict(self.outcomes_today),
             "rejects_total": self.rejects_total,
             "last_runs": [run.to_json() for run in self.last_runs],
+            "applied_date_unknown": self.applied_date_unknown,
         }
 
 
@@ -142,6 +146,7 @@ def database_status(con: duckdb.DuckDBPyConnection, db_path: Path, viewer: Viewe
         outcomes_today={outcome: int(count) for outcome, count in outcomes},
         rejects_total=int(rejects_total),
         last_runs=[_run(row) for row in runs],
+        applied_date_unknown=int(totals[4]),
     )
 
 
@@ -210,6 +215,9 @@ def _print_contents(status: DatabaseStatus) -> None:
         f"{counted(status.applications, 'application')}, {counted(status.events, 'event')}, "
         f"applied {status.first_applied_on} .. {status.last_applied_on}"
     )
+    if status.applied_date_unknown:
+        print(f"  {counted(status.applied_date_unknown, 'application')} with the applied date unknown (read from mail"
+              " without a confirmation): in no rate")
     for client in status.clients:
         print(f"  {client.client}: {counted(client.applications, 'application')}")
     outcomes = ", ".join(f"{k} {v:,}" for k, v in status.outcomes_today.items())

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from pipelines.load.ingest import ingest_file
+from pipelines.load.ingest import LoadOptions, ingest_file, ingest_path
 from pipelines.store.db import connect
 from tests.conftest import sample_files, write_csv
 from tests.dashboard.plain import forbidden
@@ -158,6 +158,24 @@ def _hostile_db(folder: Path) -> Path:
     return _loaded(folder, "hostile.csv", ["company", "role", "applied_on", "status", "rejected_on"], rows)
 
 
+def _mail_db(folder: Path) -> Path:
+    """A short spreadsheet log, then the seeded mailbox read over it: applications matched, new ones,
+    and some whose applied date is unknown (a rejection with no confirmation in the mail)."""
+    from sample_data.mail_corpus import ME, generate_corpus, write_mbox
+
+    corpus = generate_corpus(7, applications=40)
+    rows = [[app.company, app.role, app.applied_on, "applied"] for app in corpus.applications[:10] if app.applied_on]
+    db = _loaded(folder, "mail log.csv", ["company", "role", "applied_on", "status"], rows)
+    mbox = folder / "All mail Including Spam and Trash.mbox"
+    write_mbox(corpus, mbox)
+    con = connect(db)
+    (result,) = ingest_path(con, mbox, LoadOptions(own_addresses=(ME,), progress=False))
+    assert result.status == "loaded" and result.mail is not None and result.mail.applications["matched"], (
+        result.to_json())
+    con.close()
+    return db
+
+
 def _upload_and_load(page: Page, folder: Path) -> None:
     """The data page's import through the real file input: the dry run's counts, then "Load it"."""
     rows = [["Upload Co", "Analyst", "2026-10-01", "applied"], ["Second Co", "Engineer", "2026-10-02", "rejected"],
@@ -184,6 +202,7 @@ STATES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "no-company": (_no_company_db, "?as_of=2026-11-01"),
     "single": (_single_db, "?as_of=2026-11-01"),
     "hostile": (_hostile_db, "?as_of=2026-11-01"),
+    "mail": (_mail_db, "?as_of=2026-11-01"),
 }
 
 # Everything a person reads: the page's text (st.dataframe's accessible grid included) and the charts'

@@ -56,6 +56,7 @@ STATUS_KEYS = {
     "outcomes_today",
     "rejects_total",
     "last_runs",
+    "applied_date_unknown",
 }
 
 
