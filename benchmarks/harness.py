@@ -2,6 +2,7 @@
 
     python -m benchmarks.harness [--rows 1000000] [--clients 10000] [--per-client 200] [--repeats 3]
                                  [--out .bench] [--results benchmarks/results] [--smoke] [--no-browser]
+                                 [--only mail]
 
 The machine is shared and noisy, so every target that can be is a ratio of two timings taken side
 by side in this run (each the median of `--repeats` runs), never an absolute time from another day.
@@ -16,6 +17,10 @@ Inputs are generated with the sample generator and kept in `--out` between runs:
 - hostile files whose refusal once took seconds to minutes (a zip claiming 60,000 members, an
   export of 10,002, a row of 80,003 fields, a damaged database), and a file held by another process
   while five dashboard sessions ask for it: the tests check how these are refused, this how fast.
+
+Then 10,000 mails of the seeded mail corpus read and loaded against the stdlib's `mailbox` reading
+the same mbox (benchmarks/mail_bench.py: the mbox made once per run in a temporary folder).
+`--only mail` runs just those rows (their JSON is `bench-<timestamp>-mail.json`, never `latest.json`).
 
 Last, in Chromium (benchmarks/first_paint.py): the Overview's first chart on a freshly started
 dashboard and its page switches, each against a bare Streamlit app started the same way (skipped,
@@ -39,6 +44,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from benchmarks import mail_bench
 
 AS_OF = dt.date(2026, 11, 1)
 ROOT = Path(__file__).resolve().parent.parent
@@ -343,7 +350,7 @@ def _browser(folder: str, repeats: str, switches: str) -> dict[str, Any]:
 
 WORKERS: dict[str, Callable[..., dict[str, Any]]] = {
     "bare": _bare, "pandas": _pandas, "ingest": _ingest, "overview": _overview, "apptest": _apptest, "roster": _roster,
-    "guards": _guards, "busy_sessions": _busy_sessions, "browser": _browser,
+    "guards": _guards, "busy_sessions": _busy_sessions, "browser": _browser, **mail_bench.WORKERS,
 }  # fmt: skip
 
 
@@ -504,7 +511,24 @@ def _load_rows(args: argparse.Namespace, files: dict[str, Path], sweep: list[int
     return rows
 
 
+def _mail_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """10,000 mails read and loaded / the stdlib's `mailbox` reading the same mbox (benchmarks/mail_bench.py)."""
+    return mail_bench.rows(args, _run, _row, _step)
+
+
+def _report(args: argparse.Namespace, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "sizes": {"rows": args.rows, "clients": args.clients, "per_client": args.per_client, "repeats": args.repeats},
+        "rows": rows,
+        "all_pass": all(row["pass"] is not False for row in rows),
+    }
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    if args.only == "mail":
+        return {**_report(args, _mail_rows(args)), "only": "mail"}
     out: Path = args.out
     repeats = args.repeats
     sweep = [size for size in (1_000, 100_000) if size < args.rows]
@@ -560,17 +584,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     rows.append(_row("5 sessions on a busy file told it / one wait", round(busy / wait, 2), "x", "<= 1.5",
                      busy / wait <= 1.5, all_told_s=round(busy, 3), wait_s=wait))  # fmt: skip
 
-    # 8: the first chart of a freshly started dashboard and its page switches, against a bare app (issue 18)
+    # 8: 10,000 mails read and loaded, against the stdlib's mailbox reading the same mbox
+    _step("10,000 mails read and loaded / mailbox alone")
+    rows += _mail_rows(args)
+
+    # 9: the first chart of a freshly started dashboard and its page switches, against a bare app (issue 18)
     _step("first chart and page switches in Chromium")
     rows += _browser_rows(args)
 
-    return {
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-        "sizes": {"rows": args.rows, "clients": args.clients, "per_client": args.per_client, "repeats": repeats},
-        "rows": rows,
-        "all_pass": all(row["pass"] is not False for row in rows),
-    }
+    return _report(args, rows)
 
 
 def _print(report: dict[str, Any]) -> None:
@@ -599,6 +621,7 @@ def main() -> None:
     parser.add_argument(
         "--no-browser", action="store_true", help="skip the Chromium part (skipped anyway without chromium)"
     )
+    parser.add_argument("--only", choices=["mail"], help="run just these rows (not written to latest.json)")
     args = parser.parse_args()
     if args.smoke:
         args.rows, args.clients, args.per_client, args.repeats = 2_000, 20, 20, 1
@@ -607,8 +630,9 @@ def main() -> None:
     args.results.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     text = json.dumps(report, indent=2)
-    (args.results / f"bench-{stamp}{'-smoke' if args.smoke else ''}.json").write_text(text, encoding="utf-8")
-    if not args.smoke:
+    suffix = ("-smoke" if args.smoke else "") + (f"-{args.only}" if args.only else "")
+    (args.results / f"bench-{stamp}{suffix}.json").write_text(text, encoding="utf-8")
+    if not args.smoke and not args.only:
         (args.results / "latest.json").write_text(text, encoding="utf-8")
     print(f"results: {args.results}", file=sys.stderr)
 

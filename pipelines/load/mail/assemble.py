@@ -182,6 +182,7 @@ def _first_name(name: str) -> str:
 class _Assembler:
     def __init__(self) -> None:
         self.apps: list[_Open] = []
+        self.by_company: dict[str, list[_Open]] = {}  # company key -> its applications, in the order made
         self.by_mail: dict[str, _Open] = {}  # message id -> its application
         self.facts: dict[str, Extracted] = {}  # message id -> its company and role (after rule 3)
         self.keys: Counter[str] = Counter()
@@ -192,6 +193,7 @@ class _Assembler:
         key = base if self.keys[base] == 1 else f"{base}-{self.keys[base]}"
         app = _Open(key, company, company_key, role, on, on if applied else None)
         self.apps.append(app)
+        self.by_company.setdefault(company_key, []).append(app)
         return app
 
     def _parent(self, mail: Mail) -> str | None:
@@ -236,7 +238,7 @@ class _Assembler:
         if parent_app is not None and parent_app.company_key == facts.company_key:
             self._add(parent_app, mail, verdict, facts, on)
             return facts, parent_app, None
-        candidates = [app for app in self.apps if app.company_key == facts.company_key and app.started <= on
+        candidates = [app for app in self.by_company.get(facts.company_key, ()) if app.started <= on
                       and _same_role(app.role, facts.role)]
         app = next((app for app in reversed(candidates)
                     if any(e.kind == verdict.kind and abs((e.on - on).days) <= 1 for e in app.events)), None)

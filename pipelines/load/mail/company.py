@@ -26,6 +26,7 @@ the end, punctuation and spaces dropped, so "Acme Inc.", "ACME", "Acme Careers",
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -215,6 +216,7 @@ def _strip_end(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=65536)
 def _cleaned(name: str) -> str:
     """A name without its legal form, recruiting words and a leading "The" (case kept, for showing)."""
     name = unicodedata.normalize("NFKC", " ".join(name.split())).strip(" \"'“”‘’.,:-–|")
@@ -229,6 +231,7 @@ def _cleaned(name: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=65536)  # a mailbox writes the same few hundred names over and over
 def normalise(name: str) -> str:
     """The matching key: "Acme Inc.", "ACME", "Acme Careers", "Acme GmbH", "Acme株式会社" -> "acme"."""
     return _squashed(_cleaned(name))

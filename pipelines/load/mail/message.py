@@ -13,6 +13,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 from email import policy, utils
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.parser import BytesParser
 
@@ -69,13 +71,25 @@ def _header(message: EmailMessage, name: str, problems: list[str]) -> str:
         return ""
 
 
-def _raw_header(message: EmailMessage, name: str) -> str:
-    """A header's value as written (unfolded): policy.default gives an unreadable Date as "", and
-    the reason for refusing it, and the hash of a message without an id, need what was written."""
+def _raw_headers(message: EmailMessage) -> dict[str, str]:
+    """Each header's first value as written (unfolded), by lower-case name. policy.default gives an
+    unreadable Date as "", and the reason for refusing it, and the hash of a message without an id,
+    need what was written; the ids are read from it too (a parsed header costs more than the regex)."""
+    found: dict[str, str] = {}
     for key, value in message.raw_items():
-        if key.lower() == name:
-            return " ".join(str(value).split())
-    return ""
+        found.setdefault(key.lower(), " ".join(str(value).split()))
+    return found
+
+
+def _decoded_raw(value: str, name: str, problems: list[str]) -> str:
+    """A raw header's RFC 2047 words decoded (only parsed when it has some)."""
+    if "=?" not in value:
+        return value
+    try:
+        return " ".join(str(make_header(decode_header(value))).split())
+    except (ValueError, TypeError, LookupError, HeaderParseError) as e:
+        problems.append(f"the {name} header cannot be read ({type(e).__name__})")
+        return ""
 
 
 def _date(raw: str, problems: list[str]) -> dt.datetime | None:
@@ -141,16 +155,17 @@ def parse_message(data: bytes, source: Source) -> Mail:
     if not _looks_like_mail(message):
         raise NotAMessage("no mail headers (From, Date, Subject, Message-ID), so it is not an e-mail message")
     problems: list[str] = []
-    raw_date = _raw_header(message, "date")
+    raw = _raw_headers(message)
+    raw_date = raw.get("date", "")
     name, address = _sender(message, problems)
     subject = _header(message, "subject", problems)
-    message_id, hashed = _message_id(_header(message, "message-id", problems), raw_date, address, subject)
+    message_id, hashed = _message_id(raw.get("message-id", ""), raw_date, address, subject)
     if hashed:
         problems.append("no Message-ID; the id is a hash of the date, the sender and the subject")
     date = _date(raw_date, problems)
-    label_header = _header(message, "x-gmail-labels", problems)
-    in_reply_to = ids(_header(message, "in-reply-to", problems))
-    references = ids(_header(message, "references", problems))
+    label_header = _decoded_raw(raw.get("x-gmail-labels", ""), "X-Gmail-Labels", problems)
+    in_reply_to = ids(raw.get("in-reply-to", ""))
+    references = ids(raw.get("references", ""))
     text = body_text(message, problems)
     calendar = invitation(message, problems)
     if message.defects or any(part.defects for part in message.walk()):
