@@ -1,7 +1,10 @@
 """Which stored application each proposed one is, and the writes (inside the load's transaction).
 
-A proposed application (temp tables mail_apps, mail_events: load.py) becomes, in this order:
-- `stored`: the application of its own key (source `mail`), read from a mailbox before;
+A proposed application (temp tables mail_apps, mail_events: load.py) becomes:
+- `stored`: the application of its own key (source `mail`), read from a mailbox before, unless
+  a log loaded since holds it (matched as below, but only with an application of another source):
+  it then joins that one (`retired_id`: its events move there, and it is removed), so the order in
+  which a log and a mailbox are loaded does not matter once the mailbox is read again;
 - `matched`: an application already loaded (a spreadsheet, an export, an earlier mailbox) of the
   same person and company (names normalised as in company.py: "Acme Inc." is "ACME") whose role
   agrees (the same, case and spacing aside, or one of them unknown) and whose dates fit:
@@ -62,7 +65,7 @@ stored as (
 anchored as (
     -- each stored application of the person's companies, with the day it is known from: its applied
     -- date, else (a mail application without its confirmation) its first dated event
-    select a.application_id, a.role, a.applied_on, k.company_key,
+    select a.application_id, a.source, a.role, a.applied_on, k.company_key,
            coalesce(a.applied_on, (select min(e.occurred_on) from events as e
                                    where e.application_id = a.application_id)) as anchor_on
     from applications as a
@@ -77,7 +80,8 @@ candidates as (
     from proposed as p
     join firsts as f using (proposal_key)
     join anchored as a on a.company_key = p.company_key
-    where p.proposal_key not in (select proposal_key from stored)
+    -- the mail's own application read before joins one of a log loaded since (never another mail's)
+    where (p.proposal_key not in (select proposal_key from stored) or a.source <> 'mail')
       and (a.role is null or p.role_key is null or lower(regexp_replace(trim(a.role), '\s+', ' ', 'g')) = p.role_key)
       and case
           when a.applied_on is null then p.applied_on is not null
@@ -90,10 +94,12 @@ candidates as (
         partition by p.proposal_key order by same_role desc, distance, a.application_id) = 1
 )
 select p.proposal_key,
-       coalesce(s.application_id, c.application_id, p.direct_id) as application_id,
-       case when s.application_id is not null then 'stored'
-            when c.application_id is not null then 'matched'
-            else 'new' end as target
+       coalesce(c.application_id, s.application_id, p.direct_id) as application_id,
+       case when c.application_id is not null then 'matched'
+            when s.application_id is not null then 'stored'
+            else 'new' end as target,
+       -- the mail's own application, read before, that now joins the log's: its events move there
+       case when c.application_id is not null then s.application_id end as retired_id
 from proposed as p
 left join stored as s using (proposal_key)
 left join candidates as c using (proposal_key)
@@ -126,6 +132,12 @@ with wanted as (
     join mail_targets as t using (proposal_key)
     where not (t.target = 'matched' and e.event = 'applied' and exists (
         select 1 from applications as a where a.application_id = t.application_id and a.applied_on is not null))
+    union all
+    -- the events of the mail's own application read before, when it now joins the log's
+    select t.application_id, e.event, e.occurred_on, e.detail
+    from mail_targets as t
+    join events as e on e.application_id = t.retired_id
+    where e.event <> 'applied'
     union all
     -- a mail application without its confirmation: sent, on a day the mail does not say
     select t.application_id, 'applied', cast(null as date), cast(null as varchar)
@@ -180,6 +192,9 @@ _WRITE_STEPS = (
       and e.event_id not in (select event_id from mail_incoming)
     """,
     "delete from events where event_id in (select event_id from mail_retracted)",
+    # the mail's own applications that join the log's: their events were moved (mail_incoming)
+    "delete from events where application_id in (select retired_id from mail_targets)",
+    "delete from applications where application_id in (select retired_id from mail_targets)",
     """
     insert into applications (application_id, client, source, source_key, company, role, applied_on, raw,
                               content_hash, first_run_id, last_run_id)
@@ -232,6 +247,12 @@ _WRITE_STEPS = (
     from mail_changes
     where not existed
     """,
+    # after the mail's own records (counted as changed): another mailbox's mails of a retired application
+    """
+    update mail_messages set application_id = t.application_id, run_id = $run_id
+    from mail_targets as t
+    where mail_messages.application_id = t.retired_id
+    """,
 )
 
 
@@ -249,7 +270,8 @@ def write(cur: duckdb.DuckDBPyConnection, result: IngestResult, run_id: int, cli
     cur.execute(
         "create or replace temp table touched_applications as "
         "select application_id from mail_incoming where not existed and not recorded "
-        "union select application_id from mail_retracted"
+        "union select application_id from mail_retracted "
+        "union select retired_id from mail_targets where retired_id is not null"
     )
     refresh_application_stages(cur, only_touched=True)
     mails = one_row(cur.execute(

@@ -266,3 +266,30 @@ def test_json_entry_keys(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None
                                            "role", "application_id"}
     assert entry["classified"][1]["company"] is None  # what an alert names is no company of the person's
     assert con.execute("select count(*) from mail_messages").fetchone() == (0,)  # a dry run writes nothing
+
+
+def test_a_log_loaded_after_the_mail_takes_the_mail_in_when_it_is_read_again(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    mbox = _mbox(tmp_path / "all.mbox", _confirmation("2026-03-02"), _rejection("2026-03-20"),
+                 _message("Thank you for applying to Zeta - Engineer",
+                          "Hi Alex,\n\nThank you for applying for the Engineer role at Zeta. We received your "
+                          "application.", "2026-03-04", sender=("Zeta via Lever", "no-reply@hire.lever.co")))
+    _load(con, mbox)
+    _log(con, tmp_path, ["Acme Inc.", "Data Analyst", "2026-03-01", "Applied"])
+    assert con.execute("select count(*) from applications").fetchone() == (3,)  # the mail's Acme, the log's
+    again = _load(con, mbox)
+    assert again.mail is not None and again.mail.applications["matched"] == 1
+    assert (again.updated, again.unchanged) == (2, 1)  # the two Acme mails now name the log's application
+    assert con.execute("select source, company from applications order by source").fetchall() == [
+        ("mail", "Zeta"), ("spreadsheet", "Acme Inc.")]
+    assert ("spreadsheet", "Acme Inc.", "rejected", dt.date(2026, 3, 20), "mail") in _events(con)
+    stored = con.execute("select distinct a.source from mail_messages join applications as a using (application_id)"
+                         " where mail_messages.company = 'Acme'").fetchall()
+    assert stored == [("spreadsheet",)]
+    assert all(count == 0 for count in run_data_tests(con).values())
+    before = table_checksums(con)
+    _load(con, mbox)  # and reading it once more changes nothing
+    after = table_checksums(con)
+    assert {k: v for k, v in after.items() if not k.startswith("ingest_")} == {
+        k: v for k, v in before.items() if not k.startswith("ingest_")}
