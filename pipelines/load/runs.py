@@ -173,16 +173,18 @@ def count_dispositions(
 
 
 def refused_for_rejects(
-    cur: duckdb.DuckDBPyConnection, path: Path, result: IngestResult, strict: bool, dry_run: bool, started: dt.datetime
+    cur: duckdb.DuckDBPyConnection, path: Path, result: IngestResult, strict: bool, dry_run: bool, started: dt.datetime,
+    noun: str = "row",
 ) -> bool:
-    """Refuse the file when --strict meets a reject, or when no row at all is usable.
+    """Refuse the file when --strict meets a reject, or when no row at all is usable (`noun`: what a
+    row of the file is, a message for a mailbox).
 
     The refused run is recorded with its rejects, so `status` can show what was wrong.
     """
     if result.rejected and strict:
-        result.message = f"--strict: {counted(result.rejected, 'row')} rejected, nothing loaded"
+        result.message = f"--strict: {counted(result.rejected, noun)} rejected, nothing loaded"
     elif result.rejected and result.rejected == result.rows_read:
-        result.message = f"{path.name}: every row was rejected ({result.rejected}); nothing loaded"
+        result.message = f"{path.name}: every {noun} was rejected ({result.rejected}); nothing loaded"
     else:
         return False
     result.status = "refused"

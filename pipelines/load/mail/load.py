@@ -57,13 +57,14 @@ class MailLoad:
     decisions: list[dict[str, Any]] = field(default_factory=list)  # every mail, in read order
     applications: dict[str, int] = field(default_factory=dict)  # proposed, new, matched, already_loaded
     matched: list[dict[str, Any]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)  # per file read: file, read, used, ignored, refused
     # application id -> new | matched | stored (for the review's table; the JSON says it per application)
     targets: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "mails": {"read": self.read, "used": self.used, "ignored": dict(sorted(self.ignored.items())),
-                      "refused": self.refused},
+                      "refused": self.refused, "files": self.files},
             "classified": self.decisions[:CLASSIFIED_LIMIT],
             "mail_applications": self.applications,
             "matched": self.matched,
@@ -87,10 +88,10 @@ def is_mail(path: Path) -> bool:
         return False  # the archive's own load refuses it, with the reason
 
 
-def _read(path: Path, meter: Progress) -> tuple[list[Mail], list[tuple[int, Refused]]]:
+def _read(path: Path, meter: Progress, files: list[str]) -> tuple[list[Mail], list[tuple[int, Refused]]]:
     mails: list[Mail] = []
     refused: list[tuple[int, Refused]] = []
-    for number, item in enumerate(each_mail(path), start=1):
+    for number, item in enumerate(each_mail(path, files), start=1):
         if isinstance(item, Mail):
             mails.append(item)
         else:
@@ -105,10 +106,12 @@ def ingest_mail(
 ) -> None:
     """Load a mailbox export into `result` (the caller turns InputError into a refusal)."""
     result.source = SOURCE
+    result.mail = MailLoad()  # a refused mailbox's entry has the mail keys too, empty
     result.sha256 = file_sha256(path) if path.is_file() else None
     meter = Progress(path.name, path.stat().st_size if path.is_file() else 0, options.progress)
     meter.step("reading mail")
-    mails, refused = _read(path, meter)
+    files: list[str] = []
+    mails, refused = _read(path, meter, files)
     result.rows_read = len(mails) + len(refused)
     if result.rows_read == 0:
         raise InputError(f"{path.name}: no mail in it (a .mbox, .eml, a folder or a .zip of them)")
@@ -125,6 +128,7 @@ def ingest_mail(
         count_dispositions(cur, result, staged, "checked_mails", "application_id")
         result.rejected = len(refused)  # the structural rejects are the refused messages
     result.mail = _summary(cur, assembled, len(refused))
+    result.mail.files = _per_file(files, mails, assembled, refused)
     unknown = one_value(cur.execute(
         "select count(*) from mail_targets join mail_apps using (proposal_key)"
         " where target = 'new' and applied_on is null"
@@ -135,7 +139,7 @@ def ingest_mail(
             " unknown, so it is stored and shown but left out of every rate (known only because the employer"
             " answered, it would make the rates look better than they are)"
         )
-    if refused_for_rejects(cur, path, result, options.strict, options.dry_run, started):
+    if refused_for_rejects(cur, path, result, options.strict, options.dry_run, started, noun="message"):
         return
 
     def merge(run_id: int) -> None:
@@ -224,6 +228,28 @@ def _stage_decisions(cur: duckdb.DuckDBPyConnection, decisions: tuple[MailDecisi
     )
     if not refused:
         cur.execute("delete from staged_rejects")
+
+
+def _per_file(files: list[str], mails: list[Mail], assembled: Assembled,
+              refused: list[tuple[int, Refused]]) -> list[dict[str, Any]]:
+    """read = used + ignored (by reason) + refused, for each file read (a folder's, a zip's members)."""
+    counts: dict[str, dict[str, Any]] = {
+        name: {"file": name, "read": 0, "used": 0, "ignored": {}, "refused": 0} for name in files}
+    for mail, decision in zip(mails, assembled.decisions, strict=True):
+        entry = counts.setdefault(mail.source.file, {"file": mail.source.file, "read": 0, "used": 0,
+                                                     "ignored": {}, "refused": 0})
+        entry["read"] += 1
+        if decision.application_key is not None:
+            entry["used"] += 1
+        else:
+            reason = decision.reason or "no_company"
+            entry["ignored"][reason] = entry["ignored"].get(reason, 0) + 1
+    for _, item in refused:
+        entry = counts.setdefault(item.source.file, {"file": item.source.file, "read": 0, "used": 0,
+                                                     "ignored": {}, "refused": 0})
+        entry["read"] += 1
+        entry["refused"] += 1
+    return [dict(entry, ignored=dict(sorted(entry["ignored"].items()))) for entry in counts.values()]
 
 
 def _summary(cur: duckdb.DuckDBPyConnection, assembled: Assembled, refused: int) -> MailLoad:

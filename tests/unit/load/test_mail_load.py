@@ -242,6 +242,10 @@ def test_unreadable_messages_are_rejected_with_their_number(con: duckdb.DuckDBPy
     assert result.rejected == 1 and result.mail is not None and result.mail.refused == 1
     (reject,) = result.rejects
     assert reject["line"] == 2 and reject["value"] == "b.eml" and reject["reason"]
+    assert result.mail.files == [
+        {"file": "a.eml", "read": 1, "used": 1, "ignored": {}, "refused": 0},
+        {"file": "b.eml", "read": 1, "used": 0, "ignored": {}, "refused": 1},
+    ]
     (strict,) = ingest_path(con, folder, LoadOptions(progress=False, strict=True))
     assert strict.status == "refused"
 
@@ -261,7 +265,7 @@ def test_json_entry_keys(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None
     result = _load(con, _mbox(tmp_path / "j.mbox", _confirmation("2026-03-02"), _alert("2026-03-05")), dry_run=True)
     entry = result.to_json()
     assert entry["source"] == "mail" and entry["status"] == "dry_run"
-    assert set(entry["mails"]) == {"read", "used", "ignored", "refused"}
+    assert set(entry["mails"]) == {"read", "used", "ignored", "refused", "files"}
     assert set(entry["classified"][0]) == {"message_id", "date", "sender", "subject", "kind", "rule", "company",
                                            "role", "application_id"}
     assert entry["classified"][1]["company"] is None  # what an alert names is no company of the person's
