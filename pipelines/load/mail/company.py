@@ -163,6 +163,7 @@ _BODY = _compiled((
     ("body.applying_to", r"(?i:applying to|applied to|application to|application with|apply to|applying at|"
                          r"interviewing with|joining|on behalf of|invited by) <K>"),
     ("body.interest_in", r"(?i:interest in|considering) <K>"),
+    ("body.invites", r"<K> (?i:has invited you|invited you|would like to invite you)"),
     ("body.de", r"(?i:bewerbung (?:als .+? )?(?:bei|an)) <K>"),
     ("body.fr", r"(?i:intérêt que vous portez à|candidature chez) <K>"),
     ("body.es", r"(?i:interés en|candidatura en) <K>"),
@@ -182,7 +183,7 @@ _ROLE_SUBJECT = _compiled((
 _ROLE_BODY = _compiled((
     ("body", r"(?i:position of|role of|post of|poste de|puesto de|position) <R>"),
     ("body", r"(?i:application for|applying for|applied for|interview for)(?: the)?(?: [A-Z]{1,4}-?\d{3,})? <R>"),
-    ("body", r"(?:the|a|an) (?:[A-Z]{1,4}-?\d{3,} )?<R> (?i:role|position|opening|job|opportunity|hire|search)"),
+    ("body", r"(?:the|a|an|our) (?:[A-Z]{1,4}-?\d{3,} )?<R> (?i:role|position|opening|job|opportunity|hire|search)"),
     ("body", r"(?i:interest in|als|for) (?:the )?<R>\b"),
     ("body", r"(?P<r>[A-Za-z][A-Za-z0-9 &/-]{1,60}?)ポジション"),
 ))  # fmt: skip
@@ -310,6 +311,9 @@ def _display(name: str, address: str) -> tuple[str, str] | None:
     )
     if at:
         return at.group(1), "display.at"
+    person = re.match(r"^[A-Z][\w'’-]+(?: [A-Z]\.?)? (?:from|at|@) (.+)$", name)
+    if person:
+        return person.group(1), "display.person_at"  # "Priya from Notion", "Sam at Acme"
     if _names_a_company(name):
         return name, "display.job_words"  # "Acme Recruiting", "Acme Talent Acquisition", "ACME Inc."
     if _is_automated(address):
@@ -332,6 +336,8 @@ def _company_ok(name: str) -> bool:
     words = name.split()
     if not name or len(words) > 6 or name.casefold() in _PLATFORMS or not normalise(name):
         return False
+    if "<>" in name or " x " in f" {name.casefold()} ":
+        return False  # "Notion <> Jordan - next steps": a pairing of two sides, not one name
     first = words[0].casefold()
     if first in ("our", "us", "you", "your", "the", "a", "an", "this", "we", "my", "their", "other", "all", "me"):
         return False

@@ -20,8 +20,9 @@ class PhraseRule:
 
 
 def _any(*phrases: str) -> re.Pattern[str]:
-    # \b only around Latin words: Japanese has no spaces, so its phrases match anywhere
-    parts = [rf"\b{p}\b" if p[:1].isascii() else p for p in phrases]
+    # not inside a word, around Latin phrases (Japanese has no spaces, so its phrases match anywhere);
+    # lookarounds, not \b: "is hiring:" ends in a colon, where \b would want a letter next
+    parts = [rf"(?<!\w){p}(?!\w)" if p[:1].isascii() else p for p in phrases]
     return re.compile("|".join(f"(?:{part})" for part in parts))
 
 

@@ -178,3 +178,11 @@ def test_corpus_seed_11(tmp_path: Path) -> None:
     assert result["read"]
     assert result["accuracy"] >= 0.97, result["confusions"]
     assert result["ignored_as_application"] == 0, result["confusions"]
+
+
+def test_a_phrase_ending_in_a_colon_still_decides() -> None:
+    # "is hiring:" ends in punctuation: the phrase must not need a letter after it (a board's alert)
+    kind = _kind("Stripe is hiring: Data Scientist and 12 more jobs for you",
+                 "Jobs picked for you. Data Scientist - Stripe. Unsubscribe from these emails.",
+                 sender="noreply@glassdoor.com")
+    assert kind == "job_alert"

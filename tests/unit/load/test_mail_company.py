@@ -185,3 +185,17 @@ def test_corpus_seed_11(tmp_path: Path) -> None:
     company, role = _score(11, tmp_path)
     assert company >= 0.95, company
     assert role >= 0.9, role
+
+
+def test_a_recruiter_from_the_company_and_a_pairing_subject() -> None:
+    # "Notion <> Jordan" pairs two sides: no name of its own; the sender says who writes
+    found = _extract('"Priya from Notion" <priya@makenotion.com>', "Notion <> Jordan - next steps",
+                     "Hi Jordan,\n\nThanks for applying for our Analytics Engineer role! Could we set up a call?")
+    assert (found.company, found.role) == ("Notion", "Analytics Engineer")
+    assert found.how[0] == "company:display.person_at"
+
+
+def test_an_assessment_vendor_names_the_company_that_invites() -> None:
+    found = _extract("HackerRank <noreply@hackerrank.com>", "Invitation: Acme Corporation Senior Analyst Assessment",
+                     "Hi Jordan, Acme Corporation has invited you to take the Senior Analyst assessment.")
+    assert found.company is not None and normalise(found.company) == "acme"
