@@ -212,6 +212,9 @@ def _phrase(rule: rules.PhraseRule, text: str, known: bool) -> bool:
         return not known  # a tracking system writes about applications, never cold
     if rule.rule == "rejection-unfortunately":
         return bool(rules.JOB_CONTEXT.search(text)) and not rules.RESCHEDULE.search(text)
+    if rule.kind == "rejected" and not known and rules.NOT_JOB_CONTEXT.search(text):
+        # "we will not be moving forward with your request": a bank's, a landlord's, unless about a job
+        return bool(rules.JOB_CONTEXT.search(text))
     if rule.kind == "applied":
         return known or bool(rules.JOB_CONTEXT.search(text))
     if rule.kind in ("screen", "assessment", "interview") and rules.CONDITIONAL_STEP.search(text):

@@ -64,6 +64,8 @@ _ATS_NAMES = _words(
     "greenhouse lever workday icims taleo successfactors smartrecruiters jobvite workable bamboohr teamtailor "
     "ashby recruitee personio"
 )
+# Assessment and scheduling vendors: "Unilever via TestGorilla" is Unilever.
+_VENDOR_NAMES = _words("testgorilla hackerrank codility codesignal hirevue coderpad coderbyte calendly goodtime")
 # Local parts and sub-domains that name the vendor's machinery, not a tenant.
 _GENERIC = frozenset(
     _words(
@@ -164,6 +166,7 @@ _BODY = _compiled((
                          r"interviewing with|joining|on behalf of|invited by) <K>"),
     ("body.interest_in", r"(?i:interest in|considering) <K>"),
     ("body.invites", r"<K> (?i:has invited you|invited you|would like to invite you)"),
+    ("body.sent_to", r"(?i:(?:were|was|been) sent to|(?:were|was|been) submitted to) <K>"),
     ("body.de", r"(?i:bewerbung (?:als .+? )?(?:bei|an)) <K>"),
     ("body.fr", r"(?i:intérêt que vous portez à|candidature chez) <K>"),
     ("body.es", r"(?i:interés en|candidatura en) <K>"),
@@ -269,6 +272,7 @@ def _slug_name(slug: str) -> str:
 def _ats(address: str, text: str) -> tuple[str, str] | None:
     """The tenant's slug from an ATS sender address, sending sub-domain or a job link."""
     local, _, domain = address.lower().rpartition("@")
+    local = local.partition("+")[0]  # "cvshealth+autoreply": the tag after "+" is the sender's own sorting
     for suffix in _ATS_DOMAINS:
         if domain == suffix or domain.endswith("." + suffix):
             sub = domain[: -len(suffix)].rstrip(".").split(".")[0] if domain != suffix else ""
@@ -302,7 +306,8 @@ def _display(name: str, address: str) -> tuple[str, str] | None:
     if not name or name.casefold() in _PLATFORMS or set(re.findall(r"\w+", name.casefold())) <= _MACHINE_WORDS:
         return None  # "Notifications", "No Reply", "Hiring Team": the vendor's machinery speaking
     via = re.match(
-        r"(?i)^(.+?) (?:via|through|on behalf of|@) (?:" + "|".join(_ATS_NAMES) + r"|linkedin|indeed)\b", name
+        r"(?i)^(.+?) (?:via|through|on behalf of|@) (?:" + "|".join((*_ATS_NAMES, *_VENDOR_NAMES))
+        + r"|linkedin|indeed)\b", name
     )
     if via:
         return via.group(1), "display.via"

@@ -43,12 +43,14 @@ def company_key(company: str) -> str:
     return normalise(company)
 
 
-# role keys: lower(regexp_replace(trim(role), '\s+', ' ', 'g')), the role with case and spacing folded
+# role keys: the role in lower case, its punctuation and spacing folded to one space ("Engineer, Data" is
+# "engineer data"); roles agree when one key holds the other's words in a row (a mail often cuts a title
+# at its comma: "Software Engineer" for the log's "Software Engineer, Data Platform")
 _TARGETS_SQL = r"""
 create or replace temp table mail_targets as
 with proposed as (
     select p.*, left(md5($client || chr(31) || 'mail' || chr(31) || p.proposal_key), 16) as direct_id,
-           lower(regexp_replace(trim(p.role), '\s+', ' ', 'g')) as role_key
+           trim(regexp_replace(lower(p.role), '[\s\p{P}\p{S}]+', ' ', 'g')) as role_key
     from mail_apps as p
 ),
 firsts as (
@@ -66,6 +68,7 @@ anchored as (
     -- each stored application of the person's companies, with the day it is known from: its applied
     -- date, else (a mail application without its confirmation) its first dated event
     select a.application_id, a.source, a.role, a.applied_on, k.company_key,
+           trim(regexp_replace(lower(a.role), '[\s\p{P}\p{S}]+', ' ', 'g')) as stored_role_key,
            coalesce(a.applied_on, (select min(e.occurred_on) from events as e
                                    where e.application_id = a.application_id)) as anchor_on
     from applications as a
@@ -75,14 +78,16 @@ anchored as (
 ),
 candidates as (
     select p.proposal_key, a.application_id,
-           coalesce(lower(regexp_replace(trim(a.role), '\s+', ' ', 'g')) = p.role_key, false) as same_role,
+           coalesce(a.stored_role_key = p.role_key, false) as same_role,
            abs(coalesce(p.applied_on, f.first_on) - a.anchor_on) as distance
     from proposed as p
     join firsts as f using (proposal_key)
     join anchored as a on a.company_key = p.company_key
     -- the mail's own application read before joins one of a log loaded since (never another mail's)
     where (p.proposal_key not in (select proposal_key from stored) or a.source <> 'mail')
-      and (a.role is null or p.role_key is null or lower(regexp_replace(trim(a.role), '\s+', ' ', 'g')) = p.role_key)
+      and (a.stored_role_key is null or p.role_key is null or a.stored_role_key = '' or p.role_key = ''
+           or contains(' ' || a.stored_role_key || ' ', ' ' || p.role_key || ' ')
+           or contains(' ' || p.role_key || ' ', ' ' || a.stored_role_key || ' '))
       and case
           when a.applied_on is null then p.applied_on is not null
               and a.anchor_on - p.applied_on between 0 and $before

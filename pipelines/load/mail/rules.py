@@ -84,6 +84,12 @@ JOB_CONTEXT = _any(r"position", r"role", r"job", r"career", r"careers", r"recrui
                    r"bewerbung", r"kandidat\w*", r"poste", r"candidat\w*", r"recrutement", r"puesto",
                    r"candidatura", r"vacante", r"empleo", "選考", "採用", "ポジション", "応募", "職種")
 
+# What else a person applies for: a "we will not be moving forward with your request" about one of
+# these, with no job word, is a bank's or a landlord's answer.
+NOT_JOB_CONTEXT = _any(r"credit(?: card)?", r"loans?", r"mortgages?", r"rental", r"apartments?", r"lease",
+                       r"tenan\w+", r"insurance", r"membership", r"library", r"scholarships?", r"admissions?",
+                       r"kredit\w*", r"wohnung", r"cr(?:é|e)dit", r"logement", r"pr(?:é|e)stamo", r"alquiler")
+
 # Phrase rules for mail sent TO the person, tried in this order (the first that matches decides).
 PHRASES: tuple[PhraseRule, ...] = (
     PhraseRule("application-viewed-phrase", "application_viewed", _any(
@@ -91,7 +97,7 @@ PHRASES: tuple[PhraseRule, ...] = (
     PhraseRule("job-alert-phrase", "job_alert", _any(
         r"jobs? you may be interested in", r"new jobs? for", r"jobs? (?:that )?match(?:es)? your (?:preferences|search"
         r"|profile)", r"based on your (?:job )?search", r"recommended jobs", r"job recommendations", r"jobs? near you",
-        r"top jobs", r"\d+ new jobs", r"job alert", r"is hiring:",
+        r"top jobs", r"\d+ new jobs", r"\d+ more jobs", r"job alert", r"is hiring:",
         r"(?:are|is) hiring for a role that matches", r"other companies are hiring", r"neue jobs f(?:ü|u)r",
         r"passende jobs", r"offres d'emploi pour", r"nouvelles offres", r"nuevos empleos", r"empleos para ti",
         "新着求人", "おすすめの求人")),
@@ -112,7 +118,9 @@ PHRASES: tuple[PhraseRule, ...] = (
         r"(?:chosen|decided|elected) to (?:move forward|proceed|continue) with (?:an?|other|another) "
         r"(?:candidate|applicant)s?",
         r"not (?:been )?selected", r"(?:were|was) unsuccessful", r"go(?:ing)? (?:in )?a different direction",
-        r"decided to go with", r"für andere kandidat\w* entschieden", r"keine positive r(?:ü|u)ckmeldung",
+        r"decided to go with", r"(?:won't|will not|not) be continuing with your (?:candidacy|application)",
+        r"continu(?:e|ing) with (?:other|another) (?:candidates?|applicants?)",
+        r"für andere kandidat\w* entschieden", r"keine positive r(?:ü|u)ckmeldung",
         r"absage", r"nicht ber(?:ü|u)cksichtig\w*", r"au regret", r"pas (?:été )?retenue?",
         r"ne pas donner suite", r"pas pu retenir", r"lamentamos informar\w*", r"continuar con otros candidatos",
         r"no (?:ha|has) sido seleccionad\w", "ご期待に添えない", "見送", "不採用", "ご縁がなかった")),

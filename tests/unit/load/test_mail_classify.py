@@ -186,3 +186,12 @@ def test_a_phrase_ending_in_a_colon_still_decides() -> None:
                  "Jobs picked for you. Data Scientist - Stripe. Unsubscribe from these emails.",
                  sender="noreply@glassdoor.com")
     assert kind == "job_alert"
+
+
+def test_rejection_wordings_and_a_bank_saying_no() -> None:
+    assert _kind("An update from Shopify", "Hi Sam, thank you for applying. We won't be continuing with your "
+                 "candidacy at this time.", sender="no-reply@shopify.com") == "rejected"
+    # a card issuer's "not moving forward" with a request is no job's answer
+    assert _kind("An update on your credit card application", "We are unable to approve your credit card "
+                 "application and will not be moving forward with your request.",
+                 sender="alerts@capitalone.com") == "not_job"

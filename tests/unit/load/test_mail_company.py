@@ -199,3 +199,18 @@ def test_an_assessment_vendor_names_the_company_that_invites() -> None:
     found = _extract("HackerRank <noreply@hackerrank.com>", "Invitation: Acme Corporation Senior Analyst Assessment",
                      "Hi Jordan, Acme Corporation has invited you to take the Senior Analyst assessment.")
     assert found.company is not None and normalise(found.company) == "acme"
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "key"), [
+    # the "+tag" of an ATS tenant's address is the tenant's own sorting, not its name
+    ("CVS Health <cvshealth+autoreply@talent.icims.com>", "CVS Health - Application Received: Data Engineer",
+     "Thank you for applying.", "cvshealth"),
+    ("Unilever via TestGorilla <no-reply@testgorilla.com>", "Unilever has invited you to an assessment",
+     "Complete the assessment within 5 days.", "unilever"),
+    ("Indeed <indeedapply@indeed.com>", "Indeed Application: Warehouse Operations Supervisor",
+     "Application submitted\nWarehouse Operations Supervisor\nSysco - Houston, TX\nThe following items were sent "
+     "to Sysco. Good luck!", "sysco"),
+])  # fmt: skip
+def test_companies_behind_vendors(sender: str, subject: str, body: str, key: str) -> None:
+    found = _extract(sender, subject, body)
+    assert found.company is not None and normalise(found.company) == key

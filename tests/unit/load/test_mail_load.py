@@ -297,3 +297,12 @@ def test_a_log_loaded_after_the_mail_takes_the_mail_in_when_it_is_read_again(
     after = table_checksums(con)
     assert {k: v for k, v in after.items() if not k.startswith("ingest_")} == {
         k: v for k, v in before.items() if not k.startswith("ingest_")}
+
+
+def test_a_role_the_mail_cuts_short_still_matches_the_log(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # the log writes the whole title; the mail's subject stops at the comma
+    _log(con, tmp_path, ["Acme", "Data Analyst, Payments Risk", "2026-03-02", ""],
+         ["Acme", "Product Manager", "2026-03-02", ""])
+    result = _load(con, _mbox(tmp_path / "c.mbox", _confirmation("2026-03-02")))
+    assert result.mail is not None and result.mail.applications["matched"] == 1
+    assert result.mail.matched[0]["role"] == "Data Analyst, Payments Risk"
