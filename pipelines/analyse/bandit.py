@@ -16,9 +16,9 @@ answer rate is Beta(1 + answers, 1 + exposure - answers).
     diagnosis (stats.always_valid_lower_p on settled counts, at WINNER_ALPHA split over the others):
     its chance of ever naming a winner among equal arms, however often the person looks, is at most
     WINNER_ALPHA (Johari et al. 2022);
-  - `no difference worth testing`: the expected loss of sending everything with the current best,
-    E[max rate - its rate] under the posterior, is below LOSS_THRESHOLD (one answer in 100
-    applications); testing on could at most win that back;
+  - `no difference worth testing`: the expected loss of sending everything with any one of them,
+    E[max rate - its rate] under the posterior for the worst pick, is below LOSS_THRESHOLD (one
+    answer in 100 applications): whichever is picked, testing on could at most win that back;
   - otherwise `keep testing`.
 - **Weeks to decide**: the settled applications per arm the two leading rates would need (the
   normal formula, stats.sample_size_per_group, times AV_INFLATION for the always-valid test's price
@@ -197,7 +197,9 @@ def plan_choice(arms: Sequence[Arm], *, next_n: int, pace: float, window: int, d
     means = np.array([a.alpha / (a.alpha + a.beta) for a in arms])
     order = sorted(range(len(arms)), key=lambda i: (-p_best[i], -means[i], arms[i].name))
     best = order[0]
-    loss = float(np.mean(samples.max(axis=0) - samples[best])) if len(arms) > 1 else 0.0
+    # the expected loss of picking EITHER option (the worse pick's): small only when they answer alike;
+    # one clearly ahead is a winner's question, for the always-valid rule alone
+    loss = float(np.mean(samples.max(axis=0)[None, :] - samples, axis=1).max()) if len(arms) > 1 else 0.0
     ready = sum(1 for a in arms if a.settled >= MIN_SETTLED)
     p_value: float | None = None
     if len(arms) < 2 or ready < 2:

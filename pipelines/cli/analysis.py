@@ -1,4 +1,4 @@
-"""The analysis commands: funnel, rates, timing, compare, trend, followups and diagnose.
+"""The analysis commands: funnel, rates, timing, compare, trend, followups, diagnose and plan.
 
 Each reads the database within one scope (the day looked from, the window, the filters) and prints
 its payload as JSON or as text (pipelines/cli/analysis_text.py).
@@ -15,14 +15,17 @@ from typing import Any
 import duckdb
 
 from pipelines.analyse import analytics, diagnosis
+from pipelines.analyse.plan import plan as weekly_plan
 from pipelines.analyse.scope import Scope
 from pipelines.cli import analysis_text
 from pipelines.cli.output import print_json
+from pipelines.cli.plan_text import print_plan
+from pipelines.errors import InputError
 from pipelines.load.columns import parse_assignments
 from pipelines.results import JsonResult, as_json
 from pipelines.store.db import connect, connect_memory, resolve_db_path
 
-COMMANDS = ("funnel", "rates", "timing", "compare", "trend", "followups", "diagnose")
+COMMANDS = ("funnel", "rates", "timing", "compare", "trend", "followups", "diagnose", "plan")
 
 Printer = Callable[[dict[str, Any]], None]
 
@@ -60,6 +63,10 @@ def _analyse(
         return analytics.trend(con, scope, args.every), analysis_text.print_trend
     if args.command == "followups":
         return analytics.followups(con, scope), analysis_text.print_followups
+    if args.command == "plan":
+        if not 1 <= args.next_n <= 500:
+            raise InputError("--next must be between 1 and 500 applications")
+        return weekly_plan(con, scope, args.next_n), print_plan
     return diagnosis.diagnose(con, scope), analysis_text.print_diagnose
 
 

@@ -148,6 +148,9 @@ def _add_analytics_commands(commands: argparse._SubParsersAction[argparse.Argume
     _add_scope(followups)
     diagnose = commands.add_parser("diagnose", help="which parts of the search are failing, and what to do next")
     _add_scope(diagnose)
+    plan = commands.add_parser("plan", help="what to send next week: which resume and channel, and the chores")
+    _add_scope(plan)
+    plan.add_argument("--next", dest="next_n", type=int, default=10, help="applications you will send (default 10)")
 
 
 def _add_export_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -411,3 +411,23 @@ def test_ingest_a_mailbox(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     code, out, _ = _run(capsys, "ingest", str(mbox), "--db", db, "--json", "--source", "mail", "--me", ME)
     again = json.loads(out)["files"][0]
     assert (again["inserted"], again["events_inserted"], again["unchanged"]) == (0, 0, entry["inserted"])
+
+
+PLAN_KEYS = {"ok", "scope", "applications", "next", "decision", "resume_versions", "resume_versions_recorded",
+             "channel_decision", "channels", "channels_recorded", "follow_ups_due", "follow_ups_due_total",
+             "referrals_to_ask", "pace"}
+
+
+def test_plan_names_the_persona_s_better_resume(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = str(tmp_path / "x.duckdb")
+    sample = Path(__file__).resolve().parents[2] / "sample_data" / "resume_gap.csv"
+    assert _run(capsys, "ingest", str(sample), "--db", db, "--client", "resume_gap", "--quiet")[0] == 0
+    code, out, _ = _run(capsys, "plan", "--db", db, "--as-of", "2026-11-01", "--json", "--next", "12")
+    payload = json.loads(out)
+    assert code == 0 and set(payload) == PLAN_KEYS
+    assert (payload["decision"]["state"], payload["decision"]["version"]) == ("winner", "v2")
+    assert sum(item["send"] for item in payload["resume_versions"]) == 12
+    code, out, _ = _run(capsys, "plan", "--db", db, "--as-of", "2026-11-01")
+    assert code == 0 and "Send the version v2" in out
+    code, _, err = _run(capsys, "plan", "--db", db, "--next", "0")
+    assert code == 1 and "--next" in err
