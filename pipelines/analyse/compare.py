@@ -15,6 +15,7 @@ from pipelines.analyse import stats
 from pipelines.analyse.facts import Prepared, _empty, _facts, _json_value, _rate
 from pipelines.analyse.scope import GROUP_FIELDS, MAX_VARIANTS, METRICS, SMALL_GROUP, Scope, check_fields
 from pipelines.errors import InputError
+from pipelines.rows import one_value
 from pipelines.sqltext import Sql, compose, fixed
 
 # each metric's success, as a condition over the facts table
@@ -107,15 +108,17 @@ class Comparison:
     variants: tuple[Variant, ...] = ()
     variants_omitted: int = 0
     pairs: tuple[Pair, ...] = ()
+    randomised: bool = False  # compare --randomised: only the sends whose version was drawn (plan --assign)
 
     @property
     def no_data(self) -> bool:
         return self.applications == 0
 
     def to_json(self) -> dict[str, Any]:
+        told = {"randomised": True, "randomised_note": RANDOMISED_NOTE} if self.randomised else {}
         if self.no_data:
-            return _empty(self.scope, by=self.by, metric=self.metric, variants=[], pairs=[])
-        return {
+            return {**_empty(self.scope, by=self.by, metric=self.metric, variants=[], pairs=[]), **told}
+        return {**told,
             "scope": self.scope.to_json(),
             "applications": self.applications,
             "no_data": False,
@@ -128,6 +131,12 @@ class Comparison:
         }
 
 
+RANDOMISED_NOTE = (
+    "Only applications sent with a resume version drawn at random (plan --assign): the channel, the week or"
+    " anything else could not choose which version went where, so none of them can explain a difference here."
+)
+
+
 def compare(
     con: duckdb.DuckDBPyConnection,
     scope: Scope,
@@ -136,6 +145,7 @@ def compare(
     adjust_for: tuple[str, ...] = ("channel", "industry"),
     prepared: Prepared | None = None,
     with_prob_best: bool = True,
+    randomised: bool = False,
 ) -> Comparison:
     """Variants of one field compared on settled applications: exact tests, P(best), adjustment.
     `with_prob_best` False leaves P(best) out (null): the diagnosis decides on the tests alone, and
@@ -145,9 +155,16 @@ def compare(
         raise InputError(f"--metric: unknown metric {metric!r} (expected one of: {', '.join(METRICS)})")
     if by in adjust_for:
         adjust_for = tuple(name for name in adjust_for if name != by)
-    cur, total = _facts(con, scope, prepared, [by, *adjust_for])
+    if randomised and by != "resume_version":
+        raise InputError("--randomised compares resume versions: the draws are of versions (--by resume_version)")
+    cur, total = _facts(con, scope, None if randomised else prepared, [by, *adjust_for])
+    if randomised:
+        # a cursor of its own (prepared was not used): the scope's facts, narrowed to the drawn sends
+        cur.execute("delete from facts where application_id not in"
+                    " (select application_id from randomised_applications)")
+        total = int(one_value(cur.execute("select count(*) from facts")))
     if total == 0:
-        return Comparison(scope=scope, applications=0, by=by, metric=metric)
+        return Comparison(scope=scope, applications=0, by=by, metric=metric, randomised=randomised)
     variant_sql, success = GROUP_FIELDS[by], _METRIC_SUCCESS[metric]
     variants_query = compose(
         """
@@ -171,7 +188,8 @@ def compare(
     )
     variants = cur.execute(variants_query).fetchall()
     strata_rows = cur.execute(strata_query).fetchall()
-    return compare_counts(scope, total, by, metric, adjust_for, variants, strata_rows, with_prob_best)
+    result = compare_counts(scope, total, by, metric, adjust_for, variants, strata_rows, with_prob_best)
+    return dataclasses.replace(result, randomised=randomised) if randomised else result
 
 
 def strata_sql(adjust_for: tuple[str, ...]) -> Sql:

@@ -39,7 +39,9 @@ select {field} as name,
            + coalesce(sum(least(age_days, $window) / $window) filter (where not settled and not answered_in_window), 0)
            as exposure,
        count(*) filter (where settled) as settled,
-       count(*) filter (where settled and answered_in_window) as settled_answered
+       count(*) filter (where settled and answered_in_window) as settled_answered,
+       count(*) filter (where application_id in (select application_id from randomised_applications))
+           as randomised
 from facts
 where {field} is not null and {field} <> 'other'  -- "other" is no option a person picks
 group by 1
@@ -74,6 +76,7 @@ class Plan:
     follow_ups_due: list[dict[str, Any]] = field(default_factory=list)
     follow_ups_due_total: int = 0
     referrals_to_ask: list[dict[str, Any]] = field(default_factory=list)
+    assignments: list[dict[str, Any]] | None = None  # with --assign: [{"number", "version"}]
 
     @property
     def decision(self) -> bandit.Decision:
@@ -97,6 +100,7 @@ class Plan:
             "follow_ups_due_total": self.follow_ups_due_total,
             "referrals_to_ask": self.referrals_to_ask,
             "pace": self.pace,
+            **({"assignments": self.assignments} if self.assignments is not None else {}),
         }
 
 
@@ -121,7 +125,7 @@ def sentence(decision: bandit.Decision, what: str) -> str:
 def _arms(cur: duckdb.DuckDBPyConnection, name: str, window: int) -> list[bandit.Arm]:
     query = compose(_ARMS_SQL, field=sqltext.name(name, CHOICES))
     rows = cur.execute(query, {"window": float(window)}).fetchall()
-    return [bandit.Arm(str(n), int(a), float(e), int(s), int(sa)) for n, a, e, s, sa in rows]
+    return [bandit.Arm(str(n), int(a), float(e), int(s), int(sa), int(r)) for n, a, e, s, sa, r in rows]
 
 
 def _pace(cur: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:

@@ -7,6 +7,7 @@ its payload as JSON or as text (pipelines/cli/analysis_text.py).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from typing import Any
 import duckdb
 
 from pipelines.analyse import analytics, diagnosis
+from pipelines.analyse.assign import assign
 from pipelines.analyse.plan import plan as weekly_plan
 from pipelines.analyse.scope import Scope
 from pipelines.cli import analysis_text
@@ -57,7 +59,8 @@ def _analyse(
     if args.command == "timing":
         return analytics.timing(con, scope, _fields(args.by)), analysis_text.print_timing
     if args.command == "compare":
-        payload = analytics.compare(con, scope, args.by, args.metric, tuple(_fields(args.adjust_for)))
+        payload = analytics.compare(con, scope, args.by, args.metric, tuple(_fields(args.adjust_for)),
+                                    randomised=args.randomised)
         return payload, analysis_text.print_compare
     if args.command == "trend":
         return analytics.trend(con, scope, args.every), analysis_text.print_trend
@@ -66,7 +69,10 @@ def _analyse(
     if args.command == "plan":
         if not 1 <= args.next_n <= 500:
             raise InputError("--next must be between 1 and 500 applications")
-        return weekly_plan(con, scope, args.next_n), print_plan
+        made = weekly_plan(con, scope, args.next_n)
+        if args.assign:
+            made = dataclasses.replace(made, assignments=assign(con, made))
+        return made, print_plan
     return diagnosis.diagnose(con, scope), analysis_text.print_diagnose
 
 

@@ -138,6 +138,8 @@ def _add_analytics_commands(commands: argparse._SubParsersAction[argparse.Argume
     _add_scope(compare)
     compare.add_argument("--by", default="resume_version", help=f"the field whose values are compared: {fields}")
     compare.add_argument("--metric", default="response", choices=METRICS)
+    compare.add_argument("--randomised", action="store_true",
+                         help="only applications sent with a version drawn by `plan --assign`")
     compare.add_argument(
         "--adjust-for", default="channel,industry", help="FIELD[,FIELD] to hold equal (default channel,industry)"
     )
@@ -151,6 +153,8 @@ def _add_analytics_commands(commands: argparse._SubParsersAction[argparse.Argume
     plan = commands.add_parser("plan", help="what to send next week: which resume and channel, and the chores")
     _add_scope(plan)
     plan.add_argument("--next", dest="next_n", type=int, default=10, help="applications you will send (default 10)")
+    plan.add_argument("--assign", action="store_true",
+                      help="draw the resume version of each of the next N applications, and keep the draws")
 
 
 def _add_export_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -52,3 +52,7 @@ def print_plan(payload: dict[str, Any]) -> None:
         verdict = "below" if pace["below_target"] else "at or above"
         print(f"Pace: {pace['per_week']:g} a week over the last 4 weeks, {verdict} the {pace['target_per_week']:.0f}"
               " a week to aim for")
+    if payload.get("assignments"):
+        print("Send them in this order (drawn at random, kept for `compare --randomised`):")
+        for item in payload["assignments"]:
+            print(f"  {item['number']:>2}. resume version {item['version']}")

@@ -112,3 +112,37 @@ def test_a_log_of_applications_without_outcomes_is_not_judged(con: duckdb.DuckDB
     _log(tmp_path, con, rows, ["company", "role", "applied_on", "resume_version"])
     payload = plan(con, Scope(as_of=dt.date(2026, 11, 1))).to_json()
     assert payload["resume_versions_recorded"] is False  # no outcome recorded: unknown is not "no answer"
+
+
+def _two_versions(tmp_path: Path, con: duckdb.DuckDBPyConnection, start: dt.date, days: int, name: str) -> None:
+    rows = [[f"{name} {i}", "Analyst", (start + dt.timedelta(days=i // 2)).isoformat(),
+             "rejected" if i % 4 == 0 else "applied", "v1" if i % 2 else "v2"] for i in range(days * 2)]
+    result = ingest_file(con, write_csv(tmp_path / f"{name}.csv", ["company", "role", "applied_on", "status",
+                                                                    "resume_version"], rows), client="me")
+    assert result.status == "loaded", result.message
+
+
+def test_assign_draws_keeps_and_matches_the_sends(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    from pipelines.analyse.assign import assign
+    from pipelines.analyse.compare import compare
+
+    _two_versions(tmp_path, con, dt.date(2026, 6, 1), 40, "old")
+    day = dt.date(2026, 8, 1)
+    made = plan(con, Scope(as_of=day, client="me"), next_n=6)
+    drawn = assign(con, made)
+    assert [d["number"] for d in drawn] == [1, 2, 3, 4, 5, 6]
+    assert assign(con, made) == drawn  # the same day draws the same, and replaces: no second set
+    assert con.execute("select count(*) from assignments").fetchone() == (6,)
+    # the week's sends, loaded later: the k-th send of a version is matched to its k-th draw
+    _two_versions(tmp_path, con, day, 5, "new")
+    wanted = {v: sum(1 for d in drawn if d["version"] == v) for v in ("v1", "v2")}
+    got = dict(con.execute("select resume_version, count(*) from randomised_applications group by 1").fetchall())
+    sent = {"v1": 5, "v2": 5}  # five of each sent in the week
+    assert got == {v: min(wanted[v], sent[v]) for v in ("v1", "v2") if min(wanted[v], sent[v])}
+    randomised = compare(con, Scope(as_of=dt.date(2026, 12, 1), client="me"), randomised=True)
+    assert randomised.randomised and randomised.applications == sum(got.values())
+    assert randomised.to_json()["randomised"] is True
+    everything = compare(con, Scope(as_of=dt.date(2026, 12, 1), client="me"))
+    assert "randomised" not in everything.to_json() and everything.applications == 90
+    again = plan(con, Scope(as_of=dt.date(2026, 12, 1), client="me")).to_json()
+    assert sum(item["randomised"] for item in again["resume_versions"]) == sum(got.values())
