@@ -403,6 +403,36 @@ def caseload_strip(frame: pd.DataFrame, *, title: str = "This client against the
 
 
 @_kept
+def option_intervals(
+    frame: pd.DataFrame, *, label: str = "option", title: str = "", axis_title: str = "Answer rate"
+) -> Layered:
+    """Each option's answer rate as a point on its 95 % interval (a black rule), one row per `label`:
+    whether the intervals are apart or overlap is the picture. An option with no rate is not drawn.
+
+    Expects columns: label, rate, low, high (and optionally p_best, send, settled).
+    """
+    tooltip = [
+        alt.Tooltip(f"{label}:N", title="option"),
+        _pct_tooltip("rate", "answer rate"),
+        _pct_tooltip("low", "95% interval from"),
+        _pct_tooltip("high", "95% interval to"),
+    ]
+    if "p_best" in frame.columns:
+        tooltip.append(alt.Tooltip("p_best:Q", title="chance of being best", format=".0%"))
+    for extra, words in (("send", "send of the next"), ("settled", "settled applications")):
+        if extra in frame.columns:
+            tooltip.append(alt.Tooltip(f"{extra}:Q", title=words))
+    base = alt.Chart(frame, title=_title(title)).encode(
+        y=alt.Y(f"{label}:N", sort=None, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)), tooltip=tooltip
+    )
+    interval = base.mark_rule(color="#000000", strokeWidth=2).encode(
+        x=alt.X("low:Q", axis=_rate_axis(axis_title), scale=alt.Scale(domain=[0, 1])), x2="high:Q"
+    )
+    point = base.mark_point(shape="circle", filled=True, color=PRIMARY, size=90).encode(x="rate:Q")
+    return _layer(interval, point).transform_filter("isValid(datum.rate)")
+
+
+@_kept
 def notes_timeline(
     weeks: pd.DataFrame, notes: pd.DataFrame, *, title: str = "Applications per week, and the advisor's notes"
 ) -> Layered:

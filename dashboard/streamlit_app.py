@@ -31,6 +31,7 @@ navigation = st.navigation(
             st.Page(PAGES / "channels.py", title="Channels & industries", icon=":material/hub:"),
             st.Page(PAGES / "timing.py", title="Response times", icon=":material/schedule:"),
             st.Page(PAGES / "followups.py", title="Follow-ups", icon=":material/forward_to_inbox:"),
+            st.Page(PAGES / "plan.py", title="Next week", icon=":material/event_upcoming:", url_path="plan"),
         ],
         "Clients": client_pages,
         "Data": [st.Page(PAGES / "data.py", title="Database", icon=":material/database:")],

@@ -7,7 +7,7 @@ for the analytics payloads (pipelines/analyse/) laid out as pandas DataFrames in
 - `connection.py`: the shared connection, opening, busy handling; Source, Filters, the cache keys
 - `auth.py`: sign-in and who is looking
 - `frames.py`: the words and helpers that lay payloads out as frames
-- `analyses.py`: the cached analyses the pages show
+- `analyses.py`: the cached analyses the pages show (and the weekly plan's views)
 - `upload.py`: the Database page's preview and load of a file (not its screen: dashboard/upload.py)
 - `caseload.py`: outcomes and the export, clients, roster, notes, the client's report
 - `views.py`: what each page is handed (OverviewView, RatesView, ... ; None when nothing is in scope)
@@ -25,7 +25,20 @@ A test that replaces a name replaces it in the module that uses it (`data.connec
 
 from __future__ import annotations
 
-from dashboard.data.analyses import compare, cross_rates, filter_options, followups, overview, rates, status, timing
+from dashboard.data.analyses import (
+    MAX_NEXT,
+    ChoiceView,
+    PlanView,
+    compare,
+    cross_rates,
+    filter_options,
+    followups,
+    overview,
+    plan,
+    rates,
+    status,
+    timing,
+)
 from dashboard.data.auth import NOBODY, auth_configured, signed_in_email
 from dashboard.data.caseload import (
     CLIENT_STATUSES,
@@ -131,6 +144,7 @@ __all__ = [
     "MAPPING_COLUMNS",
     "MAX_BARS",
     "MAX_CACHED",
+    "MAX_NEXT",
     "MAX_UPLOAD_MB",
     "METRIC_LABELS",
     "NOBODY",
@@ -148,6 +162,7 @@ __all__ = [
     "STATUS_CHOICES",
     "WHERE_FIELDS",
     "BouncebackError",
+    "ChoiceView",
     "DatabaseBusy",
     "DatabaseError",
     "Filters",
@@ -155,6 +170,7 @@ __all__ = [
     "ImportChoices",
     "InputError",
     "Measures",
+    "PlanView",
     "Published",
     "Source",
     "Upload",
@@ -194,6 +210,7 @@ __all__ = [
     "notes",
     "notes_frame",
     "overview",
+    "plan",
     "preview_upload",
     "rates",
     "record_outcome",

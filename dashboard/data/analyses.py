@@ -1,4 +1,5 @@
-"""The cached analyses the pages show: status, filter values, overview, rates, compare, timing, follow-ups.
+"""The cached analyses the pages show: status, filter values, overview, rates, compare, timing, follow-ups,
+the weekly plan.
 
 Each is an `st.cache_data` function keyed by (database path, content version with the viewer, scope
 as plain values), and a public function of the same name that takes a Source and the Filters.
@@ -6,8 +7,10 @@ as plain values), and a public function of the same name that takes a Source and
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +31,19 @@ from dashboard.data.frames import (
     _rate_columns,
     _rates_frame,
     _reliability,
+    not_recorded,
 )
 from dashboard.data.views import CompareView, FollowupsView, OverviewView, RatesView, TimingView
-from pipelines.analyse import analytics, diagnosis, headline
+from pipelines.analyse import analytics, bandit, diagnosis, headline
+from pipelines.analyse.plan import DEFAULT_NEXT
+from pipelines.analyse.plan import plan as weekly_plan
+from pipelines.analyse.plan import sentence as plan_sentence
+from pipelines.analyse.recorded import HOW_TO_RECORD, Recorded, recorded_by
 from pipelines.analyse.scope import Scope
 from pipelines.cli.status import DatabaseStatus, database_status
+from pipelines.words import counted
+
+MAX_NEXT = 50  # the most applications a week the plan is made for
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
@@ -426,3 +437,114 @@ def _followups(path: str, version: Version, key: tuple[Any, ...]) -> FollowupsVi
 def followups(src: Source, filters: Filters) -> FollowupsView | None:
     """Whether following up pays (landmark comparison) and the applications due a follow-up now."""
     return _followups(src.path, src.version, filters.key())
+
+
+# ---------------------------------------------------------------- the weekly plan (issue 20)
+
+_OPTION_COLUMNS = ["option", "p_best", "send", "rate", "low", "high", "settled", "answered", "shown"]
+_DUE_COLUMNS = ["company", "role", "client", "applied_on", "reason"]
+_REFERRAL_COLUMNS = ["company", "role", "applied_on", "age_days"]
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    """One choice of the plan (resume version, channel): whether the log records it (`reason`: why
+    not, with what to add, when it does not), the decision in one sentence, and one row per option:
+    its chance of being best, how many of the next applications to send with it, its answer rate with
+    the 95 % interval (`shown`: "18 % (9–30 %)"), settled applications."""
+
+    recorded: bool
+    state: str
+    sentence: str
+    options: pd.DataFrame
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The week's plan: the two choices, the follow-ups due (the most urgent; `due_total` in all), the
+    pending applications a referral could still help, and the pace against its target in a sentence."""
+
+    applications: int
+    next_n: int
+    resume: ChoiceView
+    channel: ChoiceView
+    due: pd.DataFrame
+    due_total: int
+    referrals: pd.DataFrame
+    pace: str
+    below_target: bool
+
+
+def _choice_view(
+    entries: list[dict[str, Any]], recorded: bool, decision: bandit.Decision, what: str, reason: str
+) -> ChoiceView:
+    """A choice's options as rows (`what`: "version" or "channel", the key naming each) and its decision."""
+    rows = []
+    for entry in entries:
+        rate = entry.get("rate") or {}
+        shown = headline.percent(rate.get("rate"))
+        if rate.get("low") is not None and rate.get("high") is not None:
+            low, high = headline.percent(rate["low"]).removesuffix(" %"), headline.percent(rate["high"])
+            shown = f"{shown} ({low}–{high})"
+        rows.append({"option": _label(entry[what]), "p_best": entry.get("p_best"), "send": entry.get("send"),
+                     "rate": rate.get("rate"), "low": rate.get("low"), "high": rate.get("high"),
+                     "settled": entry.get("settled"), "answered": entry.get("answered"), "shown": shown})
+    options = _numbers(pd.DataFrame(rows, columns=_OPTION_COLUMNS), ("p_best", "rate", "low", "high"))
+    # the option in words in the sentence too (`company_site` reads "company site")
+    named = dataclasses.replace(decision, version=None if decision.version is None else _label(decision.version))
+    return ChoiceView(recorded=recorded, state=decision.state, sentence=plan_sentence(named, what),
+                      options=options, reason="" if recorded else reason)
+
+
+def _plan_reason(known: Recorded | None, field: str) -> str:
+    """Why a choice is not judged, with what to add: no outcomes at all, or no column for the choice."""
+    if known is not None and not known.outcomes:
+        return (f"Your log records no answer, rejection or interview, so no {headline.WORDINGS[field].noun} can be"
+                f" judged better than another. Next: {HOW_TO_RECORD['outcomes']}.")
+    return not_recorded(field)
+
+
+def _pace_sentence(pace: dict[str, Any]) -> str:
+    recent, per_week, target = pace["applications_last_4_weeks"], pace["per_week"], pace["target_per_week"]
+    if per_week is None:
+        return (f"{counted(recent, 'application')} so far, in less than four weeks of searching; the target is"
+                f" {target:g} a week.")
+    if pace["below_target"]:
+        return (f"{per_week:g} applications a week over the last four weeks ({recent} in all), below the target"
+                f" of {target:g} a week.")
+    return (f"{per_week:g} applications a week over the last four weeks ({recent} in all): at or above the target"
+            f" of {target:g} a week.")
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_CACHED)
+def _plan(path: str, version: Version, key: tuple[Any, ...], next_n: int) -> PlanView | None:
+    scope = _scope(key, version)
+    with _connection(path) as con:
+        result = weekly_plan(con, scope, next_n=next_n)
+        known = recorded_by(con.cursor(), scope.client, scope.allowed).get("") if result.applications else None
+    if result.applications == 0:
+        return None
+    payload = result.to_json()
+    due = pd.DataFrame(payload["follow_ups_due"], columns=_DUE_COLUMNS)
+    return PlanView(
+        applications=result.applications,
+        next_n=next_n,
+        resume=_choice_view(payload["resume_versions"], payload["resume_versions_recorded"], result.decision,
+                            "version", _plan_reason(known, "resume_version")),
+        channel=_choice_view(payload["channels"], payload["channels_recorded"],
+                             result.choices["channel"].choice.decision, "channel", _plan_reason(known, "channel")),
+        due=due,
+        due_total=payload["follow_ups_due_total"],
+        referrals=pd.DataFrame(payload["referrals_to_ask"], columns=_REFERRAL_COLUMNS),
+        pace=_pace_sentence(payload["pace"]),
+        below_target=bool(payload["pace"]["below_target"]),
+    )
+
+
+def plan(src: Source, filters: Filters, next_n: int = DEFAULT_NEXT) -> PlanView | None:
+    """What to send next week (issue 20): per choice the shares of the next `next_n` applications and the
+    decision, the follow-ups due, referrals worth asking for, the pace; None when no application is in scope."""
+    if not 1 <= next_n <= MAX_NEXT:
+        raise ValueError(f"next_n must be 1 to {MAX_NEXT}, not {next_n!r}")
+    return _plan(src.path, src.version, filters.key(), int(next_n))

@@ -32,7 +32,8 @@ from tests.dashboard.plain import forbidden
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 PAGES = {"overview": "", "resume": "resume", "channels": "channels", "timing": "timing",
-         "followups": "followups", "roster": "roster", "client": "client", "data": "data"}  # fmt: skip
+         "followups": "followups", "plan": "plan", "roster": "roster", "client": "client",
+         "data": "data"}  # fmt: skip
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run"]  # fmt: skip
 
