@@ -27,6 +27,10 @@ Scenarios and goals (exit code 1 when one is missed):
 - `healthy_persona`: the generator's own healthy persona (channels answer 6-50 %, follow-ups
   help), for information only.
 
+Then issue 20's weekly plan against 50/50 (benchmarks/plan_sim.py: `min(runs, 500)` searches per
+pace and setting, `--plan-searches` to change, 0 to skip); its goals are reported, never part of the
+exit code.
+
 Printed per scenario: the figures, their goals and a per-part breakdown of the verdicts at the last
 look. `--json` prints the report as JSON instead (progress then goes to stderr). A small version
 runs in the tests (tests/unit/analyse/test_diagnosis.py, tests/unit/analyse/test_calibrate.py).
@@ -51,6 +55,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from benchmarks import plan_sim
 from pipelines.analyse import diagnosis
 from pipelines.analyse.scope import Scope
 from pipelines.load.ingest import ingest_file
@@ -437,8 +442,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help=f"searches per scenario ({DEFAULT_RUNS})")
     parser.add_argument("--scenarios", default=",".join(BY_NAME), help="comma-separated (default: all)")
+    parser.add_argument("--plan-searches", type=int, default=None,
+                        help="searches per pace and setting of the plan simulation"
+                        f" (min(runs, {plan_sim.DEFAULT_SEARCHES})); 0 skips it")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
+    plan_searches = min(args.runs, plan_sim.DEFAULT_SEARCHES) if args.plan_searches is None else args.plan_searches
     names = [name.strip() for name in args.scenarios.split(",") if name.strip()]
     unknown = [name for name in names if name not in BY_NAME]
     if unknown or args.runs < 1:
@@ -456,16 +465,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{name}: {report['seconds']} s", file=progress, flush=True)
             else:
                 print("\n".join(describe(report)), file=progress, flush=True)
+    plan: dict[str, Any] | None = None
+    if plan_searches > 0:
+        plan = plan_sim.run(plan_searches)
+        if args.json:
+            print(f"plan: {plan['seconds']} s", file=progress, flush=True)
+        else:
+            print("\n".join(plan_sim.describe(plan)), file=progress, flush=True)
     missed = [f"{r['scenario']} {g['figure']}" for r in reports for g in r["goals"] if not g["met"]]
     seconds = round(time.perf_counter() - started, 1)
     if args.json:
         print(json.dumps({"runs": args.runs, "first_look_week": FIRST_LOOK_WEEK, "quiet_weeks": QUIET_WEEKS,
                           "window": Scope().window, "goals": {k: f"{op} {b:g}" for k, (op, b) in GOALS.items()},
-                          "scenarios": reports, "missed": missed, "meets_goals": not missed, "seconds": seconds},
+                          "scenarios": reports, "plan": plan, "missed": missed, "meets_goals": not missed,
+                          "seconds": seconds},
                          indent=2))  # fmt: skip
     else:
         print(f"\n{'all goals met' if not missed else f'{len(missed)} goals missed: ' + '; '.join(missed)}"
-              f" ({seconds} s)")  # fmt: skip
+              f"{'' if plan is None else ' (the plan goals are reported above, apart)'} ({seconds} s)")  # fmt: skip
     return 1 if missed else 0
 
 
