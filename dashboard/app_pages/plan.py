@@ -59,6 +59,8 @@ def choice(view: data.ChoiceView, heading: str, noun: str) -> None:
 
 choice(result.resume, "Which resume version", "Version")
 choice(result.channel, "Which channel", "Channel")
+for noun, view in result.targets:  # the target industries and roles the client's record lists
+    choice(view, f"Which target {noun.lower()}", noun)
 if result.resume.recorded or result.channel.recorded:
     st.caption(
         "Chance of being best: how likely each option answers most often, given the answers so far. The next"

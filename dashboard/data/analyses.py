@@ -474,6 +474,9 @@ class PlanView:
     referrals: pd.DataFrame
     pace: str
     below_target: bool
+    # the person's listed target industries and roles (advisor's client record), each a choice of its
+    # own when listed and recorded: (title noun, its view)
+    targets: tuple[tuple[str, ChoiceView], ...] = ()
 
 
 def _choice_view(
@@ -539,6 +542,11 @@ def _plan(path: str, version: Version, key: tuple[Any, ...], next_n: int) -> Pla
         referrals=pd.DataFrame(payload["referrals_to_ask"], columns=_REFERRAL_COLUMNS),
         pace=_pace_sentence(payload["pace"]),
         below_target=bool(payload["pace"]["below_target"]),
+        targets=tuple(
+            (noun, _choice_view(payload[plural], True, result.choices[name].choice.decision, name, ""))
+            for name, plural, noun in (("industry", "industries", "Industry"), ("role", "roles", "Role"))
+            if payload[f"{plural}_recorded"]
+        ),
     )
 
 

@@ -28,6 +28,9 @@ from pipelines.sqltext import compose
 from pipelines.store.db import translate_errors
 
 CHOICES = ("resume_version", "channel")  # the fields a plan chooses between (an allowlist: names in SQL)
+# the person's listed targets (clients.target_industries / target_roles, comma or semicolon separated):
+# each target an option; an application is the first target its industry (role) names
+TARGETS = {"industry": "target_industries", "role": "target_roles"}
 DEFAULT_NEXT = 10
 REFERRALS_SHOWN = 5
 PACE_TARGET_PER_WEEK = LOW_PACE_PER_WEEK + 3  # the diagnosis's low pace, with room: 5 a week
@@ -58,7 +61,7 @@ class ChoicePlan:
     choice: bandit.Choice
 
     def to_json(self) -> list[dict[str, Any]]:
-        key = "version" if self.field == "resume_version" else "channel"
+        key = {"resume_version": "version"}.get(self.field, self.field)
         entries = []
         for arm in self.choice.arms:
             entry = arm.to_json()
@@ -100,8 +103,20 @@ class Plan:
             "follow_ups_due_total": self.follow_ups_due_total,
             "referrals_to_ask": self.referrals_to_ask,
             "pace": self.pace,
+            **self._targets_json(),
             **({"assignments": self.assignments} if self.assignments is not None else {}),
         }
+
+    def _targets_json(self) -> dict[str, Any]:
+        """The listed target industries and roles, as choices of their own (none listed: not recorded)."""
+        found: dict[str, Any] = {}
+        for name, plural in (("industry", "industries"), ("role", "roles")):
+            made = self.choices[name]
+            found[plural] = made.to_json()
+            found[f"{plural}_recorded"] = made.recorded
+            found[f"{name}_decision"] = {**made.choice.decision.to_json(),
+                                         "sentence": sentence(made.choice.decision, name)}
+        return found
 
 
 def sentence(decision: bandit.Decision, what: str) -> str:
@@ -125,6 +140,40 @@ def sentence(decision: bandit.Decision, what: str) -> str:
 def _arms(cur: duckdb.DuckDBPyConnection, name: str, window: int) -> list[bandit.Arm]:
     query = compose(_ARMS_SQL, field=sqltext.name(name, CHOICES))
     rows = cur.execute(query, {"window": float(window)}).fetchall()
+    return [bandit.Arm(str(n), int(a), float(e), int(s), int(sa), int(r)) for n, a, e, s, sa, r in rows]
+
+
+_TARGET_ARMS_SQL = """
+select name,
+       count(*) filter (where answered_in_window) as answered,
+       count(*) filter (where settled or answered_in_window)
+           + coalesce(sum(least(age_days, $window) / $window) filter (where not settled and not answered_in_window), 0)
+           as exposure,
+       count(*) filter (where settled) as settled,
+       count(*) filter (where settled and answered_in_window) as settled_answered,
+       0 as randomised
+from (select *, list_filter($targets, lambda t: contains(lower({field}), lower(t)))[1] as name from facts)
+where name is not null
+group by 1
+order by 1
+"""
+
+
+def _targets(cur: duckdb.DuckDBPyConnection, client: str | None, name: str) -> list[str]:
+    if client is None:
+        return []
+    row = cur.execute(
+        compose("select {column} from clients where client = ?", column=sqltext.name(TARGETS[name],
+                                                                                      tuple(TARGETS.values()))),
+        [client],
+    ).fetchone()
+    text = row[0] if row else None
+    return [part.strip() for part in (text or "").replace(";", ",").split(",") if part.strip()]
+
+
+def _target_arms(cur: duckdb.DuckDBPyConnection, name: str, targets: list[str], window: int) -> list[bandit.Arm]:
+    query = compose(_TARGET_ARMS_SQL, field=sqltext.name(name, tuple(TARGETS)))
+    rows = cur.execute(query, {"window": float(window), "targets": targets}).fetchall()
     return [bandit.Arm(str(n), int(a), float(e), int(s), int(sa), int(r)) for n, a, e, s, sa, r in rows]
 
 
@@ -155,7 +204,8 @@ def plan(con: duckdb.DuckDBPyConnection, scope: Scope, next_n: int = DEFAULT_NEX
     """The week's plan for one scope (one person's search, usually)."""
     cur = con.cursor()
     with translate_errors("making the plan failed"):
-        total = load_facts(cur, scope, ("resume_version", "channel", "company", "role", "referral", "client"))
+        total = load_facts(cur, scope, ("resume_version", "channel", "industry", "company", "role", "referral",
+                                        "client"))
         recorded = recorded_by(cur, scope.client, scope.allowed).get("")
         pace = _pace(cur, scope)
         per_week = pace["per_week"] or pace["applications_last_4_weeks"] / 4
@@ -163,6 +213,13 @@ def plan(con: duckdb.DuckDBPyConnection, scope: Scope, next_n: int = DEFAULT_NEX
         for name in CHOICES:
             known = bool(recorded is not None and getattr(recorded, name) and recorded.outcomes)
             arms = _arms(cur, name, scope.window) if known else []
+            choices[name] = ChoicePlan(name, known, bandit.plan_choice(arms, next_n=next_n, pace=per_week,
+                                                                        window=scope.window))
+        for name in TARGETS:
+            targets = _targets(cur, scope.client, name)
+            known = bool(recorded is not None and recorded.outcomes and targets
+                         and (name != "industry" or recorded.industry))
+            arms = _target_arms(cur, name, targets, scope.window) if known else []
             choices[name] = ChoicePlan(name, known, bandit.plan_choice(arms, next_n=next_n, pace=per_week,
                                                                         window=scope.window))
         referrals = _referrals(cur)

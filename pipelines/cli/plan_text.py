@@ -37,6 +37,9 @@ def print_plan(payload: dict[str, Any]) -> None:
             payload["resume_versions_recorded"], next_n)
     _choice("Channel", "channel", payload["channel_decision"], payload["channels"], payload["channels_recorded"],
             next_n)
+    for title, key, plural in (("Target industry", "industry", "industries"), ("Target role", "role", "roles")):
+        if payload[f"{plural}_recorded"]:  # only the targets the client's record lists
+            _choice(title, key, payload[f"{key}_decision"], payload[plural], True, next_n)
     due = payload["follow_ups_due"]
     print(f"Follow-ups due: {payload['follow_ups_due_total']:,}")
     for row in due[:5]:

@@ -90,3 +90,15 @@ def test_an_empty_database_says_what_to_load(monkeypatch: pytest.MonkeyPatch, tm
     assert [info.value for info in at.info] == [ui.EMPTY_MESSAGE]
     assert not at.dataframe and "plan_next" not in [widget.key for widget in at.number_input]
     assert forbidden(_texts(at)) == []
+
+
+def test_the_client_s_target_industries_are_a_choice_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    db = _database(tmp_path / "industry.duckdb", (SAMPLE_DIR / "wrong_industry.csv", "wrong_industry"))
+    con = connect(db)
+    con.execute("update clients set target_industries = 'finance, software' where client = 'wrong_industry'")
+    con.close()
+    at = _plan_page(monkeypatch, db, client="wrong_industry")
+    assert "Which target industry" in [header.value for header in at.subheader]
+    industries = at.dataframe[2].value
+    assert list(industries["option"]) == ["finance", "software"]
+    assert forbidden(_screen(at)) == []

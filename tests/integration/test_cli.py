@@ -415,7 +415,8 @@ def test_ingest_a_mailbox(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
 
 PLAN_KEYS = {"ok", "scope", "applications", "next", "decision", "resume_versions", "resume_versions_recorded",
              "channel_decision", "channels", "channels_recorded", "follow_ups_due", "follow_ups_due_total",
-             "referrals_to_ask", "pace"}
+             "referrals_to_ask", "pace", "industries", "industries_recorded", "industry_decision", "roles",
+             "roles_recorded", "role_decision"}
 
 
 def test_plan_names_the_persona_s_better_resume(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

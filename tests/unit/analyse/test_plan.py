@@ -146,3 +146,19 @@ def test_assign_draws_keeps_and_matches_the_sends(con: duckdb.DuckDBPyConnection
     assert "randomised" not in everything.to_json() and everything.applications == 90
     again = plan(con, Scope(as_of=dt.date(2026, 12, 1), client="me")).to_json()
     assert sum(item["randomised"] for item in again["resume_versions"]) == sum(got.values())
+
+
+def test_listed_target_industries_are_a_choice_of_their_own(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+
+    sample = Path(__file__).resolve().parents[3] / "sample_data" / "wrong_industry.csv"
+    assert ingest_file(con, sample, client="wrong_industry").status == "loaded"
+    scope = Scope(as_of=dt.date(2026, 11, 1), client="wrong_industry")
+    unlisted = plan(con, scope).to_json()
+    assert unlisted["industries_recorded"] is False and unlisted["industries"] == []  # no targets: not judged
+    con.execute("update clients set target_industries = 'Finance; software, healthcare' where client = ?",
+                ["wrong_industry"])
+    listed = plan(con, scope).to_json()
+    assert listed["industries_recorded"] is True
+    assert [item["industry"] for item in listed["industries"]] == ["Finance", "healthcare", "software"]
+    assert listed["industry_decision"]["state"] in bandit.STATES
+    assert listed["roles_recorded"] is False
