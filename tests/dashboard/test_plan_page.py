@@ -101,4 +101,4 @@ def test_the_client_s_target_industries_are_a_choice_too(monkeypatch: pytest.Mon
     assert "Which target industry" in [header.value for header in at.subheader]
     industries = at.dataframe[2].value
     assert list(industries["option"]) == ["finance", "software"]
-    assert forbidden(_screen(at)) == []
+    assert forbidden(_texts(at)) == []
