@@ -39,7 +39,10 @@ EXPLORATION_FLOOR = 0.1
 MIN_SETTLED = 5
 WINNER_ALPHA = 0.05
 LOSS_THRESHOLD = 0.01
-AV_INFLATION = 1.6  # always-valid tests need about this many times the fixed-sample size (make calibrate)
+# the always-valid test reaches 80 % power at about this many times the fixed-sample size: measured
+# (1,500 searches per point) at 1.6x: 78 %, 70 %, 71 % power and 2.0x: 87 %, 83 %, 85 % for 10 vs 20 %,
+# 10 vs 15 % and 20 vs 30 % (docs/plan.md)
+AV_INFLATION = 1.9
 DRAWS = 100_000
 SEED = 20261202
 
