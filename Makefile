@@ -88,6 +88,7 @@ demo-data: install
 		$(BIN)/bounceback sample --persona advisor_caseload --seed 7 --out $(DEMO_DIR)/samples/advisor_caseload.csv && \
 		$(BIN)/bounceback ingest $(DEMO_DIR)/samples/advisor_caseload.csv --db $(DEMO_DB) && \
 		$(BIN)/bounceback clients import $(DEMO_DIR)/samples/advisor_caseload.clients.csv --db $(DEMO_DB) && \
+		$(BIN)/python -m sample_data.plan_follower --db $(DEMO_DB) --out $(DEMO_DIR)/samples && \
 		$(BIN)/bounceback clients import sample_data/personas.clients.csv --db $(DEMO_DB) || exit 1; \
 	else \
 		echo "demo database $(DEMO_DB) already loaded (make clean to start over)"; \

@@ -151,6 +151,8 @@ def print_timing(payload: dict[str, Any]) -> None:
 
 
 def print_compare(payload: dict[str, Any]) -> None:
+    if payload.get("randomised"):
+        print(f"randomised sends only: {payload['randomised_note']}")
     if _print_no_data(payload):
         return
     print(f"{payload['metric']} rate by {payload['by']} (settled applications):")

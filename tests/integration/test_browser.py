@@ -8,6 +8,7 @@ of every page go to test-output/screenshots/.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 import socket
@@ -87,8 +88,9 @@ def browser() -> Iterator[Browser]:
 
 def _demo_db(folder: Path) -> Path:
     """What `make demo` loads, from the committed sample files (as of 2026-11-01): six searches with
-    their display names, and an advisor's caseload of 20 clients."""
+    their display names, the search that follows the weekly plan, and an advisor's caseload of 20 clients."""
     from pipelines.cli.commands import main
+    from sample_data import plan_follower
 
     db = folder / "demo.duckdb"
     con = connect(db)
@@ -100,6 +102,7 @@ def _demo_db(folder: Path) -> Path:
         shutil.copyfile(csv_file, named)
         ingest_file(con, named, client=client)
     con.close()
+    plan_follower.load(db, "plan_follower", 7, dt.date(2026, 11, 1), folder, file_name="plan follower.csv")
     for clients in ("advisor_caseload.clients.csv", "personas.clients.csv"):
         assert main(["clients", "import", str(ROOT / "sample_data" / clients), "--db", str(db)]) == 0
     return db
