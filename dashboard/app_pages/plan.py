@@ -46,6 +46,9 @@ def choice(view: data.ChoiceView, heading: str, noun: str) -> None:
         "shown": "Answer rate (95 % interval)",
         "settled": "Settled applications",
     }
+    if view.options["randomised"].fillna(0).gt(0).any():
+        # sends whose version was drawn (plan --assign): what `compare --randomised` compares
+        labels["randomised"] = "Sent as drawn"
     ui.table(
         options,
         hide_index=True,

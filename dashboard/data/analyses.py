@@ -441,7 +441,7 @@ def followups(src: Source, filters: Filters) -> FollowupsView | None:
 
 # ---------------------------------------------------------------- the weekly plan (issue 20)
 
-_OPTION_COLUMNS = ["option", "p_best", "send", "rate", "low", "high", "settled", "answered", "shown"]
+_OPTION_COLUMNS = ["option", "p_best", "send", "rate", "low", "high", "settled", "answered", "randomised", "shown"]
 _DUE_COLUMNS = ["company", "role", "client", "applied_on", "reason"]
 _REFERRAL_COLUMNS = ["company", "role", "applied_on", "age_days"]
 
@@ -492,7 +492,8 @@ def _choice_view(
             shown = f"{shown} ({low}–{high})"
         rows.append({"option": _label(entry[what]), "p_best": entry.get("p_best"), "send": entry.get("send"),
                      "rate": rate.get("rate"), "low": rate.get("low"), "high": rate.get("high"),
-                     "settled": entry.get("settled"), "answered": entry.get("answered"), "shown": shown})
+                     "settled": entry.get("settled"), "answered": entry.get("answered"),
+                     "randomised": entry.get("randomised"), "shown": shown})
     options = _numbers(pd.DataFrame(rows, columns=_OPTION_COLUMNS), ("p_best", "rate", "low", "high"))
     # the option in words in the sentence too (`company_site` reads "company site")
     named = dataclasses.replace(decision, version=None if decision.version is None else _label(decision.version))

@@ -102,3 +102,14 @@ def test_the_client_s_target_industries_are_a_choice_too(monkeypatch: pytest.Mon
     industries = at.dataframe[2].value
     assert list(industries["option"]) == ["finance", "software"]
     assert forbidden(_texts(at)) == []
+
+
+def test_the_plan_follower_shows_its_sends_as_drawn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from sample_data import plan_follower
+
+    db = tmp_path / "pf.duckdb"
+    plan_follower.load(db, "plan_follower", 7, AS_OF, tmp_path / "samples")
+    at = _plan_page(monkeypatch, db, client="plan_follower")
+    versions = at.dataframe[0].value
+    assert int(versions["randomised"].sum()) == plan_follower.WEEKS * plan_follower.PACE
+    assert forbidden(_texts(at)) == []
