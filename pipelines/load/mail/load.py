@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from pipelines.errors import InputError
+from pipelines.load import guard as safety
 from pipelines.load.mail import match
 from pipelines.load.mail.assemble import CLASSIFIED_LIMIT, Assembled, MailDecision, assemble, shown_subject
 from pipelines.load.mail.classify import IGNORED_KINDS
@@ -82,9 +83,10 @@ def is_mail(path: Path) -> bool:
     if suffix != ".zip" or not path.is_file():
         return False
     try:
-        with zipfile.ZipFile(path) as archive:
+        # through the guard: a directory too big to read is refused before zipfile reads it
+        with safety.open_zip(path) as archive:
             return any(name.lower().endswith(MAIL_SUFFIXES) for name in archive.namelist())
-    except (zipfile.BadZipFile, OSError):
+    except (InputError, zipfile.BadZipFile, OSError):
         return False  # the archive's own load refuses it, with the reason
 
 
