@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipelines.analyse import bandit
+from pipelines.analyse.assign import record_draws
 from pipelines.load.ingest import ingest_file
 from pipelines.store.db import connect
 
@@ -116,14 +117,9 @@ def load(db: pathlib.Path, client: str, seed: int, today: dt.date, folder: pathl
             raise SystemExit(f"{path}: {result.message}")
         cur = con.cursor()
         cur.execute("begin transaction")
-        cur.execute("delete from assignments where client = ?", [client])
+        cur.execute("delete from assignments where client = ?", [client])  # the simulation's draws, all anew
         for day, versions, week_seed in draws:
-            cur.execute(
-                "insert into assignments select $client, $day, unnest($numbers), 'resume_version',"
-                " unnest($values), $seed",
-                {"client": client, "day": day, "numbers": list(range(1, len(versions) + 1)), "values": versions,
-                 "seed": week_seed},
-            )
+            record_draws(cur, client, day, versions, week_seed)
         cur.execute("commit")
         return result.inserted
     finally:

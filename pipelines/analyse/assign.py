@@ -8,6 +8,7 @@ list, and replaces that day's set rather than adding a second one.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -32,6 +33,17 @@ def _only_client(cur: duckdb.DuckDBPyConnection) -> str:
     return str(clients[0])
 
 
+def record_draws(cur: duckdb.DuckDBPyConnection, client: str, day: dt.date, versions: list[str], seed: int) -> None:
+    """Keep one day's draws (in the caller's transaction), replacing that day's set."""
+    cur.execute("delete from assignments where client = ? and drawn_on = ? and field = ?", [client, day, FIELD])
+    cur.execute(
+        "insert into assignments select $client, $day, unnest(cast($numbers as integer[])), $field,"
+        " unnest(cast($values as varchar[])), $seed",
+        {"client": client, "day": day, "numbers": list(range(1, len(versions) + 1)), "field": FIELD,
+         "values": versions, "seed": seed},
+    )
+
+
 def assign(con: duckdb.DuckDBPyConnection, made: Plan) -> list[dict[str, Any]]:
     """Draw and record the versions of the plan's next N applications: [{"number", "version"}]."""
     choice = made.choices[FIELD]
@@ -46,13 +58,7 @@ def assign(con: duckdb.DuckDBPyConnection, made: Plan) -> list[dict[str, Any]]:
     with translate_errors("recording the draws failed"):
         cur.execute("begin transaction")
         try:
-            cur.execute("delete from assignments where client = ? and drawn_on = ? and field = ?",
-                        [client, made.scope.as_of, FIELD])
-            cur.execute(
-                "insert into assignments select $client, $day, unnest($numbers), $field, unnest($values), $seed",
-                {"client": client, "day": made.scope.as_of, "numbers": list(range(1, len(drawn) + 1)),
-                 "field": FIELD, "values": drawn, "seed": seed},
-            )
+            record_draws(cur, client, made.scope.as_of, drawn, seed)
             cur.execute("commit")
         except BaseException:
             rollback(cur)

@@ -24,7 +24,7 @@ from pipelines.analyse.followups import followups
 from pipelines.analyse.recorded import recorded_by
 from pipelines.analyse.scope import Scope
 from pipelines.rows import one_row
-from pipelines.sqltext import compose
+from pipelines.sqltext import Sql, compose, fixed
 from pipelines.store.db import translate_errors
 
 CHOICES = ("resume_version", "channel")  # the fields a plan chooses between (an allowlist: names in SQL)
@@ -35,21 +35,25 @@ DEFAULT_NEXT = 10
 REFERRALS_SHOWN = 5
 PACE_TARGET_PER_WEEK = LOW_PACE_PER_WEEK + 3  # the diagnosis's low pace, with room: 5 a week
 
+# Each option's evidence (bandit.Arm), over `facts`: {option} names each application's option (null:
+# none), {randomised} counts its sends whose version was drawn. "other" is no option a person picks.
 _ARMS_SQL = """
-select {field} as name,
+select option,
        count(*) filter (where answered_in_window) as answered,
        count(*) filter (where settled or answered_in_window)
            + coalesce(sum(least(age_days, $window) / $window) filter (where not settled and not answered_in_window), 0)
            as exposure,
        count(*) filter (where settled) as settled,
        count(*) filter (where settled and answered_in_window) as settled_answered,
-       count(*) filter (where application_id in (select application_id from randomised_applications))
-           as randomised
-from facts
-where {field} is not null and {field} <> 'other'  -- "other" is no option a person picks
+       {randomised} as randomised
+from (select *, {option} as option from facts)
+where option is not null and option <> 'other'
 group by 1
 order by 1
 """
+_RANDOMISED = fixed("count(*) filter (where application_id in (select application_id from randomised_applications))")
+# a listed target: the first target the application's industry (role) names
+_FIRST_TARGET = "list_filter($targets, lambda t: contains(lower({field}), lower(t)))[1]"
 
 
 @dataclass(frozen=True)
@@ -137,26 +141,13 @@ def sentence(decision: bandit.Decision, what: str) -> str:
     return f"Not enough data yet: at least two options need {bandit.MIN_SETTLED} settled applications each.{when}"
 
 
-def _arms(cur: duckdb.DuckDBPyConnection, name: str, window: int) -> list[bandit.Arm]:
-    query = compose(_ARMS_SQL, field=sqltext.name(name, CHOICES))
-    rows = cur.execute(query, {"window": float(window)}).fetchall()
+def _arm_rows(cur: duckdb.DuckDBPyConnection, option: Sql, randomised: Sql, params: dict[str, Any]) -> list[bandit.Arm]:
+    rows = cur.execute(compose(_ARMS_SQL, option=option, randomised=randomised), params).fetchall()
     return [bandit.Arm(str(n), int(a), float(e), int(s), int(sa), int(r)) for n, a, e, s, sa, r in rows]
 
 
-_TARGET_ARMS_SQL = """
-select name,
-       count(*) filter (where answered_in_window) as answered,
-       count(*) filter (where settled or answered_in_window)
-           + coalesce(sum(least(age_days, $window) / $window) filter (where not settled and not answered_in_window), 0)
-           as exposure,
-       count(*) filter (where settled) as settled,
-       count(*) filter (where settled and answered_in_window) as settled_answered,
-       0 as randomised
-from (select *, list_filter($targets, lambda t: contains(lower({field}), lower(t)))[1] as name from facts)
-where name is not null
-group by 1
-order by 1
-"""
+def _arms(cur: duckdb.DuckDBPyConnection, name: str, window: int) -> list[bandit.Arm]:
+    return _arm_rows(cur, sqltext.name(name, CHOICES), _RANDOMISED, {"window": float(window)})
 
 
 def _targets(cur: duckdb.DuckDBPyConnection, client: str | None, name: str) -> list[str]:
@@ -172,9 +163,8 @@ def _targets(cur: duckdb.DuckDBPyConnection, client: str | None, name: str) -> l
 
 
 def _target_arms(cur: duckdb.DuckDBPyConnection, name: str, targets: list[str], window: int) -> list[bandit.Arm]:
-    query = compose(_TARGET_ARMS_SQL, field=sqltext.name(name, tuple(TARGETS)))
-    rows = cur.execute(query, {"window": float(window), "targets": targets}).fetchall()
-    return [bandit.Arm(str(n), int(a), float(e), int(s), int(sa), int(r)) for n, a, e, s, sa, r in rows]
+    option = compose(_FIRST_TARGET, field=sqltext.name(name, tuple(TARGETS)))
+    return _arm_rows(cur, option, fixed("0"), {"window": float(window), "targets": targets})
 
 
 def _pace(cur: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any]:

@@ -141,14 +141,14 @@ EVENTS_MERGE_STEPS: list[tuple[str, str]] = [
 ]
 
 
-def _named_params(sql: str, values: dict[str, Any]) -> dict[str, Any]:
+def named_params(sql: str, values: dict[str, Any]) -> dict[str, Any]:
     """Only the $names a statement uses (DuckDB refuses unused named parameters)."""
     return {name: value for name, value in values.items() if f"${name}" in sql}
 
 
 def run_steps(cur: duckdb.DuckDBPyConnection, steps: list[tuple[str, str]], values: dict[str, Any]) -> None:
     for _, sql in steps:
-        cur.execute(sql, _named_params(sql, values))
+        cur.execute(sql, named_params(sql, values))
 
 
 def write_in_transaction(

@@ -106,6 +106,24 @@ class MailDecision:
     application_key: str | None
     reason: str | None
 
+    def to_json(self, application_id: str | None, company_of_ignored: bool = True) -> dict[str, Any]:
+        """The decision as the JSON's `classified` gives it: the sender's domain, the subject with its
+        addresses hidden; `application_id` as the caller names it (the proposal's key, or the stored id).
+        company_of_ignored False: no company or role for an ignored kind (what an alert names is not
+        the person's)."""
+        shown = company_of_ignored or self.kind not in IGNORED_KINDS
+        return {
+            "message_id": self.message_id,
+            "date": self.date.isoformat() if self.date is not None else None,
+            "sender": self.sender_domain,
+            "subject": shown_subject(self.subject),
+            "kind": self.kind,
+            "rule": self.rule,
+            "company": self.company if shown else None,
+            "role": self.role if shown else None,
+            "application_id": application_id,
+        }
+
 
 @dataclass(frozen=True)
 class Assembled:
@@ -119,20 +137,7 @@ class Assembled:
         """Counts, the first CLASSIFIED_LIMIT decisions and the applications: never an address or a body."""
         return {
             "mails": {"read": self.read, "used": self.used, "ignored": dict(sorted(self.ignored.items()))},
-            "classified": [
-                {
-                    "message_id": d.message_id,
-                    "date": d.date.isoformat() if d.date is not None else None,
-                    "sender": d.sender_domain,
-                    "subject": shown_subject(d.subject),
-                    "kind": d.kind,
-                    "rule": d.rule,
-                    "company": d.company,
-                    "role": d.role,
-                    "application_id": d.application_key,
-                }
-                for d in self.decisions[:CLASSIFIED_LIMIT]
-            ],
+            "classified": [d.to_json(d.application_key) for d in self.decisions[:CLASSIFIED_LIMIT]],
             "applications": [
                 {
                     "application_id": a.key,

@@ -28,8 +28,7 @@ import duckdb
 from pipelines.errors import InputError
 from pipelines.load import guard as safety
 from pipelines.load.mail import match
-from pipelines.load.mail.assemble import CLASSIFIED_LIMIT, Assembled, MailDecision, assemble, shown_subject
-from pipelines.load.mail.classify import IGNORED_KINDS
+from pipelines.load.mail.assemble import CLASSIFIED_LIMIT, Assembled, assemble, shown_subject
 from pipelines.load.mail.message import Mail
 from pipelines.load.mail.read import MAIL_SUFFIXES, Refused, each_mail
 from pipelines.load.merge import write_in_transaction
@@ -151,85 +150,78 @@ def ingest_mail(
     meter.step(f"{result.inserted:,} mails stored, {result.events_inserted:,} events added")
 
 
+# The staging tables, from Python lists: each list parameter cast to its type, so that an empty one
+# (a mailbox with no application, no refusal) gives an empty table of the right shape.
+_MAIL_APPS_SQL = """
+create or replace temp table mail_apps as
+select unnest(cast($key as varchar[])) as proposal_key, unnest(cast($company as varchar[])) as company,
+       unnest(cast($company_key as varchar[])) as company_key, unnest(cast($role as varchar[])) as role,
+       unnest(cast($applied_on as date[])) as applied_on, unnest(cast($mails as integer[])) as mails
+"""
+_MAIL_EVENTS_SQL = """
+create or replace temp table mail_events as
+select unnest(cast($key as varchar[])) as proposal_key, unnest(cast($kind as varchar[])) as event,
+       unnest(cast($on as date[])) as occurred_on, unnest(cast($message_id as varchar[])) as message_id
+"""
+_CHECKED_MAILS_SQL = """
+create or replace temp table checked_mails as
+select unnest(cast($line as bigint[])) as line, cast($client as varchar) as client,
+       unnest(cast($message_id as varchar[])) as message_id, unnest(cast($sent_at as timestamptz[])) as sent_at,
+       unnest(cast($sender as varchar[])) as sender_domain, unnest(cast($subject as varchar[])) as subject,
+       unnest(cast($kind as varchar[])) as kind, unnest(cast($rule as varchar[])) as rule,
+       unnest(cast($company as varchar[])) as company, unnest(cast($role as varchar[])) as role,
+       unnest(cast($key as varchar[])) as proposal_key, unnest(cast($disposition as varchar[])) as disposition,
+       cast([] as struct("column" varchar, value varchar, reason varchar)[]) as problems,
+       cast(null as varchar) as application_id
+"""
+_STAGED_REJECTS_SQL = """
+create or replace temp table staged_rejects as
+select unnest(cast($line as bigint[])) as line, cast(null as varchar) as column_name,
+       unnest(cast($value as varchar[])) as value, unnest(cast($reason as varchar[])) as reason
+"""
+
+
 def _stage(cur: duckdb.DuckDBPyConnection, assembled: Assembled, refused: list[tuple[int, Refused]],
            client: str) -> None:
     """The proposal as temp tables: mail_apps, mail_events, checked_mails (one row per mail) and the
     refusals as staged_rejects (the shape the run's reject and skip records read)."""
     apps = assembled.applications
-    cur.execute(
-        "create or replace temp table mail_apps as "
-        "select unnest($key) as proposal_key, unnest($company) as company, unnest($company_key) as company_key,"
-        " unnest($role) as role, cast(unnest($applied_on) as date) as applied_on, unnest($mails) as mails",
-        {
-            "key": [a.key for a in apps] or [""],
-            "company": [a.company for a in apps] or [""],
-            "company_key": [match.company_key(a.company) for a in apps] or [""],
-            "role": [a.role for a in apps] or [None],
-            "applied_on": [a.applied_on for a in apps] or [None],
-            "mails": [len(a.mails) for a in apps] or [0],
-        },
-    )
+    cur.execute(_MAIL_APPS_SQL, {
+        "key": [a.key for a in apps],
+        "company": [a.company for a in apps],
+        "company_key": [match.company_key(a.company) for a in apps],
+        "role": [a.role for a in apps],
+        "applied_on": [a.applied_on for a in apps],
+        "mails": [len(a.mails) for a in apps],
+    })
     events = [(a.key, e) for a in apps for e in a.events]
-    cur.execute(
-        "create or replace temp table mail_events as "
-        "select unnest($key) as proposal_key, unnest($kind) as event, cast(unnest($on) as date) as occurred_on,"
-        " unnest($message_id) as message_id",
-        {
-            "key": [key for key, _ in events] or [""],
-            "kind": [e.kind for _, e in events] or [""],
-            "on": [e.on for _, e in events] or [None],
-            "message_id": [e.message_id for _, e in events] or [""],
-        },
-    )
-    if not apps:
-        cur.execute("delete from mail_apps")
-        cur.execute("delete from mail_events")
-    _stage_decisions(cur, assembled.decisions, refused, client)
-
-
-def _stage_decisions(cur: duckdb.DuckDBPyConnection, decisions: tuple[MailDecision, ...],
-                     refused: list[tuple[int, Refused]], client: str) -> None:
+    cur.execute(_MAIL_EVENTS_SQL, {
+        "key": [key for key, _ in events],
+        "kind": [e.kind for _, e in events],
+        "on": [e.on for _, e in events],
+        "message_id": [e.message_id for _, e in events],
+    })
+    decisions = assembled.decisions
     refused_numbers = {number for number, _ in refused}
-    lines = [n for n in range(1, len(decisions) + len(refused) + 1) if n not in refused_numbers]
-    cur.execute(
-        "create or replace temp table checked_mails as "
-        "select unnest($line) as line, $client as client, unnest($message_id) as message_id,"
-        " cast(unnest($sent_at) as timestamptz) as sent_at, unnest($sender) as sender_domain,"
-        " unnest($subject) as subject, unnest($kind) as kind, unnest($rule) as rule,"
-        " unnest($company) as company, unnest($role) as role, unnest($key) as proposal_key,"
-        " unnest($disposition) as disposition,"
-        " cast([] as struct(\"column\" varchar, value varchar, reason varchar)[]) as problems,"
-        " cast(null as varchar) as application_id",
-        {
-            "line": lines or [0],
-            "client": client,
-            "message_id": [d.message_id for d in decisions] or [""],
-            "sent_at": [d.date for d in decisions] or [None],
-            "sender": [d.sender_domain for d in decisions] or [""],
-            "subject": [shown_subject(d.subject) for d in decisions] or [""],
-            "kind": [d.kind for d in decisions] or [""],
-            "rule": [d.rule for d in decisions] or [""],
-            "company": [d.company for d in decisions] or [None],
-            "role": [d.role for d in decisions] or [None],
-            "key": [d.application_key for d in decisions] or [None],
-            "disposition": [f"skip:{d.reason}" if d.application_key is None else "valid" for d in decisions]
-            or ["valid"],
-        },
-    )
-    if not decisions:
-        cur.execute("delete from checked_mails")
-    cur.execute(
-        "create or replace temp table staged_rejects as "
-        "select unnest($line) as line, cast(null as varchar) as column_name, unnest($value) as value,"
-        " unnest($reason) as reason",
-        {
-            "line": [number for number, _ in refused] or [0],
-            "value": [str(item.source) for _, item in refused] or [""],
-            "reason": [item.reason for _, item in refused] or [""],
-        },
-    )
-    if not refused:
-        cur.execute("delete from staged_rejects")
+    cur.execute(_CHECKED_MAILS_SQL, {
+        "line": [n for n in range(1, len(decisions) + len(refused) + 1) if n not in refused_numbers],
+        "client": client,
+        "message_id": [d.message_id for d in decisions],
+        "sent_at": [d.date for d in decisions],
+        "sender": [d.sender_domain for d in decisions],
+        "subject": [shown_subject(d.subject) for d in decisions],
+        "kind": [d.kind for d in decisions],
+        "rule": [d.rule for d in decisions],
+        "company": [d.company for d in decisions],
+        "role": [d.role for d in decisions],
+        "key": [d.application_key for d in decisions],
+        "disposition": [f"skip:{d.reason}" if d.application_key is None else "valid" for d in decisions],
+    })
+    cur.execute(_STAGED_REJECTS_SQL, {
+        "line": [number for number, _ in refused],
+        "value": [str(item.source) for _, item in refused],
+        "reason": [item.reason for _, item in refused],
+    })
 
 
 def _per_file(files: list[str], mails: list[Mail], assembled: Assembled,
@@ -257,21 +249,9 @@ def _per_file(files: list[str], mails: list[Mail], assembled: Assembled,
 def _summary(cur: duckdb.DuckDBPyConnection, assembled: Assembled, refused: int) -> MailLoad:
     """Counts, every mail's decision with the application it joins (as it will be stored), and the matches."""
     targets = dict(cur.execute("select proposal_key, application_id from mail_targets").fetchall())
-    decisions = [
-        {
-            "message_id": d.message_id,
-            "date": d.date.isoformat() if d.date is not None else None,
-            "sender": d.sender_domain,
-            "subject": shown_subject(d.subject),
-            "kind": d.kind,
-            "rule": d.rule,
-            # what a job alert or a newsletter "names" is no company of the person's: not shown
-            "company": d.company if d.kind not in IGNORED_KINDS else None,
-            "role": d.role if d.kind not in IGNORED_KINDS else None,
-            "application_id": targets.get(d.application_key) if d.application_key else None,
-        }
-        for d in assembled.decisions
-    ]
+    # what a job alert or a newsletter "names" is no company of the person's: not shown
+    decisions = [d.to_json(targets.get(d.application_key) if d.application_key else None, company_of_ignored=False)
+                 for d in assembled.decisions]
     counts = dict(cur.execute("select target, count(*) from mail_targets group by 1").fetchall())
     return MailLoad(
         read=assembled.read + refused,

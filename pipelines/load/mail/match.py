@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from pipelines.load.mail.company import normalise
+from pipelines.load.merge import named_params
 from pipelines.rows import one_row
 from pipelines.store.db import refresh_application_stages, register_clients
 
@@ -119,8 +120,8 @@ def match_stored(cur: duckdb.DuckDBPyConnection, client: str) -> None:
     keys = [company_key(name) for name in companies]
     cur.execute(
         "create or replace temp table stored_company_keys as "
-        "select unnest($company) as company, unnest($key) as company_key",
-        {"company": companies or [""], "key": keys or [""]},
+        "select unnest(cast($company as varchar[])) as company, unnest(cast($key as varchar[])) as company_key",
+        {"company": companies, "key": keys},
     )
     cur.execute(_TARGETS_SQL, {"client": client, "near": NEAR_DAYS, "before": BEFORE_DAYS})
     cur.execute(
@@ -261,16 +262,12 @@ _WRITE_STEPS = (
 )
 
 
-def _params(sql: str, values: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in values.items() if f"${name}" in sql}
-
-
 def write(cur: duckdb.DuckDBPyConnection, result: IngestResult, run_id: int, client: str) -> None:
     """The writes, in the caller's transaction; fills the result's mail and event counts."""
     cur.execute(_INCOMING_SQL, {"near": NEAR_DAYS})
     values = {"client": client, "run_id": run_id}
     for sql in _WRITE_STEPS:
-        cur.execute(sql, _params(sql, values))
+        cur.execute(sql, named_params(sql, values))
     register_clients(cur)
     cur.execute(
         "create or replace temp table touched_applications as "
