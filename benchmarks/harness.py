@@ -50,7 +50,19 @@ from benchmarks import mail_bench
 AS_OF = dt.date(2026, 11, 1)
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 900  # seconds per measured process: a miss is reported as a miss, never a hang
-ROSTER_TIMEOUT = 180  # the roster's target is 1 s: three minutes says enough about a miss
+ROSTER_TIMEOUT = 180  # the roster's target is about 2 s: three minutes says enough about a miss
+
+# Issue 21's targets, each a same-run ratio (or a size) that one `make bench` run must pass
+TARGETS = {
+    "ingest": 3.0,  # ingest of the 1M canonical file / bare `create table as select * from read_csv`, at most
+    "pandas": 2.0,  # a pandas importer / our ingest, at least (ours faster)
+    "spreadsheet": 3.0,  # the spreadsheet-shaped file / the canonical one, at most (issue 3)
+    "rss_mb": 1000.0,  # peak RSS of the 1M ingest, at most
+    "overview": 60.0,  # the overview computation at 1M / one bare group-by, at most
+    "page_cold_s": 1.0,  # the Overview page at 1M in AppTest, cold caches, at most
+    "page_warm_s": 0.1,  # the same, warm, at most
+    "roster": 4.0,  # the roster process for 10,000 clients / a bare `group by client` process, at most
+}
 
 # the spreadsheet-shaped copy of a canonical file (issue 3's comparison)
 SPREADSHEET_SQL = """
@@ -179,6 +191,16 @@ def _apptest(db: str, repeats: str, modules_loaded: str) -> dict[str, Any]:
         raise RuntimeError(f"the overview failed: {[e.value for e in at.exception]}")
     warm = [_clock(at.run) for _ in range(int(repeats))]
     return {"cold": cold, "warm": warm}
+
+
+def _group_by_client(db: str) -> dict[str, Any]:
+    """The roster's baseline: a process that opens the caseload and counts each client's applications."""
+    import duckdb
+
+    con = duckdb.connect(db, read_only=True)
+    clients = len(con.execute("select client, count(*) from applications group by client").fetchall())
+    con.close()
+    return {"clients": clients}
 
 
 def _roster(db: str, repeats: str) -> dict[str, Any]:
@@ -350,6 +372,7 @@ def _browser(folder: str, repeats: str, switches: str) -> dict[str, Any]:
 
 WORKERS: dict[str, Callable[..., dict[str, Any]]] = {
     "bare": _bare, "pandas": _pandas, "ingest": _ingest, "overview": _overview, "apptest": _apptest, "roster": _roster,
+    "group_by_client": _group_by_client,
     "guards": _guards, "busy_sessions": _busy_sessions, "browser": _browser, **mail_bench.WORKERS,
 }  # fmt: skip
 
@@ -487,18 +510,20 @@ def _load_rows(args: argparse.Namespace, files: dict[str, Path], sweep: list[int
         timings["spreadsheet"].append(_run("ingest", str(files["spreadsheet"]), _fresh(out / "sheet.duckdb"))["wall"])
     median = {name: statistics.median(values) for name, values in timings.items()}
     ratio = median["ingest"] / median["bare"]
-    rows.append(_row(f"ingest {args.rows:,} canonical rows / bare DuckDB CTAS", round(ratio, 2), "x", "<= 1.5",
-                     ratio <= 1.5, ingest_s=round(median["ingest"], 2), bare_s=round(median["bare"], 2)))  # fmt: skip
-    speedup = median["pandas"] / median["ingest"]
-    rows.append(_row("pandas path / ingest (speed-up)", round(speedup, 2), "x", ">= 3", speedup >= 3,
+    limit = TARGETS["ingest"]
+    rows.append(_row(f"ingest {args.rows:,} canonical rows / bare DuckDB CTAS", round(ratio, 2), "x", f"<= {limit:g}",
+                     ratio <= limit, ingest_s=round(median["ingest"], 2), bare_s=round(median["bare"], 2)))  # fmt: skip
+    speedup, least = median["pandas"] / median["ingest"], TARGETS["pandas"]
+    rows.append(_row("pandas path / ingest (speed-up)", round(speedup, 2), "x", f">= {least:g}", speedup >= least,
                      pandas_s=round(median["pandas"], 2)))  # fmt: skip
-    sheet = median["spreadsheet"] / median["ingest"]
-    rows.append(_row("spreadsheet-shaped ingest / canonical ingest", round(sheet, 2), "x", "<= 3", sheet <= 3,
-                     spreadsheet_s=round(median["spreadsheet"], 2)))  # fmt: skip
+    sheet, limit = median["spreadsheet"] / median["ingest"], TARGETS["spreadsheet"]
+    rows.append(_row("spreadsheet-shaped ingest / canonical ingest", round(sheet, 2), "x", f"<= {limit:g}",
+                     sheet <= limit, spreadsheet_s=round(median["spreadsheet"], 2)))  # fmt: skip
 
     _step("peak memory of the load")
     rss = _peak_rss("ingest", canonical, _fresh(out / "rss.duckdb"))
-    rows.append(_row(f"peak RSS, ingest of {args.rows:,} rows", round(rss), "MB", "<= 1536", rss <= 1536))
+    limit = TARGETS["rss_mb"]
+    rows.append(_row(f"peak RSS, ingest of {args.rows:,} rows", round(rss), "MB", f"<= {limit:g}", rss <= limit))
 
     _step("size sweep")
     for size in sweep:
@@ -509,6 +534,27 @@ def _load_rows(args: argparse.Namespace, files: dict[str, Path], sweep: list[int
         rows.append(_row(f"ingest {size:,} canonical rows (whole process)", round(seconds, 2), "s", "-", None))
 
     return rows
+
+
+def _roster_row(args: argparse.Namespace, caseload_db: str) -> dict[str, Any]:
+    """The roster as an advisor's process runs it (start, imports, open, roster, exit) against a bare
+    process that opens the same file and groups its applications by client, alternating."""
+    rosters: list[dict[str, Any]] = []
+    bare: list[float] = []
+    for _ in range(args.repeats):
+        bare.append(_run("group_by_client", caseload_db)["wall"])
+        rosters.append(_run("roster", caseload_db, "1", timeout=ROSTER_TIMEOUT))
+        if rosters[-1].get("timeout"):
+            break
+    total, limit = args.clients * args.per_client, TARGETS["roster"]
+    measure = f"roster of {args.clients:,} clients ({total:,} applications), process / bare group-by-client process"
+    if rosters[-1].get("timeout"):
+        return _row(measure, None, "x", f"<= {limit:g}", False, timed_out=True, timeout_s=ROSTER_TIMEOUT)
+    process_s, bare_s = statistics.median(r["wall"] for r in rosters), statistics.median(bare)
+    ratio = process_s / bare_s
+    return _row(measure, round(ratio, 2), "x", f"<= {limit:g}", ratio <= limit, process_s=round(process_s, 2),
+                roster_s=round(statistics.median(r["roster"][0] for r in rosters), 2), bare_s=round(bare_s, 2),
+                timed_out=False, timeout_s=ROSTER_TIMEOUT)  # fmt: skip
 
 
 def _mail_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -541,8 +587,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     overview = _run("overview", db, str(repeats))
     overview_s, bare_s = statistics.median(overview["overview"]), statistics.median(overview["bare"])
     ratio = overview_s / bare_s
-    rows.append(_row(f"overview at {args.rows:,} / one bare group-by", round(ratio, 1), "x", "<= 15", ratio <= 15,
-                     overview_s=round(overview_s, 3), group_by_s=round(bare_s, 4)))  # fmt: skip
+    limit = TARGETS["overview"]
+    rows.append(_row(f"overview at {args.rows:,} / one bare group-by", round(ratio, 1), "x", f"<= {limit:g}",
+                     ratio <= limit, overview_s=round(overview_s, 3), group_by_s=round(bare_s, 4)))  # fmt: skip
 
     # 5: the dashboard's Overview page
     _step("dashboard overview (AppTest)")
@@ -550,9 +597,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     cold = statistics.median([page["cold"] for page in pages])
     warm = statistics.median([value for page in pages for value in page["warm"]])
     first = statistics.median([_run("apptest", db, "1", "no")["cold"] for _ in range(repeats)])
-    rows.append(_row(f"Overview page at {args.rows:,}, cold caches (AppTest)", round(cold, 2), "s", "<= 2",
-                     cold <= 2))  # fmt: skip
-    rows.append(_row(f"Overview page at {args.rows:,}, warm (AppTest)", round(warm, 3), "s", "<= 0.3", warm <= 0.3))
+    cold_limit, warm_limit = TARGETS["page_cold_s"], TARGETS["page_warm_s"]
+    rows.append(_row(f"Overview page at {args.rows:,}, cold caches (AppTest)", round(cold, 2), "s",
+                     f"<= {cold_limit:g}", cold <= cold_limit))  # fmt: skip
+    rows.append(_row(f"Overview page at {args.rows:,}, warm (AppTest)", round(warm, 3), "s", f"<= {warm_limit:g}",
+                     warm <= warm_limit))  # fmt: skip
     rows.append(_row(f"Overview page at {args.rows:,}, fresh process (imports too)", round(first, 2), "s", "-",
                      None))  # fmt: skip
 
@@ -560,13 +609,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     _step(f"caseload of {args.clients:,} clients: load, then roster")
     caseload_db = _fresh(out / "caseload.duckdb")
     _run("ingest", str(files["caseload"]), caseload_db)
-    roster = _run("roster", caseload_db, str(repeats), timeout=ROSTER_TIMEOUT)
-    seconds = None if roster.get("timeout") else statistics.median(roster["roster"])
-    total = args.clients * args.per_client
-    rows.append(_row(f"roster of {args.clients:,} clients ({total:,} applications)",
-                     None if seconds is None else round(seconds, 2), "s", "<= 1",
-                     seconds is not None and seconds <= 1, timed_out=bool(roster.get("timeout")),
-                     timeout_s=ROSTER_TIMEOUT))  # fmt: skip
+    rows.append(_roster_row(args, caseload_db))
 
     # 7: refusals that once took seconds to minutes (the tests check how they are refused, this how fast)
     _step("hostile files refused, a busy database")
